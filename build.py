@@ -1,0 +1,8 @@
+#!/usr/bin/env python3
+"""Octavo: build EPUB and PDF editions. See README.md or `python build.py --help`."""
+import sys
+
+from octavo.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Diagnostics: what Octavo tells the person running it.
+
+Every expected problem in a source is a :class:`Diagnostic` with a location and a stable code.
+Bugs stay tracebacks; problems in the input never do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: str
+    code: str
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.level}: {self.message} [{self.code}]"
+
+
+class OctavoError(Exception):
+    """A source (or manifest) cannot be built; carries every diagnostic collected so far."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+@dataclass
+class Collector:
+    """Gathers the diagnostics of one source so the author sees every problem at once."""
+
+    path: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, line: int | None = None) -> None:
+        self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line)))
+
+    def error(self, code: str, message: str, line: int | None = None) -> None:
+        self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line)))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == ERROR for d in self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise OctavoError(self.items)

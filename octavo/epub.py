@@ -1,0 +1,150 @@
+"""Rendered pages + stylesheets -> a reproducible EPUB 3 file. The only module that knows EbookLib.
+
+EbookLib writes the package (OPF, NCX, container); we give it finished XHTML, our own nav
+document, metadata, a fixed modification date and no page-list, then rewrite the zip so the same
+inputs always give the same bytes (``mimetype`` first and stored, fixed timestamps).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from .assemble import book_toc
+from .model import Book, TocEntry
+from .render import Page
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+OPF = "http://www.idpf.org/2007/opf"
+_PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
+
+
+def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> None:
+    """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object)."""
+    trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
+    where = _id_locations(trees)
+    package = epub.EpubBook()
+    _metadata(package, book)
+    package.add_item(epub.EpubNcx())
+    for path in stylesheets:
+        package.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=f"css/{path.name}",
+                                       media_type="text/css", content=path.read_bytes()))
+    spine = []
+    for index, page in enumerate(pages):
+        item = epub.EpubItem(uid=f"page-{index}", file_name=page.name, media_type="application/xhtml+xml",
+                             content=_finish(trees[page.name], page.name, where))
+        if page.kind == "nav":
+            item.properties = ["nav"]
+        package.add_item(item)
+        spine.append(item)
+    package.spine = spine
+    package.toc = _ncx_entries(book_toc(book), where)
+    raw = io.BytesIO()
+    epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
+    _rezip(raw.getvalue(), dest, book)
+
+
+def _id_locations(trees: dict) -> dict[str, str]:
+    where: dict[str, str] = {}
+    for name, tree in trees.items():
+        for el in tree.iter():
+            if isinstance(el.tag, str) and el.get("id") is not None:
+                where.setdefault(el.get("id"), name)
+    return where
+
+
+def _finish(tree, name: str, where: dict[str, str]) -> bytes:
+    """EPUB-specific touches on a rendered page: epub:type from the model, links across files."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        semantic = el.attrib.pop("data-epub-type", None)
+        if semantic:
+            el.set(f"{{{OPS}}}type", semantic)
+        el.attrib.pop("data-running", None)
+        href = el.get("href")
+        if el.tag == f"{{{XHTML}}}a" and href and href.startswith("#"):
+            target = where.get(href[1:])
+            if target and target != name:
+                el.set("href", f"{target}{href}")
+    body = etree.tostring(tree, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body
+
+
+def _ncx_entries(entries: tuple[TocEntry, ...], where: dict[str, str]) -> list:
+    out = []
+    for entry in entries:
+        href = f"{where.get(entry.target, 'nav.xhtml')}#{entry.target}"
+        link = epub.Link(href, entry.title, f"nav-{entry.target}")
+        out.append((epub.Section(entry.title, href), _ncx_entries(entry.children, where)) if entry.children else link)
+    return out
+
+
+def _metadata(package: epub.EpubBook, book: Book) -> None:
+    meta = book.metadata
+    package.set_identifier(meta.identifier)
+    package.set_title(meta.title)
+    package.set_language(meta.language)
+    creators = list(meta.editors) if book.is_volume and meta.editors else list(meta.authors)
+    for n, name in enumerate(creators, 1):
+        package.add_author(name, role="edt" if book.is_volume and meta.editors else "aut", uid=f"creator-{n}")
+    contributors = []
+    for text in book.texts:
+        for name, role in [(a, "aut") for a in text.metadata.authors] + [(t, "trl") for t in text.metadata.translators]:
+            if name not in creators and (name, role) not in contributors:
+                contributors.append((name, role))
+    for n, (name, role) in enumerate(contributors, 1):
+        package.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        package.add_metadata(None, "meta", role, {"refines": f"#contributor-{n}", "property": "role",
+                                                  "scheme": "marc:relators"})
+    for text in book.texts:
+        if text.metadata.source_url:
+            package.add_metadata("DC", "source", text.metadata.source_url)
+    for tag in dict.fromkeys(t for text in book.texts for t in text.metadata.tags):
+        package.add_metadata("DC", "subject", tag)
+    if meta.description:
+        package.add_metadata("DC", "description", meta.description)
+    for field, value in (("publisher", meta.publisher), ("rights", meta.rights), ("date", meta.date)):
+        if value:
+            package.add_metadata("DC", field, value)
+    if meta.subtitle:
+        package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    for prop, value in (
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", "Text with a navigable table of contents, headings for every "
+                                        "section, and endnotes linked to and from the text."),
+    ):
+        package.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _rezip(data: bytes, dest, book: Book) -> None:
+    """Copy EbookLib's zip with fixed timestamps and attributes, ``mimetype`` first and stored."""
+    stamp = max(book.modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(dest, "w") as out:
+        names = ["mimetype"] + [n for n in src.namelist() if n != "mimetype"]
+        for name in names:
+            content = src.read(name)
+            if name.endswith(".opf"):
+                content = _finish_opf(content, book)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            out.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
+
+
+def _finish_opf(content: bytes, book: Book) -> bytes:
+    """What EbookLib leaves out: the package language (Ace checks it)."""
+    root = etree.fromstring(content, _PARSER)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", book.metadata.language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)

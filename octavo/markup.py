@@ -1,0 +1,168 @@
+"""Markdown -> sanitized, namespace-free XHTML element trees.
+
+The only module that knows Python-Markdown and the HTML sanitizer. A fresh converter is made
+for every text (Python-Markdown instances carry state). Raw HTML from the source passes an
+allow-list (nh3, the Ammonia binding); what it removes is reported. Note placeholders from
+dialect.py become ``<a data-octavo-ref="N">`` elements for assemble.py to number and link.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import xml.etree.ElementTree as ET
+
+import markdown
+import nh3
+from lxml import etree, html as lxml_html
+from markdown.inlinepatterns import InlineProcessor
+
+from .dialect import REF_CLOSE, REF_OPEN
+from .diagnostics import Collector
+
+# Quotes per language: (left double, right double, left single). The right single quote is
+# also the apostrophe, so it stays ’ everywhere.
+QUOTES = {
+    "en": ("\u201c", "\u201d", "\u2018"),
+    "de": ("\u201e", "\u201c", "\u201a"),
+    "fr": ("\u00ab\u202f", "\u202f\u00bb", "\u2018"),
+    "ru": ("\u00ab", "\u00bb", "\u201e"),
+    "uk": ("\u00ab", "\u00bb", "\u201e"),
+    "zh": ("\u201c", "\u201d", "\u2018"),
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
+    "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr", "section", "article", "aside",
+    "header", "footer", "time", "address",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "data-octavo-ref"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "time": {"datetime"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+DANGEROUS_TAGS = {
+    "script", "style", "iframe", "object", "embed", "form", "link", "meta", "base", "frame",
+    "frameset", "applet", "input", "button", "textarea", "select", "svg", "math", "audio",
+    "video", "source", "track", "canvas", "template", "noscript",
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+_HTML_PARSER = etree.HTMLParser(huge_tree=True, recover=True, remove_comments=True, no_network=True)
+
+
+class _NoteRefPattern(InlineProcessor):
+    """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="nonce:N"/>``."""
+
+    def __init__(self, nonce: str):
+        super().__init__(re.escape(REF_OPEN) + r"(\d+)" + re.escape(REF_CLOSE))
+        self.nonce = nonce
+
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        el = ET.Element("a")
+        el.set("data-octavo-ref", f"{self.nonce}:{m.group(1)}")
+        return el, m.start(0), m.end(0)
+
+
+class Converter:
+    """Markdown -> element trees for one text."""
+
+    def __init__(self, language: str, report: Collector, source_text: str):
+        self.report = report
+        self.source_lines = source_text.split("\n")
+        self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
+        left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+        self.md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "attr_list", "smarty"],
+            extension_configs={
+                "smarty": {
+                    "smart_angled_quotes": False,
+                    "substitutions": {
+                        "left-double-quote": left, "right-double-quote": right,
+                        "left-single-quote": left_single, "right-single-quote": "\u2019",
+                        "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
+                    },
+                }
+            },
+            output_format="xhtml",
+        )
+        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 200)
+        self._reported: set[str] = set()
+
+    def convert(self, text: str) -> etree._Element:
+        """Markdown -> a ``<div>`` whose children are the block elements."""
+        self.md.reset()
+        raw_html = self.md.convert(text)
+        self._report_removals(raw_html)
+        clean = nh3.clean(
+            raw_html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            clean_content_tags={"script", "style", "template", "noscript"},
+            link_rel=None,
+            strip_comments=True,
+        )
+        root = lxml_html.fragment_fromstring(clean or "", create_parent="div", parser=_HTML_PARSER)
+        tree = etree.fromstring(etree.tostring(root, method="xml", encoding="unicode"))
+        for a in tree.iter("a"):
+            ref = a.get("data-octavo-ref")
+            if ref is not None and not ref.startswith(self.nonce + ":"):
+                del a.attrib["data-octavo-ref"]  # forged in raw HTML
+            elif ref is not None:
+                a.set("data-octavo-ref", ref.split(":", 1)[1])
+        return tree
+
+    def _report_removals(self, raw_html: str) -> None:
+        """Say what the sanitizer is about to remove, with the source line where we can find it."""
+        if "<" not in raw_html:
+            return
+        try:
+            root = lxml_html.fragment_fromstring(raw_html, create_parent="div", parser=_HTML_PARSER)
+        except etree.ParserError:
+            return
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            tag = el.tag.lower()
+            if tag in DANGEROUS_TAGS:
+                self._warn_once("html.removed", f"<{tag}>", f"removed <{tag}> element (not allowed in a book)")
+            elif tag not in ALLOWED_TAGS and tag != "div":
+                self._warn_once("html.unsupported", f"<{tag}", f"<{tag}> is not supported; its text is kept")
+            for name, value in el.attrib.items():
+                name = name.lower()
+                if name.startswith("on"):
+                    self._warn_once("html.removed", f"{name}=", f"removed event handler {name}= (scripts are not allowed)")
+                elif name == "style":
+                    self._warn_once("html.style", "style=", "removed style= attribute (styles come from styles/)")
+                elif name in ("href", "src") and re.match(r"^\s*(javascript|vbscript|data|file):", value, re.I):
+                    scheme = value.strip().split(":", 1)[0].lower()
+                    self._warn_once("html.removed", f"{scheme}:", f"removed {scheme}: URL in {name}=")
+
+    def _warn_once(self, code: str, needle: str, message: str) -> None:
+        if (code, message) in self._reported:
+            return
+        self._reported.add((code, message))
+        self.report.warn(code, message, self.find_line(needle))
+
+    def find_line(self, needle: str) -> int | None:
+        needle = needle.lower()
+        for number, line in enumerate(self.source_lines, 1):
+            if needle in line.lower():
+                return number
+        return None
+
+
+def inline_text(el: etree._Element) -> str:
+    """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
+    return " ".join("".join(el.itertext()).split())

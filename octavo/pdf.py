@@ -1,0 +1,135 @@
+"""Print HTML + stylesheets -> PDF. The only module that knows WeasyPrint.
+
+WeasyPrint fetches whatever a document names, so it only ever gets a locked-down fetcher:
+``file:`` URLs inside the allowed folders (fonts, styles, the book's assets) and nothing else.
+Every refusal is reported. The PDF outline is generated from the same TOC as the EPUB nav.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .assemble import book_toc
+from .model import Book, TocEntry
+
+try:
+    import font_source_serif_pro
+    FONT_DIR = Path(font_source_serif_pro.__file__).resolve().parent / "files"
+except ImportError:  # the PDF then uses the system's serif font
+    FONT_DIR = None
+
+FONT_FACES = (  # file stem, weight, style
+    ("SourceSerifPro-Regular", 400, "normal"), ("SourceSerifPro-It", 400, "italic"),
+    ("SourceSerifPro-Semibold", 600, "normal"), ("SourceSerifPro-SemiboldIt", 600, "italic"),
+    ("SourceSerifPro-Bold", 700, "normal"), ("SourceSerifPro-BoldIt", 700, "italic"),
+)
+BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
+
+
+class LockedFetcher(URLFetcher):
+    """Serves files from allowed folders (and the book's assets); refuses everything else."""
+
+    def __init__(self, roots: list[Path], assets: dict[str, Path] | None = None):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [r.resolve() for r in roots if r]
+        self.assets = assets or {}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return self._refuse(url)
+        if url.startswith(BOOK_BASE):
+            path = self.assets.get(unquote(url[len(BOOK_BASE):]))
+        else:
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                path = None
+        if path is None or not path.is_file():
+            return self._refuse(url)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+
+    def _refuse(self, url: str):
+        self.refused.append(url)
+        raise ValueError(f"refused to fetch {url}: outside the allowed folders")
+
+
+def write_pdf(book: Book, html: str, stylesheets: list[Path], dest, assets: dict[str, Path] | None = None,
+              paper: str = "A5") -> list[str]:
+    """Render and write the PDF; returns WeasyPrint's complaints and refused URLs, for reporting."""
+    roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])
+    fetcher = LockedFetcher(roots, assets)
+    fonts = FontConfiguration()
+    sheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)]
+    sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
+    sheets.append(CSS(string=_outline_css(book_toc(book)) + f"\n@page {{ size: {_paper(paper)}; }}",
+                      font_config=fonts, url_fetcher=fetcher))
+    with _captured_warnings() as complaints:
+        document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=fonts, pdf_tags=True)
+        document.write_pdf(dest, pdf_tags=True, custom_metadata=True)
+    return [f"refused to load {url}" for url in fetcher.refused] + complaints
+
+
+PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in"}
+
+
+def _paper(name: str) -> str:
+    return PAPER_SIZES.get(name.lower(), "A5")
+
+
+def _font_faces() -> str:
+    if FONT_DIR is None:
+        return ""
+    rules = []
+    for stem, weight, style in FONT_FACES:
+        path = FONT_DIR / f"{stem}.ttf"
+        if path.is_file():
+            rules.append(f'@font-face {{ font-family: "Source Serif Pro"; src: url("{path.as_uri()}"); '
+                         f"font-weight: {weight}; font-style: {style}; }}")
+    return "\n".join(rules)
+
+
+def _outline_css(toc: tuple[TocEntry, ...], depth: int = 1) -> str:
+    """One bookmark per TOC entry, at the entry's depth: the outline is the TOC."""
+    rules = []
+    for entry in toc:
+        rules.append(f"#{_css_ident(entry.target)} {{ bookmark-level: {depth}; "
+                     f"bookmark-label: {_css_string(entry.title)}; }}")
+        rules.append(_outline_css(entry.children, depth + 1))
+    return "\n".join(r for r in rules if r)
+
+
+def _css_ident(value: str) -> str:
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else f"\\{ord(c):x} " for c in value)
+
+
+def _css_string(value: str) -> str:
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 else c for c in value) + '"'
+
+
+class _captured_warnings:
+    """Collect WeasyPrint's log warnings (missing glyphs, bad CSS) instead of printing them."""
+
+    def __enter__(self):
+        self.messages: list[str] = []
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.messages
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+        return False

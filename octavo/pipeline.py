@@ -1,0 +1,159 @@
+"""build(config) -> Report: the whole pipeline on one screen.
+
+source file -> parsed source -> Text (model) -> Book -> rendered pages -> EPUB / PDF.
+Each input is built on its own: a broken one is reported and the others still build.
+"""
+from __future__ import annotations
+
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .assemble import build_text
+from .atomic import atomic_output, clean_stale
+from .config import Config, source_date_epoch
+from .diagnostics import ERROR, Diagnostic, Location, OctavoError
+from .model import Book, Part, Text
+from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, Renderer, stylesheet_paths
+from .sources import read_source
+
+OCTAVO_NAMESPACE = uuid.UUID("9f1c1d2e-6f0b-4c8e-9a51-0c7a0b7e2d11")
+
+
+@dataclass
+class Result:
+    input: Path
+    outputs: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.level == ERROR for d in self.diagnostics)
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def build(config: Config) -> Report:
+    inputs = list(config.inputs) or config.default_inputs()
+    clean_stale(config.output)
+    report = Report()
+    slugs: dict[str, Path] = {}
+    for path in inputs:
+        report.results.append(build_input(path, config, slugs))
+    return report
+
+
+def build_input(path: Path, config: Config, slugs: dict[str, Path] | None = None) -> Result:
+    """Build one source (or volume manifest) into the configured formats."""
+    result = Result(path)
+    try:
+        book = load_book(path, config, result)
+        if book is None:
+            return result
+        if slugs is not None:
+            book = _unique_slug(book, slugs, result)
+        result.outputs = write_book(book, config, result)
+    except OctavoError as exc:
+        result.diagnostics.extend(exc.diagnostics)
+    except Exception as exc:  # a bug in Octavo: report it against this input, keep building the others
+        detail = traceback.format_exc() if config.debug else f"{type(exc).__name__}: {exc}"
+        result.diagnostics.append(Diagnostic(ERROR, "internal", f"Octavo failed on this input: {detail} "
+                                             "(please report this; --debug shows the traceback)", Location(path)))
+    return result
+
+
+def load_book(path: Path, config: Config, result: Result) -> Book | None:
+    if not path.is_file():
+        result.diagnostics.append(Diagnostic(ERROR, "input.missing", "no such file", Location(path)))
+        return None
+    source = read_source(path)
+    if source.diagnostics.has_errors:
+        result.diagnostics.extend(source.diagnostics.items)
+        return None
+    text = build_text(source)
+    result.diagnostics.extend(source.diagnostics.items)
+    if source.diagnostics.has_errors:
+        return None
+    return single_book(text, _modified([path], config))
+
+
+def single_book(text: Text, modified: datetime) -> Book:
+    meta = text.metadata
+    identifier = meta.identifier or f"urn:uuid:{stable_uuid(meta.source_url or meta.title, *meta.authors)}"
+    from dataclasses import replace
+    return Book(
+        slug=text.slug,
+        metadata=replace(meta, identifier=identifier),
+        parts=(Part("part-1", None, (text,)),),
+        modified=modified,
+        sources=(text.path,),
+    )
+
+
+def stable_uuid(*parts: str) -> uuid.UUID:
+    """The same metadata always gives the same identifier (never a random one)."""
+    return uuid.uuid5(OCTAVO_NAMESPACE, "\x1f".join(parts))
+
+
+def write_book(book: Book, config: Config, result: Result) -> list[Path]:
+    renderer = Renderer(config.templates)
+    written = []
+    if "epub" in config.formats:
+        from .epub import write_epub
+
+        dest = config.output / f"{book.slug}.epub"
+        pages = renderer.epub_pages(book)
+        with atomic_output(dest) as handle:
+            write_epub(book, pages, stylesheet_paths(config.styles, "epub"), handle)
+        written.append(dest)
+    if "pdf" in config.formats:
+        from .pdf import write_pdf
+
+        dest = config.output / f"{book.slug}.pdf"
+        html = renderer.print_html(book)
+        with atomic_output(dest) as handle:
+            complaints = write_pdf(book, html, stylesheet_paths(config.styles, "print"), handle, paper=config.paper)
+        for message in _distinct(complaints):
+            result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+        written.append(dest)
+    return written
+
+
+def _distinct(messages: list[str], limit: int = 20) -> list[str]:
+    unique = list(dict.fromkeys(messages))
+    return unique[:limit] + ([f"... and {len(unique) - limit} more"] if len(unique) > limit else [])
+
+
+def _unique_slug(book: Book, slugs: dict[str, Path], result: Result) -> Book:
+    from dataclasses import replace
+
+    slug, n = book.slug, 1
+    while slug in slugs and slugs[slug] != result.input:
+        n += 1
+        slug = f"{book.slug}-{n}"
+    if slug != book.slug:
+        result.diagnostics.append(Diagnostic("warning", "output.name", f"output name '{book.slug}' is taken by "
+                                             f"{slugs[book.slug]}; writing '{slug}' instead", Location(result.input)))
+    slugs[slug] = result.input
+    return replace(book, slug=slug)
+
+
+def _modified(inputs: list[Path], config: Config) -> datetime:
+    """SOURCE_DATE_EPOCH if set, else the newest input, template or style: same inputs, same bytes."""
+    epoch = source_date_epoch()
+    if epoch is None:
+        files = list(inputs)
+        for folder in (DEFAULT_TEMPLATES, DEFAULT_STYLES, config.templates, config.styles):
+            if folder and folder.is_dir():
+                files.extend(p for p in folder.rglob("*") if p.is_file())
+        epoch = int(max(p.stat().st_mtime for p in files))
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,225 @@
+"""Read a source file: bytes -> text -> validated front matter + Markdown body.
+
+This is the only module that knows YAML and python-frontmatter. It never raises on bad input:
+problems become diagnostics in the returned :class:`Source` (errors stop the build of this
+source; warnings do not).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .diagnostics import Collector
+
+KNOWN_FIELDS = {
+    "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
+    "rights", "identifier", "originalSource", "tags", "metaTitle", "metaDescription",
+}
+STRING_FIELDS = (
+    "title", "subtitle", "date", "language", "publisher", "rights", "identifier",
+    "originalSource", "metaTitle", "metaDescription",
+)
+NAME_LIST_FIELDS = ("author", "translator", "editor")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+MAX_ALIASES = 0  # anchors/aliases can expand into huge structures; front matter never needs them
+
+# XML 1.0 forbids C0 controls other than tab, LF and CR; we also drop C1 controls and
+# noncharacters, and our own private-use placeholders (see dialect.py).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ue000\ue001]"
+)
+
+
+@dataclass
+class Source:
+    path: Path
+    fields: dict  # validated front matter: str, tuple[str, ...] values
+    body: str  # Markdown, LF line endings, forbidden characters removed
+    body_line: int  # source line number of body line 0
+    text: str  # the whole decoded file (for locating lines)
+    diagnostics: Collector = field(repr=False, default=None)
+
+
+def read_source(path: Path) -> Source:
+    report = Collector(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error("source.unreadable", f"cannot read the file: {exc.strerror}")
+        return Source(path, {}, "", 1, "", report)
+    text = _decode(raw, report)
+    text = _clean_characters(text, report)
+    fields, body, body_line = _split_front_matter(text, report)
+    return Source(path, fields, body, body_line, text, report)
+
+
+def _decode(raw: bytes, report: Collector) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if _looks_binary(raw):
+        report.error("source.binary", "this looks like a binary file, not Markdown text")
+        return ""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            text = raw.decode("cp1252")
+            how = "read as Windows-1252 instead"
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="replace")
+            how = "undecodable bytes replaced with U+FFFD"
+        report.warn(
+            "source.encoding",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); {how}",
+            line,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(raw: bytes) -> bool:
+    sample = raw[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > 0.10
+
+
+def _clean_characters(text: str, report: Collector) -> str:
+    bad_lines: dict[int, set[str]] = {}
+    for match in _FORBIDDEN.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        bad_lines.setdefault(line, set()).add(f"U+{ord(match.group()):04X}")
+    for line, chars in list(bad_lines.items())[:20]:
+        report.warn(
+            "source.control-character",
+            f"removed character(s) not allowed in XML: {', '.join(sorted(chars))}",
+            line,
+        )
+    if len(bad_lines) > 20:
+        report.warn("source.control-character", f"... and on {len(bad_lines) - 20} more lines")
+    return _FORBIDDEN.sub("", text) if bad_lines else text
+
+
+def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return {}, text, 1
+    try:
+        fm_text, body = handler.split(text)
+    except ValueError:
+        report.error("frontmatter.unclosed", "front matter starts with '---' but is never closed", 1)
+        return {}, "", 1
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    fields = _parse_yaml(fm_text, report)
+    return _validate_fields(fields, report), body, body_line
+
+
+def _parse_yaml(fm_text: str, report: Collector) -> dict[str, tuple[object, int]]:
+    """Parse front matter into {key: (value, line)}; line numbers are the file's."""
+    try:
+        aliases = sum(isinstance(t, yaml.AliasToken) for t in yaml.scan(fm_text, Loader=yaml.SafeLoader))
+        if aliases > MAX_ALIASES:
+            report.error("frontmatter.alias", "YAML anchors and aliases (*name) are not allowed in front matter", 2)
+            return {}
+        root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None  # +1: 0-based, +1: the opening '---'
+        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}", line)
+        return {}
+    except yaml.YAMLError as exc:
+        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc}", 2)
+        return {}
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        report.error("frontmatter.type", "front matter must be a mapping of fields (key: value)", 2)
+        return {}
+    constructor = yaml.SafeLoader("")
+    fields = {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 2
+        try:
+            key = constructor.construct_object(key_node, deep=True)
+            value = constructor.construct_object(value_node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            report.error("frontmatter.value", f"cannot read this value: {exc}", line)
+            continue
+        if not isinstance(key, str):
+            report.error("frontmatter.key", f"field name must be text, not {key!r}", line)
+            continue
+        if key in fields:
+            report.warn("frontmatter.duplicate", f"field '{key}' is given twice; the last one wins", line)
+        fields[key] = (value, line)
+    return fields
+
+
+def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -> dict:
+    valid: dict = {}
+    for key, (value, line) in fields.items():
+        if key not in KNOWN_FIELDS:
+            report.warn("frontmatter.unknown", f"unknown field '{key}' is ignored", line)
+            continue
+        if value is None or value == "" or value == []:
+            continue
+        if key in STRING_FIELDS:
+            text = _as_text(value)
+            if text is None:
+                report.error("frontmatter.type", f"'{key}' must be text, not {_kind(value)}", line)
+                continue
+            valid[key] = text
+        elif key in NAME_LIST_FIELDS:
+            names = _as_text_list(value, allow_single=True)
+            if names is None:
+                report.error("frontmatter.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
+                continue
+            valid[key] = names
+        elif key == "tags":
+            tags = _as_text_list(value, allow_single=False)
+            if tags is None:
+                report.error("frontmatter.type", f"'tags' must be a list, e.g. [history, russia], not {_kind(value)}", line)
+                continue
+            valid[key] = tags
+        valid.setdefault("_lines", {})[key] = line
+    if "language" in valid and not LANGUAGE_TAG.match(valid["language"]):
+        report.error("frontmatter.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{valid['language']}'",
+                     valid["_lines"]["language"])
+        del valid["language"]
+    if "originalSource" in valid and not re.match(r"^(https?|ftp)://\S+$", valid["originalSource"]):
+        report.warn("frontmatter.url", "'originalSource' is not an http(s) URL; it is shown as plain text",
+                    valid["_lines"]["originalSource"])
+    return valid
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)):
+        return unicodedata.normalize("NFC", " ".join(str(value).split()))
+    return None
+
+
+def _as_text_list(value: object, allow_single: bool) -> tuple[str, ...] | None:
+    if isinstance(value, list):
+        items = [_as_text(v) for v in value if v is not None]
+        if any(i is None for i in items):
+            return None
+        return tuple(i for i in items if i)
+    if allow_single:
+        text = _as_text(value)
+        return None if text is None else (text,)
+    return None
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
