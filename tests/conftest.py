@@ -1,0 +1,53 @@
+"""Shared fixtures: building sources into a temporary folder, and EPUBCheck in batches."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from octavo.config import Config
+from octavo.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "sources" / "stalin-trotskyism-or-leninism-1924.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def write_source(folder: Path, name: str, text: str) -> Path:
+    """A source file from an indented triple-quoted string (dedented, leading newline dropped)."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def build_into(out: Path, *inputs: Path, formats=("epub", "pdf"), **options):
+    """Run the pipeline in-process; returns the Report."""
+    return build(Config(inputs=tuple(inputs), output=out, formats=tuple(formats), **options))
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=600)
+
+
+def assert_epubcheck_clean(*paths: Path) -> None:
+    """EPUBCheck 5 must report 0 errors and 0 warnings for every book (one JVM for all)."""
+    from octavo.validate import epubcheck
+
+    results = epubcheck(list(paths))
+    problems = {p.name: r.errors + r.warnings for p, r in results.items() if not r.clean}
+    assert not problems, "EPUBCheck found problems:\n" + "\n".join(
+        f"{name}:\n  " + "\n  ".join(msgs[:10]) for name, msgs in problems.items())
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The seed built once for the whole session: (report, epub path, pdf path)."""
+    out = tmp_path_factory.mktemp("seed")
+    report = build_into(out, SEED)
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    return report, out / f"{SEED.stem}.epub", out / f"{SEED.stem}.pdf"
