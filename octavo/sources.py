@@ -132,7 +132,7 @@ def _parse_yaml(fm_text: str, report: Collector) -> dict[str, tuple[object, int]
         root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None  # +1: 0-based, +1: the opening '---'
+        line = mark.line + 1 if mark else None  # 0-based, and fm_text starts on the opening --- line
         report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}", line)
         return {}
     except yaml.YAMLError as exc:
@@ -146,7 +146,7 @@ def _parse_yaml(fm_text: str, report: Collector) -> dict[str, tuple[object, int]
     constructor = yaml.SafeLoader("")
     fields = {}
     for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 2
+        line = key_node.start_mark.line + 1
         try:
             key = constructor.construct_object(key_node, deep=True)
             value = constructor.construct_object(value_node, deep=True)

@@ -214,3 +214,46 @@ def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
     text = re.sub(r"(\w)[-\u2010]\s*\n\s*(\w)", r"\1\2", text)  # a word hyphenated at a line end
     return [w.casefold() for w in re.findall(r"\w+", text)]
+
+
+def outline_pages(path: Path) -> list[tuple[str, int]]:
+    """Every outline entry (depth first) with the 0-based index of the page it opens."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        found = []
+
+        def walk(items):
+            for item in items:
+                dest = item.destination
+                if dest is None and item.action is not None:
+                    dest = item.action.get("/D")
+                if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                    dest = _resolve_named(pdf, str(dest))
+                page = dest[0] if dest is not None else None
+                found.append((item.title, index.get(page.objgen) if page is not None else None))
+                walk(item.children)
+
+        with pdf.open_outline() as outline:
+            walk(outline.root)
+        return found
+
+
+def _resolve_named(pdf, name: str):
+    tree = pdf.Root.Names.Dests
+
+    def walk(node):
+        values = node.get("/Names")
+        if values is not None:
+            for i in range(0, len(values), 2):
+                if str(values[i]) == name.lstrip("/"):
+                    value = values[i + 1]
+                    return value.get("/D") if isinstance(value, dict) or hasattr(value, "get") and "/D" in value else value
+        for kid in node.get("/Kids", []):
+            hit = walk(kid)
+            if hit is not None:
+                return hit
+        return None
+
+    return walk(tree)

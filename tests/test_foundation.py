@@ -206,3 +206,17 @@ def test_cli_without_arguments_builds_every_source(tmp_path):
     proc = run_cli("--format", "epub", cwd=project)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (project / "output").iterdir()) == ["one.epub", "two.epub"]
+
+
+def test_printed_toc_numbers_are_the_pages_the_outline_opens(seed_build):
+    """Front matter is numbered in roman, the text in arabic from 1; TOC and outline agree."""
+    from octavo.validate import outline_pages
+
+    _, _, pdf = seed_build
+    texts = pdf_page_texts(pdf)
+    toc_lines = [line for line in next(t for t in texts if "Contents" in t).splitlines() if "..." in line]
+    printed = [int(line.rsplit(" ", 1)[-1]) for line in toc_lines]
+    first_body_page = outline_pages(pdf)[0][1]
+    assert texts[first_body_page - 1].strip().endswith("ii"), "the contents page is numbered ii"
+    assert printed == [index - first_body_page + 1 for _, index in outline_pages(pdf)]
+    assert printed[0] == 1
