@@ -220,3 +220,34 @@ def test_printed_toc_numbers_are_the_pages_the_outline_opens(seed_build):
     assert texts[first_body_page - 1].strip().endswith("ii"), "the contents page is numbered ii"
     assert printed == [index - first_body_page + 1 for _, index in outline_pages(pdf)]
     assert printed[0] == 1
+
+
+def test_pdf_notes_link_both_ways(seed_build):
+    """Each reference jumps to its note and each note jumps back, as in the EPUB."""
+    import pikepdf
+
+    from octavo.validate import _named_destinations
+
+    _, _, pdf = seed_build
+    with pikepdf.open(pdf) as doc:
+        names = _named_destinations(doc)
+        targets = set()
+        for page in doc.pages:
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                dest = annot.get("/Dest") if action is None else action.get("/D")
+                if dest is not None and not isinstance(dest, pikepdf.Array):
+                    targets.add(str(dest).lstrip("/"))
+    for n in (1, 2, 3):
+        assert {f"note-{n}", f"noteref-{n}"} <= names
+        assert {f"note-{n}", f"noteref-{n}"} <= targets
+
+
+def test_pdf_body_pages_carry_a_running_head_with_the_section_title(seed_build):
+    _, _, pdf = seed_build
+    texts = pdf_page_texts(pdf)
+    from octavo.validate import outline_pages
+
+    starts = dict(outline_pages(pdf))
+    second_page_of_chapter_one = texts[starts[SEED_TOC[1]] + 1]
+    assert SEED_TOC[1] in [line.strip() for line in second_page_of_chapter_one.splitlines()]
