@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
                    help="folder of templates that override the built-in ones, file by file")
     p.add_argument("--styles", type=Path, metavar="DIR",
                    help="folder with common.css, epub.css and/or print.css overriding the built-in ones")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
@@ -49,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         templates=args.templates,
         styles=args.styles,
         paper=args.paper,
+        jobs=max(1, args.jobs),
         debug=args.debug,
     )
     inputs = list(config.inputs) or config.default_inputs()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 FORMATS = ("epub", "pdf")
@@ -13,7 +13,7 @@ class Config:
     inputs: tuple[Path, ...] = ()  # empty: every sources/*.md and volumes/*.toml of the project
     output: Path = Path("output")
     formats: tuple[str, ...] = FORMATS
-    project: Path = field(default_factory=Path.cwd)
+    project: Path = Path(".")
     templates: Path | None = None  # a folder whose files override the built-in templates
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
     paper: str = "A5"

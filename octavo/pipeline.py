@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import traceback
 import uuid
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .assemble import build_text
+from .assemble import build_text, slugify
 from .atomic import atomic_output, clean_stale
 from .config import Config, source_date_epoch
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
@@ -43,24 +44,53 @@ class Report:
 
 
 def build(config: Config) -> Report:
-    inputs = list(config.inputs) or config.default_inputs()
+    inputs = list(dict.fromkeys(config.inputs or config.default_inputs()))  # each input once
     clean_stale(config.output)
-    report = Report()
-    slugs: dict[str, Path] = {}
+    names = output_names(inputs)
+    jobs = [(path, names[path][0], config) for path in inputs]
+    if config.jobs > 1 and len(jobs) > 1:
+        # Each input is built whole in a worker: WeasyPrint's pages cannot cross processes.
+        with ProcessPoolExecutor(max_workers=min(config.jobs, len(jobs))) as pool:
+            results = list(pool.map(_build_job, jobs))
+    else:
+        results = [_build_job(job) for job in jobs]
+    for result in results:
+        note = names[result.input][1]
+        if note:
+            result.diagnostics.insert(0, Diagnostic("warning", "output.name", note, Location(result.input)))
+    return Report(results)
+
+
+def _build_job(job: tuple[Path, str, Config]) -> Result:
+    path, slug, config = job
+    return build_input(path, config, slug)
+
+
+def output_names(inputs: list[Path]) -> dict[Path, tuple[str, str | None]]:
+    """Output file name (slug) of every input, decided up front so parallel builds never collide."""
+    taken: dict[str, Path] = {}
+    names = {}
     for path in inputs:
-        report.results.append(build_input(path, config, slugs))
-    return report
+        base = slugify(path.stem)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken[slug] = path
+        note = None if slug == base else f"output name '{base}' is taken by {taken[base]}; writing '{slug}' instead"
+        names[path] = (slug, note)
+    return names
 
 
-def build_input(path: Path, config: Config, slugs: dict[str, Path] | None = None) -> Result:
+def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
     """Build one source (or volume manifest) into the configured formats."""
     result = Result(path)
     try:
         book = load_book(path, config, result)
         if book is None:
             return result
-        if slugs is not None:
-            book = _unique_slug(book, slugs, result)
+        if slug is not None:
+            book = replace(book, slug=slug)
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)
@@ -89,7 +119,6 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
 def single_book(text: Text, modified: datetime) -> Book:
     meta = text.metadata
     identifier = meta.identifier or f"urn:uuid:{stable_uuid(meta.source_url or meta.title, *meta.authors)}"
-    from dataclasses import replace
     return Book(
         slug=text.slug,
         metadata=replace(meta, identifier=identifier),
@@ -131,20 +160,6 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 def _distinct(messages: list[str], limit: int = 20) -> list[str]:
     unique = list(dict.fromkeys(messages))
     return unique[:limit] + ([f"... and {len(unique) - limit} more"] if len(unique) > limit else [])
-
-
-def _unique_slug(book: Book, slugs: dict[str, Path], result: Result) -> Book:
-    from dataclasses import replace
-
-    slug, n = book.slug, 1
-    while slug in slugs and slugs[slug] != result.input:
-        n += 1
-        slug = f"{book.slug}-{n}"
-    if slug != book.slug:
-        result.diagnostics.append(Diagnostic("warning", "output.name", f"output name '{book.slug}' is taken by "
-                                             f"{slugs[book.slug]}; writing '{slug}' instead", Location(result.input)))
-    slugs[slug] = result.input
-    return replace(book, slug=slug)
 
 
 def _modified(inputs: list[Path], config: Config) -> datetime:
