@@ -19,6 +19,7 @@ from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .model import Book, Part, Text
 from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, Renderer, stylesheet_paths
 from .sources import read_source
+from .volume import read_manifest, volume_book
 
 OCTAVO_NAMESPACE = uuid.UUID("9f1c1d2e-6f0b-4c8e-9a51-0c7a0b7e2d11")
 
@@ -105,6 +106,8 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     if not path.is_file():
         result.diagnostics.append(Diagnostic(ERROR, "input.missing", "no such file", Location(path)))
         return None
+    if path.suffix.lower() == ".toml":
+        return load_volume(path, config, result)
     source = read_source(path)
     if source.diagnostics.has_errors:
         result.diagnostics.extend(source.diagnostics.items)
@@ -114,6 +117,36 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     if source.diagnostics.has_errors:
         return None
     return single_book(text, _modified([path], config))
+
+
+def load_volume(path: Path, config: Config, result: Result) -> Book | None:
+    """A manifest and its texts -> one book; any text with errors fails the volume, with its diagnostics."""
+    manifest = read_manifest(path)
+    result.diagnostics.extend(manifest.diagnostics.items)
+    if manifest.diagnostics.has_errors:
+        return None
+    texts, broken = [], []
+    for index, entry in enumerate(manifest.entries):
+        source = read_source(entry.source)
+        if not source.diagnostics.has_errors:
+            texts.append(build_text(source, manifest.text_id(index), manifest.text_level(entry)))
+        _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
+        if source.diagnostics.has_errors:
+            broken.append(entry)
+    for entry in broken:
+        result.diagnostics.append(Diagnostic(ERROR, "volume.text", f"text '{entry.written}' has errors (reported "
+                                             "above); the volume is not built", Location(path, entry.line)))
+    if broken:
+        return None
+    seen = len(manifest.diagnostics.items)
+    book = volume_book(manifest, texts, _modified([path, *(e.source for e in manifest.entries)], config))
+    result.diagnostics.extend(manifest.diagnostics.items[seen:])
+    return book
+
+
+def _extend_distinct(diagnostics: list[Diagnostic], new: list[Diagnostic]) -> None:
+    known = set(diagnostics)
+    diagnostics.extend(d for d in new if d not in known)
 
 
 def single_book(text: Text, modified: datetime) -> Book:

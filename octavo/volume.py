@@ -1,0 +1,279 @@
+"""Volume manifests: a TOML file naming several sources that become one book.
+
+This is the only module that knows TOML (stdlib ``tomllib``) and the manifest's dialect. It never
+raises on bad input: :func:`read_manifest` returns a :class:`Manifest` whose collector holds every
+problem found, each with the manifest's file name and line. :func:`volume_book` groups the
+assembled texts into parts and gives the volume its metadata and stable identifier.
+
+    title = "Readings on the October Revolution"
+    editor = "A. Editor"                  # or a list of names
+    language = "en"
+    [[texts]]
+    source = "../sources/some-text.md"    # relative to the manifest
+    part = "Part One"                     # optional; consecutive texts with one part share it
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .assemble import slugify
+from .diagnostics import Collector
+from .model import Book, Metadata, Part, Text
+
+VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")
+TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description")
+NAME_FIELDS = ("editor",)
+ENTRY_FIELDS = ("source", "part")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``[[texts]]`` table: the source file and the part it belongs to."""
+
+    source: Path  # resolved against the manifest's folder
+    written: str  # the path as the manifest gives it (stable across machines: used for the identifier)
+    part: str | None
+    line: int  # the manifest line of this entry's ``[[texts]]`` header (or its ``source`` key)
+
+
+@dataclass
+class Manifest:
+    path: Path
+    fields: dict = field(default_factory=dict)  # validated top-level fields; editor -> tuple of names
+    entries: list[Entry] = field(default_factory=list)
+    diagnostics: Collector = None
+
+    def text_id(self, index: int) -> str:
+        """Prefix of every id of the index-th text (0-based): t1-, t2-, ... unique even for a repeated source."""
+        return f"t{index + 1}-"
+
+    def text_level(self, entry: Entry) -> int:
+        """The h-level of a text's title: under a part heading (h1) it is h2, otherwise h1."""
+        return 2 if entry.part else 1
+
+
+def read_manifest(path: Path) -> Manifest:
+    report = Collector(path)
+    manifest = Manifest(path, diagnostics=report)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        report.error("manifest.unreadable", f"cannot read the manifest: {exc.strerror}")
+        return manifest
+    except UnicodeDecodeError as exc:
+        report.error("manifest.encoding", "the manifest is not UTF-8 text", _line_of_offset_bytes(path, exc.start))
+        return manifest
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = _toml_error(exc, text)
+        report.error("manifest.toml", f"not valid TOML: {message}", line)
+        return manifest
+    lines = _KeyLines(text)
+    for key, value in data.items():
+        line = lines.find((), key)
+        if key in TEXT_FIELDS:
+            checked = _as_text(value)
+            if checked is None:
+                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
+            elif checked:
+                manifest.fields[key] = checked
+        elif key in NAME_FIELDS:
+            names = _as_names(value)
+            if names is None:
+                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
+            elif names:
+                manifest.fields[key] = names
+        elif key != "texts":
+            report.error("manifest.unknown", f"unknown key '{key}' (known: {', '.join(_known())})", line)
+    if "title" not in data or data["title"] == "":
+        report.error("manifest.title", "the manifest needs a 'title' for the volume", lines.find((), "title"))
+    language = manifest.fields.get("language")
+    if language and not LANGUAGE_TAG.match(language):
+        report.error("manifest.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{language}'",
+                     lines.find((), "language"))
+        del manifest.fields["language"]
+    _read_entries(data.get("texts"), manifest, lines)
+    return manifest
+
+
+def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
+    report = manifest.diagnostics
+    if texts is None:
+        report.error("manifest.texts", "the manifest lists no texts: add one [[texts]] table with a 'source' per text", 1)
+        return
+    if not isinstance(texts, list) or not all(isinstance(t, dict) for t in texts):
+        report.error("manifest.type", "'texts' must be a list of tables: write each text as [[texts]] with "
+                     "source = \"...\"", lines.find((), "texts"))
+        return
+    if not texts:
+        report.error("manifest.texts", "the manifest lists no texts", lines.find((), "texts"))
+        return
+    seen: dict[Path, int] = {}
+    for index, table in enumerate(texts):
+        header = lines.table(index)
+        for key in table:
+            if key not in ENTRY_FIELDS:
+                report.error("manifest.unknown", f"unknown key '{key}' in [[texts]] (known: source, part)",
+                             lines.find(("texts", index), key, header))
+        source, part = table.get("source"), table.get("part")
+        source_line = lines.find(("texts", index), "source", header)
+        if source is None:
+            report.error("manifest.source", "this [[texts]] entry has no 'source' (the path of a Markdown file)", header)
+            continue
+        if not isinstance(source, str) or not source.strip():
+            report.error("manifest.type", f"'source' must be a file path, not {_kind(source)}", source_line)
+            continue
+        if part is not None and (not isinstance(part, str) or not _as_text(part)):
+            report.error("manifest.type", f"'part' must be a heading text, not {_kind(part)}", lines.find(("texts", index), "part", header))
+            continue
+        resolved = (manifest.path.parent / source.strip()).resolve()
+        if not resolved.is_file():
+            report.error("manifest.missing", f"source '{source}' does not exist (looked for {resolved})", source_line)
+            continue
+        if resolved in seen:
+            report.warn("manifest.duplicate", f"source '{source}' is listed twice (first on line {seen[resolved]}); "
+                        "it is included again", source_line)
+        seen.setdefault(resolved, source_line)
+        manifest.entries.append(Entry(resolved, source.strip(), _as_text(part) if part else None, source_line))
+
+
+def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
+    """The volume: texts grouped into parts (consecutive texts with the same part share one)."""
+    parts: list[tuple[str | None, list[Text]]] = []
+    for entry, text in zip(manifest.entries, texts, strict=True):
+        if parts and parts[-1][0] == entry.part:
+            parts[-1][1].append(text)
+        else:
+            if entry.part and any(title == entry.part for title, _ in parts):
+                manifest.diagnostics.warn("manifest.part", f"part '{entry.part}' was already used for earlier "
+                                          "texts; texts must be consecutive to share a part, so it starts again",
+                                          entry.line)
+            parts.append((entry.part, [text]))
+    fields = manifest.fields
+    authors = tuple(dict.fromkeys(a for t in texts for a in t.metadata.authors))
+    metadata = Metadata(
+        title=fields["title"],
+        language=fields.get("language") or (texts[0].metadata.language if texts else "en"),
+        subtitle=fields.get("subtitle"),
+        authors=authors,
+        editors=fields.get("editor", ()),
+        date=fields.get("date"),
+        publisher=fields.get("publisher"),
+        rights=fields.get("rights"),
+        identifier=fields.get("identifier") or f"urn:uuid:{default_identifier(manifest)}",
+        description=fields.get("description"),
+    )
+    return Book(
+        slug=slugify(manifest.path.stem),
+        metadata=metadata,
+        parts=tuple(Part(f"part-{n}", title, tuple(group)) for n, (title, group) in enumerate(parts, 1)),
+        modified=modified,
+        is_volume=True,
+        sources=(manifest.path, *(t.path for t in texts)),
+    )
+
+
+def default_identifier(manifest: Manifest) -> uuid.UUID:
+    """Same title and same list of sources (as written), same identifier: never a random one."""
+    return uuid.uuid5(VOLUME_NAMESPACE, "\x1f".join([manifest.fields.get("title", ""),
+                                                       *(e.written for e in manifest.entries)]))
+
+
+# --- finding lines -------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*[=.]")
+
+
+class _KeyLines:
+    """Where each key of the manifest is written: a small scan of the TOML text, line by line.
+
+    tomllib gives values but no positions. Manifests are flat (top-level keys and [[texts]]
+    tables), so a line scan that knows table headers and skips multi-line strings is enough;
+    anything it cannot place falls back to the enclosing table's header line.
+    """
+
+    def __init__(self, text: str):
+        self.keys: dict[tuple, int] = {}
+        self.tables: list[int] = []  # line of each [[texts]] header, in order
+        table: tuple = ()
+        in_string = None
+        for number, line in enumerate(text.split("\n"), 1):
+            if in_string:
+                if line.count(in_string) % 2 == 1:
+                    in_string = None
+                continue
+            header = _HEADER.match(line)
+            if header:
+                name = header.group(2).strip("\"'")
+                if header.group(1) == "[[" and name == "texts":
+                    self.tables.append(number)
+                    table = ("texts", len(self.tables) - 1)
+                else:
+                    self.keys.setdefault(((), name), number)
+                    table = ("other", name)
+                continue
+            key = _KEY.match(line)
+            if key:
+                self.keys.setdefault((table, key.group(1).strip("\"'")), number)
+            for quote in ('"""', "'''"):
+                if line.count(quote) % 2 == 1:
+                    in_string = quote
+                    break
+
+    def find(self, table: tuple, key: str, default: int | None = 1) -> int | None:
+        return self.keys.get((table, key), default)
+
+    def table(self, index: int) -> int:
+        return self.tables[index] if index < len(self.tables) else self.keys.get(((), "texts"), 1)
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
+    """tomllib's message without its position suffix, and the line it names."""
+    message = str(exc)
+    at_line = re.search(r"\s*\(at line (\d+), column \d+\)$", message)
+    if at_line:
+        return message[: at_line.start()], int(at_line.group(1))
+    at_end = re.search(r"\s*\(at end of document\)$", message)
+    last_line = len(text.rstrip("\n").split("\n"))
+    if at_end:
+        return message[: at_end.start()] + " (at the end of the file)", last_line
+    return message, getattr(exc, "lineno", None) or last_line
+
+
+def _line_of_offset_bytes(path: Path, offset: int) -> int:
+    return path.read_bytes()[: offset + 3].count(b"\n") + 1
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)):
+        return unicodedata.normalize("NFC", " ".join(str(value).split()))
+    return None
+
+
+def _as_names(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, list):
+        names = [_as_text(v) for v in value]
+        return None if any(n is None for n in names) else tuple(n for n in names if n)
+    name = _as_text(value)
+    return None if name is None else ((name,) if name else ())
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", dict: "a table", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _known() -> tuple[str, ...]:
+    return (*TEXT_FIELDS, *NAME_FIELDS, "texts")
