@@ -14,6 +14,7 @@ assembled texts into parts and gives the volume its metadata and stable identifi
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -134,15 +135,16 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
         if part is not None and (not isinstance(part, str) or not _as_text(part)):
             report.error("manifest.type", f"'part' must be a heading text, not {_kind(part)}", lines.find(("texts", index), "part", header))
             continue
-        resolved = (manifest.path.parent / source.strip()).resolve()
-        if not resolved.is_file():
-            report.error("manifest.missing", f"source '{source}' does not exist (looked for {resolved})", source_line)
+        path = Path(os.path.normpath(manifest.path.parent / source.strip()))  # as diagnostics name it
+        if not path.is_file():
+            report.error("manifest.missing", f"source '{source}' does not exist (looked for {path})", source_line)
             continue
+        resolved = path.resolve()
         if resolved in seen:
             report.warn("manifest.duplicate", f"source '{source}' is listed twice (first on line {seen[resolved]}); "
                         "it is included again", source_line)
         seen.setdefault(resolved, source_line)
-        manifest.entries.append(Entry(resolved, source.strip(), _as_text(part) if part else None, source_line))
+        manifest.entries.append(Entry(path, source.strip(), _as_text(part) if part else None, source_line))
 
 
 def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
