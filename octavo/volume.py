@@ -94,7 +94,7 @@ def read_manifest(path: Path) -> Manifest:
                 manifest.fields[key] = names
         elif key != "texts":
             report.error("manifest.unknown", f"unknown key '{key}' (known: {', '.join(_known())})", line)
-    if "title" not in data or data["title"] == "":
+    if "title" not in manifest.fields and _as_text(data.get("title", "")) == "":  # missing or blank
         report.error("manifest.title", "the manifest needs a 'title' for the volume", lines.find((), "title"))
     language = manifest.fields.get("language")
     if language and not LANGUAGE_TAG.match(language):

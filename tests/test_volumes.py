@@ -179,6 +179,10 @@ def test_a_manifest_without_texts_or_title_is_an_error(tmp_path):
     path = write_manifest(tmp_path, "v.toml", 'language = "en"\n')
     found = [str(d) for d in read_manifest(path).diagnostics.items]
     assert any("needs a 'title'" in m for m in found) and any("lists no texts" in m for m in found), found
+    blank = write_manifest(tmp_path, "blank.toml", 'language = "en"\ntitle = "   "\ntexts = []\n')
+    found = [str(d) for d in read_manifest(blank).diagnostics.items]
+    assert f"{blank}:2: error: the manifest needs a 'title' for the volume [manifest.title]" in found, found
+    assert f"{blank}:3: error: the manifest lists no texts [manifest.texts]" in found, found
 
 
 def test_manifest_errors_fail_the_volume_and_the_cli_prints_file_and_line(tmp_path):
@@ -451,6 +455,21 @@ def test_the_example_reader_builds_from_the_repository(reader_build):
     assert [[c[0] for c in part[2]] for part in tree[:-1]] == [[t] for t in text_titles]
     assert titles(tree) == titles(ncx_tree(epub)) == read_pdf(pdf).outline
     assert assert_notes_link_within_their_text(epub) > 0
+
+
+def test_the_volume_title_page_printed_toc_and_pdf_metadata(reader_build):
+    epub, pdf = reader_build
+    pages = pdf_page_texts(pdf)
+    title_page = " ".join(pages[0].split())
+    assert "Trotskyism or Leninism?" in title_page and "A course reader" in title_page
+    assert "Edited by Octavo Editors" in title_page
+    toc_page = next(p for p in pages if "Contents" in p)
+    for title, _, texts in nav_tree(epub)[:-1]:
+        for name in [title] + [t[0] for t in texts]:
+            line = next(line for line in toc_page.splitlines() if line.startswith(name))
+            assert line.rstrip()[-1].isdigit(), line
+    meta = read_pdf(pdf).metadata
+    assert meta["/Title"] == "Trotskyism or Leninism?" and meta["/Author"] == "Octavo Editors"
 
 
 def test_volume_running_heads_name_the_text_on_left_pages_and_the_section_on_right_pages(reader_build):
