@@ -64,12 +64,14 @@ def read_manifest(path: Path) -> Manifest:
     report = Collector(path)
     manifest = Manifest(path, diagnostics=report)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         report.error("manifest.unreadable", f"cannot read the manifest: {exc.strerror}")
         return manifest
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.error("manifest.encoding", "the manifest is not UTF-8 text", _line_of_offset_bytes(path, exc.start))
+        report.error("manifest.encoding", "the manifest is not UTF-8 text", raw[: exc.start].count(b"\n") + 1)
         return manifest
     try:
         data = tomllib.loads(text)
@@ -130,7 +132,8 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
             report.error("manifest.source", "this [[texts]] entry has no 'source' (the path of a Markdown file)", header)
             continue
         if not isinstance(source, str) or not source.strip():
-            report.error("manifest.type", f"'source' must be a file path, not {_kind(source)}", source_line)
+            what = "empty" if isinstance(source, str) else _kind(source)
+            report.error("manifest.type", f"'source' must be a file path, not {what}", source_line)
             continue
         if part is not None and (not isinstance(part, str) or not _as_text(part)):
             report.error("manifest.type", f"'part' must be a heading text, not {_kind(part)}", lines.find(("texts", index), "part", header))
@@ -249,10 +252,6 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
     if at_end:
         return message[: at_end.start()] + " (at the end of the file)", last_line
     return message, getattr(exc, "lineno", None) or last_line
-
-
-def _line_of_offset_bytes(path: Path, offset: int) -> int:
-    return path.read_bytes()[: offset + 3].count(b"\n") + 1
 
 
 def _as_text(value: object) -> str | None:
