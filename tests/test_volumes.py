@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
+from octavo.assemble import build_text
 from octavo.config import Config
 from octavo.pipeline import Result, load_book
 from octavo.sources import read_source
@@ -494,6 +495,11 @@ def test_volume_running_heads_name_the_text_on_left_pages_and_the_section_on_rig
             assert heads[n] is None, f"part page {n} carries a running head"
 
 
+def text_model(path: Path):
+    """A source assembled on its own: its title, authors and source as the volume must show them."""
+    return build_text(read_source(path))
+
+
 # --- the two CI volumes of the issue ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -546,8 +552,7 @@ def test_capital_volume_keeps_book_order_with_the_prefaces_as_one_part(corpus_vo
     assert nav[-1][0] == "Sources and credits" and len(nav) == 1 + 5 + 1
     texts = nav[0][2] + nav[1:-1]
     assert [t[1].split("#")[1] for t in texts] == [f"t{n}-top" for n in range(1, 9)]
-    expected = [read_source(path).fields.get("title") for path in sources]
-    assert [t[0] for t in texts] == expected
+    assert [t[0] for t in texts] == [text_model(path).metadata.title for path in sources]
     for text in texts:  # every section entry of a text points into that text
         prefix = text[1].split("#")[1][:-3]
         for section in text[2]:
@@ -567,10 +572,10 @@ def test_mixed_volume_credits_every_text_and_author(corpus_volumes):
     opf = epub_opf(epub)
     names = [e.text for e in opf.iterfind(".//dc:creator", OPF_NS)] + \
             [e.text for e in opf.iterfind(".//dc:contributor", OPF_NS)]
-    fields = [read_source(path).fields for path in sources]
-    authors = list(dict.fromkeys(a for f in fields for a in f.get("author", ())))
+    metadata = [text_model(path).metadata for path in sources]
+    authors = list(dict.fromkeys(a for m in metadata for a in (*m.authors, *m.translators)))
     assert names == authors
-    urls = [f["originalSource"] for f in fields if "originalSource" in f]
+    urls = [m.source_url for m in metadata if m.source_url]
     assert [e.text for e in opf.iterfind(".//dc:source", OPF_NS)] == urls
     colophon = dict(epub_spine(epub))["colophon.xhtml"]
     credits = colophon.findall(".//x:div[@class='credit']", XHTML_NS)
