@@ -89,6 +89,9 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.set_identifier(meta.identifier)
     package.set_title(meta.title)
     package.set_language(meta.language)
+    for language in dict.fromkeys(t.metadata.language for t in book.texts):  # a volume's other languages
+        if language != meta.language:
+            package.add_metadata("DC", "language", language)
     creators = list(meta.editors) if book.is_volume and meta.editors else list(meta.authors)
     for n, name in enumerate(creators, 1):
         package.add_author(name, role="edt" if book.is_volume and meta.editors else "aut", uid=f"creator-{n}")

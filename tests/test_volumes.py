@@ -335,6 +335,31 @@ def test_consecutive_texts_of_one_part_share_one_part_heading(small_volumes):
     assert parts == ["part-1.xhtml"]
 
 
+def test_a_part_that_returns_after_another_starts_again_with_a_warning(tmp_path):
+    write_source(tmp_path, "a.md", "---\ntitle: A\nlanguage: de\n---\n\nText.\n")
+    write_source(tmp_path, "b.md", "---\ntitle: B\n---\n\nText.\n")
+    path = write_manifest(tmp_path, "v.toml", """
+        title = "V"
+        [[texts]]
+        source = "a.md"
+        part = "One"
+        [[texts]]
+        source = "b.md"
+        part = "Two"
+        [[texts]]
+        source = "b.md"
+        part = "One"
+        """)
+    report = build_into(tmp_path / "out", path, formats=("epub",))
+    assert report.ok
+    assert any(f"{path}:9: warning: part 'One' was already used" in m for m in messages(report)), messages(report)
+    assert [title for title, _ in titles(nav_tree(tmp_path / "out" / "v.epub"))] == [
+        "One", "Two", "One", "Sources and credits"]
+    opf = epub_opf(tmp_path / "out" / "v.epub")
+    languages = [e.text for e in opf.iterfind(".//dc:language", OPF_NS)]
+    assert languages == ["de", "en"], "no language in the manifest: the first text's comes first"
+
+
 def test_nav_and_ncx_agree(small_volumes):
     _, twins, returns = small_volumes
     for epub in (twins, returns):
@@ -365,6 +390,7 @@ def test_opf_names_the_editors_as_creators_and_every_author_as_contributor(small
     assert roles == {"Ed Itor": "edt", "Second Editor": "edt"}
     assert dc("source") == ["https://example.org/first", "https://example.org/second", "https://example.org/first"]
     assert dc("publisher") == ["Example Press"]
+    assert dc("language") == ["en", "de"], "the volume's language first, then its texts' other languages"
 
 
 def test_without_an_editor_the_authors_are_the_creators(small_volumes):
