@@ -91,6 +91,33 @@ def assert_notes_link_within_their_text(epub: Path) -> int:
     return count
 
 
+def assert_pdf_notes_link_within_their_text(pdf: Path) -> int:
+    """In the PDF, every link to a note (or back to its reference) sits on a page of that note's text."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        page_of = {page.objgen: n for n, page in enumerate(doc.pages)}
+        dests = {}
+        for name, value in pikepdf.NameTree(doc.Root.Names.Dests).items():
+            target = value if isinstance(value, pikepdf.Array) else value.get("/D")
+            dests[str(name)] = page_of[target[0].objgen]
+        starts = sorted((page, int(m.group(1))) for name, page in dests.items()
+                        if (m := re.fullmatch(r"t(\d+)-top", name)))
+        starts.append((dests["colophon"], None))
+        count = 0
+        for n, page in enumerate(doc.pages):
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                dest = action.get("/D") if action is not None and action.get("/S") == "/GoTo" else annot.get("/Dest")
+                match = re.match(r"t(\d+)-note(ref)?-", str(dest)) if dest is not None else None
+                if not match:
+                    continue
+                count += 1
+                text = next(t for (start, t), (end, _) in zip(starts, starts[1:]) if start <= n < end)
+                assert text == int(match.group(1)), f"page {n + 1} of text {text} links to {dest}"
+        return count
+
+
 def running_heads(pdf: Path) -> dict[int, str | None]:
     """Page number -> the running head printed on it (None: the page has none)."""
     heads = {}
@@ -482,6 +509,7 @@ def test_the_example_reader_builds_from_the_repository(reader_build):
     assert [[c[0] for c in part[2]] for part in tree[:-1]] == [[t] for t in text_titles]
     assert titles(tree) == titles(ncx_tree(epub)) == read_pdf(pdf).outline
     assert assert_notes_link_within_their_text(epub) > 0
+    assert assert_pdf_notes_link_within_their_text(pdf) > 0
 
 
 def test_the_volume_title_page_printed_toc_and_pdf_metadata(reader_build):
@@ -588,8 +616,9 @@ def test_capital_volume_keeps_book_order_with_the_prefaces_as_one_part(corpus_vo
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["capital", "mixed"])
 def test_corpus_volume_notes_link_within_the_right_text(corpus_volumes, name):
-    _, epub, _ = corpus_volumes[name]
+    _, epub, pdf = corpus_volumes[name]
     assert assert_notes_link_within_their_text(epub) > 0
+    assert assert_pdf_notes_link_within_their_text(pdf) > 0
 
 
 @pytest.mark.slow
