@@ -636,3 +636,12 @@ def test_mixed_volume_credits_every_text_and_author(corpus_volumes):
     credits = colophon.findall(".//x:div[@class='credit']", XHTML_NS)
     assert len(credits) == len(sources)
     assert [a.get("href") for a in colophon.iterfind(".//x:a", XHTML_NS)] == urls
+
+
+@pytest.mark.slow
+def test_the_example_volume_has_no_accessibility_issues(reader_build, tmp_path):
+    """DAISY Ace on a volume: part pages, text headers and per-text notes included."""
+    from test_accessibility import ace_issues
+
+    epub, _ = reader_build
+    assert ace_issues(epub, tmp_path / "ace") == []
