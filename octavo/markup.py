@@ -121,6 +121,7 @@ class Converter:
                 del a.attrib["data-octavo-ref"]  # forged in raw HTML
             elif ref is not None:
                 a.set("data-octavo-ref", ref.split(":", 1)[1])
+        _mark_lettered_lists(tree)
         return tree
 
     def _report_removals(self, raw_html: str) -> None:
@@ -161,6 +162,26 @@ class Converter:
             if needle in line.lower():
                 return number
         return None
+
+
+LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
+
+
+def _mark_lettered_lists(tree: etree._Element) -> None:
+    """A bullet list whose every item starts with its own label (``a)``, ``(b)``, ``1.``) is lettered:
+    the class ``lettered`` drops the bullet (styles/common.css) so the label is shown once."""
+    for ul in tree.iter("ul"):
+        items = [li for li in ul if li.tag == "li"]
+        if items and all(LIST_LABEL.match(_leading_text(li)) for li in items):
+            ul.set("class", " ".join(filter(None, [ul.get("class"), "lettered"])))
+
+
+def _leading_text(li: etree._Element) -> str:
+    """The text an item starts with, looking into a first <p> (loose lists)."""
+    if (li.text or "").strip() or not len(li):
+        return (li.text or "") + " "
+    first = li[0]
+    return ((first.text or "") + " ") if first.tag == "p" else ""
 
 
 def inline_text(el: etree._Element) -> str:
