@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .dialect import Prepared, prepare
+from .dialect import Prepared, guess_language, prepare
 from .diagnostics import Collector
 from .markup import Converter, inline_text
 from .model import Metadata, Note, Section, Text, TocEntry
@@ -23,6 +23,8 @@ from .sources import Source
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NOTES_LABEL = {"de": "Anmerkungen", "fr": "Notes", "ru": "Примечания", "zh": "注释", "es": "Notas"}
+CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
+                   "содержание", "оглавление", "目录", "índice"}
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
 
@@ -30,7 +32,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
     """Assemble one parsed source. ``text_id`` prefixes every id; ``level``: h-level of its title."""
     report = source.diagnostics
     fields = source.fields
-    language = fields.get("language", "en")
+    language = fields.get("language") or _guess_language(source, report)
     prepared = prepare(source.body, source.body_line, report)
     converter = Converter(language, report, source.text)
     tree = converter.convert(prepared.markdown)
@@ -44,18 +46,25 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
         title = title or inline_text(title_heading)
         tree.remove(title_heading)
     if not title:
+        title = _first_top_heading(tree)
+    if not title:
         title = source.path.stem
         report.warn("frontmatter.title", f"no title given; using the file name '{title}'", 1)
     elif "title" not in fields:
         report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}'", 1)
 
     metadata = _metadata(fields, title, language)
-    notes, refs = _notes(prepared, converter, ids, report, source.path)
+    notes, refs = _notes(prepared, converter, ids, report, metadata.source_url)
     _link_refs(tree, refs, prepared, report)
     _fix_links(tree, ids, metadata.source_url, report, converter)
+    _resolve_images(tree, report, converter)
     sections = _sections(tree, ids, metadata, level)
     if notes:
-        sections.append(_notes_section(prepared, converter, ids, notes, language, level))
+        intro = converter.convert(prepared.notes_intro) if prepared.notes_intro else None
+        if intro is not None:
+            _fix_links(intro, ids, metadata.source_url, report, converter)
+            _resolve_images(intro, report, converter)
+        sections.append(_notes_section(prepared, intro, ids, notes, language, level))
     return Text(
         id=text_id,
         slug=slugify(source.path.stem),
@@ -148,7 +157,7 @@ def _same_title(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collector, path: Path):
+def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collector, base_url: str | None):
     """Number the notes in order of first reference and pair each reference with its note."""
     by_label: dict[str, int] = {}
     for i, d in enumerate(prepared.defs):
@@ -184,7 +193,8 @@ def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collecto
     for number, i in enumerate(order, 1):
         d = prepared.defs[i]
         body = converter.convert(d.markdown or "")
-        _fix_links(body, ids, None, report, converter)
+        _fix_links(body, ids, base_url, report, converter)
+        _resolve_images(body, report, converter)
         _add_backlinks(body, ref_ids.get(i, []))
         notes.append(Note(note_ids[i], number, d.label, _children_xml(body), tuple(ref_ids.get(i, [])), d.line))
     resolved = {index: (note_ids[order[int(num) - 1]], ref_id, num) for index, (num, ref_id) in refs.items()}
@@ -243,7 +253,13 @@ def _replace_with_text(el, text: str) -> None:
 
 
 def _unwrap(el) -> None:
-    """Remove an element but keep its text and children in place."""
+    """Remove an element but keep its text and children in place (and its id, on a span)."""
+    if el.get("id") is not None:  # something may link here: keep the target
+        for name in list(el.attrib):
+            if name != "id":
+                del el.attrib[name]
+        el.tag = "span"
+        return
     parent = el.getparent()
     index = parent.index(el)
     prev = el.getprevious()
@@ -292,6 +308,45 @@ def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector, convert
             _unwrap(a)
 
 
+def _resolve_images(tree, report: Collector, converter: Converter) -> None:
+    """Images the book cannot contain become their alt text, with a warning: an EPUB must never
+    point at a file it does not hold. (The asset layer extends this to embed local images.)"""
+    for img in list(tree.iter("img")):
+        src = (img.get("src") or "").strip()
+        alt = " ".join((img.get("alt") or "").split())
+        report.warn("images.missing", f"image '{src}' is not in the book; "
+                    + (f"its description '{alt}' is printed instead" if alt else "it has no description, so it is left out"),
+                    converter.find_line(src.split("/")[-1] or src) if src else None)
+        if img.get("id") is None and not alt:
+            _replace_with_text(img, "")
+            continue
+        span = etree.Element("span", {"class": "image-alt"})
+        if img.get("id") is not None:
+            span.set("id", img.get("id"))
+        span.text = f"[{alt}]" if alt else None
+        span.tail = img.tail
+        img.getparent().replace(img, span)
+
+
+def _first_top_heading(tree) -> str | None:
+    """The text of the first heading of the highest rank used, for a text without a title."""
+    for tag in HEADINGS:
+        for heading in tree.iter(tag):
+            text = inline_text(heading)
+            if re.search(r"[^\W_]", text) and text.strip(" :").casefold() not in CONTENTS_TITLES:
+                return text  # not a decoration like "* * *", nor a table of contents
+    return None
+
+
+def _guess_language(source: Source, report: Collector) -> str:
+    """No ``language`` in the front matter: English, unless the text is plainly in another language."""
+    language, evidence = guess_language(source.body)
+    if language != "en":
+        report.warn("frontmatter.language", f"no language given; the text looks {evidence}, so '{language}' is used "
+                    f"(set 'language: {language}' in the front matter to silence this)", 1)
+    return language
+
+
 def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
     children = list(tree)
     heading_levels = [int(c.tag[1]) for c in children if isinstance(c.tag, str) and c.tag in HEADINGS]
@@ -333,8 +388,8 @@ def _has_content(elements) -> bool:
     return any(inline_text(e) or e.tag in ("img", "hr", "table") or e.find(".//img") is not None for e in elements)
 
 
-def _notes_section(prepared, converter, ids, notes, language, level) -> Section:
-    intro = _children_xml(converter.convert(prepared.notes_intro)) if prepared.notes_intro else ""
+def _notes_section(prepared, intro_tree, ids, notes, language, level) -> Section:
+    intro = _children_xml(intro_tree) if intro_tree is not None else ""
     label = NOTES_LABEL.get(language.split("-")[0], "Notes")
     return Section(ids.new("notes"), "notes", label, _escape(label), level + 1, intro,
                    byline=prepared.notes_byline, notes=tuple(notes))

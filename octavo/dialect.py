@@ -63,15 +63,16 @@ class Prepared:
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0."""
     lines = body.split("\n")
+    lines, origin = _pandoc(lines, first_line, report)
     code = _code_mask(lines)
     prepared = Prepared(markdown="")
-    kept = _extract_notes(lines, code, first_line, prepared, report)
+    kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
         if not code.get(index, False):
-            line_no = first_line + index
+            line_no = first_line + origin[min(index, len(origin) - 1)]
             text = _remove_liquid(text, line_no, report)
             text = _hard_break(text)
             text = _mark_refs(text, line_no, labels, prepared, report)
@@ -98,7 +99,7 @@ def _code_mask(lines: list[str]) -> dict[int, bool]:
     return mask
 
 
-def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collector) -> list[tuple[int, str]]:
+def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collector, origin) -> list[tuple[int, str]]:
     """Take note definitions (and a NOTES section's heading) out of the text.
 
     Returns the remaining lines as (0-based index, text); definitions go to ``prepared.defs``.
@@ -145,7 +146,7 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
         if archive or footnote:
             finish()
             m = archive or footnote
-            current_label, current_line = m.group(1), first_line + i
+            current_label, current_line = m.group(1), first_line + origin[i]
             current_kind = "archive" if archive else "footnote"
             current = [m.group(2)]
         elif current is not None and current_kind == "archive":
@@ -262,3 +263,268 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
     if not THEMATIC_BREAK.match(line):
         line = BARE_MARKER.sub(bare, line)
     return NUMBER_MARKER.sub(number, line)
+
+
+# --- Pandoc's Markdown, as the marxists.org conversions write it ---------------------------------
+#
+# Everything here keeps one output line per input line (so diagnostics keep their line numbers),
+# except grid tables, whose cells are set one after another; ``origin`` maps every output line
+# back to the source line it came from.
+
+QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
+FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
+GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
+GRID_ROW = re.compile(r"^[ \t]*[|+].*[|+][ \t]*$")
+# A note reference as Pandoc writes marxists.org's: [\[1\]](#n1){#f1}, ^[\[1\]](#n1)^, [^\[1\]^](#fw01){#bk01}
+LINK_NOTE_REF = re.compile(
+    r"\^?\[\^?\\\[\s*(\d{1,4}|\*{1,4})\s*\\\]\^?\]\(#([^)\s]+)\)(?:\{#[^}\s]*\})?\^?")
+# The start of a note written as an anchored label: [1.](#f1){#n1} / [[262.]{.info}]{#n262} / [ []{#n11} 11.]{.info}
+LINK_NOTE_PREFIX = re.compile(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\})+")
+ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}")
+_ATTR_SEP = r"(?:[ \t]|\n[ \t]*(?:>[ \t]?)*)"
+ATTR_BLOCK = re.compile(
+    r"\{(?=[#.\w])(" + _ATTR_SEP + r"*(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+))"
+    r"(?:" + _ATTR_SEP + r"+(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)))*)" + _ATTR_SEP + r"*\}")
+HEADING_END = re.compile(r"^[ \t]*(?:>[ \t]?)*#{1,6}[ \t].*$")
+
+
+def _pandoc(lines: list[str], first_line: int, report: Collector) -> tuple[list[str], list[int]]:
+    """Pandoc constructs -> what the rest of the pre-pass and Python-Markdown understand."""
+    origin = list(range(len(lines)))
+    if not any(("{" in l or ":::" in l or "+-" in l or "](#" in l) for l in lines):
+        return lines, origin
+    code = _code_mask(lines)
+    lines, origin = _grid_tables(lines, origin, code)
+    code = _code_mask(lines)
+    for i, line in enumerate(lines):
+        if not code[i] and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
+            lines[i] = QUOTE_PREFIX.match(line).group(1).rstrip()  # the div's content stays, its fence goes
+    _link_notes(lines, code, origin, first_line, report)
+    return _attributes(lines, code), origin
+
+
+def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], list[int]]:
+    """Pandoc grid tables (``+---+---+`` / ``| cell |``) are layout boxes on archive pages: their
+    cells are set one after another, each as ordinary Markdown."""
+    out, out_origin, i = [], [], 0
+    while i < len(lines):
+        prefix = QUOTE_PREFIX.match(lines[i]).group(1)
+        if code[i] or not GRID_BORDER.match(lines[i][len(prefix):]):
+            out.append(lines[i])
+            out_origin.append(origin[i])
+            i += 1
+            continue
+        border = lines[i][len(prefix):]
+        cuts = [n for n, c in enumerate(border) if c == "+"]
+        j = i + 1
+        rows, row = [], []
+        while j < len(lines) and lines[j].startswith(prefix) and GRID_ROW.match(lines[j][len(prefix):]):
+            body = lines[j][len(prefix):]
+            if GRID_BORDER.match(body):
+                if row:
+                    rows.append(row)
+                row = []
+            else:
+                row.append((j, body))
+            j += 1
+        if row:
+            rows.append(row)
+        if not rows:  # a lone border line: a rule, not a table
+            out.append(lines[i])
+            out_origin.append(origin[i])
+            i += 1
+            continue
+        for row in rows:
+            for left, right in zip(cuts, cuts[1:]):
+                cell = [body[left + 1:right].rstrip() for _, body in row]
+                cell = [c[1:] if c.startswith(" ") else c for c in cell]
+                while cell and not cell[-1].strip():
+                    cell.pop()
+                while cell and not cell[0].strip():
+                    cell.pop(0)
+                if not cell:
+                    continue
+                for c in cell:
+                    out.append((prefix + c).rstrip() if c.strip() else prefix.rstrip())
+                    out_origin.append(origin[row[0][0]])
+                out.append(prefix.rstrip())
+                out_origin.append(origin[row[0][0]])
+        i = j
+    return out, out_origin
+
+
+def _link_notes(lines: list[str], code, origin, first_line: int, report: Collector) -> None:
+    """marxists.org notes are pairs of links: ``[\\[1\\]](#n1){#f1}`` in the text, and the note
+    starting with an anchored label, ``[1.](#f1){#n1} text``. Where both ends are found they become
+    footnotes (``[^n1]`` and ``[^n1]: text``); a reference whose note is missing is reported."""
+    first_ref: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if not code[i] and "](#" in line:
+            for m in LINK_NOTE_REF.finditer(line):
+                first_ref.setdefault(m.group(2), i)
+    if not first_ref:
+        return
+    defs: dict[int, tuple[str, int]] = {}  # line -> (anchor id, length of the label prefix incl. quote marks)
+    for i, line in enumerate(lines):
+        if code[i] or "{#" not in line:
+            continue
+        quote = QUOTE_PREFIX.match(line).group(1)
+        rest = line[len(quote):]
+        m = LINK_NOTE_PREFIX.match(rest)
+        if not m:
+            continue
+        prefix = m.group(0)
+        prefix = prefix[: max(prefix.rfind("]"), prefix.rfind("}"), prefix.rfind(")")) + 1]
+        anchors = [a for a in ANCHOR_ID.findall(prefix) if first_ref.get(a, len(lines)) < i]
+        starts_paragraph = i == 0 or not lines[i - 1][len(QUOTE_PREFIX.match(lines[i - 1]).group(1)):].strip()
+        if anchors and starts_paragraph and re.search(r"[\d*]", prefix):
+            defs[i] = (anchors[0], len(quote) + len(prefix))
+    def_ids = {anchor for anchor, _ in defs.values()}
+    def_lines = sorted(defs)
+    for i in def_lines:
+        anchor, cut = defs[i]
+        quote = QUOTE_PREFIX.match(lines[i]).group(1)
+        lines[i] = f"[^{anchor}]: " + lines[i][cut:].lstrip()
+        j = i + 1
+        while j < len(lines) and not code[j]:  # the note's own paragraph leaves the blockquote with it
+            inner = lines[j][len(QUOTE_PREFIX.match(lines[j]).group(1)):] if quote else lines[j]
+            if not inner.strip() or j in defs:
+                break
+            lines[j] = inner
+            j += 1
+        if quote and j < len(lines) and not lines[j][len(QUOTE_PREFIX.match(lines[j]).group(1)):].strip():
+            lines[j] = ""
+        # further paragraphs before the next note belong to this one (indented: footnote continuation)
+        while j < len(lines):
+            k = j
+            while k < len(lines) and not _unquote(lines[k]).strip():
+                k += 1
+            nxt = next((d for d in def_lines if d >= k), None)
+            if (k >= len(lines) or nxt is None or nxt == k or code[k]
+                    or any(HEADING.match(_unquote(lines[x])) or THEMATIC_BREAK.match(_unquote(lines[x]))
+                           for x in range(k, nxt))):
+                break
+            for x in range(j, nxt):
+                lines[x] = "    " + _unquote(lines[x]) if _unquote(lines[x]).strip() else ""
+            j = nxt
+    for i, line in enumerate(lines):
+        if code[i] or "](#" not in line:
+            continue
+
+        def ref(m: re.Match) -> str:
+            if m.group(2) in def_ids:
+                return f"[^{m.group(2)}]"
+            report.warn("notes.unpaired", f"note reference [{m.group(1)}] links to #{m.group(2)}, but no note "
+                        "starts with that anchor; kept as written", first_line + origin[i])
+            return f"\\[{m.group(1)}\\]"
+
+        lines[i] = LINK_NOTE_REF.sub(ref, line)
+
+
+def _unquote(line: str) -> str:
+    return line[len(QUOTE_PREFIX.match(line).group(1)):]
+
+
+def _attributes(lines: list[str], code) -> list[str]:
+    """Pandoc attributes ``{#id .class key=value}`` never show as text: an id after a link, image or
+    at the end of a heading is kept (Python-Markdown's attr_list applies it), everything else goes.
+    Bracketed spans ``[text]{.class}`` keep their text. Works on runs of non-code lines, because an
+    attribute block may be wrapped over several lines; line breaks are kept where they were."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            out.extend(_attributes_in("\n".join(run)).split("\n"))
+            run.clear()
+
+    for i, line in enumerate(lines):
+        if code[i]:
+            flush()
+            out.append(line)
+        else:
+            run.append(line)
+    flush()
+    return out
+
+
+def _attributes_in(text: str) -> str:
+    if "{" not in text:
+        return text
+    pieces, last = [], 0
+    for m in ATTR_BLOCK.finditer(text):
+        start = m.start()
+        breaks = "".join(re.findall(r"\n[ \t]*(?:>[ \t]?)*", m.group(0)))
+        ids = re.findall(r"(?<![\w\"'=])#([\w:.\-]+)", m.group(1))
+        before = text[start - 1] if start else ""
+        line_end = text.find("\n", m.end())
+        heading_end = HEADING_END.match(text[text.rfind("\n", 0, start) + 1: line_end if line_end >= 0 else None])
+        heading_end = heading_end and not text[m.end(): line_end if line_end >= 0 else None].strip()
+        if before == "]":  # a bracketed span: drop its brackets, keep its text
+            open_at = _matching_open(text, start - 1, last)
+            if open_at is None:
+                pieces.append(text[last:start] + breaks)
+            else:
+                pieces.append(text[last:open_at] + text[open_at + 1:start - 1] + breaks)
+        elif ids and (before == ")" or heading_end):
+            pieces.append(text[last:start] + "{#" + ids[0] + "}" + breaks)
+        else:
+            pieces.append(text[last:start].rstrip(" \t") if heading_end else text[last:start])
+            pieces.append(breaks)
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _matching_open(text: str, close: int, floor: int) -> int | None:
+    """Index of the ``[`` that the ``]`` at ``close`` closes (escaped brackets do not count)."""
+    depth = 0
+    i = close - 1
+    while i >= floor:
+        c = text[i]
+        escaped = i > 0 and text[i - 1] == "\\" and not (i > 1 and text[i - 2] == "\\")
+        if text.startswith("\n\n", i) or re.match(r"\n[ \t]*(?:>[ \t]?)*\n", text[i:i + 12]):
+            return None  # a span never crosses a paragraph
+        if c == "]" and not escaped:
+            depth += 1
+        elif c == "[" and not escaped:
+            if depth == 0:
+                return i
+            depth -= 1
+        i -= 1
+    return None
+
+
+# --- language of a text without a ``language`` field ------------------------------------------------
+
+STOPWORDS = {
+    "en": {"the", "and", "of", "to", "is", "that", "which", "with", "this", "was", "for", "are"},
+    "de": {"der", "die", "und", "das", "nicht", "ist", "mit", "sich", "auf", "den", "ein", "eine", "dem"},
+    "fr": {"le", "la", "les", "et", "des", "est", "que", "qui", "une", "dans", "pas", "du", "au"},
+    "es": {"el", "los", "las", "y", "que", "una", "por", "con", "del", "para", "es", "se"},
+    "it": {"il", "che", "della", "una", "per", "sono", "gli", "non", "con", "del", "nel"},
+}
+SCRIPTS = (  # (language, name, first, last code point)
+    ("ru", "Cyrillic (Russian)", 0x0400, 0x04FF), ("zh", "Chinese", 0x4E00, 0x9FFF),
+    ("ja", "Japanese", 0x3040, 0x30FF), ("el", "Greek", 0x0370, 0x03FF), ("ar", "Arabic", 0x0600, 0x06FF),
+    ("he", "Hebrew", 0x0590, 0x05FF),
+)
+NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian"}
+
+
+def guess_language(body: str, sample: int = 60000) -> tuple[str, str]:
+    """A cheap, documented guess: the dominant script, and for Latin script the language whose
+    commonest words occur most. Returns (BCP 47 tag, what it was based on)."""
+    text = body[:sample]
+    letters = sum(1 for c in text if c.isalpha()) or 1
+    for language, name, first, last in SCRIPTS:
+        count = sum(1 for c in text if first <= ord(c) <= last)
+        if language == "zh" and sum(1 for c in text if 0x3040 <= ord(c) <= 0x30FF) > count / 10:
+            continue  # kana among the ideographs: Japanese
+        if count / letters > 0.3:
+            return language, f"{name} ({count} of {letters} letters)"
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    if best != "en" and scores[best] > 2 * scores["en"] and scores[best] >= 20:
+        return best, f"{NAMES[best]} ({scores[best]} common {NAMES[best]} words against {scores['en']} English ones)"
+    return "en", "English"

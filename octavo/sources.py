@@ -56,7 +56,61 @@ def read_source(path: Path) -> Source:
     text = _decode(raw, report)
     text = _clean_characters(text, report)
     fields, body, body_line = _split_front_matter(text, report)
+    body = _header_metadata(body, body_line, fields)
     return Source(path, fields, body, body_line, text, report)
+
+
+PANDOC_TITLE_LINE = re.compile(r"^%[ \t]?(.*)$")
+META_HEADING = re.compile(r"^#{1,6}[ \t]+(title|subtitle|author|authors|translator|year|date|language)[ \t]*:"
+                          r"[ \t]*(.*?)[ \t]*#*[ \t]*$", re.IGNORECASE)
+META_FIELDS = {"title": "title", "subtitle": "subtitle", "author": "author", "authors": "author",
+               "translator": "translator", "year": "date", "date": "date", "language": "language"}
+RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _header_metadata(body: str, body_line: int, fields: dict) -> str:
+    """Metadata written at the top of the body instead of front matter: a Pandoc title block
+    (``% Title`` / ``% Author; Author`` / ``% Date``) or headings such as ``# Title: ...``,
+    ``## Author: ...``, ``## Year: ...`` (then usually a rule). They fill fields the front matter
+    leaves empty and are taken out of the text (blank lines keep the line numbers)."""
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    found: list[tuple[str, str, int]] = []
+    if i < len(lines) and PANDOC_TITLE_LINE.match(lines[i]):
+        for key in ("title", "author", "date"):
+            m = PANDOC_TITLE_LINE.match(lines[i]) if i < len(lines) else None
+            if not m:
+                break
+            found.append((key, m.group(1), i))
+            lines[i] = ""
+            i += 1
+    else:
+        while i < len(lines):
+            m = META_HEADING.match(lines[i])
+            if m:
+                found.append((META_FIELDS[m.group(1).lower()], m.group(2), i))
+                lines[i] = ""
+            elif lines[i].strip():
+                break
+            i += 1
+        if found and i < len(lines) and RULE_LINE.match(lines[i]):
+            lines[i] = ""  # the rule that separated the metadata from the text
+    if not found:
+        return body
+    for key, value, index in found:
+        value = " ".join(value.split())
+        if not value or key in fields:
+            continue
+        if key in ("author", "translator"):
+            fields[key] = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", value) if n.strip())
+        elif key == "language" and not LANGUAGE_TAG.match(value):
+            continue
+        else:
+            fields[key] = unicodedata.normalize("NFC", value)
+        fields.setdefault("_lines", {})[key] = body_line + index
+    return "\n".join(lines)
 
 
 def _decode(raw: bytes, report: Collector) -> str:
