@@ -90,6 +90,7 @@ class _Ids:
         self.prefix = prefix
         self.used: set[str] = set()
         self.source: dict[str, str] = {}  # id as written in the source -> id in the book
+        self.headings: dict[str, object] = {}  # anchor key of a heading's text -> the heading
 
     def new(self, name: str) -> str:
         candidate, n = f"{self.prefix}{name}", 1
@@ -134,6 +135,16 @@ def _rename_source_ids(tree, ids: _Ids, report: Collector, converter: Converter)
                         converter.find_line(written))
         el.set("id", ids.new("x-" + re.sub(r"\s+", "-", written)))
         ids.source.setdefault(written, el.get("id"))
+    for heading in tree.iter(*HEADINGS):
+        ids.headings.setdefault(_anchor_key(inline_text(heading)), heading)
+
+
+def _anchor_key(text: str) -> str:
+    """What a link to a heading by its text (Pandoc's and GitHub's automatic ids) has in common
+    with the heading: its letters and digits, lower-cased (doubled apostrophes undone)."""
+    from urllib.parse import unquote
+
+    return "".join(c for c in unquote(text).replace("''", "'").casefold() if c.isalnum())
 
 
 def _title_heading(tree, title: str | None):
@@ -291,7 +302,7 @@ def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector, convert
         href = href.strip()
         parts = urlsplit(href)
         if href.startswith("#"):
-            target = ids.source.get(href[1:])
+            target = ids.source.get(href[1:]) or _heading_target(href[1:], ids)
             if target:
                 a.set("href", f"#{target}")
                 continue
@@ -345,6 +356,16 @@ def _guess_language(source: Source, report: Collector) -> str:
         report.warn("frontmatter.language", f"no language given; the text looks {evidence}, so '{language}' is used "
                     f"(set 'language: {language}' in the front matter to silence this)", 1)
     return language
+
+
+def _heading_target(fragment: str, ids: _Ids) -> str | None:
+    """A link to a heading by its automatic id (``#chant-i`` for "Chant I"): give the heading an id."""
+    heading = ids.headings.get(_anchor_key(fragment)) if _anchor_key(fragment) else None
+    if heading is None:
+        return None
+    if heading.get("id") is None:
+        heading.set("id", ids.new("h-" + (slugify(inline_text(heading)) or "heading")))
+    return heading.get("id")
 
 
 def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:

@@ -62,12 +62,13 @@ class Prepared:
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0."""
-    lines = body.split("\n")
+    lines = _verse_fences(body.split("\n"))
     lines, origin = _pandoc(lines, first_line, report)
     code = _code_mask(lines)
     prepared = Prepared(markdown="")
     kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
+    kept = _verse_breaks(kept, code)
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
@@ -75,11 +76,52 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
             line_no = first_line + origin[min(index, len(origin) - 1)]
             text = _remove_liquid(text, line_no, report)
             text = _hard_break(text)
+            text = _bracket_fragment_links(text)
             text = _mark_refs(text, line_no, labels, prepared, report)
         out.append(text)
     prepared.markdown = "\n".join(out)
     prepared.defs = [NoteDef(d.label, _remove_liquid(d.markdown, d.line, report), d.line) for d in prepared.defs]
     return prepared
+
+
+VERSE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")  # a fence with no language given
+CODE_CHARS = re.compile(r"[{}=<>_/\\|$@#%^&*]|\w\(|\);?$")
+MARKDOWN_START = re.compile(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
+
+
+def _verse_fences(lines: list[str]) -> list[str]:
+    """Verse fenced as code only to keep its line breaks (``` with no language, every line plain
+    words, no code punctuation) is set as verse: stanzas are paragraphs, lines end in hard breaks.
+    Fence lines become blank lines, so line numbers stay as they were."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = VERSE_FENCE.match(out[i])
+        if not m:
+            if FENCE.match(out[i]):  # a fence with a language: skip to its end
+                marker = FENCE.match(out[i]).group(1)
+                i += 1
+                while i < len(out) and not out[i].strip().startswith(marker):
+                    i += 1
+            i += 1
+            continue
+        marker = m.group(1)
+        end = i + 1
+        while end < len(out) and not (out[end].strip().startswith(marker[0] * 3) and not out[end].strip().strip(marker[0])):
+            end += 1
+        body = out[i + 1:end]
+        text = "".join(body)
+        letters = sum(c.isalpha() for c in text)
+        visible = sum(not c.isspace() for c in text) or 1
+        codeish = sum(1 for l in body if CODE_CHARS.search(l))
+        if end < len(out) and body and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
+            out[i] = out[end] = ""
+            for k in range(i + 1, end):
+                line = MARKDOWN_START.sub(lambda x: x.group(1) + "\\" + x.group(2), out[k].rstrip())
+                last_of_stanza = k + 1 >= end or not out[k + 1].strip()
+                out[k] = line if last_of_stanza or not line.strip() else line + "  "
+        i = end + 1
+    return out
 
 
 def _code_mask(lines: list[str]) -> dict[int, bool]:
@@ -214,11 +256,72 @@ def _normalise_lists(kept: list[tuple[int, str]], code) -> list[tuple[int, str]]
     return out
 
 
+VERSE_LINE_MAX = 60  # a line this long or longer is prose
+VERSE_WRAP_MIN = 65  # prose hard-wrapped at this width or wider leaves no room for the next word
+
+
+def _verse_breaks(kept: list[tuple[int, str]], code) -> list[tuple[int, str]]:
+    """Verse written with plain newlines (no ``\\`` or two trailing spaces) keeps its lines.
+
+    A paragraph of two or more plain lines is taken as verse when every line is shorter than
+    60 characters and no line could have taken the next line's first word within 65 columns,
+    i.e. the text was not hard-wrapped prose. Its line ends then become hard breaks."""
+    out = list(kept)
+    start = 0
+    while start < len(out):
+        end = start
+        while end < len(out) and out[end][1].strip() and not code.get(out[end][0], False):
+            end += 1
+        block = [text for _, text in out[start:end]]
+        if len(block) >= 2 and _is_verse(block):
+            for k in range(start, end - 1):
+                n, text = out[k]
+                if not text.endswith(("  ", "\\")):
+                    out[k] = (n, text.rstrip() + "  ")
+        start = end + 1
+    return out
+
+
+def _is_verse(block: list[str]) -> bool:
+    if not _is_paragraph_line(block[0]) or FOOTNOTE_DEF.match(block[0]) or block[0].lstrip().startswith("<"):
+        return False
+    for line, nxt in zip(block, block[1:] + [""]):
+        stripped = line.strip()
+        if (len(stripped) >= VERSE_LINE_MAX or HEADING.match(line) or LIST_ITEM.match(line)
+                or stripped.startswith(("<", "|", ">", "[^"))):
+            return False
+        words = nxt.split()
+        if nxt and len(stripped) + 1 + len(words[0]) >= VERSE_WRAP_MIN:
+            return False
+    return True
+
+
 def _is_paragraph_line(line: str) -> bool:
     return bool(line.strip()) and not (
         HEADING.match(line) or LIST_ITEM.match(line) or line.startswith(("    ", "\t", ">", "|"))
         or THEMATIC_BREAK.match(line)
     )
+
+
+def _bracket_fragment_links(line: str) -> str:
+    """``[text](#Heading with spaces (and parens))``: a link to a heading by its text. Python-Markdown
+    stops such a target at a space or quote, so it is put in angle brackets, which it reads whole."""
+    if "](#" not in line:
+        return line
+    out, pos = [], 0
+    for m in re.finditer(r"\]\(#", line):
+        if m.start() < pos:
+            continue
+        depth, j = 1, m.end()
+        while j < len(line) and depth:
+            depth += {"(": 1, ")": -1}.get(line[j], 0)
+            j += 1
+        target = line[m.end() - 1: j - 1]
+        if depth == 0 and re.search(r"[\s'\"]", target) and "<" not in target and ">" not in target:
+            out.append(line[pos:m.start() + 2] + "<" + target + ">)")
+            pos = j
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _hard_break(line: str) -> str:
