@@ -44,7 +44,8 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
     title_heading = _title_heading(tree, title)
     if title_heading is not None:
         title = title or inline_text(title_heading)
-        tree.remove(title_heading)
+        if title_heading.find(".//a[@data-octavo-ref]") is None:  # a note reference keeps its heading
+            tree.remove(title_heading)
     if not title:
         title = _first_top_heading(tree)
     if not title:
