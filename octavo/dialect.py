@@ -447,6 +447,7 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
                     cell.pop(0)
                 if not cell:
                     continue
+                cell = _join_split_urls(cell)
                 for c in cell:
                     out.append((prefix + c).rstrip() if c.strip() else prefix.rstrip())
                     out_origin.append(origin[row[0][0]])
@@ -454,6 +455,17 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
                 out_origin.append(origin[row[0][0]])
         i = j
     return out, out_origin
+
+
+def _join_split_urls(cell: list[str]) -> list[str]:
+    """A grid cell is narrow: Pandoc breaks a link's target over lines with no space. Join them."""
+    out: list[str] = []
+    for line in cell:
+        if out and re.search(r"\]\([^)\s]*$", out[-1]) and line[:1].strip():
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _link_notes(lines: list[str], code, origin, first_line: int, report: Collector) -> None:
