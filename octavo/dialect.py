@@ -147,7 +147,7 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
     Returns the remaining lines as (0-based index, text); definitions go to ``prepared.defs``.
     """
     kept: list[tuple[int, str]] = []
-    i, notes_level = 0, None
+    i, notes_level, defs_before = 0, None, 0
     current: list[str] | None = None  # lines of the note being read
     current_label, current_line, current_kind = "", 0, ""
     intro: list[str] = []
@@ -170,6 +170,7 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
         if heading and notes_level is None and _is_notes_title(heading.group(2)) and _has_defs_after(lines, i):
             finish()
             notes_level = len(heading.group(1))
+            defs_before = len(prepared.defs)
             prepared.notes_title = heading.group(2)
             j = i + 1
             while j < len(lines) and not lines[j].strip():
@@ -199,15 +200,13 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
             current.append(line)
         else:
             finish()
-            if notes_level is not None:
-                intro.append(line)
+            if notes_level is not None and len(prepared.defs) == defs_before:
+                intro.append(line)  # before the first note: printed above the notes
             else:
-                kept.append((i, line))
+                kept.append((i, line))  # after the notes (page footers, "Top of the page"): stays in the text
         i += 1
     finish()
     prepared.notes_intro = "\n".join(intro).strip()
-    if prepared.notes_title is None and intro:
-        kept.extend((len(lines), t) for t in intro)
     return kept
 
 
