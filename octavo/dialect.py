@@ -312,7 +312,7 @@ def _bracket_fragment_links(line: str) -> str:
         if m.start() < pos:
             continue
         depth, j = 1, m.end()
-        while j < len(line) and depth:
+        while j < len(line) and depth and j - m.end() < 500:  # a link target is never longer
             depth += {"(": 1, ")": -1}.get(line[j], 0)
             j += 1
         target = line[m.end() - 1: j - 1]
@@ -383,10 +383,10 @@ LINK_NOTE_REF = re.compile(
 # The start of a note written as an anchored label: [1.](#f1){#n1} / [[262.]{.info}]{#n262} / [ []{#n11} 11.]{.info}
 LINK_NOTE_PREFIX = re.compile(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\})+")
 ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}")
-_ATTR_SEP = r"(?:[ \t]|\n[ \t]*(?:>[ \t]?)*)"
-ATTR_BLOCK = re.compile(
-    r"\{(?=[#.\w])(" + _ATTR_SEP + r"*(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+))"
-    r"(?:" + _ATTR_SEP + r"+(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)))*)" + _ATTR_SEP + r"*\}")
+_ATTR_WS = r"[ \t]*(?:\n(?:[ \t]{0,3}>)*[ \t]*)?"  # spaces, at most one line break (quote marks allowed)
+_ATTR_TOKEN = r"(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+))"
+ATTR_BLOCK = re.compile(r"\{(?=[#.\w])(" + _ATTR_TOKEN + r"(?:(?=[ \t\n])" + _ATTR_WS + _ATTR_TOKEN + r")*)"
+                        + _ATTR_WS + r"\}")
 HEADING_END = re.compile(r"^[ \t]*(?:>[ \t]?)*#{1,6}[ \t].*$")
 
 
