@@ -377,12 +377,30 @@ QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
 GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
 GRID_ROW = re.compile(r"^[ \t]*[|+].*[|+][ \t]*$")
-# A note reference as Pandoc writes marxists.org's: [\[1\]](#n1){#f1}, ^[\[1\]](#n1)^, [^\[1\]^](#fw01){#bk01}
+# A note reference, as Pandoc writes marxists.org's ([\[1\]](#n1){#f1}, ^[\[1\]](#n1)^,
+# [^\[1\]^](#fw01){#bk01}) or as HTML does (<sup><a href="#n1">1</a></sup>, [<sup>1</sup>](#n1), ...)
+_LABEL = r"\s*(?:\\?\[)?\s*(?P<{0}>\d{{1,4}}|\*{{1,4}})\s*(?:\\?\])?\s*"
 LINK_NOTE_REF = re.compile(
-    r"\^?\[\^?\\\[\s*(\d{1,4}|\*{1,4})\s*\\\]\^?\]\(#([^)\s]+)\)(?:\{#[^}\s]*\})?\^?")
-# The start of a note written as an anchored label: [1.](#f1){#n1} / [[262.]{.info}]{#n262} / [ []{#n11} 11.]{.info}
-LINK_NOTE_PREFIX = re.compile(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\})+")
-ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}")
+    r"\^?\[\^?\\\[\s*(?P<l1>\d{1,4}|\*{1,4})\s*\\\]\^?\]\(#(?P<t1>[^)\s]+)\)(?:\{#[^}\s]*\})?\^?"
+    r"|<sup>\s*<a\s+href=\"#(?P<t2>[^\"\s]+)\"[^>]*>" + _LABEL.format("l2") + r"</a>\s*</sup>"
+    r"|<a\s+href=\"#(?P<t3>[^\"\s]+)\"[^>]*>\s*<sup>" + _LABEL.format("l3") + r"</sup>\s*</a>"
+    r"|<sup>\s*\[" + _LABEL.format("l4") + r"\]\(#(?P<t4>[^)\s]+)\)\s*</sup>"
+    r"|\[<sup>" + _LABEL.format("l5") + r"</sup>\]\(#(?P<t5>[^)\s]+)\)", re.IGNORECASE)
+# The start of a note written as an anchored label: [1.](#f1){#n1} / [[262.]{.info}]{#n262} /
+# [ []{#n11} 11.]{.info} / <a name="n1"></a>1. / <a id="n1">1.</a>
+LINK_NOTE_PREFIX = re.compile(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\}|</?a\b[^>]*>|</?sup>)+", re.IGNORECASE)
+ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}|<a\s[^>]*?\b(?:name|id)=\"([^\"]+)\"", re.IGNORECASE)
+LABEL_AFTER_ANCHOR = re.compile(r"^[ \t]*(?:\d{1,4}|\*{1,4})[.)]?(?=\s|$)")
+
+
+def _ref_parts(m: re.Match) -> tuple[str, str]:
+    """(label, anchor) of a LINK_NOTE_REF match, whichever form it is."""
+    for n in range(1, 6):
+        if m.group(f"t{n}"):
+            return m.group(f"l{n}"), m.group(f"t{n}")
+    raise AssertionError("unreachable")
+
+
 _ATTR_WS = r"[ \t]*(?:\n(?:[ \t]{0,3}>)*[ \t]*)?"  # spaces, at most one line break (quote marks allowed)
 _ATTR_TOKEN = r"(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+))"
 ATTR_BLOCK = re.compile(r"\{(?=[#.\w])(" + _ATTR_TOKEN + r"(?:(?=[ \t\n])" + _ATTR_WS + _ATTR_TOKEN + r")*)"
@@ -473,14 +491,14 @@ def _link_notes(lines: list[str], code, origin, first_line: int, report: Collect
     footnotes (``[^n1]`` and ``[^n1]: text``); a reference whose note is missing is reported."""
     first_ref: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not code[i] and "](#" in line:
+        if not code[i] and "#" in line:
             for m in LINK_NOTE_REF.finditer(line):
-                first_ref.setdefault(m.group(2), i)
+                first_ref.setdefault(_ref_parts(m)[1], i)
     if not first_ref:
         return
     defs: dict[int, tuple[str, int]] = {}  # line -> (anchor id, length of the label prefix incl. quote marks)
     for i, line in enumerate(lines):
-        if code[i] or "{#" not in line:
+        if code[i] or ("{#" not in line and "<a" not in line.lower()):
             continue
         quote = QUOTE_PREFIX.match(line).group(1)
         rest = line[len(quote):]
@@ -488,10 +506,15 @@ def _link_notes(lines: list[str], code, origin, first_line: int, report: Collect
         if not m:
             continue
         prefix = m.group(0)
-        prefix = prefix[: max(prefix.rfind("]"), prefix.rfind("}"), prefix.rfind(")")) + 1]
-        anchors = [a for a in ANCHOR_ID.findall(prefix) if first_ref.get(a, len(lines)) < i]
+        prefix = prefix[: max(prefix.rfind("]"), prefix.rfind("}"), prefix.rfind(")"), prefix.rfind(">")) + 1]
+        anchors = [a or b for a, b in ANCHOR_ID.findall(prefix) if first_ref.get(a or b, len(lines)) < i]
+        labelled = re.search(r"[\d*]", ANCHOR_ID.sub("", re.sub(r"\(#[^)]*\)", "", prefix)))
+        if anchors and not labelled:  # <a name="n1"></a>1. The note ...: the label follows the anchor
+            after = LABEL_AFTER_ANCHOR.match(rest[len(prefix):])
+            labelled = after
+            prefix += after.group(0) if after else ""
         starts_paragraph = i == 0 or not lines[i - 1][len(QUOTE_PREFIX.match(lines[i - 1]).group(1)):].strip()
-        if anchors and starts_paragraph and re.search(r"[\d*]", prefix):
+        if anchors and starts_paragraph and labelled:
             defs[i] = (anchors[0], len(quote) + len(prefix))
     def_ids = {anchor for anchor, _ in defs.values()}
     def_lines = sorted(defs)
@@ -522,15 +545,16 @@ def _link_notes(lines: list[str], code, origin, first_line: int, report: Collect
                 lines[x] = "    " + _unquote(lines[x]) if _unquote(lines[x]).strip() else ""
             j = nxt
     for i, line in enumerate(lines):
-        if code[i] or "](#" not in line:
+        if code[i] or "#" not in line:
             continue
 
         def ref(m: re.Match) -> str:
-            if m.group(2) in def_ids:
-                return f"[^{m.group(2)}]"
-            report.warn("notes.unpaired", f"note reference [{m.group(1)}] links to #{m.group(2)}, but no note "
+            label, anchor = _ref_parts(m)
+            if anchor in def_ids:
+                return f"[^{anchor}]"
+            report.warn("notes.unpaired", f"note reference [{label}] links to #{anchor}, but no note "
                         "starts with that anchor; kept as written", first_line + origin[i])
-            return f"\\[{m.group(1)}\\]"
+            return f"\\[{label}\\]"
 
         lines[i] = LINK_NOTE_REF.sub(ref, line)
 

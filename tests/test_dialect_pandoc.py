@@ -180,6 +180,28 @@ def test_link_pair_notes_inside_a_blockquote(tmp_path):
     assert "1911" not in words_of(quote)
 
 
+def test_html_sup_and_anchor_notes_are_paired_too(tmp_path):
+    text, diagnostics = model(tmp_path, """---
+title: T
+---
+Text<sup><a href="#n1">1</a></sup> and [<sup>2</sup>](#n2), <a href="#n3"><sup>[3]</sup></a> and <sup>[4](#n4)</sup>.
+
+<a name="n1"></a>1. First note.
+
+<a id="n2">2.</a> Second note.
+
+<a name="n3"></a>3) Third note.
+
+<a id="n4"></a>[4] Fourth note.
+""")
+    refs = body(text).findall(".//a[@role='doc-noteref']")
+    assert [a.text for a in refs] == ["1", "2", "3", "4"]
+    assert [words_of(etree.fromstring(f"<div>{n.body}</div>")).rstrip(" \u21a9\ufe0e") for n in text.notes] == [
+        "First note.", "Second note.", "Third note.", "Fourth note."]
+    assert words_of(body(text)) == "Text1 and 2, 3 and 4."
+    assert not [d for d in diagnostics if d.code.startswith("notes.")]
+
+
 def test_a_note_reference_whose_note_is_missing_stays_visible_with_a_warning(tmp_path):
     text, diagnostics = model(tmp_path, MIA + "# Letter\n\nAs the Congress said [\\[7\\]](#n7){#f7} we go on.\n")
     assert "As the Congress said [7] we go on." in words_of(body(text))
