@@ -475,14 +475,23 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
 
 
 def _join_split_urls(cell: list[str]) -> list[str]:
-    """A grid cell is narrow: Pandoc breaks a link's target over lines with no space. Join them."""
+    """Lines in a grid cell are wrapped to the column's width, which means nothing in the book:
+    a paragraph becomes one line again (hard breaks, ``\\`` or two spaces, are kept), and a link
+    target Pandoc broke over lines with no space is joined without one."""
     out: list[str] = []
     for line in cell:
-        if out and re.search(r"\]\([^)\s]*$", out[-1]) and line[:1].strip():
-            out[-1] += line
+        prev = out[-1] if out else ""
+        if prev.strip() and line.strip() and not prev.endswith(("\\", "  ")) and not BLOCK_START.match(line):
+            if re.search(r"\]\([^)\s]*$", prev) and line[:1].strip():
+                out[-1] = prev + line.strip()
+            else:
+                out[-1] = prev + " " + line.strip()
         else:
             out.append(line)
     return out
+
+
+BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]|:::|```)(?:\s|$)")
 
 
 def _link_notes(lines: list[str], code, origin, first_line: int, report: Collector) -> None:

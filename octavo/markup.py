@@ -82,6 +82,7 @@ class Converter:
         self.source_lines = source_text.split("\n")
         self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
         left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+        self.quotes = (left, right, left_single)
         self.md = markdown.Markdown(
             extensions=["tables", "fenced_code", "sane_lists", "attr_list", "smarty"],
             extension_configs={
@@ -122,6 +123,7 @@ class Converter:
             elif ref is not None:
                 a.set("data-octavo-ref", ref.split(":", 1)[1])
         _mark_lettered_lists(tree)
+        _close_quotes_after_inline(tree, *self.quotes)
         return tree
 
     def _report_removals(self, raw_html: str) -> None:
@@ -164,6 +166,26 @@ class Converter:
         return None
 
 
+QUOTE_CLOSERS = set(" \t\n.,;:!?)]\u2014\u2026\u00a0\u202f")
+
+
+def _close_quotes_after_inline(tree: etree._Element, left: str, right: str, left_single: str) -> None:
+    """Smarty opens a quote that comes straight after a link or image at the end of a paragraph
+    (``"[text](url)"``): a quote right after an inline element, followed by nothing or by space or
+    punctuation, closes."""
+    for el in tree.iter():
+        tail = el.tail
+        if not tail or not isinstance(el.tag, str) or el.tag in BLOCK_TAGS:
+            continue
+        for opening, closing in ((left, right), (left_single, "\u2019")):
+            rest = tail[len(opening):]
+            if tail.startswith(opening) and (not rest or rest[0] in QUOTE_CLOSERS):
+                el.tail = closing + rest
+                break
+
+
+BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "pre",
+              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figure", "section"}
 LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
 
 

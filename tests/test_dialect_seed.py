@@ -179,6 +179,12 @@ def test_dashes_quotes_and_ellipses_become_typographic_characters(tmp_path):
     assert not re.search("[\"']|--|\\.\\.\\.", written)
 
 
+def test_a_quote_closing_after_a_link_at_the_end_of_a_paragraph_closes(tmp_path):
+    text, _ = model(tmp_path, 'He quoted "[Letters From Afar](https://example.org/afar)"\n\nand \'[this](https://example.org/x)\'\n')
+    written = [("".join(p.itertext())) for p in body_tree(text).iter("p")]
+    assert written == ["He quoted \u201cLetters From Afar\u201d", "and \u2018this\u2019"]
+
+
 def test_output_carries_unicode_characters_not_named_entities(tmp_path):
     source = write_source(tmp_path, "typo.md", FRONT + TYPOGRAPHY + "\nFish & chips < 5 -- Ça va.\n")
     out = tmp_path / "out"
