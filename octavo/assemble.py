@@ -59,7 +59,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
     _link_refs(tree, refs, prepared, report)
     _fix_links(tree, ids, metadata.source_url, report, converter)
     _resolve_images(tree, report, converter)
-    sections = _sections(tree, ids, metadata, level)
+    sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level))
     if notes:
         intro = converter.convert(prepared.notes_intro) if prepared.notes_intro else None
         if intro is not None:
@@ -403,6 +403,21 @@ def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
             title = inline_text(heading) or f"Section {len(sections) + 1}"
             sections.append(Section(heading.get("id") or ids.new(f"s{len(sections) + 1}"), "chapter", title,
                                     _children_xml(heading), section_level, body_xml, tuple(sub_toc)))
+    return sections
+
+
+def _merge_opening_into_title_chapter(sections: list[Section]) -> list[Section]:
+    """Archive pages put breadcrumbs and the author's name above the heading that is the text's
+    title. When the first chapter's heading repeats the title, that opening is printed under it,
+    in the same section, instead of being a second TOC entry with the same name."""
+    if (len(sections) > 1 and sections[0].kind == "opening" and sections[1].kind == "chapter"
+            and _same_title(sections[1].title, sections[0].title)):
+        from dataclasses import replace
+
+        first = sections[1]
+        merged = replace(first, body=sections[0].body + first.body,
+                         subsections=sections[0].subsections + first.subsections)
+        return [merged] + sections[2:]
     return sections
 
 
