@@ -385,3 +385,22 @@ def test_relative_archive_links_become_absolute_or_plain_text_with_a_warning(tmp
     assert body(text).find(".//a") is None
     assert words_of(body(text)) == "Lenin Works Archive and Preface"
     assert codes(diagnostics).count("links.outside") == 2
+
+
+def test_archive_page_header_above_the_title_heading_joins_its_section(tmp_path):
+    text, _ = model(tmp_path, MIA + """
+[MIA](https://www.marxists.org/index.htm)  \\>  [Archive](https://www.marxists.org/archive/index.htm)
+
+## James Connolly
+
+# An Open Letter to Dublin Castle
+
+MY LORDS AND GENTLEMEN, -- To-day you occupy the seat of power.
+""")
+    assert text.metadata.title == "An Open Letter to Dublin Castle"
+    assert [e.title for e in text.toc()] == ["An Open Letter to Dublin Castle"]
+    section = text.sections[0]
+    assert section.kind == "chapter" and section.heading == "An Open Letter to Dublin Castle"
+    written = words_of(etree.fromstring(f"<div>{section.body}</div>"))
+    assert written.startswith("MIA > Archive") and "James Connolly" in written
+    assert written.endswith("MY LORDS AND GENTLEMEN, — To-day you occupy the seat of power.")
