@@ -62,13 +62,13 @@ class Prepared:
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0."""
-    lines = _verse_fences(body.split("\n"))
-    lines, origin = _pandoc(lines, first_line, report)
+    lines, origin = _pandoc(body.split("\n"), first_line, report)
+    lines, verse_ends = _verse_fences(lines)
     code = _code_mask(lines)
     prepared = Prepared(markdown="")
     kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
-    kept = _verse_breaks(kept, code)
+    kept = _verse_breaks(kept, code, verse_ends)
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
@@ -89,11 +89,13 @@ CODE_CHARS = re.compile(r"[{}=<>_/\\|$@#%^&*]|\w\(|\);?$")
 MARKDOWN_START = re.compile(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
 
 
-def _verse_fences(lines: list[str]) -> list[str]:
+def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
     """Verse fenced as code only to keep its line breaks (``` with no language, every line plain
     words, no code punctuation) is set as verse: stanzas are paragraphs, lines end in hard breaks.
-    Fence lines become blank lines, so line numbers stay as they were."""
+    Fence lines become blank lines, so line numbers stay as they were. Returns the lines and the
+    indices of the last line of every stanza."""
     out = list(lines)
+    ends: set[int] = set()
     i = 0
     while i < len(out):
         m = VERSE_FENCE.match(out[i])
@@ -120,8 +122,10 @@ def _verse_fences(lines: list[str]) -> list[str]:
                 line = MARKDOWN_START.sub(lambda x: x.group(1) + "\\" + x.group(2), out[k].rstrip())
                 last_of_stanza = k + 1 >= end or not out[k + 1].strip()
                 out[k] = line if last_of_stanza or not line.strip() else line + "  "
+                if last_of_stanza and line.strip():
+                    ends.add(k)
         i = end + 1
-    return out
+    return out, ends
 
 
 def _code_mask(lines: list[str]) -> dict[int, bool]:
@@ -259,26 +263,32 @@ VERSE_LINE_MAX = 60  # a line this long or longer is prose
 VERSE_WRAP_MIN = 65  # prose hard-wrapped at this width or wider leaves no room for the next word
 
 
-def _verse_breaks(kept: list[tuple[int, str]], code) -> list[tuple[int, str]]:
+def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = frozenset()) -> list[tuple[int, str]]:
     """Verse written with plain newlines (no ``\\`` or two trailing spaces) keeps its lines.
 
     A paragraph of two or more plain lines is taken as verse when every line is shorter than
     60 characters and no line could have taken the next line's first word within 65 columns,
     i.e. the text was not hard-wrapped prose. Its line ends then become hard breaks."""
-    out = list(kept)
+    out: list[tuple[int, str]] = []
     start = 0
-    while start < len(out):
+    while start < len(kept):
         end = start
-        while end < len(out) and out[end][1].strip() and not code.get(out[end][0], False):
+        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False):
             end += 1
-        block = [text for _, text in out[start:end]]
-        if len(block) >= 2 and _is_verse(block):
-            for k in range(start, end - 1):
-                n, text = out[k]
-                if not text.endswith(("  ", "\\")):
-                    out[k] = (n, text.rstrip() + "  ")
+        block = kept[start:end]
+        if block and (block[-1][0] in verse_ends or (len(block) >= 2 and _is_verse([t for _, t in block]))):
+            for k, (n, text) in enumerate(block):
+                last = k == len(block) - 1
+                out.append((n, text if last or text.endswith(("  ", "\\")) else text.rstrip() + "  "))
+            out.append((block[-1][0], VERSE_CLASS))  # Python-Markdown's attr_list: <p class="verse">
+        else:
+            out.extend(block)
+        out.extend(kept[end:end + 1])
         start = end + 1
     return out
+
+
+VERSE_CLASS = "{: .verse}"
 
 
 def _is_verse(block: list[str]) -> bool:
