@@ -406,3 +406,18 @@ MY LORDS AND GENTLEMEN, -- To-day you occupy the seat of power.
     written = words_of(etree.fromstring(f"<div>{section.body}</div>"))
     assert written.startswith("MIA > Archive") and "James Connolly" in written
     assert written.endswith("MY LORDS AND GENTLEMEN, — To-day you occupy the seat of power.")
+
+
+def test_site_template_tags_are_removed_with_a_warning_and_other_braces_stay(tmp_path):
+    text, diagnostics = model(tmp_path, """---
+title: T
+---
+[**Next:** Chapter 2 - Exchange]({{ site.baseurl }}{% link _texts/ch02.md %})
+
+{% include footer.html %}The title is {{ page.title }} and the set {a, b} stays, as does {{ x }}.
+""")
+    written = words_of(body(text))
+    assert written == "Next: Chapter 2 - Exchange The title is and the set {a, b} stays, as does {{ x }}."
+    liquid = [d for d in diagnostics if d.code == "dialect.liquid"]
+    assert [d.location.line for d in liquid] == [4, 4, 6, 6]
+    assert body(text).find(".//a") is None
