@@ -97,8 +97,8 @@ def _header_metadata(body: str, body_line: int, fields: dict) -> str:
             i += 1
         if found and i < len(lines) and RULE_LINE.match(lines[i]):
             lines[i] = ""  # the rule that separated the metadata from the text
-    if not found:
-        return body
+    if not found or any(key in fields for key, _, _ in found):
+        return body  # front matter says it already: the lines stay text, nothing is lost
     for key, value, index in found:
         value = " ".join(value.split())
         if not value or key in fields:

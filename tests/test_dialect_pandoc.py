@@ -421,3 +421,9 @@ title: T
     liquid = [d for d in diagnostics if d.code == "dialect.liquid"]
     assert [d.location.line for d in liquid] == [4, 4, 6, 6]
     assert body(text).find(".//a") is None
+
+
+def test_metadata_headings_stay_text_when_front_matter_already_gives_the_fields(tmp_path):
+    text, _ = model(tmp_path, "---\ntitle: The Manifesto\n---\n# Title: The Communist Manifesto\n\nA spectre.\n")
+    assert text.metadata.title == "The Manifesto"
+    assert "Title: The Communist Manifesto" in words_of(everything(text))
