@@ -77,6 +77,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
             text = _remove_liquid(text, line_no, report)
             text = _hard_break(text)
             text = _bracket_fragment_links(text)
+            text = ELIDED.sub("\u2019", text)
             text = _mark_refs(text, line_no, labels, prepared, report)
         out.append(text)
     prepared.markdown = "\n".join(out)
@@ -310,6 +311,10 @@ def _is_paragraph_line(line: str) -> bool:
         HEADING.match(line) or LIST_ITEM.match(line) or line.startswith(("    ", "\t", ">", "|"))
         or THEMATIC_BREAK.match(line)
     )
+
+
+# An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em.
+ELIDED = re.compile(r"(?:(?<=\s)|^)'(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
 
 
 def _bracket_fragment_links(line: str) -> str:

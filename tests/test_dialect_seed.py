@@ -185,6 +185,12 @@ def test_a_quote_closing_after_a_link_at_the_end_of_a_paragraph_closes(tmp_path)
     assert written == ["He quoted \u201cLetters From Afar\u201d", "and \u2018this\u2019"]
 
 
+def test_an_apostrophe_starting_a_word_is_elision_not_an_opening_quote(tmp_path):
+    text, _ = model(tmp_path, "'Tis so, there 's a pair of us; 'T was 'em -- and 'quoted' words.\n")
+    assert "".join(body_tree(text).itertext()).strip() == (
+        "\u2019Tis so, there \u2019s a pair of us; \u2019T was \u2019em \u2014 and \u2018quoted\u2019 words.")
+
+
 def test_output_carries_unicode_characters_not_named_entities(tmp_path):
     source = write_source(tmp_path, "typo.md", FRONT + TYPOGRAPHY + "\nFish & chips < 5 -- Ça va.\n")
     out = tmp_path / "out"
