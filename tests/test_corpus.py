@@ -50,13 +50,14 @@ def test_every_corpus_epub_passes_epubcheck_with_no_errors_and_no_warnings(corpu
     assert_epubcheck_clean(*(epub for _, epub, _ in corpus.values()))
 
 
-def test_every_corpus_pdf_reads_back_with_the_books_title_and_language(corpus):
+def test_every_corpus_pdf_reads_back_with_the_books_title_language_and_working_links(corpus):
     for path, (_, epub, pdf) in corpus.items():
         report = read_pdf(pdf)
         opf = epub_opf(epub)
         assert report.pages >= 1, path.name
         assert report.metadata.get("/Title") == opf.find(".//dc:title", OPF_NS).text, path.name
         assert report.language == opf.find(".//dc:language", OPF_NS).text, path.name
+        assert not report.broken_links, f"{path.name}: PDF links to missing destinations {report.broken_links[:3]}"
 
 
 def _letters(text: str) -> int:
