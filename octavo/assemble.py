@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .dialect import Prepared, guess_language, prepare
+from .dialect import REF_CLOSE, REF_OPEN, Prepared, guess_language, prepare
 from .diagnostics import Collector
 from .markup import Converter, inline_text
 from .model import Metadata, Note, Section, Text, TocEntry
@@ -35,6 +35,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
     prepared = prepare(source.body, source.body_line, report)
     converter = Converter(language, report, source.text)
     tree = converter.convert(prepared.markdown)
+    linked = _restore_stray_refs(tree, prepared)
     ids = _Ids(text_id)
     ids.new("top")  # the text's title block
     _rename_source_ids(tree, ids, report, converter)
@@ -54,7 +55,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
         report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}'", 1)
 
     metadata = _metadata(fields, title, language)
-    notes, refs = _notes(prepared, converter, ids, report, metadata.source_url)
+    notes, refs = _notes(prepared, converter, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared, report)
     _fix_links(tree, ids, metadata.source_url, report, converter)
     _resolve_images(tree, report, converter)
@@ -62,6 +63,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
     if notes:
         intro = converter.convert(prepared.notes_intro) if prepared.notes_intro else None
         if intro is not None:
+            _rename_source_ids(intro, ids, report, converter)
             _fix_links(intro, ids, metadata.source_url, report, converter)
             _resolve_images(intro, report, converter)
         sections.append(_notes_section(prepared, intro, ids, notes, language, level))
@@ -168,7 +170,8 @@ def _same_title(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collector, base_url: str | None):
+def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collector, base_url: str | None,
+           linked: set[int]):
     """Number the notes in order of first reference and pair each reference with its note."""
     by_label: dict[str, int] = {}
     for i, d in enumerate(prepared.defs):
@@ -180,6 +183,8 @@ def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collecto
     refs: dict[int, tuple[str, str]] = {}  # placeholder index -> (note id, ref id)
     ref_ids: dict[int, list[str]] = {}
     for index, ref in enumerate(prepared.refs):
+        if index not in linked:
+            continue  # written where no link can be (inside `code`): it stayed text
         d = by_label.get(ref.label)
         if d is None:
             report.warn("notes.undefined", f"reference to note [{ref.label}], which is not defined; kept as written", ref.line)
@@ -204,12 +209,33 @@ def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collecto
     for number, i in enumerate(order, 1):
         d = prepared.defs[i]
         body = converter.convert(d.markdown or "")
+        _rename_source_ids(body, ids, report, converter)
         _fix_links(body, ids, base_url, report, converter)
         _resolve_images(body, report, converter)
         _add_backlinks(body, ref_ids.get(i, []))
         notes.append(Note(note_ids[i], number, d.label, _children_xml(body), tuple(ref_ids.get(i, [])), d.line))
     resolved = {index: (note_ids[order[int(num) - 1]], ref_id, num) for index, (num, ref_id) in refs.items()}
     return notes, resolved
+
+
+STRAY_REF = re.compile(re.escape(REF_OPEN) + r"(\d+)" + re.escape(REF_CLOSE))
+
+
+def _restore_stray_refs(tree, prepared: Prepared) -> set[int]:
+    """Note markers that Markdown left as text (inside `code`, raw HTML blocks, attribute values)
+    go back to what the author wrote; returns the indices of those that became reference links."""
+    def restore(text: str) -> str:
+        return STRAY_REF.sub(lambda m: prepared.refs[int(m.group(1))].written, text)
+
+    for el in tree.iter():
+        if el.text and REF_OPEN in el.text:
+            el.text = restore(el.text)
+        if el.tail and REF_OPEN in el.tail:
+            el.tail = restore(el.tail)
+        for name, value in el.attrib.items():
+            if REF_OPEN in value:
+                el.set(name, restore(value))
+    return {int(a.get("data-octavo-ref")) for a in tree.iter("a") if a.get("data-octavo-ref") is not None}
 
 
 def _add_backlinks(body, ref_ids: list[str]) -> None:

@@ -48,6 +48,7 @@ class NoteDef:
 class NoteRef:
     label: str
     line: int
+    written: str = ""  # the marker as written, put back where it cannot be a link (e.g. in `code`)
 
 
 @dataclass
@@ -358,21 +359,21 @@ def _remove_liquid(text: str, line: int, report: Collector) -> str:
 def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, report: Collector) -> str:
     """Replace note references with placeholders; report numbered markers that point nowhere."""
 
-    def placeholder(label: str) -> str:
-        prepared.refs.append(NoteRef(label, line_no))
+    def placeholder(label: str, written: str) -> str:
+        prepared.refs.append(NoteRef(label, line_no, written))
         return f"{REF_OPEN}{len(prepared.refs) - 1}{REF_CLOSE}"
 
     def footnote(m: re.Match) -> str:
-        return placeholder(m.group(1))
+        return placeholder(m.group(1), m.group(0))
 
     def bare(m: re.Match) -> str:
         if m.group(2) not in labels:
             return m.group(0)
-        return placeholder(m.group(2))
+        return placeholder(m.group(2), m.group(0))
 
     def number(m: re.Match) -> str:
         if m.group(1) in labels:
-            return placeholder(m.group(1))
+            return placeholder(m.group(1), m.group(0))
         report.warn("notes.undefined", f"note marker [{m.group(1)}] has no note; kept as written", line_no)
         return m.group(0)
 

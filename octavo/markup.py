@@ -97,7 +97,7 @@ class Converter:
             },
             output_format="xhtml",
         )
-        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 200)
+        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 185)  # after `code`
         self._reported: set[str] = set()
 
     def convert(self, text: str) -> etree._Element:
@@ -122,6 +122,7 @@ class Converter:
                 del a.attrib["data-octavo-ref"]  # forged in raw HTML
             elif ref is not None:
                 a.set("data-octavo-ref", ref.split(":", 1)[1])
+        _repair_content_model(tree)
         _mark_lettered_lists(tree)
         _close_quotes_after_inline(tree, *self.quotes)
         return tree
@@ -164,6 +165,79 @@ class Converter:
             if needle in line.lower():
                 return number
         return None
+
+
+PHRASING_ONLY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "em", "strong", "b", "i", "u", "s", "sup", "sub",
+                 "small", "code", "cite", "q", "abbr", "mark", "dfn", "kbd", "samp", "var", "bdi", "bdo", "time",
+                 "ruby", "rt", "rp", "pre", "caption", "dt"}
+STRUCTURE = {"p", "div", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "ul",
+             "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+             "article", "aside", "header", "footer", "figure", "figcaption", "address"}
+
+
+def _repair_content_model(tree: etree._Element) -> None:
+    """Raw HTML can put blocks where only text may go (``<sup><p>``, a table inside a link inside a
+    paragraph). XHTML forbids it: such a block gives up its element and keeps its content in place."""
+    for el in list(tree.iter("a")):
+        outer = next((a for a in el.iterancestors("a")), None)
+        if outer is not None:  # a link inside a link: a note reference wins, else the outer link
+            _unwrap_element(outer if el.get("data-octavo-ref") is not None else el)
+    for lst in list(tree.iter("ul", "ol")):  # only items in a list (the HTML parser may leave others)
+        for child in list(lst):
+            if not isinstance(child.tag, str) or child.tag == "li":
+                continue
+            item = child.getprevious()
+            while item is not None and item.tag != "li":
+                item = item.getprevious()
+            if item is None:
+                item = etree.Element("li")
+                lst.insert(lst.index(child), item)
+            item.append(child)
+    for a in list(tree.iter("a")):  # a link wrapped around blocks: the blocks stay, the link goes
+        blocks = [b for b in a.iter() if b is not a and isinstance(b.tag, str) and b.tag in STRUCTURE]
+        if blocks and a.getparent() is not None:
+            if a.get("id") is not None and blocks[0].get("id") is None:
+                blocks[0].set("id", a.get("id"))
+            _unwrap_element(a)
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.tag not in STRUCTURE or el.getparent() is None:
+            continue
+        if any(a.tag in PHRASING_ONLY for a in el.iterancestors() if a is not tree):
+            if el.tag in ("hr", "col", "colgroup"):
+                _drop_keep_tail(el)
+            else:
+                _unwrap_element(el)
+
+
+def _drop_keep_tail(el: etree._Element) -> None:
+    parent, prev = el.getparent(), el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + (el.tail or "")
+    else:
+        parent.text = (parent.text or "") + (el.tail or "")
+    parent.remove(el)
+
+
+def _unwrap_element(el: etree._Element) -> None:
+    """Replace an element by its text and children (a space keeps words apart)."""
+    parent, prev = el.getparent(), el.getprevious()
+    text = (el.text or "") + " "
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    index = parent.index(el)
+    children = list(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = " " + (el.tail or "")
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    elif prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 QUOTE_CLOSERS = set(" \t\n.,;:!?)]\u2014\u2026\u00a0\u202f")

@@ -427,3 +427,41 @@ def test_metadata_headings_stay_text_when_front_matter_already_gives_the_fields(
     text, _ = model(tmp_path, "---\ntitle: The Manifesto\n---\n# Title: The Communist Manifesto\n\nA spectre.\n")
     assert text.metadata.title == "The Manifesto"
     assert "Title: The Communist Manifesto" in words_of(everything(text))
+
+
+# --- raw HTML and markers where no link can go -------------------------------------------------------------
+
+def test_raw_html_blocks_inside_text_elements_are_unwrapped_to_valid_xhtml(tmp_path):
+    text, _ = model(tmp_path, """---
+title: T
+---
+A figure<sup><p>1</p></sup> and <a href="https://example.org/a">a <a href="https://example.org/b">nested</a> link</a>.
+
+<table><tr><td>642,607<sup><b>i</b></sup></td></tr></table>
+
+<ul><li>first</li><span>stray</span></ul>
+""")
+    tree = body(text)
+    assert [c.tag for c in tree.find(".//ul")] == ["li"] and "stray" in words_of(tree.find(".//ul"))
+    assert tree.find(".//sup/p") is None and tree.find(".//a//a") is None
+    assert "A figure1 and a nested link." in words_of(tree)
+    assert tree.find(".//td/sup/b").text == "i", "well-nested raw HTML is kept as written"
+
+
+def test_a_note_marker_inside_code_stays_as_written_and_the_note_is_unreferenced(tmp_path):
+    text, diagnostics = model(tmp_path, """---
+title: T
+---
+Write `text[^1]` for a note; here is one.[^1]
+
+And `[^2]` is only an example.
+
+[^1]: The note.
+
+[^2]: Never referenced.
+""")
+    tree = body(text)
+    assert [c.text for c in tree.iter("code")] == ["text[^1]", "[^2]"]
+    assert [a.text for a in tree.findall(".//a[@role='doc-noteref']")] == ["1"]
+    assert [len(n.ref_ids) for n in text.notes] == [1, 0]
+    assert [d.code for d in diagnostics if d.code.startswith("notes.")] == ["notes.unreferenced"]
