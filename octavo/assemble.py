@@ -398,6 +398,7 @@ def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
     children = list(tree)
     heading_levels = [int(c.tag[1]) for c in children if isinstance(c.tag, str) and c.tag in HEADINGS]
     top = min(heading_levels) if heading_levels else None
+    below = _levels_below(tree, top, level + 1)
     groups: list[tuple[object, list]] = [(None, [])]
     for child in children:
         if top is not None and child.tag == f"h{top}":
@@ -412,12 +413,11 @@ def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
         sub_toc = []
         for el in body:
             for h in ([el] if el.tag in HEADINGS else []) + [x for x in el.iter(*HEADINGS) if x is not el]:
-                depth = int(h.tag[1]) - (top or 1)
-                new_level = min(6, section_level + max(depth, 1))
+                new_level = below.get(int(h.tag[1]), section_level + 1)
                 if h.get("id") is None:
                     h.set("id", ids.new(f"h{len(ids.used)}"))
                 if el is h and new_level == section_level + 1:
-                    sub_toc.append(TocEntry(inline_text(h) or "\u2026", h.get("id")))
+                    sub_toc.append(TocEntry(_title_text(h) or "\u2026", h.get("id")))
                     h.set("class", " ".join(filter(None, [h.get("class"), "toc-sub"])))
                 h.tag = f"h{new_level}"
         body_xml = "".join(_xml(el) for el in body)
@@ -425,10 +425,28 @@ def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
             sections.append(Section(ids.new(f"s{len(sections) + 1}"), "opening", metadata.title, None,
                                     section_level, body_xml, tuple(sub_toc)))
         else:
-            title = inline_text(heading) or f"Section {len(sections) + 1}"
+            title = _title_text(heading) or f"Section {len(sections) + 1}"
             sections.append(Section(heading.get("id") or ids.new(f"s{len(sections) + 1}"), "chapter", title,
                                     _children_xml(heading), section_level, body_xml, tuple(sub_toc)))
     return sections
+
+
+def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:
+    """Source heading levels under the section level -> book levels with no gaps (h2 then h4 in
+    the source become h2 then h3: skipped levels confuse screen readers)."""
+    used = sorted({int(h.tag[1]) for h in tree.iter(*HEADINGS)} - {top})
+    deeper = [n for n in used if top is None or n > top]
+    return {n: min(6, section_level + 1 + rank) for rank, n in enumerate(deeper)}
+
+
+def _title_text(el) -> str:
+    """A heading as plain text for the TOC, bookmarks and running heads: note numbers left out."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.get("role") != "doc-noteref":
+            parts.append(_title_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
 
 
 def _merge_opening_into_title_chapter(sections: list[Section]) -> list[Section]:
