@@ -411,9 +411,12 @@ def _sections(tree, ids: _Ids, metadata: Metadata, level: int) -> list[Section]:
     for heading, body in groups:
         section_level = level + 1
         sub_toc = []
+        previous = section_level if heading is not None else level
         for el in body:
             for h in ([el] if el.tag in HEADINGS else []) + [x for x in el.iter(*HEADINGS) if x is not el]:
-                new_level = below.get(int(h.tag[1]), section_level + 1)
+                # never more than one level under the heading before it, wherever the source jumps
+                new_level = min(below.get(int(h.tag[1]), section_level + 1), previous + 1)
+                previous = new_level
                 if h.get("id") is None:
                     h.set("id", ids.new(f"h{len(ids.used)}"))
                 if el is h and new_level == section_level + 1:

@@ -44,3 +44,25 @@ def ace_issues(epub, out) -> list[str]:
 def test_seed_epub_has_no_accessibility_issues(seed_build, tmp_path):
     _, epub, _ = seed_build
     assert ace_issues(epub, tmp_path / "ace") == []
+
+
+ACE_SAMPLER = [  # tables, headings with notes, a text inside a quote, verse, Chinese, grid tables, French verse, Russian
+    "marx-capital-v1-ch10.md", "lenin-theses-national-colonial-1920.md",
+    "kollontai-international-womens-day-1920.md", "dickinson-poems-three-series.md", "luxun-yijian-xiaoshi.md",
+    "mia-selected-marxists-index.md", "boileau-art-poetique.md", "marx-engels-manifest-ru.md",
+]
+
+
+@pytest.mark.slow
+def test_corpus_sampler_volume_has_no_accessibility_issues(tmp_path):
+    """One volume of the corpus's hardest structures, so one Ace run covers them all."""
+    from conftest import CORPUS, build_into
+
+    if not CORPUS.is_dir():
+        pytest.skip("no corpus at ../shared/corpus")
+    manifest = tmp_path / "sampler.toml"
+    manifest.write_text('title = "Accessibility sampler"\nlanguage = "en"\n' + "".join(
+        f'[[texts]]\nsource = "{(CORPUS / name).as_posix()}"\n' for name in ACE_SAMPLER), encoding="utf-8")
+    report = build_into(tmp_path / "out", manifest, formats=("epub",))
+    assert report.ok, [str(d) for d in report.results[0].diagnostics if d.level == "error"]
+    assert ace_issues(tmp_path / "out" / "sampler.epub", tmp_path / "ace") == []

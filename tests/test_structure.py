@@ -53,3 +53,42 @@ def test_note_numbers_stay_out_of_toc_titles(tmp_path):
     assert text.sections[0].title == "Manifesto"
     assert [e.title for e in text.sections[0].subsections] == ["Part A"]
     assert 'role="doc-noteref"' in text.sections[0].heading, "the heading itself keeps its note link"
+
+
+def test_a_heading_is_never_more_than_one_level_under_the_one_before(tmp_path):
+    """A source that jumps from its section heading straight to its deepest level (## then ####,
+    and ### only later) still gives an unbroken outline: h2, h3, h3, h4."""
+    path = write_source(tmp_path, "jump.md", """
+        ---
+        title: Jump
+        ---
+
+        ## Section
+
+        #### Straight to the deepest
+
+        ### A subsection
+
+        #### Its part
+
+        Text.
+        """)
+    body = build_text(read_source(path)).sections[0].body
+    import re
+
+    assert re.findall(r"<h(\d)", body) == ["3", "3", "4"]
+
+
+def test_headings_before_the_first_section_sit_under_the_text_title(tmp_path):
+    path = write_source(tmp_path, "quote.md", """
+        ---
+        title: Quoted
+        ---
+
+        > #### A heading inside a quote
+        >
+        > Text.
+        """)
+    text = build_text(read_source(path))
+    assert text.sections[0].kind == "opening"
+    assert "<h2" in text.sections[0].body, "one level under the text's h1 title"
