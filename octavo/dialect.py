@@ -31,6 +31,9 @@ THEMATIC_BREAK = re.compile(r"^\s{0,3}([*_-])(\s*\1){2,}\s*$")
 LIST_ITEM = re.compile(r"^\s*([*+-]|\d+\.)\s+")  # Python-Markdown: "1)" starts no list
 INDENTED_BULLET = re.compile(r"^(?: {2,}|\t)[*+-]\s+(.*)$")
 BYLINE = re.compile(r"^(by|von|par|автор)\s", re.IGNORECASE)
+MAX_NESTING = 12  # block quote / list levels; Python-Markdown recurses once per level
+NESTING_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[*+-]|\d{1,9}\.)(?=[ \t])))*[ \t]*")
+NESTING_TOKEN = re.compile(r"[ \t]+|>|[*+-]|\d{1,9}\.")
 LIQUID_TAG = re.compile(
     r"\{\{-?\s*(?:site|page|layout|include|jekyll|paginator)\.[^{}]*?-?\}\}"
     r"|\{%-?\s*(?:link|include|include_relative|post_url|seo|feed_meta)\b[^{}]*?-?%\}"
@@ -66,6 +69,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     lines, origin = _pandoc(body.split("\n"), first_line, report)
     lines, verse_ends = _verse_fences(lines)
     code = _code_mask(lines)
+    lines = cap_nesting(lines, code, first_line, report)
     prepared = Prepared(markdown="")
     kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
@@ -128,6 +132,39 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
                     ends.add(k)
         i = end + 1
     return out, ends
+
+
+def cap_nesting(lines: list[str], code: dict[int, bool], first_line: int, report: Collector,
+                limit: int = MAX_NESTING) -> list[str]:
+    """Flatten block quotes and lists nested deeper than ``limit`` levels to that depth, with a warning.
+
+    A level is a ``>``, a list marker or four columns of indentation in a line's prefix. Markers
+    past the limit are dropped and indentation is shortened; the text itself stays.
+    """
+    out, flattened = [], []
+    for i, line in enumerate(lines):
+        prefix = NESTING_PREFIX.match(line).group(0)
+        if code.get(i, False) or len(prefix) <= limit:  # depth never exceeds the prefix length
+            out.append(line)
+            continue
+        depth, kept = 0, []
+        for token in NESTING_TOKEN.findall(prefix):
+            if token[0] in " \t":
+                columns = len(token.expandtabs(4))
+                room = max(limit - 1 - depth, 0) * 4
+                kept.append(" " * max(min(columns, room), 1))
+                depth += min(columns, room) / 4
+            elif depth < limit:
+                kept.append(token)
+                depth += 1
+        new = "".join(kept) + line[len(prefix):]
+        if depth >= limit and new != line:
+            flattened.append(first_line + i)
+        out.append(new)
+    if flattened:
+        report.warn("dialect.nesting", f"block quotes or lists nested more than {limit} levels deep are flattened "
+                    f"to {limit} levels ({len(flattened)} line{'s' if len(flattened) > 1 else ''})", flattened[0])
+    return out
 
 
 def _code_mask(lines: list[str]) -> dict[int, bool]:

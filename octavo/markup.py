@@ -59,6 +59,8 @@ DANGEROUS_TAGS = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _HTML_PARSER = etree.HTMLParser(huge_tree=True, recover=True, remove_comments=True, no_network=True)
+_XML_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
+MAX_ELEMENT_DEPTH = 64  # deeper raw HTML is flattened: readers and validators choke on it
 
 
 class _NoteRefPattern(InlineProcessor):
@@ -103,7 +105,12 @@ class Converter:
     def convert(self, text: str) -> etree._Element:
         """Markdown -> a ``<div>`` whose children are the block elements."""
         self.md.reset()
-        raw_html = self.md.convert(text)
+        try:
+            raw_html = self.md.convert(text)
+        except RecursionError:  # nesting dialect.cap_nesting cannot see, e.g. deeply nested emphasis
+            self.report.error("markup.depth", "the text is nested too deeply to typeset; "
+                              "simplify the nesting of quotes, lists or emphasis")
+            return etree.Element("div")
         self._report_removals(raw_html)
         clean = nh3.clean(
             raw_html,
@@ -115,7 +122,8 @@ class Converter:
             strip_comments=True,
         )
         root = lxml_html.fragment_fromstring(clean or "", create_parent="div", parser=_HTML_PARSER)
-        tree = etree.fromstring(etree.tostring(root, method="xml", encoding="unicode"))
+        tree = etree.fromstring(etree.tostring(root, method="xml", encoding="unicode"), _XML_PARSER)
+        self._limit_depth(tree)
         for a in tree.iter("a"):
             ref = a.get("data-octavo-ref")
             if ref is not None and not ref.startswith(self.nonce + ":"):
@@ -152,6 +160,35 @@ class Converter:
                 elif name in ("href", "src") and re.match(r"^\s*(javascript|vbscript|data|file):", value, re.I):
                     scheme = value.strip().split(":", 1)[0].lower()
                     self._warn_once("html.removed", f"{scheme}:", f"removed {scheme}: URL in {name}=")
+
+    def _limit_depth(self, tree: etree._Element) -> None:
+        """Unwrap elements nested deeper than MAX_ELEMENT_DEPTH, keeping their text."""
+        too_deep, stack = [], [(tree, 0)]
+        while stack:
+            el, depth = stack.pop()
+            if depth >= MAX_ELEMENT_DEPTH:
+                too_deep.append(el)
+            stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
+        for el in reversed(too_deep):  # innermost first, so every parent is still in the tree
+            parent, prev, children = el.getparent(), el.getprevious(), list(el)
+            if el.text:
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + el.text
+                else:
+                    parent.text = (parent.text or "") + el.text
+            index = parent.index(el)
+            for offset, child in enumerate(children):
+                parent.insert(index + offset, child)
+            if el.tail:
+                last = children[-1] if children else prev
+                if last is not None:
+                    last.tail = (last.tail or "") + el.tail
+                else:
+                    parent.text = (parent.text or "") + el.tail
+            parent.remove(el)
+        if too_deep:
+            self.report.warn("html.depth", f"markup nested more than {MAX_ELEMENT_DEPTH} elements deep is flattened "
+                             "(its text is kept)", self.find_line("<"))
 
     def _warn_once(self, code: str, needle: str, message: str) -> None:
         if (code, message) in self._reported:
