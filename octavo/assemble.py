@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .assets import Images
 from .dialect import REF_CLOSE, REF_OPEN, Prepared, guess_language, prepare
 from .diagnostics import Collector
 from .markup import Converter, inline_text
@@ -27,13 +28,15 @@ CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichni
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
 
-def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
-    """Assemble one parsed source. ``text_id`` prefixes every id; ``level``: h-level of its title."""
+def build_text(source: Source, text_id: str = "", level: int = 1, asset_roots: tuple[Path, ...] = ()) -> Text:
+    """Assemble one parsed source. ``text_id`` prefixes every id; ``level``: h-level of its title;
+    ``asset_roots``: folders besides the source's own that its images may come from."""
     report = source.diagnostics
     fields = source.fields
     language = fields.get("language") or _guess_language(source, report)
     prepared = prepare(source.body, source.body_line, report)
-    converter = Converter(language, report, source.text)
+    images = Images(source.path, asset_roots, report)
+    converter = Converter(language, report, source.text, images)
     tree = converter.convert(prepared.markdown)
     linked = _restore_stray_refs(tree, prepared)
     ids = _Ids(text_id)
@@ -74,6 +77,7 @@ def build_text(source: Source, text_id: str = "", level: int = 1) -> Text:
         metadata=metadata,
         sections=tuple(sections),
         level=level,
+        assets=tuple(images.assets.values()),
     )
 
 

@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
                    help="folder with common.css, epub.css and/or print.css overriding the built-in ones")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
+    p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
+                   help="a folder images may come from besides each source's own folder (repeatable)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
@@ -42,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for folder in (args.templates, args.styles):
+    for folder in (args.templates, args.styles, *args.assets):
         if folder is not None and not folder.is_dir():
             parser().error(f"no such folder: {folder}")
     config = Config(
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         formats=FORMATS if args.format == "all" else (args.format,),
         templates=args.templates,
         styles=args.styles,
+        assets=tuple(args.assets),
         paper=args.paper,
         jobs=max(1, args.jobs),
         debug=args.debug,

@@ -16,6 +16,7 @@ class Config:
     project: Path = Path(".")
     templates: Path | None = None  # a folder whose files override the built-in templates
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
+    assets: tuple[Path, ...] = ()  # folders images may come from, besides each source's own folder
     paper: str = "A5"
     jobs: int = 1
     debug: bool = False

@@ -14,6 +14,7 @@ from ebooklib import epub
 from lxml import etree
 
 from .assemble import book_toc
+from .assets import read_asset
 from .model import Book, TocEntry
 from .render import Page
 
@@ -33,6 +34,7 @@ def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> 
     for path in stylesheets:
         package.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=f"css/{path.name}",
                                        media_type="text/css", content=path.read_bytes()))
+    _add_assets(package, book)
     spine = []
     for index, page in enumerate(pages):
         item = epub.EpubItem(uid=f"page-{index}", file_name=page.name, media_type="application/xhtml+xml",
@@ -46,6 +48,18 @@ def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> 
     raw = io.BytesIO()
     epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
     _rezip(raw.getvalue(), dest, book)
+
+
+def _add_assets(package: epub.EpubBook, book: Book) -> None:
+    """Each approved image once, under its content-derived name."""
+    added: set[str] = set()
+    for text in book.texts:
+        for asset in text.assets:
+            if asset.href in added:
+                continue
+            added.add(asset.href)
+            package.add_item(epub.EpubItem(uid=f"img-{len(added)}", file_name=asset.href,
+                                           media_type=asset.media_type, content=read_asset(asset)))
 
 
 def _id_locations(trees: dict) -> dict[str, str]:

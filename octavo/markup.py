@@ -79,8 +79,9 @@ class _NoteRefPattern(InlineProcessor):
 class Converter:
     """Markdown -> element trees for one text."""
 
-    def __init__(self, language: str, report: Collector, source_text: str):
+    def __init__(self, language: str, report: Collector, source_text: str, images=None):
         self.report = report
+        self.images = images  # assets.Images: decides what each <img> may show
         self.source_lines = source_text.split("\n")
         self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
         left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
@@ -124,6 +125,8 @@ class Converter:
         root = lxml_html.fragment_fromstring(clean or "", create_parent="div", parser=_HTML_PARSER)
         tree = etree.fromstring(etree.tostring(root, method="xml", encoding="unicode"), _XML_PARSER)
         self._limit_depth(tree)
+        if self.images is not None:
+            self.images.rewrite(tree, self.find_line)
         for a in tree.iter("a"):
             ref = a.get("data-octavo-ref")
             if ref is not None and not ref.startswith(self.nonce + ":"):
@@ -155,6 +158,8 @@ class Converter:
                 name = name.lower()
                 if name.startswith("on"):
                     self._warn_once("html.removed", f"{name}=", f"removed event handler {name}= (scripts are not allowed)")
+                elif name == "rel" and "attachment" in value.lower().split():
+                    self._warn_once("html.removed", "attachment", "removed rel=attachment (a book never embeds files)")
                 elif name == "style":
                     self._warn_once("html.style", "style=", "removed style= attribute (styles come from styles/)")
                 elif name in ("href", "src") and re.match(r"^\s*(javascript|vbscript|data|file):", value, re.I):

@@ -68,6 +68,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A file the book carries (an image), approved by assets.py."""
+
+    path: Path  # the resolved file on disk, inside an allowed folder
+    href: str  # where it lives in the book: images/<sha1-prefix>.<ext>
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Text:
     """One source, ready to render."""
 
@@ -77,6 +86,7 @@ class Text:
     metadata: Metadata
     sections: tuple[Section, ...]
     level: int  # h-level of the text's own title
+    assets: tuple[Asset, ...] = ()  # images the text uses, each once
 
     @property
     def notes(self) -> tuple[Note, ...]:

@@ -16,7 +16,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .assemble import book_toc
-from .model import Book, TocEntry
+from .assets import read_asset
+from .model import Asset, Book, TocEntry
 
 try:
     import font_source_serif_pro
@@ -35,7 +36,7 @@ BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets liv
 class LockedFetcher(URLFetcher):
     """Serves files from allowed folders (and the book's assets); refuses everything else."""
 
-    def __init__(self, roots: list[Path], assets: dict[str, Path] | None = None):
+    def __init__(self, roots: list[Path], assets: dict[str, Asset] | None = None):
         super().__init__(allowed_protocols={"file", "data"})
         self.roots = [r.resolve() for r in roots if r]
         self.assets = assets or {}
@@ -48,12 +49,12 @@ class LockedFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return self._refuse(url)
         if url.startswith(BOOK_BASE):
-            path = self.assets.get(unquote(url[len(BOOK_BASE):]))
-        else:
-            path = Path(unquote(parts.path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                path = None
-        if path is None or not path.is_file():
+            asset = self.assets.get(unquote(url[len(BOOK_BASE):]))
+            if asset is None:
+                return self._refuse(url)
+            return URLFetcherResponse(url, body=read_asset(asset), headers={"Content-Type": asset.media_type})
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             return self._refuse(url)
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
@@ -63,7 +64,7 @@ class LockedFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url}: outside the allowed folders")
 
 
-def write_pdf(book: Book, html: str, stylesheets: list[Path], dest, assets: dict[str, Path] | None = None,
+def write_pdf(book: Book, html: str, stylesheets: list[Path], dest, assets: dict[str, Asset] | None = None,
               paper: str = "A5") -> list[str]:
     """Render and write the PDF; returns WeasyPrint's complaints and refused URLs, for reporting."""
     roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])

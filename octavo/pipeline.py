@@ -112,7 +112,7 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     if source.diagnostics.has_errors:
         result.diagnostics.extend(source.diagnostics.items)
         return None
-    text = build_text(source)
+    text = build_text(source, asset_roots=config.assets)
     result.diagnostics.extend(source.diagnostics.items)
     if source.diagnostics.has_errors:
         return None
@@ -129,7 +129,8 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     for index, entry in enumerate(manifest.entries):
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
-            texts.append(build_text(source, manifest.text_id(index), manifest.text_level(entry)))
+            texts.append(build_text(source, manifest.text_id(index), manifest.text_level(entry),
+                                        asset_roots=config.assets))
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:
             broken.append(entry)
@@ -183,7 +184,8 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         dest = config.output / f"{book.slug}.pdf"
         html = renderer.print_html(book)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, stylesheet_paths(config.styles, "print"), handle, paper=config.paper)
+            complaints = write_pdf(book, html, stylesheet_paths(config.styles, "print"), handle, paper=config.paper,
+                                   assets={a.href: a for t in book.texts for a in t.assets})
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)
