@@ -162,8 +162,8 @@ class Converter:
                     self._warn_once("html.removed", "attachment", "removed rel=attachment (a book never embeds files)")
                 elif name == "style":
                     self._warn_once("html.style", "style=", "removed style= attribute (styles come from styles/)")
-                elif name in ("href", "src") and re.match(r"^\s*(javascript|vbscript|data|file):", value, re.I):
-                    scheme = value.strip().split(":", 1)[0].lower()
+                elif name in ("href", "src") and _scheme(value) and _scheme(value) not in URL_SCHEMES:
+                    scheme = _scheme(value)
                     self._warn_once("html.removed", f"{scheme}:", f"removed {scheme}: URL in {name}=")
 
     def _limit_depth(self, tree: etree._Element) -> None:
@@ -320,6 +320,11 @@ def _leading_text(li: etree._Element) -> str:
         return (li.text or "") + " "
     first = li[0]
     return ((first.text or "") + " ") if first.tag == "p" else ""
+
+
+def _scheme(url: str) -> str | None:
+    match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return match.group(1).lower() if match else None
 
 
 def inline_text(el: etree._Element) -> str:
