@@ -7,6 +7,7 @@ inputs always give the same bytes (``mimetype`` first and stored, fixed timestam
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .render import Page
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
+W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
 
@@ -125,7 +127,8 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata("DC", "subject", tag)
     if meta.description:
         package.add_metadata("DC", "description", meta.description)
-    for field, value in (("publisher", meta.publisher), ("rights", meta.rights), ("date", meta.date)):
+    date = meta.date if meta.date and W3CDTF.match(meta.date) else None  # free text ("Spring 1924") shows in the book only
+    for field, value in (("publisher", meta.publisher), ("rights", meta.rights), ("date", date)):
         if value:
             package.add_metadata("DC", field, value)
     if meta.subtitle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -59,8 +60,9 @@ DANGEROUS_TAGS = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _HTML_PARSER = etree.HTMLParser(huge_tree=True, recover=True, remove_comments=True, no_network=True)
-_XML_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 MAX_ELEMENT_DEPTH = 64  # deeper raw HTML is flattened: readers and validators choke on it
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _NoteRefPattern(InlineProcessor):
@@ -74,6 +76,62 @@ class _NoteRefPattern(InlineProcessor):
         el = ET.Element("a")
         el.set("data-octavo-ref", f"{self.nonce}:{m.group(1)}")
         return el, m.start(0), m.end(0)
+
+
+class _TreeBuilder(HTMLParser):
+    """Sanitized HTML -> a namespace-free lxml tree under a ``<div>``.
+
+    Python's event parser has no depth limit (libxml2's HTML parser silently drops text below
+    about 2,000 levels); elements deeper than MAX_ELEMENT_DEPTH are unwrapped, their text kept.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = etree.Element("div")
+        self.stack = [self.root]  # the kept elements that are open
+        self.open: list[tuple[str, bool]] = []  # every open tag, and whether it was kept
+        self.flattened = False
+
+    def handle_starttag(self, tag, attrs):
+        kept = len(self.stack) <= MAX_ELEMENT_DEPTH
+        self.flattened |= not kept
+        if kept:
+            el = etree.SubElement(self.stack[-1], tag)
+            for name, value in attrs:
+                try:
+                    el.set(name, _NOT_XML.sub("", value or ""))
+                except ValueError:  # not an XML attribute name; the sanitizer allows none such
+                    pass
+            if tag not in VOID_TAGS:
+                self.stack.append(el)
+        if tag not in VOID_TAGS:
+            self.open.append((tag, kept))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in VOID_TAGS:
+            self.handle_starttag(tag, attrs)
+        else:
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                break
+        else:
+            return  # a stray end tag: nothing to close
+        while len(self.open) > index:
+            _, kept = self.open.pop()
+            if kept:
+                self.stack.pop()
+
+    def handle_data(self, data):
+        data = _NOT_XML.sub("", data)
+        parent = self.stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
 
 
 class Converter:
@@ -122,9 +180,13 @@ class Converter:
             link_rel=None,
             strip_comments=True,
         )
-        root = lxml_html.fragment_fromstring(clean or "", create_parent="div", parser=_HTML_PARSER)
-        tree = etree.fromstring(etree.tostring(root, method="xml", encoding="unicode"), _XML_PARSER)
-        self._limit_depth(tree)
+        builder = _TreeBuilder()
+        builder.feed(clean or "")
+        builder.close()
+        tree = builder.root
+        if builder.flattened:
+            self.report.warn("html.depth", f"markup nested more than {MAX_ELEMENT_DEPTH} elements deep is flattened "
+                             "(its text is kept)", self.find_line("<"))
         if self.images is not None:
             self.images.rewrite(tree, self.find_line)
         for a in tree.iter("a"):
@@ -165,35 +227,6 @@ class Converter:
                 elif name in ("href", "src") and _scheme(value) and _scheme(value) not in URL_SCHEMES:
                     scheme = _scheme(value)
                     self._warn_once("html.removed", f"{scheme}:", f"removed {scheme}: URL in {name}=")
-
-    def _limit_depth(self, tree: etree._Element) -> None:
-        """Unwrap elements nested deeper than MAX_ELEMENT_DEPTH, keeping their text."""
-        too_deep, stack = [], [(tree, 0)]
-        while stack:
-            el, depth = stack.pop()
-            if depth >= MAX_ELEMENT_DEPTH:
-                too_deep.append(el)
-            stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
-        for el in reversed(too_deep):  # innermost first, so every parent is still in the tree
-            parent, prev, children = el.getparent(), el.getprevious(), list(el)
-            if el.text:
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + el.text
-                else:
-                    parent.text = (parent.text or "") + el.text
-            index = parent.index(el)
-            for offset, child in enumerate(children):
-                parent.insert(index + offset, child)
-            if el.tail:
-                last = children[-1] if children else prev
-                if last is not None:
-                    last.tail = (last.tail or "") + el.tail
-                else:
-                    parent.text = (parent.text or "") + el.tail
-            parent.remove(el)
-        if too_deep:
-            self.report.warn("html.depth", f"markup nested more than {MAX_ELEMENT_DEPTH} elements deep is flattened "
-                             "(its text is kept)", self.find_line("<"))
 
     def _warn_once(self, code: str, needle: str, message: str) -> None:
         if (code, message) in self._reported:

@@ -138,12 +138,17 @@ def _decode(raw: bytes, report: Collector) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
+                     b"MZ\x90\x00", b"\xd0\xcf\x11\xe0", b"BZh", b"\xfd7zXZ")
+
+
 def _looks_binary(raw: bytes) -> bool:
+    """Known binary formats, or text in which more than 5 % of the bytes are control characters."""
+    if raw.startswith(BINARY_SIGNATURES):
+        return True
     sample = raw[:8192]
-    if not sample:
-        return False
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls / len(sample) > 0.10
+    return controls >= 4 and controls / len(sample) > 0.05
 
 
 def _clean_characters(text: str, report: Collector) -> str:
@@ -172,40 +177,47 @@ def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
         report.error("frontmatter.unclosed", "front matter starts with '---' but is never closed", 1)
         return {}, "", 1
     body_line = text[: len(text) - len(body)].count("\n") + 1
-    fields = _parse_yaml(fm_text, report)
+    first_line = text[: text.find(fm_text)].count("\n") + 1  # file line of fm_text's line 0
+    fields = _parse_yaml(fm_text, report, first_line)
     return _validate_fields(fields, report), body, body_line
 
 
-def _parse_yaml(fm_text: str, report: Collector) -> dict[str, tuple[object, int]]:
+def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[str, tuple[object, int]]:
     """Parse front matter into {key: (value, line)}; line numbers are the file's."""
     try:
-        aliases = sum(isinstance(t, yaml.AliasToken) for t in yaml.scan(fm_text, Loader=yaml.SafeLoader))
-        if aliases > MAX_ALIASES:
-            report.error("frontmatter.alias", "YAML anchors and aliases (*name) are not allowed in front matter", 2)
+        aliases = [t for t in yaml.scan(fm_text, Loader=yaml.SafeLoader) if isinstance(t, yaml.AliasToken)]
+        if len(aliases) > MAX_ALIASES:
+            report.error("frontmatter.alias", "YAML anchors and aliases (*name) are not allowed in front matter",
+                         aliases[0].start_mark.line + first_line)
             return {}
         root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None  # 0-based, and fm_text starts on the opening --- line
-        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}", line)
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            context = f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
+        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}{context}",
+                     mark.line + first_line if mark else first_line)
         return {}
     except yaml.YAMLError as exc:
-        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc}", 2)
+        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc}", first_line)
         return {}
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        report.error("frontmatter.type", "front matter must be a mapping of fields (key: value)", 2)
+        report.error("frontmatter.type", "front matter must be a mapping of fields (key: value)", first_line + 1)
         return {}
     constructor = yaml.SafeLoader("")
     fields = {}
     for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 1
+        line = key_node.start_mark.line + first_line
         try:
             key = constructor.construct_object(key_node, deep=True)
             value = constructor.construct_object(value_node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            report.error("frontmatter.value", f"cannot read this value: {exc}", line)
+            name = f"'{key_node.value}'" if isinstance(key_node, yaml.ScalarNode) else "this field"
+            kind = "a date" if value_node.tag == "tag:yaml.org,2002:timestamp" else "a value"
+            report.error("frontmatter.value", f"the value of {name} looks like {kind} but is not valid: {exc}", line)
             continue
         if not isinstance(key, str):
             report.error("frontmatter.key", f"field name must be text, not {key!r}", line)
