@@ -1,0 +1,158 @@
+"""Outputs are written atomically: a build killed at any moment leaves the previous complete file or
+none, never a partial one, and the next run cleans up the temporary files it left."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import ROOT, SEED, write_source
+from octavo.atomic import TMP_MARK, atomic_output, clean_stale
+
+
+def is_temporary(path: Path) -> bool:
+    return TMP_MARK in path.name
+
+
+def assert_complete(path: Path) -> None:
+    """A complete EPUB is a zip with mimetype and an OPF; a complete PDF ends with %%EOF and opens."""
+    if path.suffix == ".epub":
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            assert names[0] == "mimetype" and z.read("mimetype") == b"application/epub+zip"
+            assert any(n.endswith(".opf") for n in names)
+            assert z.testzip() is None
+    elif path.suffix == ".pdf":
+        assert path.read_bytes().rstrip().endswith(b"%%EOF"), f"{path.name} is cut short"
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) > 0
+    else:
+        pytest.fail(f"unexpected file in output/: {path.name}")
+
+
+def finished_outputs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not is_temporary(p)) if folder.is_dir() else []
+
+
+def make_project(root: Path) -> Path:
+    sources = root / "sources"
+    sources.mkdir(parents=True)
+    shutil.copy(SEED, sources / SEED.name)
+    for n in range(1, 5):
+        paragraphs = "\n\n".join(f"Paragraph {i} of text {n}, long enough to fill a line or two. " * 3
+                                 for i in range(40))
+        write_source(sources, f"text-{n}.md", f"---\ntitle: Text {n}\n---\n\n# Part one\n\n{paragraphs}\n")
+    return root
+
+
+def start_build(project: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_build(project: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "-q"], cwd=project, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_random_moments_never_leaves_a_partial_file(tmp_path):
+    project = make_project(tmp_path / "project")
+    output = project / "output"
+    rng = random.Random()  # real randomness: every CI run kills at other moments
+    seen_temporary = False
+
+    def kill_after(delay: float) -> None:
+        nonlocal seen_temporary
+        proc = start_build(project)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        for path in finished_outputs(output):
+            assert_complete(path)
+        seen_temporary |= any(is_temporary(p) for p in output.iterdir()) if output.is_dir() else False
+
+    # With nothing built yet: each file is complete or absent.
+    for delay in sorted(rng.uniform(0.5, 6.0) for _ in range(3)):
+        kill_after(delay)
+    # After a complete build: each file is still there and complete (the old one or the new one).
+    run_build(project)
+    expected = finished_outputs(output)
+    assert len(expected) == 10
+    for delay in sorted(rng.uniform(0.5, 7.0) for _ in range(4)):
+        kill_after(delay)
+        assert finished_outputs(output) == expected
+    # The next run removes whatever temporary files the killed builds left.
+    run_build(project)
+    assert not [p for p in output.iterdir() if is_temporary(p)]
+    for path in finished_outputs(output):
+        assert_complete(path)
+
+
+KILLED_MID_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, sys.argv[2])
+    from pathlib import Path
+    from octavo.atomic import atomic_output
+    with atomic_output(Path(sys.argv[1])) as handle:
+        handle.write(b"%PDF-1.7 the first half of a new book")
+        handle.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def test_a_process_killed_while_writing_keeps_the_previous_file_and_the_next_build_cleans_up(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    previous = output / "book.pdf"
+    previous.write_bytes(b"the previous complete book")
+    proc = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(previous), str(ROOT)], timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert previous.read_bytes() == b"the previous complete book"
+    leftovers = [p for p in output.iterdir() if is_temporary(p)]
+    assert len(leftovers) == 1 and leftovers[0].read_bytes().startswith(b"%PDF-1.7 the first half")
+    source = write_source(tmp_path, "book.md", "---\ntitle: Book\n---\n\nText.\n")
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), str(source), "--format", "epub", "-o", str(output)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in output.iterdir()) == ["book.epub", "book.pdf"]
+
+
+def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp_path):
+    dest = tmp_path / "book.epub"
+    dest.write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_output(dest) as handle:
+            handle.write(b"half")
+            raise KeyboardInterrupt
+    assert dest.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.epub"]
+
+
+def test_cleaning_up_spares_the_temporary_files_of_a_build_still_running(tmp_path):
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".a.pdf{TMP_MARK}{sleeper.pid}"
+        dead_pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                                  capture_output=True, text=True).stdout.strip()
+        dead = tmp_path / f".b.pdf{TMP_MARK}{dead_pid}"
+        live.write_bytes(b"being written")
+        dead.write_bytes(b"left behind")
+        assert clean_stale(tmp_path) == [dead]
+        assert live.exists() and not dead.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert clean_stale(tmp_path) == [live]
+    assert not os.listdir(tmp_path)
