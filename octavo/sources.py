@@ -241,19 +241,19 @@ def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -
             if text is None:
                 report.error("frontmatter.type", f"'{key}' must be text, not {_kind(value)}", line)
                 continue
-            valid[key] = text
+            valid[key] = _clean_value(key, text, line, report)
         elif key in NAME_LIST_FIELDS:
             names = _as_text_list(value, allow_single=True)
             if names is None:
                 report.error("frontmatter.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
                 continue
-            valid[key] = names
+            valid[key] = tuple(n for n in (_clean_value(key, n, line, report) for n in names) if n)
         elif key == "tags":
             tags = _as_text_list(value, allow_single=False)
             if tags is None:
                 report.error("frontmatter.type", f"'tags' must be a list, e.g. [history, russia], not {_kind(value)}", line)
                 continue
-            valid[key] = tags
+            valid[key] = tuple(t for t in (_clean_value(key, t, line, report) for t in tags) if t)
         valid.setdefault("_lines", {})[key] = line
     if "language" in valid and not LANGUAGE_TAG.match(valid["language"]):
         report.error("frontmatter.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{valid['language']}'",
@@ -263,6 +263,16 @@ def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -
         report.warn("frontmatter.url", "'originalSource' is not an http(s) URL; it is shown as plain text",
                     valid["_lines"]["originalSource"])
     return valid
+
+
+def _clean_value(key: str, text: str, line: int, report: Collector) -> str:
+    """YAML escapes (\\x01, \\0) can produce characters XML forbids even after the file was cleaned."""
+    found = sorted({f"U+{ord(c):04X}" for c in _FORBIDDEN.findall(text)})
+    if not found:
+        return text
+    report.warn("source.control-character", f"removed character(s) not allowed in XML from '{key}': {', '.join(found)}",
+                line)
+    return " ".join(_FORBIDDEN.sub("", text).split())
 
 
 def _as_text(value: object) -> str | None:

@@ -39,6 +39,7 @@ SOURCES: dict[str, bytes] = {
     "bom.md": b"\xef\xbb\xbf---\ntitle: With BOM\n---\n\nText after a byte order mark.\n",
     "crlf.md": b"---\r\ntitle: Windows\r\nauthor: Someone\r\n---\r\n\r\nFirst line\r\nsame paragraph.\r\n\r\n# Head\r\n\r\nMore.\r\n",
     "controls.md": b"---\ntitle: Con\x00trols\n---\n\nA NUL \x00 here,\x0b a vertical tab, \x1b escape and \x7f delete.\n",
+    "yaml-escapes.md": b'---\ntitle: "bad \\x01 \\0 title \\uE000 x"\ntags: ["\\x02", ok]\n---\n\nText.\n',
     "binary.md": random.Random(7).randbytes(8192),
     "png-renamed.md": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
     "long-line.md": b"---\ntitle: Long line\n---\n\n" + b"word " * 60_000 + b"END\n",
@@ -196,6 +197,18 @@ def test_characters_xml_forbids_are_removed_with_a_warning_per_line(batch):
     assert any("controls.md:5: warning: removed character(s) not allowed in XML: U+0000, U+000B, U+001B, U+007F"
                in m for m in found), found
     assert "A NUL  here, a vertical tab,  escape and  delete." in epub_reading_text(epub)
+
+
+def test_yaml_escapes_cannot_smuggle_characters_xml_forbids(batch):
+    result, epub = batch["yaml-escapes.md"]
+    found = messages(result)
+    assert any("yaml-escapes.md:2: warning: removed character(s) not allowed in XML from 'title': U+0000, U+0001, "
+               "U+E000" in m for m in found), found
+    assert any("yaml-escapes.md:3: warning: removed character(s) not allowed in XML from 'tags': U+0002" in m
+               for m in found), found
+    opf = epub_opf(epub)
+    assert [e.text for e in opf.iterfind(".//dc:title", OPF_NS)] == ["bad title x"]
+    assert [e.text for e in opf.iterfind(".//dc:subject", OPF_NS)] == ["ok"]
 
 
 def test_binary_junk_is_an_error_not_a_book(batch):
