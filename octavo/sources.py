@@ -35,6 +35,8 @@ _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ue000\ue001]"
 )
 
+_FORGED_REF = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")  # the same characters, written as references
+
 
 @dataclass
 class Source:
@@ -164,7 +166,11 @@ def _clean_characters(text: str, report: Collector) -> str:
         )
     if len(bad_lines) > 20:
         report.warn("source.control-character", f"... and on {len(bad_lines) - 20} more lines")
-    return _FORBIDDEN.sub("", text) if bad_lines else text
+    text = _FORBIDDEN.sub("", text) if bad_lines else text
+    for match in _FORGED_REF.finditer(text):
+        report.warn("source.control-character", f"removed character reference {match.group()} (reserved by Octavo)",
+                    text.count("\n", 0, match.start()) + 1)
+    return _FORGED_REF.sub("", text)
 
 
 def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
