@@ -6,6 +6,7 @@ source; warnings do not).
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import re
 import unicodedata
@@ -145,12 +146,21 @@ BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF-", b"PK\x03\x0
 
 
 def _looks_binary(raw: bytes) -> bool:
-    """Known binary formats, or text in which more than 5 % of the bytes are control characters."""
+    """A known binary format, or bytes that are not UTF-8 and have many control characters.
+
+    Valid UTF-8 is always treated as text: its stray control characters are removed with a warning.
+    """
     if raw.startswith(BINARY_SIGNATURES):
         return True
     sample = raw[:8192]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls >= 4 and controls / len(sample) > 0.05
+    if controls < 4 or controls / len(sample) <= 0.05:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(raw) <= len(sample))
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _clean_characters(text: str, report: Collector) -> str:

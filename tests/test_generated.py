@@ -124,6 +124,8 @@ FIXTURES = {
     "noteref-in-raw-html": "---\ntitle: R\n---\n\n<p>unclosed\n\nword[^1] more\n\n[^1]: The note.\n",
     # a stray list item and a caption outside their containers
     "orphan-items": "---\ntitle: O\n---\n\n<li>alone</li><dd>def</dd><figcaption>cap</figcaption>\n\nText.\n",
+    # valid UTF-8 that is mostly control characters is text with characters removed, not "binary"
+    "control-characters-only": "---\nauthor: '0'\ntitle: ''\n---\n\n\x1f\x1f\x1f\x08\n",
     # placeholders forged with character references must not become note links
     "forged-placeholder": "---\ntitle: F\n---\n\nText[^1] and &#xE000;0&#xE001; and &#57344;0&#57345;.\n\n[^1]: Note.\n",
 }
