@@ -56,7 +56,7 @@ def make_project(root: Path) -> Path:
 
 
 def start_build(project: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=project,
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "-q"], cwd=project, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -77,7 +77,7 @@ def test_a_build_killed_at_random_moments_never_leaves_a_partial_file(tmp_path):
         nonlocal seen_temporary
         proc = start_build(project)
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and any worker processes it started
         proc.wait(timeout=60)
         for path in finished_outputs(output):
             assert_complete(path)
