@@ -130,7 +130,7 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
             texts.append(build_text(source, manifest.text_id(index), manifest.text_level(entry),
-                                        asset_roots=config.assets))
+                                    asset_roots=config.assets))
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:
             broken.append(entry)
