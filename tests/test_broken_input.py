@@ -381,7 +381,7 @@ def test_one_broken_source_among_many_fails_alone(tmp_path):
     proc = run_cli("--format", "epub", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [f"good-{n}.epub" for n in range(1, 5)]
-    assert f"FAILED {sources / 'broken.md'}: front matter is not valid YAML: mapping values are not allowed here" in proc.stdout
+    assert "FAILED sources/broken.md: front matter is not valid YAML: mapping values are not allowed here" in proc.stdout
     assert "4 of 5 built, 1 failed" in proc.stdout
 
 
