@@ -352,8 +352,7 @@ def test_ampersands_brackets_and_quotes_in_every_metadata_field_survive_escaping
     assert info["/Title"] == f"title {NASTY}"
     assert info["/Author"] == f"author {NASTY}"
     assert info["/Subject"] == f"metaDescription {NASTY}"
-    assert info["/Keywords"] == f"x{NASTY}"
-    assert_epubcheck_clean(epub)
+    assert info["/Keywords"] == f"x{NASTY}"  # the same source's EPUB is EPUBChecked with the batch
 
 
 # --- the command line ----------------------------------------------------------------------------

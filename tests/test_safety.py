@@ -19,6 +19,9 @@ from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
 from octavo.validate import OPF_NS, epub_opf, epub_reading_text, pdf_page_texts
 
 
+TO_EPUBCHECK: list[Path] = []  # every book this module builds; checked together by the last test
+
+
 def png(width: int = 3, height: int = 2, rgb=(200, 30, 30), text: bytes = b"") -> bytes:
     """A tiny valid PNG; ``text`` goes into a tEXt chunk (so a token can ride along)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -113,7 +116,7 @@ def test_the_epub_is_never_scripted(hostile_book):
     for name, data in epub_entries(epub).items():
         lowered = data.lower()
         assert b"<script" not in lowered and b"onclick" not in lowered and b"onmouseover" not in lowered, name
-    assert_epubcheck_clean(epub)
+    TO_EPUBCHECK.append(epub)
     pdf_embeds_nothing(pdf)
     with pikepdf.open(pdf) as doc:
         assert "/JavaScript" not in doc.Root.get("/Names", {}) and "/OpenAction" not in doc.Root
@@ -165,7 +168,7 @@ def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_
     with pikepdf.open(tmp_path / "out" / "pictures.pdf") as pdf:
         shown = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
     assert len(shown) >= 5, "the PDF shows the images"
-    assert_epubcheck_clean(epub)
+    TO_EPUBCHECK.append(epub)
 
 
 def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(tmp_path):
@@ -187,7 +190,7 @@ def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(t
     assert not any(n.startswith("EPUB/images/") for n in epub_entries(epub))
     text = epub_reading_text(epub)
     assert "a drawing" in text and "fake picture" in text and "missing one" in text
-    assert_epubcheck_clean(epub)
+    TO_EPUBCHECK.append(epub)
 
 
 def test_the_assets_option_must_name_a_folder(tmp_path):
@@ -259,7 +262,7 @@ def test_a_canary_outside_the_project_never_reaches_the_book(tmp_path):
     for alt in ("absolute path", "file url", "dot dot", "symlinked file", "symlinked folder", "reference style",
                 "raw absolute", "attachment link", "file link", "styled paragraph", "object fallback"):
         assert alt in text, alt
-    assert_epubcheck_clean(epub)
+    TO_EPUBCHECK.append(epub)
 
 
 # --- the network: building never opens a connection ----------------------------------------------
@@ -334,4 +337,11 @@ def test_building_never_opens_a_network_connection(tmp_path):
         assert words in text, words
     assert f"{base}/s.html".encode() in epub_entries(epub)["EPUB/c001.xhtml"], "ordinary links stay links"
     pdf_embeds_nothing(tmp_path / "out" / "net.pdf")
-    assert_epubcheck_clean(epub)
+    TO_EPUBCHECK.append(epub)
+
+
+def test_every_book_built_here_passes_epubcheck():
+    """One EPUBCheck run for the books of all the tests above (each JVM start costs seconds)."""
+    if not TO_EPUBCHECK:
+        pytest.skip("run the whole module: the books come from the tests above")
+    assert_epubcheck_clean(*TO_EPUBCHECK)
