@@ -136,6 +136,7 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
         package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     for prop, value in (
         ("schema:accessMode", "textual"),
+        *([("schema:accessMode", "visual")] if any(t.assets for t in book.texts) else []),  # it has images
         ("schema:accessModeSufficient", "textual"),
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),

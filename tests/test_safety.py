@@ -157,6 +157,8 @@ def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_
     epub = tmp_path / "out" / "pictures.epub"
     manifest = {i.get("href"): i.get("media-type") for i in epub_opf(epub).iterfind(".//opf:item", OPF_NS)}
     images = {href: media for href, media in manifest.items() if href.startswith("images/")}
+    modes = [m.text for m in epub_opf(epub).iterfind(".//opf:meta[@property='schema:accessMode']", OPF_NS)]
+    assert modes == ["textual", "visual"]
     assert sorted(images.values()) == ["image/gif", "image/jpeg", "image/png", "image/png", "image/webp"], images
     assert sorted(h.rsplit(".", 1)[1] for h in images) == ["gif", "jpg", "png", "png", "webp"]
     entries = epub_entries(epub)
