@@ -3,7 +3,8 @@
 A source can name images (Markdown ``![alt](src)`` or raw ``<img src>``). An image is used only
 when its ``src`` is a relative path that resolves, symlinks followed, to a file inside the
 source's own folder or an asset folder the user configured (``--assets``), and the file really is
-a PNG, JPEG, GIF or WebP image (checked by its first bytes, not its name). Everything else is
+a PNG, JPEG, GIF or WebP image (checked by its first bytes, not its name, and read through by
+Pillow; no more than 40 million pixels). Everything else is
 refused with a warning and the image is replaced by its alt text: absolute paths, ``file:`` URLs,
 ``../`` escapes, symlinks pointing out, remote ``http(s)://``/``ftp://`` resources (a build never
 opens a connection) and SVG (it can carry scripts and fetch external resources).
@@ -16,16 +17,19 @@ that were approved.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from PIL import Image
 
 from .diagnostics import Collector, Diagnostic, Location, OctavoError
 from .model import Asset
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
+MAX_PIXELS = 40_000_000
 IMAGE_TYPES = (  # magic bytes -> (media type, extension)
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
@@ -41,6 +45,21 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
             return media_type, ext
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp", "webp"
+    return None
+
+
+def _undecodable(data: bytes) -> str | None:
+    """Why Pillow cannot vouch for the image (corrupt, or too many pixels to decode safely), or None."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return f"it is {width} × {height} pixels, more than a book needs ({MAX_PIXELS // 1_000_000} million at most)"
+            image.verify()
+    except Image.DecompressionBombError:
+        return f"it has more pixels than a book needs ({MAX_PIXELS // 1_000_000} million at most)"
+    except Exception as exc:  # noqa: BLE001 - a decoder fed hostile bytes can raise almost anything
+        return f"it is not a readable image ({type(exc).__name__})"
     return None
 
 
@@ -109,6 +128,9 @@ class Images:
                 return None, "SVG images are not accepted (they can carry scripts and fetch other files)"
             return None, "it is not a PNG, JPEG, GIF or WebP image"
         media_type, ext = kind
+        problem = _undecodable(data)
+        if problem:
+            return None, problem
         href = f"images/{hashlib.sha1(data).hexdigest()[:16]}.{ext}"
         asset = self.assets.setdefault(href, Asset(path, href, media_type))
         return asset, ""

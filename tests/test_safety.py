@@ -176,22 +176,32 @@ def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_
 def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(tmp_path):
     (tmp_path / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     (tmp_path / "notes.png").write_text("these are not pixels")
+    (tmp_path / "broken.png").write_bytes(png()[:40])  # a PNG cut short
+    small = png()
+    huge = small[:16] + struct.pack(">II", 8000, 6000) + small[24:]  # claims 48 million pixels
+    huge = huge[:29] + struct.pack(">I", zlib.crc32(huge[12:29]) & 0xFFFFFFFF) + huge[33:]
+    (tmp_path / "huge.png").write_bytes(huge)
     source = write_source(tmp_path, "s.md", """\
         ---
         title: Not images
         ---
 
         ![a drawing](drawing.svg) and ![fake picture](notes.png) and ![missing one](missing.png)
+
+        ![cut short](broken.png) ![too many pixels](huge.png)
         """)
     report = build_into(tmp_path / "out", source, formats=("epub",))
     found = diagnostics(report)
     assert any("s.md:5:" in d and "SVG" in d and "a drawing" in d for d in found), found
     assert any("s.md:5:" in d and "not a PNG, JPEG, GIF or WebP" in d for d in found), found
     assert any("s.md:5:" in d and "no such file" in d and "missing one" in d for d in found), found
+    assert any("s.md:7:" in d and "not a readable image" in d and "cut short" in d for d in found), found
+    assert any("s.md:7:" in d and "8000 × 6000 pixels" in d for d in found), found
     epub = tmp_path / "out" / "s.epub"
     assert not any(n.startswith("EPUB/images/") for n in epub_entries(epub))
     text = epub_reading_text(epub)
-    assert "a drawing" in text and "fake picture" in text and "missing one" in text
+    for alt in ("a drawing", "fake picture", "missing one", "cut short", "too many pixels"):
+        assert alt in text
     TO_EPUBCHECK.append(epub)
 
 
