@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine
+from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
 
 NASTY = '& < " >'
 METADATA_FIELDS = ("title", "subtitle", "author", "translator", "editor", "date", "publisher", "rights",
@@ -353,6 +353,19 @@ def test_ampersands_brackets_and_quotes_in_every_metadata_field_survive_escaping
     assert info["/Author"] == f"author {NASTY}"
     assert info["/Subject"] == f"metaDescription {NASTY}"
     assert info["/Keywords"] == f"x{NASTY}"  # the same source's EPUB is EPUBChecked with the batch
+
+
+@pytest.mark.parametrize("name", ["controls.md", "deep-quotes.md", "deep-lists.md", "deep-html.md", "long-heading.md",
+                                  "templates.md", "note-problems.md", "latin1.md", "empty.md"])
+def test_broken_sources_that_build_also_make_a_readable_pdf(tmp_path, name):
+    source = tmp_path / name
+    source.write_bytes(SOURCES[name])
+    report = build_into(tmp_path / "out", source, formats=("pdf",))
+    result = report.results[0]
+    no_internal_errors(result)
+    assert result.ok, messages(result)
+    pdf = read_pdf(result.outputs[0])
+    assert pdf.pages > 0 and not pdf.broken_links
 
 
 # --- the command line ----------------------------------------------------------------------------
