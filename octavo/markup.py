@@ -171,7 +171,7 @@ class _TreeBuilder(HTMLParser):
             el = etree.SubElement(self.stack[-1], tag)
             for name, value in attrs:
                 try:
-                    el.set(name, _NOT_XML.sub("", value or ""))
+                    el.set(name, _PLACEHOLDER.sub("", _NOT_XML.sub("", value or "")))  # no links in attributes
                 except ValueError:  # not an XML attribute name; the sanitizer allows none such
                     pass
             if tag not in VOID_TAGS:
@@ -230,7 +230,8 @@ class Converter:
             },
             output_format="xhtml",
         )
-        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 185)  # after `code`
+        # after `code` and raw inline HTML (90): a marker written inside either stays text there
+        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
         self._reported: set[str] = set()
 
     def convert(self, text: str) -> etree._Element:

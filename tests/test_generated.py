@@ -126,6 +126,9 @@ FIXTURES = {
     "orphan-items": "---\ntitle: O\n---\n\n<li>alone</li><dd>def</dd><figcaption>cap</figcaption>\n\nText.\n",
     # valid UTF-8 that is mostly control characters is text with characters removed, not "binary"
     "control-characters-only": "---\nauthor: '0'\ntitle: ''\n---\n\n\x1f\x1f\x1f\x08\n",
+    # note references inside attributes, alt text and link titles cannot be links (were dangling backlinks)
+    "noteref-in-attributes": '---\ntitle: A\n---\n\n<span title="see[^1]">x</span> ![alt[^1]](p.png) '
+                             '[link[^1]](https://example.org "t[^1]")\n\n[^1]: Note.\n',
     # placeholders forged with character references must not become note links
     "forged-placeholder": "---\ntitle: F\n---\n\nText[^1] and &#xE000;0&#xE001; and &#57344;0&#57345;.\n\n[^1]: Note.\n",
 }
