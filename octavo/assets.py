@@ -3,11 +3,11 @@
 A source can name images (Markdown ``![alt](src)`` or raw ``<img src>``). An image is used only
 when its ``src`` is a relative path that resolves, symlinks followed, to a file inside the
 source's own folder or an asset folder the user configured (``--assets``), and the file really is
-a PNG, JPEG, GIF or WebP image (checked by its first bytes, not its name, and read through by
-Pillow; no more than 40 million pixels). Everything else is
-refused with a warning and the image is replaced by its alt text: absolute paths, ``file:`` URLs,
-``../`` escapes, symlinks pointing out, remote ``http(s)://``/``ftp://`` resources (a build never
-opens a connection) and SVG (it can carry scripts and fetch external resources).
+a PNG, JPEG, GIF or WebP image (judged by its first bytes, not its name, and checked by Pillow:
+not corrupt, at most 40 million pixels). Everything else is refused with a warning and the image
+is replaced by its alt text: absolute paths, ``file:`` URLs, ``../`` escapes, symlinks pointing
+out, remote ``http(s)://``/``ftp://`` resources (a build never opens a connection) and SVG (it can
+carry scripts and fetch external resources).
 
 Allowed images become :class:`~octavo.model.Asset` records with a content-derived ``href``
 (``images/<sha1-prefix>.<ext>``): the same picture named twice is one file in the book. The
@@ -72,7 +72,7 @@ class Images:
     """Resolves the images of one source and collects the assets it may use."""
 
     def __init__(self, source: Path, roots: tuple[Path, ...], report: Collector):
-        self.base = source.resolve().parent
+        self.base = source.absolute().parent.resolve()  # the folder the source is named in
         self.roots = [self.base] + [Path(r).resolve() for r in roots]
         self.report = report
         self.assets: dict[str, Asset] = {}  # href -> asset, in first-use order

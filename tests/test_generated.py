@@ -29,6 +29,7 @@ RAW_INLINE = st.sampled_from([
     "<b>bold</b>", "<i>it</i>", "<span class=\"x\">span</span>", "<br>", "<sup>2</sup>", "<code>c</code>",
     "<script>alert(1)</script>", "<a href=\"javascript:x()\">js</a>", "<img src=\"missing.png\" alt=\"alt\">",
     "<span style=\"color:red\" onclick=\"x()\">styled</span>", "<u>open", "</i>", "&amp;", "&nbsp;", "&#1;", "<!-- c -->",
+    "<abbr title=\"see[^1]\">abbr</abbr>", "![picture[^2]](missing.png)", "![](/etc/passwd)", "<a href=\"#nowhere\">x</a>",
 ])
 
 
