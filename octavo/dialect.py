@@ -138,32 +138,37 @@ def cap_nesting(lines: list[str], code: dict[int, bool], first_line: int, report
                 limit: int = MAX_NESTING) -> list[str]:
     """Flatten block quotes and lists nested deeper than ``limit`` levels to that depth, with a warning.
 
-    A level is a ``>``, a list marker or four columns of indentation in a line's prefix. Markers
-    past the limit are dropped and indentation is shortened; the text itself stays.
+    A level is a ``>``, a list marker or four columns of leading indentation in a line's prefix.
+    Markers past the limit are dropped (with their spaces) and indentation is shortened; the text
+    itself stays.
     """
     out, flattened = [], []
     for i, line in enumerate(lines):
         prefix = NESTING_PREFIX.match(line).group(0)
-        if code.get(i, False) or len(prefix) <= limit:  # depth never exceeds the prefix length
+        if code.get(i, False) or len(prefix) <= limit or not line.strip():  # depth <= the prefix length
             out.append(line)
             continue
-        depth, kept = 0, []
-        for token in NESTING_TOKEN.findall(prefix):
-            if token[0] in " \t":
-                columns = len(token.expandtabs(4))
-                room = max(limit - 1 - depth, 0) * 4
-                kept.append(" " * max(min(columns, room), 1))
-                depth += min(columns, room) / 4
-            elif depth < limit:
+        depth, kept, dropping = 0, [], False
+        for n, token in enumerate(NESTING_TOKEN.findall(prefix)):
+            if token[0] not in " \t":  # a marker: one level
+                dropping = depth >= limit
+                if not dropping:
+                    kept.append(token)
+                    depth += 1
+            elif n == 0:  # leading indentation: a level per four columns, leaving room for one marker
+                columns = min(len(token.expandtabs(4)), (limit - 1) * 4)
+                kept.append(" " * columns)
+                depth += columns // 4
+            elif not dropping:  # the space after a marker belongs to the marker
                 kept.append(token)
-                depth += 1
         new = "".join(kept) + line[len(prefix):]
-        if depth >= limit and new != line:
+        if new != line:
             flattened.append(first_line + i)
         out.append(new)
     if flattened:
-        report.warn("dialect.nesting", f"block quotes or lists nested more than {limit} levels deep are flattened "
-                    f"to {limit} levels ({len(flattened)} line{'s' if len(flattened) > 1 else ''})", flattened[0])
+        report.warn("dialect.nesting", f"block quotes, lists or indentation nested more than {limit} levels deep are "
+                    f"flattened to {limit} levels ({len(flattened)} line{'s' if len(flattened) > 1 else ''})",
+                    flattened[0])
     return out
 
 
