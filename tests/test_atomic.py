@@ -140,19 +140,31 @@ def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary_file(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.epub"]
 
 
-def test_cleaning_up_spares_the_temporary_files_of_a_build_still_running(tmp_path):
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+STILL_WRITING = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, sys.argv[2])
+    from pathlib import Path
+    from octavo.atomic import atomic_output
+    with atomic_output(Path(sys.argv[1])) as handle:
+        handle.write(b"being written")
+        handle.flush()
+        print("writing", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_cleaning_up_spares_the_temporary_file_of_a_build_still_writing(tmp_path):
+    dead = tmp_path / f".old.pdf{TMP_MARK}1"  # left by a killed build: nobody holds its lock
+    dead.write_bytes(b"left behind")
+    writer = subprocess.Popen([sys.executable, "-c", STILL_WRITING, str(tmp_path / "new.pdf"), str(ROOT)],
+                              stdout=subprocess.PIPE, text=True)
     try:
-        live = tmp_path / f".a.pdf{TMP_MARK}{sleeper.pid}"
-        dead_pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                                  capture_output=True, text=True).stdout.strip()
-        dead = tmp_path / f".b.pdf{TMP_MARK}{dead_pid}"
-        live.write_bytes(b"being written")
-        dead.write_bytes(b"left behind")
+        assert writer.stdout.readline() == "writing\n"
+        live = tmp_path / f".new.pdf{TMP_MARK}{writer.pid}"
         assert clean_stale(tmp_path) == [dead]
-        assert live.exists() and not dead.exists()
+        assert live.read_bytes() == b"being written"
     finally:
-        sleeper.kill()
-        sleeper.wait()
-    assert clean_stale(tmp_path) == [live]
+        writer.kill()
+        writer.wait()
+    assert clean_stale(tmp_path) == [live], "a killed writer's lock is gone with it"
     assert not os.listdir(tmp_path)
