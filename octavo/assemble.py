@@ -61,14 +61,12 @@ def build_text(source: Source, text_id: str = "", level: int = 1, asset_roots: t
     notes, refs = _notes(prepared, converter, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared, report)
     _fix_links(tree, ids, metadata.source_url, report, converter)
-    _resolve_images(tree, report, converter)
     sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level))
     if notes:
         intro = converter.convert(prepared.notes_intro) if prepared.notes_intro else None
         if intro is not None:
             _rename_source_ids(intro, ids, report, converter)
             _fix_links(intro, ids, metadata.source_url, report, converter)
-            _resolve_images(intro, report, converter)
         sections.append(_notes_section(prepared, intro, ids, notes, language, level))
     return Text(
         id=text_id,
@@ -215,7 +213,6 @@ def _notes(prepared: Prepared, converter: Converter, ids: _Ids, report: Collecto
         body = converter.convert(d.markdown or "")
         _rename_source_ids(body, ids, report, converter)
         _fix_links(body, ids, base_url, report, converter)
-        _resolve_images(body, report, converter)
         _add_backlinks(body, ref_ids.get(i, []))
         notes.append(Note(note_ids[i], number, d.label, _children_xml(body), tuple(ref_ids.get(i, [])), d.line))
     resolved = {index: (note_ids[order[int(num) - 1]], ref_id, num) for index, (num, ref_id) in refs.items()}
@@ -347,26 +344,6 @@ def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector, convert
             report.warn("links.outside", f"link to '{href}' points outside the book and no originalSource is "
                         "known to resolve it; the link text is kept", converter.find_line(href))
             _unwrap(a)
-
-
-def _resolve_images(tree, report: Collector, converter: Converter) -> None:
-    """Images the book cannot contain become their alt text, with a warning: an EPUB must never
-    point at a file it does not hold. (The asset layer extends this to embed local images.)"""
-    for img in list(tree.iter("img")):
-        src = (img.get("src") or "").strip()
-        alt = " ".join((img.get("alt") or "").split())
-        report.warn("images.missing", f"image '{src}' is not in the book; "
-                    + (f"its description '{alt}' is printed instead" if alt else "it has no description, so it is left out"),
-                    converter.find_line(src.split("/")[-1] or src) if src else None)
-        if img.get("id") is None and not alt:
-            _replace_with_text(img, "")
-            continue
-        span = etree.Element("span", {"class": "image-alt"})
-        if img.get("id") is not None:
-            span.set("id", img.get("id"))
-        span.text = f"[{alt}]" if alt else None
-        span.tail = img.tail
-        img.getparent().replace(img, span)
 
 
 def _first_top_heading(tree) -> str | None:

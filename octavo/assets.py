@@ -5,7 +5,7 @@ when its ``src`` is a relative path that resolves, symlinks followed, to a file 
 source's own folder or an asset folder the user configured (``--assets``), and the file really is
 a PNG, JPEG, GIF or WebP image (judged by its first bytes, not its name, and checked by Pillow:
 not corrupt, at most 40 million pixels). Everything else is refused with a warning and the image
-is replaced by its alt text: absolute paths, ``file:`` URLs, ``../`` escapes, symlinks pointing
+is replaced by ``[its alt text]``: absolute paths, ``file:`` URLs, ``../`` escapes, symlinks pointing
 out, remote ``http(s)://``/``ftp://`` resources (a build never opens a connection) and SVG (it can
 carry scripts and fetch external resources).
 
@@ -78,15 +78,17 @@ class Images:
         self.assets: dict[str, Asset] = {}  # href -> asset, in first-use order
 
     def rewrite(self, tree: etree._Element, find_line) -> None:
-        """Point every ``<img>`` at its asset, or replace it with its alt text (reported)."""
+        """Point every ``<img>`` at its asset, or replace it with ``[its description]`` (reported)."""
         for img in list(tree.iter("img")):
             src = (img.get("src") or "").strip()
-            alt = img.get("alt") or ""
+            alt = " ".join((img.get("alt") or "").split())
             asset, why = self.resolve(src)
             if asset is None:
-                self.report.warn("image.refused", f"image {src or '(no usable src)'!r} not included: {why}; "
-                                 + (f"its alt text '{alt}' is kept" if alt else "it has no alt text"),
-                                 find_line(src) if src else (alt and find_line(f"[{alt}]")) or find_line("<img"))
+                self.report.warn("images.missing", f"image '{src or '(no usable src)'}' is not in the book: {why}; "
+                                 + (f"its description '{alt}' is printed instead" if alt
+                                    else "it has no description, so it is left out"),
+                                 find_line(src.split("/")[-1] or src) if src
+                                 else (alt and find_line(f"[{alt}]")) or find_line("<img"))
                 _replace_with_alt(img, alt)
                 continue
             img.set("src", asset.href)
@@ -137,14 +139,16 @@ class Images:
 
 
 def _replace_with_alt(img: etree._Element, alt: str) -> None:
-    parent = img.getparent()
-    if alt:
+    """``[description]`` in a span where the image was (keeping its id); nothing if it has neither."""
+    parent, prev = img.getparent(), img.getprevious()
+    if alt or img.get("id") is not None:
         span = etree.Element("span", {"class": "image-alt"})
-        span.text = alt
+        if img.get("id") is not None:
+            span.set("id", img.get("id"))
+        span.text = f"[{alt}]" if alt else None
         span.tail = img.tail
         parent.replace(img, span)
         return
-    prev = img.getprevious()
     if img.tail:
         if prev is not None:
             prev.tail = (prev.tail or "") + img.tail

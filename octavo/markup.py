@@ -78,46 +78,21 @@ class _NoteRefPattern(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-_PLACEHOLDER = re.compile(re.escape(REF_OPEN) + r"(\d+)" + re.escape(REF_CLOSE))
-PHRASING_TAGS = {
-    "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp",
-    "small", "span", "strong", "sub", "sup", "u", "var", "time", "ruby", "rp", "rt", "p", "h1", "h2", "h3", "h4",
-    "h5", "h6",
-}
-BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "div", "dl", "dd", "dt", "figure", "figcaption", "footer",
-    "header", "hr", "li", "ol", "p", "pre", "section", "table", "ul", "h1", "h2", "h3", "h4", "h5", "h6",
-}
 NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
 
 
-def _repair_structure(tree: etree._Element) -> None:
-    """Make the sanitized tree valid XHTML without losing text.
-
-    Misnested raw HTML (an unclosed ``<u>`` before a list) parses, by the HTML rules, into
-    inline elements holding blocks and lists holding stray elements. Inline elements that hold
-    blocks are unwrapped; strays in a list join the item before them; orphan list items get a list.
-    """
-    holders = [el for el in tree.iter(*PHRASING_TAGS) if el is not tree
-               and any(d.tag in BLOCK_TAGS for d in el.iterdescendants() if isinstance(d.tag, str))]
-    for el in reversed(holders):
-        _unwrap(el)
+def _repair_orphans(tree: etree._Element) -> None:
+    """What _repair_content_model leaves: text straight inside a list joins an item, and list
+    items, terms and captions outside their container become plain blocks (their text stays)."""
     for lst in list(tree.iter("ul", "ol")):
         if lst.text and lst.text.strip():
             item = etree.Element("li")
             item.text, lst.text = lst.text, None
             lst.insert(0, item)
-        for child in list(lst):
-            if not isinstance(child.tag, str) or child.tag == "li":
-                if child.tail and child.tail.strip() and isinstance(child.tag, str):
-                    _append_text(child, child.tail)
-                    child.tail = None
-                continue
-            prev = child.getprevious()
-            if prev is None or prev.tag != "li":
-                prev = etree.Element("li")
-                child.addprevious(prev)
-            prev.append(child)
+        for child in lst:
+            if child.tag == "li" and child.tail and child.tail.strip():
+                _append_text(child, child.tail)
+                child.tail = None
     for el in list(tree.iter(*NEEDS_PARENT)):
         parent = el.getparent()
         if parent is not None and parent.tag not in NEEDS_PARENT[el.tag]:
@@ -129,25 +104,6 @@ def _append_text(el: etree._Element, text: str) -> None:
         el[-1].tail = (el[-1].tail or "") + text
     else:
         el.text = (el.text or "") + text
-
-
-def _unwrap(el: etree._Element) -> None:
-    """Remove an element, keeping its text and children where it stood."""
-    parent, prev, children = el.getparent(), el.getprevious(), list(el)
-    if el.text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.text
-        else:
-            parent.text = (parent.text or "") + el.text
-    for child in children:
-        el.addprevious(child)
-    if el.tail:
-        last = children[-1] if children else prev
-        if last is not None:
-            last.tail = (last.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 class _TreeBuilder(HTMLParser):
@@ -171,7 +127,7 @@ class _TreeBuilder(HTMLParser):
             el = etree.SubElement(self.stack[-1], tag)
             for name, value in attrs:
                 try:
-                    el.set(name, _PLACEHOLDER.sub("", _NOT_XML.sub("", value or "")))  # no links in attributes
+                    el.set(name, _NOT_XML.sub("", value or ""))
                 except ValueError:  # not an XML attribute name; the sanitizer allows none such
                     pass
             if tag not in VOID_TAGS:
@@ -260,8 +216,6 @@ class Converter:
         if builder.flattened:
             self.report.warn("html.depth", f"markup nested more than {MAX_ELEMENT_DEPTH} elements deep is flattened "
                              "(its text is kept)", self.find_line("<"))
-        _repair_structure(tree)
-        self._link_stray_placeholders(tree)
         if self.images is not None:
             self.images.rewrite(tree, self.find_line)
         for a in tree.iter("a"):
@@ -271,25 +225,10 @@ class Converter:
             elif ref is not None:
                 a.set("data-octavo-ref", ref.split(":", 1)[1])
         _repair_content_model(tree)
+        _repair_orphans(tree)
         _mark_lettered_lists(tree)
         _close_quotes_after_inline(tree, *self.quotes)
         return tree
-
-    def _link_stray_placeholders(self, tree: etree._Element) -> None:
-        """Note references inside raw HTML blocks (which Markdown leaves alone) become links too."""
-        for el in list(tree.iter()):
-            for attr in ("text", "tail"):
-                value = getattr(el, attr)
-                if not value or REF_OPEN not in value or (attr == "tail" and el is tree):
-                    continue
-                pieces = _PLACEHOLDER.split(value)  # text, index, text, index, ..., text
-                setattr(el, attr, pieces[0])
-                parent, at = (el, 0) if attr == "text" else (el.getparent(), el.getparent().index(el) + 1)
-                for n in range(1, len(pieces), 2):
-                    link = etree.Element("a", {"data-octavo-ref": f"{self.nonce}:{pieces[n]}"})
-                    link.tail = pieces[n + 1]
-                    parent.insert(at, link)
-                    at += 1
 
     def _report_removals(self, raw_html: str) -> None:
         """Say what the sanitizer is about to remove, with the source line where we can find it."""

@@ -268,7 +268,7 @@ def test_a_canary_outside_the_project_never_reaches_the_book(tmp_path):
     assert token.encode() not in pdf.read_bytes()
     assert token not in " ".join(pdf_page_texts(pdf))
     pdf_embeds_nothing(pdf)
-    refused = [d for d in diagnostics(report) if "[image.refused]" in d]
+    refused = [d for d in diagnostics(report) if "[images.missing]" in d]
     assert len(refused) >= 10, refused
     text = epub_reading_text(epub)
     for alt in ("absolute path", "file url", "dot dot", "symlinked file", "symlinked folder", "reference style",
@@ -336,7 +336,7 @@ def test_building_never_opens_a_network_connection(tmp_path):
                               + "\n\n".join(references) + f"\n\n[remote]: {base}/u.png\n")
         report = build_into(tmp_path / "out", source)
         assert report.ok, diagnostics(report)
-        refused = [d for d in diagnostics(report) if "[image.refused]" in d and "network" in d]
+        refused = [d for d in diagnostics(report) if "[images.missing]" in d and "network" in d]
         assert len(refused) >= 5, diagnostics(report)
         assert any("removed ftp: URL" in d for d in diagnostics(report)), diagnostics(report)
     finally:
