@@ -20,6 +20,7 @@ from .diagnostics import Collector
 from .markup import Converter, inline_text
 from .model import Metadata, Note, Section, Text, TocEntry
 from .sources import Source
+from .trees import replace_with_text, unwrap
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NOTES_LABEL = {"de": "Anmerkungen", "fr": "Notes", "ru": "Примечания", "zh": "注释", "es": "Notas"}
@@ -269,7 +270,7 @@ def _link_refs(tree, refs: dict, prepared: Prepared, report: Collector) -> None:
         resolved = refs.get(int(index))
         if resolved is None:  # an undefined note: put back what the author wrote
             label = prepared.refs[int(index)].label
-            _replace_with_text(a, label if label.startswith("*") else f"[^{label}]")
+            replace_with_text(a, label if label.startswith("*") else f"[^{label}]")
             continue
         note_id, ref_id, number = resolved
         a.attrib.update({
@@ -277,17 +278,6 @@ def _link_refs(tree, refs: dict, prepared: Prepared, report: Collector) -> None:
             "role": "doc-noteref", "data-epub-type": "noteref",
         })
         a.text = number
-
-
-def _replace_with_text(el, text: str) -> None:
-    parent = el.getparent()
-    prev = el.getprevious()
-    joined = text + (el.tail or "")
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)
 
 
 def _unwrap(el) -> None:
@@ -298,26 +288,7 @@ def _unwrap(el) -> None:
                 del el.attrib[name]
         el.tag = "span"
         return
-    parent = el.getparent()
-    index = parent.index(el)
-    prev = el.getprevious()
-    if el.text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.text
-        else:
-            parent.text = (parent.text or "") + el.text
-    children = list(el)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    last = children[-1] if children else el.getprevious()
-    if el.tail:
-        if children:
-            last.tail = (last.tail or "") + el.tail
-        elif prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+    unwrap(el)
 
 
 def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector, converter: Converter) -> None:

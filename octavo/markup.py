@@ -19,6 +19,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from .dialect import REF_CLOSE, REF_OPEN
 from .diagnostics import Collector
+from .trees import replace_with_text, unwrap
 
 # Quotes per language: (left double, right double, left single). The right single quote is
 # also the apostrophe, so it stays ’ everywhere.
@@ -286,7 +287,7 @@ def _repair_content_model(tree: etree._Element) -> None:
     for el in list(tree.iter("a")):
         outer = next((a for a in el.iterancestors("a")), None)
         if outer is not None:  # a link inside a link: a note reference wins, else the outer link
-            _unwrap_element(outer if el.get("data-octavo-ref") is not None else el)
+            unwrap(outer if el.get("data-octavo-ref") is not None else el, spaced=True)
     for lst in list(tree.iter("ul", "ol")):  # only items in a list (the HTML parser may leave others)
         for child in list(lst):
             if not isinstance(child.tag, str) or child.tag == "li":
@@ -303,46 +304,15 @@ def _repair_content_model(tree: etree._Element) -> None:
         if blocks and a.getparent() is not None:
             if a.get("id") is not None and blocks[0].get("id") is None:
                 blocks[0].set("id", a.get("id"))
-            _unwrap_element(a)
+            unwrap(a, spaced=True)
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.tag not in STRUCTURE or el.getparent() is None:
             continue
         if any(a.tag in PHRASING_ONLY for a in el.iterancestors() if a is not tree):
             if el.tag in ("hr", "col", "colgroup"):
-                _drop_keep_tail(el)
+                replace_with_text(el)
             else:
-                _unwrap_element(el)
-
-
-def _drop_keep_tail(el: etree._Element) -> None:
-    parent, prev = el.getparent(), el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + (el.tail or "")
-    else:
-        parent.text = (parent.text or "") + (el.tail or "")
-    parent.remove(el)
-
-
-def _unwrap_element(el: etree._Element) -> None:
-    """Replace an element by its text and children (a space keeps words apart)."""
-    parent, prev = el.getparent(), el.getprevious()
-    text = (el.text or "") + " "
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    index = parent.index(el)
-    children = list(el)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    tail = " " + (el.tail or "")
-    if children:
-        children[-1].tail = (children[-1].tail or "") + tail
-    elif prev is not None:
-        prev.tail = (prev.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)
+                unwrap(el, spaced=True)
 
 
 QUOTE_CLOSERS = set(" \t\n.,;:!?)]\u2014\u2026\u00a0\u202f")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .trees import replace_with_text
+
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
 
 
@@ -110,17 +112,8 @@ def epub_reading_text(path: Path) -> str:
 def _text_without(el) -> str:
     el = etree.fromstring(etree.tostring(el))
     for a in el.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML_NS):
-        a.getparent().remove(a) if a.tail is None else _drop_keep_tail(a)
+        replace_with_text(a)
     return " ".join(el.itertext())
-
-
-def _drop_keep_tail(el) -> None:
-    parent, prev = el.getparent(), el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + (el.tail or "")
-    else:
-        parent.text = (parent.text or "") + (el.tail or "")
-    parent.remove(el)
 
 
 # --- reading PDFs back -------------------------------------------------------------------------
