@@ -98,14 +98,14 @@ def epub_opf(path: Path) -> etree._Element:
         return etree.fromstring(z.read(container.find(".//{*}rootfile").get("full-path")))
 
 
-def epub_reading_text(path: Path) -> str:
-    """The text a reader reads: body sections and notes (no title page, TOC, colophon or backlinks)."""
+def epub_reading_text(path: Path, with_headers: bool = True) -> str:
+    """The text a reader reads: each text's heading block (unless ``with_headers`` is false), body
+    sections and notes (no title page, TOC, part pages, colophon or backlinks)."""
     chunks = []
     for name, doc in epub_spine(path):
-        for section in doc.iterfind(".//x:section", XHTML_NS):
-            if "section" not in (section.get("class") or "").split():
-                continue
-            chunks.append(_text_without(section))
+        for block in doc.xpath(".//x:header[contains(@class, 'text-header')] | .//x:section", namespaces=XHTML_NS):
+            if (block.tag.endswith("header") and with_headers) or "section" in (block.get("class") or "").split():
+                chunks.append(_text_without(block))
     return "\n".join(chunks)
 
 
@@ -113,7 +113,15 @@ def _text_without(el) -> str:
     el = etree.fromstring(etree.tostring(el))
     for a in el.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML_NS):
         replace_with_text(a)
-    return " ".join(el.itertext())
+    # A line break after every block; inline elements (a note number after its word) join
+    # without a space, as they print.
+    for block in el.iter(*(f"{{{XHTML_NS['x']}}}{tag}" for tag in BLOCKS)):
+        block.tail = "\n" + (block.tail or "")
+    return "".join(el.itertext())
+
+
+BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "header", "section", "blockquote", "tr", "td",
+          "th", "dd", "dt", "pre", "figcaption", "caption", "table", "ul", "ol", "br", "hr")
 
 
 # --- reading PDFs back -------------------------------------------------------------------------
@@ -195,17 +203,28 @@ def _embedded(font) -> bool:
 
 
 def pdf_page_texts(path: Path) -> list[str]:
-    from pypdf import PdfReader
+    """The text of every page (PDFium: it reads the custom CMaps WeasyPrint writes for large fonts,
+    where pypdf garbles Cyrillic)."""
+    import pypdfium2 as pdfium
 
-    return [page.extract_text() or "" for page in PdfReader(path).pages]
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[n].get_textpage().get_text_range() for n in range(len(pdf))]
+    finally:
+        pdf.close()
 
 
 # --- comparing editions ------------------------------------------------------------------------
 
 def words(text: str) -> list[str]:
     """Comparable words: ligatures undone (NFKC), soft hyphens dropped, case and punctuation ignored."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    text = re.sub(r"(\w)[-\u2010]\s*\n\s*(\w)", r"\1\2", text)  # a word hyphenated at a line end
+    # U+FFFE and U+0002 are how PDFium marks a line broken by hyphenation
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").replace("\ufffe", "").replace("\x02", "")
+    # Hyphens join: "well-known" in one edition may be "well-\nknown" (broken at its own hyphen)
+    # or "revolu-\ntion" (hyphenated at a line end) in the other.
+    text = re.sub(r"(\w)[-\u2010]\s*(\w)", r"\1\2", text)
+    # Chinese and Japanese have no spaces: compare character by character.
+    text = re.sub(r"([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])", r" \1 ", text)
     return [w.casefold() for w in re.findall(r"\w+", text)]
 
 
@@ -250,3 +269,80 @@ def _resolve_named(pdf, name: str):
         return None
 
     return walk(tree)
+
+
+@dataclass
+class Parity:
+    """How the reading text of an EPUB and of a PDF differ, word by word and in order."""
+
+    epub_words: int
+    missing: list[str]  # in the EPUB, not in the PDF
+    unexplained: list[str]  # in the PDF, not in the EPUB, and not a running head or page number
+
+
+def edition_parity(epub: Path, pdf: Path) -> Parity:
+    """Compare the body and notes of both editions.
+
+    The PDF's body is the pages from the first outline entry up to the credits page (its last
+    entry). Its extra words may be page numbers, note numbers (list markers) and running heads
+    (which repeat titles from the outline); anything else is unexplained.
+    """
+    epub_words = words(epub_reading_text(epub))
+    marks = outline_pages(pdf)
+    pdf_words = words(pdf_body_text(pdf, marks[0][1], marks[-1][1]))
+    running = set(words(" ".join(title for title, _ in marks)))
+    missing, extra = _differences(epub_words, pdf_words)
+    unexplained = [w for w in extra if not w.isdigit() and w not in running and len(w) > 2]
+    return Parity(len(epub_words), missing, unexplained)
+
+
+def _differences(a: list[str], b: list[str], window: int = 400) -> tuple[list[str], list[str]]:
+    """Words of ``a`` missing from ``b`` and words of ``b`` not in ``a``, in order.
+
+    Linear for near-identical texts (difflib over a whole book takes minutes): walk both lists
+    while they agree; at a disagreement, align the next ``window`` words of each and resume at
+    the first run of three matching words.
+    """
+    import difflib
+
+    missing, extra = [], []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i, j = i + 1, j + 1
+            continue
+        wa, wb = a[i:i + window], b[j:j + window]
+        run = 3 if min(len(wa), len(wb)) >= 3 else 1  # near the end, any match resynchronises
+        blocks = [m for m in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
+                  if m.size >= run]
+        if not blocks:
+            missing += wa
+            extra += wb
+            i, j = i + len(wa), j + len(wb)
+            continue
+        missing += wa[:blocks[0].a]
+        extra += wb[:blocks[0].b]
+        i, j = i + blocks[0].a, j + blocks[0].b
+    return missing + a[i:], extra + b[j:]
+
+
+MM = 72 / 25.4
+
+
+def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_mm: float = 15) -> str:
+    """Text of pages ``first`` to ``stop`` (exclusive) without what lies in the top ``top_mm`` and
+    bottom ``bottom_mm`` of each page: the running heads and page numbers of styles/print.css,
+    which sit in the page margins (18 and 20 mm)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pages = []
+        for n in range(first, min(stop, len(pdf))):
+            page = pdf[n]
+            width, height = page.get_size()
+            text = page.get_textpage().get_text_bounded(0, bottom_mm * MM, width, height - top_mm * MM)
+            pages.append(text)
+        return "\n".join(pages)
+    finally:
+        pdf.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 
 from lxml import etree
@@ -215,7 +216,7 @@ def test_printed_toc_numbers_are_the_pages_the_outline_opens(seed_build):
     _, _, pdf = seed_build
     texts = pdf_page_texts(pdf)
     toc_lines = [line for line in next(t for t in texts if "Contents" in t).splitlines() if "..." in line]
-    printed = [int(line.rsplit(" ", 1)[-1]) for line in toc_lines]
+    printed = [int(re.search(r"(\d+)\s*$", line).group(1)) for line in toc_lines]
     first_body_page = outline_pages(pdf)[0][1]
     assert texts[first_body_page - 1].strip().endswith("ii"), "the contents page is numbered ii"
     assert printed == [index - first_body_page + 1 for _, index in outline_pages(pdf)]
@@ -251,3 +252,14 @@ def test_pdf_body_pages_carry_a_running_head_with_the_section_title(seed_build):
     starts = dict(outline_pages(pdf))
     second_page_of_chapter_one = texts[starts[SEED_TOC[1]] + 1]
     assert SEED_TOC[1] in [line.strip() for line in second_page_of_chapter_one.splitlines()]
+
+
+def test_word_differences_are_found_in_order_and_in_linear_time():
+    """The parity check's aligner: what one side lacks, what the other adds."""
+    from octavo.validate import _differences
+
+    assert _differences(list("abcdefghij"), list("abcdefghij")) == ([], [])
+    assert _differences(list("abcdefghij"), list("abXcdefYghij")) == ([], ["X", "Y"])
+    assert _differences(list("abcdefghijk"), list("abdefghik")) == (["c", "j"], [])
+    long = [f"w{n % 997}" for n in range(300_000)]
+    assert _differences(long, long[:1000] + ["odd"] + long[1000:]) == ([], ["odd"])
