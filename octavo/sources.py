@@ -253,7 +253,7 @@ def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -
         if value is None or value == "" or value == []:
             continue
         if key in STRING_FIELDS:
-            text = _as_text(value)
+            text = as_text(value)
             if text is None:
                 report.error("frontmatter.type", f"'{key}' must be text, not {_kind(value)}", line)
                 continue
@@ -291,7 +291,8 @@ def _clean_value(key: str, text: str, line: int, report: Collector) -> str:
     return " ".join(_FORBIDDEN.sub("", text).split())
 
 
-def _as_text(value: object) -> str | None:
+def as_text(value: object) -> str | None:
+    """A scalar from YAML or TOML as one line of NFC text; None for lists, tables and booleans."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (_dt.date, _dt.datetime)):
@@ -303,12 +304,12 @@ def _as_text(value: object) -> str | None:
 
 def _as_text_list(value: object, allow_single: bool) -> tuple[str, ...] | None:
     if isinstance(value, list):
-        items = [_as_text(v) for v in value if v is not None]
+        items = [as_text(v) for v in value if v is not None]
         if any(i is None for i in items):
             return None
         return tuple(i for i in items if i)
     if allow_single:
-        text = _as_text(value)
+        text = as_text(value)
         return None if text is None else (text,)
     return None
 

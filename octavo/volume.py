@@ -17,15 +17,15 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from .assemble import slugify
 from .diagnostics import Collector
 from .model import Book, Metadata, Part, Text
+from .sources import as_text
 
 VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")
 TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description")
@@ -83,7 +83,7 @@ def read_manifest(path: Path) -> Manifest:
     for key, value in data.items():
         line = lines.find((), key)
         if key in TEXT_FIELDS:
-            checked = _as_text(value)
+            checked = as_text(value)
             if checked is None:
                 report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
             elif checked:
@@ -96,7 +96,7 @@ def read_manifest(path: Path) -> Manifest:
                 manifest.fields[key] = names
         elif key != "texts":
             report.error("manifest.unknown", f"unknown key '{key}' (known: {', '.join(_known())})", line)
-    if "title" not in manifest.fields and _as_text(data.get("title", "")) == "":  # missing or blank
+    if "title" not in manifest.fields and as_text(data.get("title", "")) == "":  # missing or blank
         report.error("manifest.title", "the manifest needs a 'title' for the volume", lines.find((), "title"))
     language = manifest.fields.get("language")
     if language and not LANGUAGE_TAG.match(language):
@@ -135,7 +135,7 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
             what = "empty" if isinstance(source, str) else _kind(source)
             report.error("manifest.type", f"'source' must be a file path, not {what}", source_line)
             continue
-        if part is not None and (not isinstance(part, str) or not _as_text(part)):
+        if part is not None and (not isinstance(part, str) or not as_text(part)):
             report.error("manifest.type", f"'part' must be a heading text, not {_kind(part)}", lines.find(("texts", index), "part", header))
             continue
         path = Path(os.path.normpath(manifest.path.parent / source.strip()))  # as diagnostics name it
@@ -147,7 +147,7 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
             report.warn("manifest.duplicate", f"source '{source}' is listed twice (first on line {seen[resolved]}); "
                         "it is included again", source_line)
         seen.setdefault(resolved, source_line)
-        manifest.entries.append(Entry(path, source.strip(), _as_text(part) if part else None, source_line))
+        manifest.entries.append(Entry(path, source.strip(), as_text(part) if part else None, source_line))
 
 
 def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
@@ -254,21 +254,11 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
     return message, getattr(exc, "lineno", None) or last_line
 
 
-def _as_text(value: object) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float)):
-        return unicodedata.normalize("NFC", " ".join(str(value).split()))
-    return None
-
-
 def _as_names(value: object) -> tuple[str, ...] | None:
     if isinstance(value, list):
-        names = [_as_text(v) for v in value]
+        names = [as_text(v) for v in value]
         return None if any(n is None for n in names) else tuple(n for n in names if n)
-    name = _as_text(value)
+    name = as_text(value)
     return None if name is None else ((name,) if name else ())
 
 
