@@ -10,6 +10,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .assemble import book_toc
-from .model import Book, Section, Text
+from .model import Book
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
