@@ -59,7 +59,7 @@ def read_source(path: Path) -> Source:
     text = _decode(raw, report)
     text = _clean_characters(text, report)
     fields, body, body_line = _split_front_matter(text, report)
-    body = _header_metadata(body, body_line, fields)
+    body = _header_metadata(body, fields)
     return Source(path, fields, body, body_line, text, report)
 
 
@@ -71,7 +71,7 @@ META_FIELDS = {"title": "title", "subtitle": "subtitle", "author": "author", "au
 RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
-def _header_metadata(body: str, body_line: int, fields: dict) -> str:
+def _header_metadata(body: str, fields: dict) -> str:
     """Metadata written at the top of the body instead of front matter: a Pandoc title block
     (``% Title`` / ``% Author; Author`` / ``% Date``) or headings such as ``# Title: ...``,
     ``## Author: ...``, ``## Year: ...`` (then usually a rule). They fill fields the front matter
@@ -102,7 +102,7 @@ def _header_metadata(body: str, body_line: int, fields: dict) -> str:
             lines[i] = ""  # the rule that separated the metadata from the text
     if not found or any(key in fields for key, _, _ in found):
         return body  # front matter says it already: the lines stay text, nothing is lost
-    for key, value, index in found:
+    for key, value, _ in found:
         value = " ".join(value.split())
         if not value or key in fields:
             continue
@@ -112,7 +112,6 @@ def _header_metadata(body: str, body_line: int, fields: dict) -> str:
             continue
         else:
             fields[key] = unicodedata.normalize("NFC", value)
-        fields.setdefault("_lines", {})[key] = body_line + index
     return "\n".join(lines)
 
 
@@ -270,14 +269,13 @@ def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -
                 report.error("frontmatter.type", f"'tags' must be a list, e.g. [history, russia], not {_kind(value)}", line)
                 continue
             valid[key] = tuple(t for t in (_clean_value(key, t, line, report) for t in tags) if t)
-        valid.setdefault("_lines", {})[key] = line
     if "language" in valid and not LANGUAGE_TAG.match(valid["language"]):
         report.error("frontmatter.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{valid['language']}'",
-                     valid["_lines"]["language"])
+                     fields["language"][1])
         del valid["language"]
     if "originalSource" in valid and not re.match(r"^(https?|ftp)://\S+$", valid["originalSource"]):
         report.warn("frontmatter.url", "'originalSource' is not an http(s) URL; it is shown as plain text",
-                    valid["_lines"]["originalSource"])
+                    fields["originalSource"][1])
     return valid
 
 
