@@ -35,9 +35,15 @@ def run_cli(*args: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProce
 
 
 def assert_epubcheck_clean(*paths: Path) -> None:
-    """EPUBCheck 5 must report 0 errors and 0 warnings for every book (one JVM for all)."""
+    """EPUBCheck 5 must report 0 errors and 0 warnings for every book (one JVM for all).
+
+    An empty batch or a book that is not there fails: a check over nothing proves nothing.
+    """
     from octavo.validate import epubcheck
 
+    assert paths, "no books to check: the batch is empty"
+    missing = [str(p) for p in paths if not Path(p).is_file()]
+    assert not missing, f"books to check that were never built: {missing}"
     results = epubcheck(list(paths))
     problems = {p.name: r.errors + r.warnings for p, r in results.items() if not r.clean}
     assert not problems, "EPUBCheck found problems:\n" + "\n".join(
