@@ -19,9 +19,6 @@ from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
 from octavo.validate import OPF_NS, epub_opf, epub_reading_text, pdf_page_texts
 
 
-TO_EPUBCHECK: list[Path] = []  # every book this module builds; checked together by the last test
-
-
 def png(width: int = 3, height: int = 2, rgb=(200, 30, 30), text: bytes = b"") -> bytes:
     """A tiny valid PNG; ``text`` goes into a tEXt chunk (so a token can ride along)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -82,6 +79,7 @@ HOSTILE_HTML = {
 
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory):
+    """Every kind of dangerous HTML in one source: (report, epub path, pdf path)."""
     folder = tmp_path_factory.mktemp("hostile")
     body = "\n\n".join(snippet for snippet, _, _ in HOSTILE_HTML.values())
     source = write_source(folder, "hostile.md", "---\ntitle: Hostile\n---\n\nOpening words.\n\n" + body + "\n")
@@ -116,7 +114,6 @@ def test_the_epub_is_never_scripted(hostile_book):
     for name, data in epub_entries(epub).items():
         lowered = data.lower()
         assert b"<script" not in lowered and b"onclick" not in lowered and b"onmouseover" not in lowered, name
-    TO_EPUBCHECK.append(epub)
     pdf_embeds_nothing(pdf)
     with pikepdf.open(pdf) as doc:
         assert "/JavaScript" not in doc.Root.get("/Names", {}) and "/OpenAction" not in doc.Root
@@ -124,8 +121,10 @@ def test_the_epub_is_never_scripted(hostile_book):
 
 # --- images --------------------------------------------------------------------------------------
 
-def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_path):
-    """Allowed images are real assets: one manifest item each (same bytes = one file), right media type."""
+@pytest.fixture(scope="module")
+def pictures_book(tmp_path_factory):
+    """Images of every allowed type, from the source folder and an asset folder: (report, epub, pdf)."""
+    tmp_path = tmp_path_factory.mktemp("pictures")
     src = tmp_path / "src"
     assets = tmp_path / "shared-images"
     (src / "fig").mkdir(parents=True)
@@ -152,9 +151,14 @@ def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_
         <img src="fig/red.png" alt="raw red" width="40%" height="20">
         """)
     report = build_into(tmp_path / "out", source, assets=(assets,))
+    return report, tmp_path / "out" / "pictures.epub", tmp_path / "out" / "pictures.pdf"
+
+
+def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(pictures_book):
+    """Allowed images are real assets: one manifest item each (same bytes = one file), right media type."""
+    report, epub, pdf = pictures_book
     assert report.ok, diagnostics(report)
     assert not any("image" in d for d in diagnostics(report)), diagnostics(report)
-    epub = tmp_path / "out" / "pictures.epub"
     manifest = {i.get("href"): i.get("media-type") for i in epub_opf(epub).iterfind(".//opf:item", OPF_NS)}
     images = {href: media for href, media in manifest.items() if href.startswith("images/")}
     modes = [m.text for m in epub_opf(epub).iterfind(".//opf:meta[@property='schema:accessMode']", OPF_NS)]
@@ -167,13 +171,15 @@ def test_images_in_the_source_folder_and_the_asset_folder_are_embedded_once(tmp_
     assert b'width="40%"' not in chapter and b'height="20"' in chapter
     for alt in (b'alt="red square"', b'alt="the same"', b'alt="blue square"', b'alt="raw red"'):
         assert alt in chapter
-    with pikepdf.open(tmp_path / "out" / "pictures.pdf") as pdf:
-        shown = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    with pikepdf.open(pdf) as doc:
+        shown = [o for o in doc.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
     assert len(shown) >= 5, "the PDF shows the images"
-    TO_EPUBCHECK.append(epub)
 
 
-def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(tmp_path):
+@pytest.fixture(scope="module")
+def not_images_book(tmp_path_factory):
+    """An SVG, a text file named .png, a missing, a truncated and a huge image: (report, epub)."""
+    tmp_path = tmp_path_factory.mktemp("not-images")
     (tmp_path / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     (tmp_path / "notes.png").write_text("these are not pixels")
     (tmp_path / "broken.png").write_bytes(png()[:40])  # a PNG cut short
@@ -191,18 +197,21 @@ def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(t
         ![cut short](broken.png) ![too many pixels](huge.png)
         """)
     report = build_into(tmp_path / "out", source, formats=("epub",))
+    return report, tmp_path / "out" / "s.epub"
+
+
+def test_svg_and_files_that_are_not_images_are_refused_and_keep_their_alt_text(not_images_book):
+    report, epub = not_images_book
     found = diagnostics(report)
     assert any("s.md:5:" in d and "SVG" in d and "a drawing" in d for d in found), found
     assert any("s.md:5:" in d and "not a PNG, JPEG, GIF or WebP" in d for d in found), found
     assert any("s.md:5:" in d and "no such file" in d and "missing one" in d for d in found), found
     assert any("s.md:7:" in d and "not a readable image" in d and "cut short" in d for d in found), found
     assert any("s.md:7:" in d and "8000 × 6000 pixels" in d for d in found), found
-    epub = tmp_path / "out" / "s.epub"
     assert not any(n.startswith("EPUB/images/") for n in epub_entries(epub))
     text = epub_reading_text(epub)
     for alt in ("a drawing", "fake picture", "missing one", "cut short", "too many pixels"):
         assert alt in text
-    TO_EPUBCHECK.append(epub)
 
 
 def test_the_assets_option_must_name_a_folder(tmp_path):
@@ -213,7 +222,10 @@ def test_the_assets_option_must_name_a_folder(tmp_path):
 
 # --- the canary: nothing outside the allowed folders reaches any output ---------------------------
 
-def test_a_canary_outside_the_project_never_reaches_the_book(tmp_path):
+@pytest.fixture(scope="module")
+def canary_book(tmp_path_factory):
+    """A source that reaches outside its folder in every way: (report, epub, pdf, token, canary PNG's tail)."""
+    tmp_path = tmp_path_factory.mktemp("canary")
     token = secrets.token_hex(16)
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -256,10 +268,14 @@ def test_a_canary_outside_the_project_never_reaches_the_book(tmp_path):
     source = write_source(src, "canary.md", "---\ntitle: Canary\n---\n\nOpening.\n\n"
                           + "\n\n".join(references) + f"\n\n[canary]: {canary_png}\n")
     report = build_into(tmp_path / "project" / "output", source)
-    assert report.ok, diagnostics(report)
     out = tmp_path / "project" / "output"
-    epub, pdf = out / "canary.epub", out / "canary.pdf"
-    secrets_ = [token.encode(), canary_png.read_bytes()[-40:], b"secret "]
+    return report, out / "canary.epub", out / "canary.pdf", token, canary_png.read_bytes()[-40:]
+
+
+def test_a_canary_outside_the_project_never_reaches_the_book(canary_book):
+    report, epub, pdf, token, canary_tail = canary_book
+    assert report.ok, diagnostics(report)
+    secrets_ = [token.encode(), canary_tail, b"secret "]
     for name, data in epub_entries(epub).items():
         assert not any(s in data for s in secrets_), f"canary bytes in {name}"
     assert not any(n.startswith("EPUB/images/") for n in epub_entries(epub))
@@ -274,7 +290,6 @@ def test_a_canary_outside_the_project_never_reaches_the_book(tmp_path):
     for alt in ("absolute path", "file url", "dot dot", "symlinked file", "symlinked folder", "reference style",
                 "raw absolute", "attachment link", "file link", "styled paragraph", "object fallback"):
         assert alt in text, alt
-    TO_EPUBCHECK.append(epub)
 
 
 # --- the network: building never opens a connection ----------------------------------------------
@@ -308,7 +323,10 @@ class Listener:
         self.sock.close()
 
 
-def test_building_never_opens_a_network_connection(tmp_path):
+@pytest.fixture(scope="module")
+def network_book(tmp_path_factory):
+    """A source that reaches for a local listener in every way: (report, epub, pdf, base URL, connections)."""
+    tmp_path = tmp_path_factory.mktemp("network")
     listener = Listener()
     try:
         base = f"http://127.0.0.1:{listener.port}"
@@ -335,25 +353,31 @@ def test_building_never_opens_a_network_connection(tmp_path):
         source = write_source(tmp_path, "net.md", f"---\ntitle: Network\noriginalSource: {base}/t.html\n---\n\n"
                               + "\n\n".join(references) + f"\n\n[remote]: {base}/u.png\n")
         report = build_into(tmp_path / "out", source)
-        assert report.ok, diagnostics(report)
-        refused = [d for d in diagnostics(report) if "[images.missing]" in d and "network" in d]
-        assert len(refused) >= 5, diagnostics(report)
-        assert any("removed ftp: URL" in d for d in diagnostics(report)), diagnostics(report)
     finally:
         listener.close()
-    assert listener.connections == 0, "a build opened a connection"
-    epub = tmp_path / "out" / "net.epub"
+    return report, tmp_path / "out" / "net.epub", tmp_path / "out" / "net.pdf", base, listener.connections
+
+
+def test_building_never_opens_a_network_connection(network_book):
+    report, epub, pdf, base, connections = network_book
+    assert report.ok, diagnostics(report)
+    refused = [d for d in diagnostics(report) if "[images.missing]" in d and "network" in d]
+    assert len(refused) >= 5, diagnostics(report)
+    assert any("removed ftp: URL" in d for d in diagnostics(report)), diagnostics(report)
+    assert connections == 0, "a build opened a connection"
     text = epub_reading_text(epub)
     for words in ("remote image", "remote https", "remote ftp", "protocol relative", "ref remote", "raw remote",
                   "remote attachment", "styled remote", "remote object", "an ordinary link"):
         assert words in text, words
     assert f"{base}/s.html".encode() in epub_entries(epub)["EPUB/c001.xhtml"], "ordinary links stay links"
-    pdf_embeds_nothing(tmp_path / "out" / "net.pdf")
-    TO_EPUBCHECK.append(epub)
+    pdf_embeds_nothing(pdf)
 
 
-def test_every_book_built_here_passes_epubcheck():
-    """One EPUBCheck run for the books of all the tests above (each JVM start costs seconds)."""
-    if not TO_EPUBCHECK:
-        pytest.skip("run the whole module: the books come from the tests above")
-    assert_epubcheck_clean(*TO_EPUBCHECK)
+def test_every_book_built_here_passes_epubcheck(hostile_book, pictures_book, not_images_book, canary_book,
+                                                network_book):
+    """One EPUBCheck run for every book of this module (each JVM start costs seconds).
+
+    The books are the module's fixtures, so running this test alone builds them all.
+    """
+    books = (hostile_book, pictures_book, not_images_book, canary_book, network_book)
+    assert_epubcheck_clean(*(epub for _, epub, *_ in books))
