@@ -3,7 +3,6 @@ none, never a partial one, and the next run cleans up the temporary files it lef
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -66,33 +65,70 @@ def run_build(project: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file in the folder with what a write changes: (inode, size, modification time)."""
+    states = {}
+    for entry in os.scandir(folder) if folder.is_dir() else ():
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:  # a temporary file renamed or removed since the listing
+            continue
+        states[entry.name] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return states
+
+
+def kill_at_nth_write(project: Path, n: int) -> bool:
+    """Start a build and kill it, workers included, the moment it has touched n files in output/.
+
+    A file is touched when it appears or changes: a temporary file being written, or an output
+    renamed into place (or written in place, if atomic writing were broken). Returns whether the
+    kill landed while an output was being written, that is, whether a temporary file of this build
+    survived it: a write that finishes renames its temporary file and one that fails removes it.
+    """
+    output = project / "output"
+    before = file_states(output)
+    proc = start_build(project)
+    touched: set[str] = set()
+    while len(touched) < n and proc.poll() is None:
+        touched |= {name for name, state in file_states(output).items() if before.get(name) != state}
+        time.sleep(0.002)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and the worker processes it started
+    except ProcessLookupError:  # the build ended before its n-th write
+        pass
+    proc.wait(timeout=60)
+    return any(is_temporary(Path(name)) and name not in before for name in file_states(output))
+
+
 @pytest.mark.slow
-def test_a_build_killed_at_random_moments_never_leaves_a_partial_file(tmp_path):
+def test_a_build_killed_while_writing_never_leaves_a_partial_file(tmp_path):
+    """Builds of 5 texts (10 outputs) are killed just as they write, early and late in the build.
+
+    Each kill must leave every output complete or absent (none built yet), or complete and still
+    there (after a full build). At least one kill in each case must land mid-write, or the test
+    proved nothing; a build that wrote outputs in place would leave a partial one here.
+    """
     project = make_project(tmp_path / "project")
     output = project / "output"
-    rng = random.Random()  # real randomness: every CI run kills at other moments
-    seen_temporary = False
 
-    def kill_after(delay: float) -> None:
-        nonlocal seen_temporary
-        proc = start_build(project)
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)  # the build and any worker processes it started
-        proc.wait(timeout=60)
+    landed = []
+    for n in (1, 4, 9):  # with nothing built yet: each file is complete or absent
+        landed.append(kill_at_nth_write(project, n))
         for path in finished_outputs(output):
             assert_complete(path)
-        seen_temporary |= any(is_temporary(p) for p in output.iterdir()) if output.is_dir() else False
+    assert any(landed), "no kill landed while an output was being written"
 
-    # With nothing built yet: each file is complete or absent.
-    for delay in sorted(rng.uniform(0.5, 6.0) for _ in range(3)):
-        kill_after(delay)
-    # After a complete build: each file is still there and complete (the old one or the new one).
     run_build(project)
     expected = finished_outputs(output)
     assert len(expected) == 10
-    for delay in sorted(rng.uniform(0.5, 7.0) for _ in range(4)):
-        kill_after(delay)
+    landed = []
+    for n in (1, 2, 6, 12):  # after a complete build: each file is still there and complete
+        landed.append(kill_at_nth_write(project, n))
         assert finished_outputs(output) == expected
+        for path in expected:
+            assert_complete(path)
+    assert any(landed), "no kill landed while an output was being written over a previous one"
+
     # The next run removes whatever temporary files the killed builds left.
     run_build(project)
     assert not [p for p in output.iterdir() if is_temporary(p)]
