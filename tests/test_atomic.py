@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT, SEED, write_source
+from conftest import ROOT, SEED, build_into, write_source
 from octavo.atomic import TMP_MARK, atomic_output, clean_stale
 
 
@@ -133,6 +133,28 @@ def test_a_build_killed_while_writing_never_leaves_a_partial_file(tmp_path):
     run_build(project)
     assert not [p for p in output.iterdir() if is_temporary(p)]
     for path in finished_outputs(output):
+        assert_complete(path)
+
+
+def test_a_rebuild_puts_a_new_file_in_place_of_each_output_and_never_writes_over_the_old_one(tmp_path):
+    """A reader still holding the previous book (here: a hard link to it) keeps it whole and unchanged.
+
+    Writing an output in place, or copying a finished file over it, would change the held book.
+    """
+    source = write_source(tmp_path, "book.md", "---\ntitle: Book\n---\n\nThe first edition.\n")
+    output = tmp_path / "output"
+    assert build_into(output, source).ok
+    held = {}
+    for path in finished_outputs(output):
+        link = tmp_path / f"held-{path.name}"
+        os.link(path, link)
+        held[path] = (link, path.read_bytes())
+    assert sorted(path.name for path in held) == ["book.epub", "book.pdf"]
+    source.write_text("---\ntitle: Book\n---\n\nThe second edition, longer than the first.\n", encoding="utf-8")
+    assert build_into(output, source).ok
+    for path, (link, previous) in held.items():
+        assert link.read_bytes() == previous, f"{path.name} was written over in place"
+        assert path.read_bytes() != previous, f"{path.name} was not rebuilt"
         assert_complete(path)
 
 
