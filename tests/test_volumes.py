@@ -553,7 +553,7 @@ def test_the_example_reader_builds_from_the_repository(reader_build):
 
 
 def test_the_volume_title_page_printed_toc_and_pdf_metadata(reader_build):
-    epub, pdf = reader_build
+    _, pdf = reader_build
     volume = READER_MANIFEST
     pages = pdf_page_texts(pdf)
     title_page = " ".join(pages[0].split())
