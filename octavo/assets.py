@@ -11,8 +11,8 @@ carry scripts and fetch external resources).
 
 Allowed images become :class:`~octavo.model.Asset` records with a content-derived ``href``
 (``images/<sha1-prefix>.<ext>``): the same picture named twice is one file in the book. The
-writers read assets only through :func:`read_asset`, which checks the bytes are still the ones
-that were approved.
+writers read assets only through :meth:`~octavo.model.Asset.read`, which checks the bytes are
+still the ones that were approved.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from PIL import Image
 
-from .diagnostics import Collector, Diagnostic, Location, OctavoError
+from .diagnostics import Collector
 from .model import Asset
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
@@ -77,8 +77,9 @@ class Images:
         self.report = report
         self.assets: dict[str, Asset] = {}  # href -> asset, in first-use order
 
-    def rewrite(self, tree: etree._Element, find_line) -> None:
-        """Point every ``<img>`` at its asset, or replace it with ``[its description]`` (reported)."""
+    def rewrite(self, tree: etree._Element, line_of) -> None:
+        """Point every ``<img>`` at its asset, or replace it with ``[its description]`` (reported at
+        the image's line: ``line_of(element)``)."""
         for img in list(tree.iter("img")):
             src = (img.get("src") or "").strip()
             alt = " ".join((img.get("alt") or "").split())
@@ -87,8 +88,7 @@ class Images:
                 self.report.warn("images.missing", f"image '{src or '(no usable src)'}' is not in the book: {why}; "
                                  + (f"its description '{alt}' is printed instead" if alt
                                     else "it has no description, so it is left out"),
-                                 find_line(src.split("/")[-1] or src) if src
-                                 else (alt and find_line(f"[{alt}]")) or find_line("<img"))
+                                 line_of(img))
                 _replace_with_alt(img, alt)
                 continue
             img.set("src", asset.href)
@@ -155,18 +155,3 @@ def _replace_with_alt(img: etree._Element, alt: str) -> None:
         else:
             parent.text = (parent.text or "") + img.tail
     parent.remove(img)
-
-
-def read_asset(asset: Asset) -> bytes:
-    """The asset's bytes, provided they are still the ones that were checked (the href holds their hash)."""
-    try:
-        data = asset.path.read_bytes()
-    except OSError as exc:
-        data, problem = b"", f"cannot read it any more ({exc.strerror})"
-    else:
-        problem = "it changed during the build"
-    digest = asset.href.rsplit("/", 1)[-1].split(".", 1)[0]
-    if data and hashlib.sha1(data).hexdigest().startswith(digest) and sniff_image(data):
-        return data
-    raise OctavoError([Diagnostic("error", "image.changed", f"image not included: {problem}",
-                                  Location(asset.path))])

@@ -45,6 +45,7 @@ class NoteDef:
     label: str
     markdown: str
     line: int
+    lines: tuple[int, ...] = ()  # the file line of each line of ``markdown``
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Prepared:
     notes_title: str | None = None  # the source's own NOTES heading, if any
     notes_byline: str | None = None
     notes_intro: str = ""  # Markdown in the NOTES section before the first note
+    lines: list[int] = field(default_factory=list)  # the file line of each line of ``markdown``
+    intro_lines: list[int] = field(default_factory=list)  # the same for ``notes_intro``
 
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
@@ -77,8 +80,9 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
+        line_no = first_line + origin[min(index, len(origin) - 1)]
+        prepared.lines.append(line_no)
         if not code.get(index, False):
-            line_no = first_line + origin[min(index, len(origin) - 1)]
             text = _remove_liquid(text, line_no, report)
             text = _hard_break(text)
             text = _bracket_fragment_links(text)
@@ -86,7 +90,8 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
             text = _mark_refs(text, line_no, labels, prepared, report)
         out.append(text)
     prepared.markdown = "\n".join(out)
-    prepared.defs = [NoteDef(d.label, _remove_liquid(d.markdown, d.line, report), d.line) for d in prepared.defs]
+    prepared.defs = [NoteDef(d.label, _remove_liquid(d.markdown, d.line, report), d.line, d.lines)
+                     for d in prepared.defs]
     return prepared
 
 
@@ -198,13 +203,17 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
     i, notes_level, defs_before = 0, None, 0
     current: list[str] | None = None  # lines of the note being read
     current_label, current_line, current_kind = "", 0, ""
+    current_lines: list[int] = []  # the file line of each line of the note being read
     intro: list[str] = []
+    intro_lines: list[int] = []
 
     def finish():
         nonlocal current
         if current is not None:
             text = "\n".join(current).strip("\n")
-            prepared.defs.append(NoteDef(current_label, _dedent_note(text), current_line))
+            skipped = next((k for k, l in enumerate(current) if l), len(current))  # blank lines strip() took
+            lines = tuple(current_lines[skipped:skipped + text.count("\n") + 1])
+            prepared.defs.append(NoteDef(current_label, _dedent_note(text), current_line, lines))
             current = None
 
     while i < len(lines):
@@ -239,22 +248,24 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
             m = archive or footnote
             current_label, current_line = m.group(1), first_line + origin[i]
             current_kind = "archive" if archive else "footnote"
-            current = [m.group(2)]
-        elif current is not None and current_kind == "archive":
-            current.append(line)  # archive notes run to the next definition or heading
-        elif current is not None and (line.startswith(("    ", "\t")) or (line.strip() and current[-1].strip())):
-            current.append(line)  # footnote continuation: indented, or a lazy line of the same paragraph
-        elif current is not None and not line.strip() and _continues(lines, i):
-            current.append(line)
+            current, current_lines = [m.group(2)], [current_line]
+        elif current is not None and (current_kind == "archive"  # archive notes run to the next definition
+                                      or line.startswith(("    ", "\t")) or (line.strip() and current[-1].strip())
+                                      or (not line.strip() and _continues(lines, i))):
+            current.append(line)  # footnote continuation: indented, a lazy line, or a blank line inside
+            current_lines.append(first_line + origin[i])
         else:
             finish()
             if notes_level is not None and len(prepared.defs) == defs_before:
                 intro.append(line)  # before the first note: printed above the notes
+                intro_lines.append(first_line + origin[i])
             else:
                 kept.append((i, line))  # after the notes (page footers, "Top of the page"): stays in the text
         i += 1
     finish()
     prepared.notes_intro = "\n".join(intro).strip()
+    skipped = next((k for k, l in enumerate(intro) if l.strip()), len(intro))
+    prepared.intro_lines = intro_lines[skipped:]
     return kept
 
 
@@ -514,38 +525,37 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
             continue
         for row in rows:
             for left, right in zip(cuts, cuts[1:]):
-                cell = [body[left + 1:right].rstrip() for _, body in row]
-                cell = [c[1:] if c.startswith(" ") else c for c in cell]
-                while cell and not cell[-1].strip():
+                cell = [(body[left + 1:right].rstrip(), origin[j]) for j, body in row]
+                cell = [(c[1:] if c.startswith(" ") else c, o) for c, o in cell]
+                while cell and not cell[-1][0].strip():
                     cell.pop()
-                while cell and not cell[0].strip():
+                while cell and not cell[0][0].strip():
                     cell.pop(0)
                 if not cell:
                     continue
-                cell = _join_split_urls(cell)
-                for c in cell:
+                for c, o in _join_split_urls(cell):  # each paragraph of a cell keeps its first line
                     out.append((prefix + c).rstrip() if c.strip() else prefix.rstrip())
-                    out_origin.append(origin[row[0][0]])
+                    out_origin.append(o)
                 out.append(prefix.rstrip())
-                out_origin.append(origin[row[0][0]])
+                out_origin.append(out_origin[-1])
         i = j
     return out, out_origin
 
 
-def _join_split_urls(cell: list[str]) -> list[str]:
+def _join_split_urls(cell: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Lines in a grid cell are wrapped to the column's width, which means nothing in the book:
     a paragraph becomes one line again (hard breaks, ``\\`` or two spaces, are kept), and a link
-    target Pandoc broke over lines with no space is joined without one."""
-    out: list[str] = []
-    for line in cell:
-        prev = out[-1] if out else ""
+    target Pandoc broke over lines with no space is joined without one. Lines come with their
+    origin; a joined line keeps its first line's."""
+    out: list[tuple[str, int]] = []
+    for line, origin in cell:
+        prev = out[-1][0] if out else ""
         if prev.strip() and line.strip() and not prev.endswith(("\\", "  ")) and not BLOCK_START.match(line):
-            if re.search(r"\]\([^)\s]*$", prev) and line[:1].strip():
-                out[-1] = prev + line.strip()
-            else:
-                out[-1] = prev + " " + line.strip()
+            joined = prev + line.strip() if re.search(r"\]\([^)\s]*$", prev) and line[:1].strip() else \
+                prev + " " + line.strip()
+            out[-1] = (joined, out[-1][1])
         else:
-            out.append(line)
+            out.append((line, origin))
     return out
 
 
@@ -714,6 +724,17 @@ SCRIPTS = (  # (language, name, first, last code point)
     ("he", "Hebrew", 0x0590, 0x05FF),
 )
 NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian"}
+
+
+def language_of(fields: dict, body: str, report: Collector) -> str:
+    """The text's language: its ``language`` field, else English unless it is plainly another."""
+    if fields.get("language"):
+        return fields["language"]
+    language, evidence = guess_language(body)
+    if language != "en":
+        report.warn("frontmatter.language", f"no language given; the text looks {evidence}, so '{language}' is used "
+                    f"(set 'language: {language}' in the front matter to silence this)", 1)
+    return language
 
 
 def guess_language(body: str, sample: int = 60000) -> tuple[str, str]:

@@ -14,8 +14,6 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from .assemble import book_toc
-from .assets import read_asset
 from .model import Book, TocEntry
 from .render import Page
 
@@ -26,8 +24,9 @@ W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
 
-def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> None:
-    """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object)."""
+def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest) -> None:
+    """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object); ``toc`` is the
+    renderer's contents, for the NCX."""
     trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
     where = _id_locations(trees)
     package = epub.EpubBook()
@@ -46,7 +45,7 @@ def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> 
         package.add_item(item)
         spine.append(item)
     package.spine = spine
-    package.toc = _ncx_entries(book_toc(book), where)
+    package.toc = _ncx_entries(toc, where)
     raw = io.BytesIO()
     epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
     _rezip(raw.getvalue(), dest, book)
@@ -54,14 +53,9 @@ def write_epub(book: Book, pages: list[Page], stylesheets: list[Path], dest) -> 
 
 def _add_assets(package: epub.EpubBook, book: Book) -> None:
     """Each approved image once, under its content-derived name."""
-    added: set[str] = set()
-    for text in book.texts:
-        for asset in text.assets:
-            if asset.href in added:
-                continue
-            added.add(asset.href)
-            package.add_item(epub.EpubItem(uid=f"img-{len(added)}", file_name=asset.href,
-                                           media_type=asset.media_type, content=read_asset(asset)))
+    for n, asset in enumerate(book.assets, 1):
+        package.add_item(epub.EpubItem(uid=f"img-{n}", file_name=asset.href, media_type=asset.media_type,
+                                       content=asset.read()))
 
 
 def _id_locations(trees: dict) -> dict[str, str]:

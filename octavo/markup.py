@@ -1,24 +1,38 @@
-"""Markdown -> sanitized, namespace-free XHTML element trees.
+"""Markdown -> an lxml block tree whose every element knows the file line it was written on.
 
-The only module that knows Python-Markdown and the HTML sanitizer. A fresh converter is made
-for every text (Python-Markdown instances carry state). Raw HTML from the source passes an
-allow-list (nh3, the Ammonia binding); what it removes is reported. Note placeholders from
-dialect.py become ``<a data-octavo-ref="N">`` elements for assemble.py to number and link.
+The only module that knows Python-Markdown. What it adds, at Python-Markdown's own extension points:
+
+- a block parser that records the Markdown line each block element starts on (blocks are carried
+  as strings that know their line; nested parses find their text inside the block being parsed);
+- raw HTML blocks and fenced code as block processors instead of the stock preprocessors, which
+  collapse many lines into one placeholder and lose every later line number;
+- a note-reference inline pattern for the dialect's placeholders.
+
+The Markdown tree is then turned into lxml one chunk at a time: each raw HTML block, and the inline
+content of each Markdown block (with its raw inline tags from the stash), goes through
+``sanitize`` on its own, so an unclosed ``<script>`` can only take the rest of its own chunk.
+Markdown lines map to file lines through the dialect's line map. A fresh parser is made for every
+text (Python-Markdown instances carry state).
 """
 from __future__ import annotations
 
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from html import escape
 from html.parser import HTMLParser
+from typing import Callable, Sequence
 
 import markdown
-import nh3
-from lxml import etree, html as lxml_html
+from lxml import etree
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import BlockProcessor, build_block_parser
 from markdown.inlinepatterns import InlineProcessor
+from markdown.serializers import to_html_string
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
-from .dialect import REF_CLOSE, REF_OPEN
 from .diagnostics import Collector
+from .sanitize import LINE, REF, REF_CLOSE, REF_OPEN, Findings, Sanitizer, sanitize_into
 from .trees import replace_with_text, unwrap
 
 # Quotes per language: (left double, right double, left single). The right single quote is
@@ -31,43 +45,264 @@ QUOTES = {
     "uk": ("\u00ab", "\u00bb", "\u201e"),
     "zh": ("\u201c", "\u201d", "\u2018"),
 }
+RAW = "octavo-raw"  # placeholder element for a raw HTML block in the Markdown tree
+MARKDOWN_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
+                   "thead", "tbody", "tfoot", "tr", "td", "th", RAW}
+# Tags that start a raw HTML block at the start of a Markdown block (Python-Markdown's list and
+# the elements the sanitizer drops with their content).
+RAW_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol",
+    "p", "pre", "section", "table", "ul", "canvas", "colgroup", "dd", "body", "dt", "html", "iframe", "li",
+    "legend", "math", "map", "noscript", "output", "object", "option", "progress", "script", "style", "summary",
+    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "video", "center", "template", "noembed",
+    "noframes", "select", "xmp", "plaintext", "title", "head", "svg", "caption", "frameset", "embed",
+}
+RAW_START = re.compile(r"^ {0,3}(?:<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\n]*)$")
+LOOKAHEAD_BLOCKS = 50  # an HTML block left open continues past a blank line only to a close this near
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
-    "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
-    "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr", "section", "article", "aside",
-    "header", "footer", "time", "address",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "data-octavo-ref"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "time": {"datetime"},
-    "col": {"span"},
-    "colgroup": {"span"},
-}
-DANGEROUS_TAGS = {
-    "script", "style", "iframe", "object", "embed", "form", "link", "meta", "base", "frame",
-    "frameset", "applet", "input", "button", "textarea", "select", "svg", "math", "audio",
-    "video", "source", "track", "canvas", "template", "noscript",
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-_HTML_PARSER = etree.HTMLParser(huge_tree=True, recover=True, remove_comments=True, no_network=True)
-MAX_ELEMENT_DEPTH = 64  # deeper raw HTML is flattened: readers and validators choke on it
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+class Lined(str):
+    """A block of Markdown that knows the (0-based) Markdown line it starts on."""
+
+    line: int
+
+    def __new__(cls, text: str, line: int):
+        obj = super().__new__(cls, text)
+        obj.line = line
+        return obj
+
+
+def lined(blocks: Sequence[str], first: int) -> list[Lined]:
+    """Blocks split on blank lines, each with its line ("a\\n\\nb": a on 0, b on 2)."""
+    out, line = [], first
+    for block in blocks:
+        out.append(Lined(block, line))
+        line += block.count("\n") + 2
+    return out
+
+
+class _Frame:
+    """The block a ``parseBlocks`` call is working on, for the nested parses its processor starts."""
+
+    def __init__(self, parent, head: Lined):
+        self.parent = parent
+        self.head = head
+        self.lines = head.split("\n")
+        self.cursor = 0
+        self.siblings_end: int | None = None  # first line after text parsed into the same parent
+
+
+class LineBlockParser(BlockParser):
+    """Python-Markdown's block parser, recording in ``lines`` the Markdown line of every block element."""
+
+    def __init__(self, md):
+        super().__init__(md)
+        self.lines: dict[ET.Element, int] = {}
+        self.frames: list[_Frame] = []
+
+    def parseDocument(self, lines):  # noqa: N802 (Python-Markdown's names)
+        self.lines, self.frames = {}, []
+        self.root = ET.Element(self.md.doc_tag)
+        self.parseBlocks(self.root, lined("\n".join(lines).split("\n\n"), 0))
+        return ET.ElementTree(self.root)
+
+    def parseChunk(self, parent, text):  # noqa: N802
+        self.parseBlocks(parent, text.split("\n\n"))
+
+    def parseBlocks(self, parent, blocks):  # noqa: N802
+        if not blocks:
+            return
+        if not isinstance(blocks[0], Lined):  # a nested parse: find its text in the block being parsed
+            blocks[:] = lined(blocks, self._locate(parent, "\n\n".join(blocks)))
+        if parent is not self.root:
+            self.lines.setdefault(parent, blocks[0].line)
+        previous: Lined | None = None
+        while blocks:
+            if not isinstance(blocks[0], Lined):  # what a processor left of the block it took
+                blocks[0] = self._relate(blocks[0], previous)
+            head = blocks[0]
+            frame = _Frame(parent, head)
+            count = len(parent)
+            self.frames.append(frame)
+            try:
+                for processor in self.blockprocessors:
+                    if processor.test(parent, head) and processor.run(parent, blocks) is not False:
+                        break
+            finally:
+                self.frames.pop()
+            line = head.line if frame.siblings_end is None else frame.siblings_end
+            for child in parent[count:]:
+                self._stamp(child, line)
+            previous = head
+
+    def _stamp(self, el, line: int) -> None:
+        line = self.lines.setdefault(el, line)
+        if el.tag == "table":  # header row, separator line, then one line per row
+            rows = [tr for group in el for tr in group if tr.tag == "tr"]
+            for n, tr in enumerate(rows):
+                self.lines.setdefault(tr, line + (n + 1 if n else 0))
+        for child in el:
+            self._stamp(child, self.lines.get(child, self.lines.get(el, line)))
+
+    def _relate(self, rest: str, previous: Lined | None) -> Lined:
+        """The line of a remainder: usually the end of the block it was cut from."""
+        if previous is None:
+            return Lined(rest, 0)
+        if previous.endswith(rest):
+            return Lined(rest, previous.line + previous[: len(previous) - len(rest)].count("\n"))
+        offset = _find_lines(previous.split("\n"), rest.split("\n"), 0)
+        return Lined(rest, previous.line + (offset or 0))
+
+    def _locate(self, parent, text: str) -> int:
+        """The Markdown line where a nested parse's text starts: its lines are the ends of lines of
+        the block the calling processor is working on (prefixes like ``> `` or ``* `` removed)."""
+        if not self.frames:
+            return 0
+        frame = self.frames[-1]
+        lines = text.split("\n")
+        offset = _find_lines(frame.lines, lines, frame.cursor)
+        if offset is None:
+            offset = frame.cursor
+        else:
+            frame.cursor = offset + max(len(lines) - 1, 0)
+        start = frame.head.line + offset
+        if parent is frame.parent:  # text of the same parent (e.g. before a heading): later elements follow it
+            frame.siblings_end = start + len(lines)
+        return start
+
+
+def _find_lines(haystack: list[str], needle: list[str], start: int) -> int | None:
+    """First index >= start where the needle's lines end the haystack's lines (blank lines match any)."""
+    probe = next((j for j, line in enumerate(needle) if line.strip()), None)
+    if probe is None:
+        return start if start < len(haystack) else None
+    for i in range(start, len(haystack) - len(needle) + 1):
+        if haystack[i + probe].endswith(needle[probe]) and all(
+                haystack[i + j].endswith(needle[j]) for j in range(probe + 1, min(len(needle), probe + 3))):
+            return i
+    return None
+
+
+class _Balance(HTMLParser):
+    """Where the element that starts an HTML block closes (the line of its end tag), if it does."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.first: str | None = None
+        self.depth = 0
+        self.done_line: int | None = None
+
+    def _done(self, text: str = ""):
+        if self.done_line is None:  # the line the construct ends on (it may span lines)
+            self.done_line = self.getpos()[0] - 1 + text.count("\n")
+
+    def handle_starttag(self, tag, attrs):
+        if self.first is None:
+            self.first = tag
+            if tag in ("br", "hr", "img", "wbr", "embed", "col"):
+                self._done(self.get_starttag_text() or "")
+                return
+        if tag == self.first and self.done_line is None:
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.first is None:
+            self.first = tag
+            self._done(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag):
+        if self.first is None:  # a stray end tag starts the block: it is the whole block
+            self.first = tag
+            self._done()
+        elif tag == self.first and self.done_line is None:
+            self.depth -= 1
+            if self.depth <= 0:
+                self._done()
+
+    def handle_comment(self, data):
+        if self.first is None:
+            self.first = "!--"
+            self._done("<!--" + data)
+
+    def handle_decl(self, decl):
+        if self.first is None:
+            self.first = "!"
+            self._done()
+
+    handle_pi = unknown_decl = handle_decl
+
+
+class RawHtmlBlockProcessor(BlockProcessor):
+    """A Markdown block that starts with a block-level tag is raw HTML, up to where that element
+    closes. It goes on past blank lines only while its end tag is still to come nearby; an element
+    never closed ends with its Markdown block, so it cannot swallow the text after it."""
+
+    def test(self, parent, block):
+        m = RAW_START.match(block)
+        return bool(m) and (m.group(2) is None or m.group(2).lower() in RAW_BLOCK_TAGS)
+
+    def run(self, parent, blocks):
+        head = blocks.pop(0)
+        balance = _Balance()
+        balance.feed(head)
+        pieces = [head]
+        opened = balance.first or ("!--" if head.lstrip().startswith("<!--") else None)
+        while balance.done_line is None and blocks and opened and _closes_later(opened, blocks):
+            pieces.append(blocks.pop(0))
+            balance.feed("\n\n" + pieces[-1])
+        chunk = "\n\n".join(pieces)
+        if balance.done_line is not None:
+            lines = chunk.split("\n")
+            rest = "\n".join(lines[balance.done_line + 1:])
+            chunk = "\n".join(lines[:balance.done_line + 1])
+            if rest.strip():
+                blocks.insert(0, Lined(rest, head.line + balance.done_line + 1))
+        el = ET.SubElement(parent, RAW)
+        el.set("chunk", str(len(self.parser.md.raw_chunks)))
+        self.parser.md.raw_chunks.append(chunk)
+        self.parser.lines[el] = head.line
+
+
+def _closes_later(tag: str, blocks: list[str]) -> bool:
+    closing = re.compile("-->" if tag == "!--" else r"</\s*" + re.escape(tag) + r"\s*>", re.IGNORECASE)
+    return any(closing.search(b) for b in blocks[:LOOKAHEAD_BLOCKS])
+
+
+class FencedCodeProcessor(BlockProcessor):
+    """```` ``` ```` or ``~~~`` fences, as a block processor so every line keeps its number. A fence
+    that is never closed is not a fence (as in Python-Markdown): its lines stay text."""
+
+    def test(self, parent, block):
+        return bool(FENCE_OPEN.match(block.split("\n", 1)[0]))
+
+    def run(self, parent, blocks):
+        head = blocks[0]
+        indent, fence, _info = FENCE_OPEN.match(head.split("\n", 1)[0]).groups()
+        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        lines, taken = head.split("\n")[1:], 1
+        end = next((i for i, l in enumerate(lines) if closing.match(l)), None)
+        while end is None and taken < len(blocks) and taken <= 2000:
+            lines += [""] + blocks[taken].split("\n")
+            taken += 1
+            end = next((i for i, l in enumerate(lines) if closing.match(l)), None)
+        if end is None:
+            return False
+        last = blocks[taken - 1]
+        del blocks[:taken]
+        rest = lines[end + 1:]
+        if any(l.strip() for l in rest):
+            rest_text = "\n".join(rest)
+            blocks.insert(0, Lined(rest_text, last.line + last.count("\n") - rest_text.count("\n")))
+        code = [l[len(indent):] if l.startswith(indent) else l.lstrip(" ") for l in lines[:end]]
+        pre = ET.SubElement(parent, "pre")
+        ET.SubElement(pre, "code").text = AtomicString("\n".join(code) + "\n")
+        self.parser.lines[pre] = head.line
 
 
 class _NoteRefPattern(InlineProcessor):
-    """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="nonce:N"/>``."""
+    """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="NONCE:N"/>``."""
 
     def __init__(self, nonce: str):
         super().__init__(re.escape(REF_OPEN) + r"(\d+)" + re.escape(REF_CLOSE))
@@ -75,19 +310,276 @@ class _NoteRefPattern(InlineProcessor):
 
     def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
         el = ET.Element("a")
-        el.set("data-octavo-ref", f"{self.nonce}:{m.group(1)}")
+        el.set(REF, f"{self.nonce}:{m.group(1)}")
         return el, m.start(0), m.end(0)
 
 
+class _Markdown(markdown.Markdown):
+    def build_parser(self):
+        super().build_parser()
+        stock = build_block_parser(self)
+        self.parser = LineBlockParser(self)
+        self.parser.blockprocessors = stock.blockprocessors
+        for processor in stock.blockprocessors:
+            processor.parser = self.parser
+        self.parser.blockprocessors.register(RawHtmlBlockProcessor(self.parser), "octavo-raw-html", 95)
+        self.parser.blockprocessors.register(FencedCodeProcessor(self.parser), "octavo-fenced-code", 96)
+        self.preprocessors.deregister("html_block")
+        self.raw_chunks: list[str] = []
+        return self
+
+
+class Parser:
+    """Markdown -> lxml trees for one text."""
+
+    def __init__(self, language: str, report: Collector, written: Callable[[int], str]):
+        self.report = report
+        self.findings = Findings()
+        self.written = written  # the text of note reference N as the author wrote it
+        self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
+        left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+        self.quotes = (left, right, left_single)
+        self.md = _Markdown(
+            extensions=["tables", "sane_lists", "attr_list", "smarty"],
+            extension_configs={
+                "smarty": {
+                    "smart_angled_quotes": False,
+                    "substitutions": {
+                        "left-double-quote": left, "right-double-quote": right,
+                        "left-single-quote": left_single, "right-single-quote": "\u2019",
+                        "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
+                    },
+                }
+            },
+            output_format="xhtml",
+        )
+        # after `code` and raw inline HTML (90): a marker written inside either stays text there
+        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
+        # prettify stays: it gives back the newline a hard break took (lines count, and attr_list
+        # then reads "{: ...}" after a break as the block's, not the break's)
+
+    def parse(self, text: str, lines: Sequence[int]) -> etree._Element:
+        """Markdown -> a ``<div>`` of block elements; ``lines[n]``: the file line of Markdown line n."""
+        md = self.md
+        md.reset()
+        md.raw_chunks = []
+        line_of = _line_map(lines)
+        source = text.split("\n")
+        for pre in md.preprocessors:
+            source = pre.run(source)
+        try:
+            root = md.parser.parseDocument(source).getroot()
+            for tree_processor in md.treeprocessors:
+                root = tree_processor.run(root) or root
+        except RecursionError:  # nesting dialect.cap_nesting cannot see, e.g. deeply nested emphasis
+            self.report.error("markup.depth", "the text is nested too deeply to typeset; "
+                              "simplify the nesting of quotes, lists or emphasis")
+            return etree.Element("div")
+        out = etree.Element("div")
+        _Converter(md, md.parser.lines, line_of, self).content(root, out, 0)
+        repair(out, self.quotes)
+        return out
+
+    def finish(self) -> None:
+        """Report what the sanitizer removed in this text (once per kind, with every line)."""
+        self.findings.report(self.report)
+
+
+def _line_map(lines: Sequence[int]) -> Callable[[int], int | None]:
+    def line_of(n: int) -> int | None:
+        if not lines:
+            return None
+        return lines[min(max(n, 0), len(lines) - 1)]
+    return line_of
+
+
+class _Converter:
+    """The Markdown tree -> lxml, through the sanitizer one chunk at a time."""
+
+    def __init__(self, md: _Markdown, lines: dict, line_of, parser: Parser):
+        self.md, self.lines, self.line_of, self.parser = md, lines, line_of, parser
+
+    def content(self, el: ET.Element, out: etree._Element, line: int) -> None:
+        """Convert ``el``'s content into ``out``: block children one by one, runs of inline content
+        (text and inline children, raw tags restored) each as one chunk."""
+        run = ET.Element("octavo-run")
+        run.text, run_line = el.text, line
+        for child in el:
+            if child.tag in MARKDOWN_BLOCKS:
+                self._inline(run, out, run_line)
+                run = ET.Element("octavo-run")
+                self.block(child, out, line)
+                run.text, run_line = child.tail, self.lines.get(child, line)
+            else:
+                run.append(child)
+        self._inline(run, out, run_line)
+
+    def block(self, el: ET.Element, out: etree._Element, inherited: int) -> None:
+        line = self.lines.get(el, inherited)
+        if el.tag == RAW:
+            chunk = self.md.raw_chunks[int(el.get("chunk"))]
+            sanitize_into(out, chunk, lambda n: self.line_of(line + n), self.parser.findings, "",
+                          self.parser.written)
+            return
+        new = etree.SubElement(out, el.tag)
+        new.set(LINE, str(self.line_of(line) or ""))
+        attrs = dict(el.attrib)
+        align = re.match(r"text-align:\s*(left|right|center)", attrs.pop("style", "")) if el.tag in ("td", "th") else None
+        if align:
+            new.set("data-align", align.group(1))
+        # attributes written with {: ...} (attr_list) pass the same allow-list as raw HTML
+        checker = Sanitizer(new, lambda n: self.line_of(line), self.parser.findings)
+        for name, value in checker.allowed_attributes(el.tag, attrs.items()):
+            new.set(name, value)
+        self.content(el, new, line)
+
+    def _inline(self, run: ET.Element, out: etree._Element, line: int) -> None:
+        if not (run.text and run.text.strip()) and not len(run):
+            return  # only the line breaks between blocks
+        html = to_html_string(run)
+        html = html[len("<octavo-run>"):-len("</octavo-run>")]
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = HTML_PLACEHOLDER_RE.sub(lambda m: stash[int(m.group(1))] if int(m.group(1)) < len(stash) else "", html)
+        sanitize_into(out, html, lambda n: self.line_of(line + n), self.parser.findings, self.parser.nonce,
+                      self.parser.written)
+
+
+# --- repairs: what raw HTML and Markdown leave that XHTML forbids ----------------------------------
+
 NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
+PHRASING_ONLY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "em", "strong", "b", "i", "u", "s", "sup", "sub",
+                 "small", "code", "cite", "q", "abbr", "mark", "dfn", "kbd", "samp", "var", "bdi", "bdo", "time",
+                 "ruby", "rt", "rp", "pre", "caption", "dt", "a"}
+STRUCTURE = {"p", "div", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "ul",
+             "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+             "article", "aside", "header", "footer", "figure", "figcaption", "address"}
+BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "pre",
+              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figure", "section"}
+TABLE_PARTS = {"table": {"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
+               "tfoot": {"tr"}, "tr": {"td", "th"}, "colgroup": {"col"}}
+
+
+def repair(tree: etree._Element, quotes: tuple[str, str, str]) -> None:
+    """Make the tree valid XHTML without losing a word, and finish the typography."""
+    _repair_content_model(tree)
+    _repair_tables(tree)
+    _repair_orphans(tree)
+    _close_quotes_after_inline(tree, *quotes)
+
+
+def _repair_content_model(tree: etree._Element) -> None:
+    """Raw HTML can put blocks where only text may go (``<sup><p>``, a table inside a link inside a
+    paragraph). XHTML forbids it: such a block gives up its element and keeps its content in place."""
+    for el in list(tree.iter("a")):
+        outer = next((a for a in el.iterancestors("a")), None)
+        if outer is not None:  # a link inside a link: a note reference wins, else the outer link
+            unwrap(outer if el.get(REF) is not None else el, spaced=True)
+    for lst in list(tree.iter("ul", "ol")):  # only items in a list (the HTML parser may leave others)
+        for child in list(lst):
+            if not isinstance(child.tag, str) or child.tag == "li":
+                continue
+            item = child.getprevious()
+            while item is not None and item.tag != "li":
+                item = item.getprevious()
+            if item is None:
+                item = etree.Element("li", {LINE: child.get(LINE, "")})
+                lst.insert(lst.index(child), item)
+            item.append(child)
+    for p in list(tree.iter("p")):  # as HTML parsing does: a block closes the paragraph it starts in
+        _split_paragraph(p)
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.tag not in STRUCTURE or el.getparent() is None:
+            continue
+        if any(a.tag in PHRASING_ONLY for a in el.iterancestors() if a is not tree):
+            if el.tag in ("hr", "col", "colgroup"):
+                replace_with_text(el)
+            else:
+                unwrap(el, spaced=True)
+
+
+def _split_paragraph(p: etree._Element) -> None:
+    """``<p>a<table/>b</p>`` -> ``<p>a</p><table/><p>b</p>``: blocks written straight inside a
+    paragraph (raw HTML on the lines of a Markdown paragraph) leave it; empty pieces go."""
+    blocks = [c for c in p if isinstance(c.tag, str) and c.tag in STRUCTURE and c.tag not in ("caption", "col")]
+    if not blocks or p.getparent() is None:
+        return
+    parent, after = p.getparent(), p.tail
+    p.tail = None
+    pieces, current = [p], p
+    for child in list(p):
+        if child in blocks:
+            current = etree.Element("p", {LINE: child.get(LINE, p.get(LINE, ""))})
+            current.text, child.tail = child.tail, None
+            pieces += [child, current]
+        elif current is not p:
+            current.append(child)
+    at = parent.index(p)
+    for offset, piece in enumerate(pieces[1:], 1):
+        parent.insert(at + offset, piece)
+    kept = [x for x in pieces if x.tag != "p" or len(x) or (x.text or "").strip()]
+    for piece in pieces:
+        if piece not in kept:
+            parent.remove(piece)
+    kept[-1].tail = after  # the blocks themselves are always kept
+
+
+def _repair_tables(tree: etree._Element) -> None:
+    """Rows, cells and captions only where a table allows them; text straight in a table or row
+    goes into a cell, so nothing is lost and the EPUB stays valid."""
+    for table in list(tree.iter("table")):
+        for part in [table] + [p for p in table if p.tag in ("thead", "tbody", "tfoot")]:
+            for child in list(part):
+                allowed = TABLE_PARTS[part.tag]
+                if child.tag in allowed:
+                    continue
+                row = etree.Element("tr", {LINE: child.get(LINE, "")})
+                cell = etree.SubElement(row, "td", {LINE: child.get(LINE, "")})
+                part.replace(child, row)
+                if child.tag in ("td", "th"):
+                    row.replace(cell, child)
+                else:
+                    cell.append(child)
+                    tail, child.tail = child.tail, None
+                    row.tail = tail
+            if part.text and part.text.strip():
+                row = etree.Element("tr")
+                etree.SubElement(row, "td").text = part.text
+                part.insert(0, row)
+            part.text = None
+            for child in part:
+                if child.tail and child.tail.strip():
+                    extra = etree.Element("tr")
+                    etree.SubElement(extra, "td").text = child.tail
+                    child.addnext(extra)
+                child.tail = None
+        for tr in table.iter("tr"):
+            for child in list(tr):
+                if child.tag not in ("td", "th"):
+                    cell = etree.Element("td", {LINE: child.get(LINE, "")})
+                    tr.replace(child, cell)
+                    cell.append(child)
+                    cell.tail, child.tail = child.tail, None
+            if tr.text and tr.text.strip():
+                cell = etree.Element("td")
+                cell.text = tr.text
+                tr.insert(0, cell)
+            tr.text = None
+            for cell in tr:
+                if cell.tail and cell.tail.strip():
+                    cell.text = (cell.text or "") + cell.tail if not len(cell) else cell.text
+                    if len(cell):
+                        cell[-1].tail = (cell[-1].tail or "") + cell.tail
+                cell.tail = None
+        for caption in [c for c in table if c.tag == "caption"][1:]:
+            unwrap(caption, spaced=True)
 
 
 def _repair_orphans(tree: etree._Element) -> None:
-    """What _repair_content_model leaves: text straight inside a list joins an item, and list
-    items, terms and captions outside their container become plain blocks (their text stays)."""
+    """Text straight inside a list joins an item, and list items, terms and captions outside their
+    container become plain blocks (their text stays)."""
     for lst in list(tree.iter("ul", "ol")):
         if lst.text and lst.text.strip():
-            item = etree.Element("li")
+            item = etree.Element("li", {LINE: lst.get(LINE, "")})
             item.text, lst.text = lst.text, None
             lst.insert(0, item)
         for child in lst:
@@ -107,214 +599,6 @@ def _append_text(el: etree._Element, text: str) -> None:
         el.text = (el.text or "") + text
 
 
-class _TreeBuilder(HTMLParser):
-    """Sanitized HTML -> a namespace-free lxml tree under a ``<div>``.
-
-    Python's event parser has no depth limit (libxml2's HTML parser silently drops text below
-    about 2,000 levels); elements deeper than MAX_ELEMENT_DEPTH are unwrapped, their text kept.
-    """
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = etree.Element("div")
-        self.stack = [self.root]  # the kept elements that are open
-        self.open: list[tuple[str, bool]] = []  # every open tag, and whether it was kept
-        self.flattened = False
-
-    def handle_starttag(self, tag, attrs):
-        kept = len(self.stack) <= MAX_ELEMENT_DEPTH
-        self.flattened |= not kept
-        if kept:
-            el = etree.SubElement(self.stack[-1], tag)
-            for name, value in attrs:
-                try:
-                    el.set(name, _NOT_XML.sub("", value or ""))
-                except ValueError:  # not an XML attribute name; the sanitizer allows none such
-                    pass
-            if tag not in VOID_TAGS:
-                self.stack.append(el)
-        if tag not in VOID_TAGS:
-            self.open.append((tag, kept))
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            self.handle_starttag(tag, attrs)
-        else:
-            self.handle_starttag(tag, attrs)
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index][0] == tag:
-                break
-        else:
-            return  # a stray end tag: nothing to close
-        while len(self.open) > index:
-            _, kept = self.open.pop()
-            if kept:
-                self.stack.pop()
-
-    def handle_data(self, data):
-        data = _NOT_XML.sub("", data)
-        parent = self.stack[-1]
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
-
-
-class Converter:
-    """Markdown -> element trees for one text."""
-
-    def __init__(self, language: str, report: Collector, source_text: str, images=None):
-        self.report = report
-        self.images = images  # assets.Images: decides what each <img> may show
-        self.source_lines = source_text.split("\n")
-        self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
-        left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
-        self.quotes = (left, right, left_single)
-        self.md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists", "attr_list", "smarty"],
-            extension_configs={
-                "smarty": {
-                    "smart_angled_quotes": False,
-                    "substitutions": {
-                        "left-double-quote": left, "right-double-quote": right,
-                        "left-single-quote": left_single, "right-single-quote": "\u2019",
-                        "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
-                    },
-                }
-            },
-            output_format="xhtml",
-        )
-        # after `code` and raw inline HTML (90): a marker written inside either stays text there
-        self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
-        self._reported: set[str] = set()
-
-    def convert(self, text: str) -> etree._Element:
-        """Markdown -> a ``<div>`` whose children are the block elements."""
-        self.md.reset()
-        try:
-            raw_html = self.md.convert(text)
-        except RecursionError:  # nesting dialect.cap_nesting cannot see, e.g. deeply nested emphasis
-            self.report.error("markup.depth", "the text is nested too deeply to typeset; "
-                              "simplify the nesting of quotes, lists or emphasis")
-            return etree.Element("div")
-        self._report_removals(raw_html)
-        clean = nh3.clean(
-            raw_html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            clean_content_tags={"script", "style", "template", "noscript"},
-            link_rel=None,
-            strip_comments=True,
-        )
-        builder = _TreeBuilder()
-        builder.feed(clean or "")
-        builder.close()
-        tree = builder.root
-        if builder.flattened:
-            self.report.warn("html.depth", f"markup nested more than {MAX_ELEMENT_DEPTH} elements deep is flattened "
-                             "(its text is kept)", self.find_line("<"))
-        if self.images is not None:
-            self.images.rewrite(tree, self.find_line)
-        for a in tree.iter("a"):
-            ref = a.get("data-octavo-ref")
-            if ref is not None and not ref.startswith(self.nonce + ":"):
-                del a.attrib["data-octavo-ref"]  # forged in raw HTML
-            elif ref is not None:
-                a.set("data-octavo-ref", ref.split(":", 1)[1])
-        _repair_content_model(tree)
-        _repair_orphans(tree)
-        _mark_lettered_lists(tree)
-        _close_quotes_after_inline(tree, *self.quotes)
-        return tree
-
-    def _report_removals(self, raw_html: str) -> None:
-        """Say what the sanitizer is about to remove, with the source line where we can find it."""
-        if "<" not in raw_html:
-            return
-        try:
-            root = lxml_html.fragment_fromstring(raw_html, create_parent="div", parser=_HTML_PARSER)
-        except etree.ParserError:
-            return
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            tag = el.tag.lower()
-            if tag in DANGEROUS_TAGS:
-                self._warn_once("html.removed", f"<{tag}>", f"removed <{tag}> element (not allowed in a book)")
-            elif tag not in ALLOWED_TAGS and tag != "div":
-                self._warn_once("html.unsupported", f"<{tag}", f"<{tag}> is not supported; its text is kept")
-            for name, value in el.attrib.items():
-                name = name.lower()
-                if name.startswith("on"):
-                    self._warn_once("html.removed", f"{name}=", f"removed event handler {name}= (scripts are not allowed)")
-                elif name == "rel" and "attachment" in value.lower().split():
-                    self._warn_once("html.removed", "attachment", "removed rel=attachment (a book never embeds files)")
-                elif name == "style":
-                    self._warn_once("html.style", "style=", "removed style= attribute (styles come from styles/)")
-                elif name in ("href", "src") and _scheme(value) and _scheme(value) not in URL_SCHEMES:
-                    scheme = _scheme(value)
-                    self._warn_once("html.removed", f"{scheme}:", f"removed {scheme}: URL in {name}=")
-
-    def _warn_once(self, code: str, needle: str, message: str) -> None:
-        if (code, message) in self._reported:
-            return
-        self._reported.add((code, message))
-        self.report.warn(code, message, self.find_line(needle))
-
-    def find_line(self, needle: str) -> int | None:
-        needle = needle.lower()
-        for number, line in enumerate(self.source_lines, 1):
-            if needle in line.lower():
-                return number
-        return None
-
-
-PHRASING_ONLY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "em", "strong", "b", "i", "u", "s", "sup", "sub",
-                 "small", "code", "cite", "q", "abbr", "mark", "dfn", "kbd", "samp", "var", "bdi", "bdo", "time",
-                 "ruby", "rt", "rp", "pre", "caption", "dt"}
-STRUCTURE = {"p", "div", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "ul",
-             "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-             "article", "aside", "header", "footer", "figure", "figcaption", "address"}
-
-
-def _repair_content_model(tree: etree._Element) -> None:
-    """Raw HTML can put blocks where only text may go (``<sup><p>``, a table inside a link inside a
-    paragraph). XHTML forbids it: such a block gives up its element and keeps its content in place."""
-    for el in list(tree.iter("a")):
-        outer = next((a for a in el.iterancestors("a")), None)
-        if outer is not None:  # a link inside a link: a note reference wins, else the outer link
-            unwrap(outer if el.get("data-octavo-ref") is not None else el, spaced=True)
-    for lst in list(tree.iter("ul", "ol")):  # only items in a list (the HTML parser may leave others)
-        for child in list(lst):
-            if not isinstance(child.tag, str) or child.tag == "li":
-                continue
-            item = child.getprevious()
-            while item is not None and item.tag != "li":
-                item = item.getprevious()
-            if item is None:
-                item = etree.Element("li")
-                lst.insert(lst.index(child), item)
-            item.append(child)
-    for a in list(tree.iter("a")):  # a link wrapped around blocks: the blocks stay, the link goes
-        blocks = [b for b in a.iter() if b is not a and isinstance(b.tag, str) and b.tag in STRUCTURE]
-        if blocks and a.getparent() is not None:
-            if a.get("id") is not None and blocks[0].get("id") is None:
-                blocks[0].set("id", a.get("id"))
-            unwrap(a, spaced=True)
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el.tag not in STRUCTURE or el.getparent() is None:
-            continue
-        if any(a.tag in PHRASING_ONLY for a in el.iterancestors() if a is not tree):
-            if el.tag in ("hr", "col", "colgroup"):
-                replace_with_text(el)
-            else:
-                unwrap(el, spaced=True)
-
-
 QUOTE_CLOSERS = set(" \t\n.,;:!?)]\u2014\u2026\u00a0\u202f")
 
 
@@ -324,7 +608,7 @@ def _close_quotes_after_inline(tree: etree._Element, left: str, right: str, left
     punctuation, closes."""
     for el in tree.iter():
         tail = el.tail
-        if not tail or not isinstance(el.tag, str) or el.tag in BLOCK_TAGS:
+        if not tail or not isinstance(el.tag, str) or el.tag in BLOCK_TAGS or el.tag == "br":
             continue
         for opening, closing in ((left, right), (left_single, "\u2019")):
             rest = tail[len(opening):]
@@ -333,33 +617,35 @@ def _close_quotes_after_inline(tree: etree._Element, left: str, right: str, left
                 break
 
 
-BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "pre",
-              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figure", "section"}
-LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
-
-
-def _mark_lettered_lists(tree: etree._Element) -> None:
-    """A bullet list whose every item starts with its own label (``a)``, ``(b)``, ``1.``) is lettered:
-    the class ``lettered`` drops the bullet (styles/common.css) so the label is shown once."""
-    for ul in tree.iter("ul"):
-        items = [li for li in ul if li.tag == "li"]
-        if items and all(LIST_LABEL.match(_leading_text(li)) for li in items):
-            ul.set("class", " ".join(filter(None, [ul.get("class"), "lettered"])))
-
-
-def _leading_text(li: etree._Element) -> str:
-    """The text an item starts with, looking into a first <p> (loose lists)."""
-    if (li.text or "").strip() or not len(li):
-        return (li.text or "") + " "
-    first = li[0]
-    return ((first.text or "") + " ") if first.tag == "p" else ""
-
-
-def _scheme(url: str) -> str | None:
-    match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
-    return match.group(1).lower() if match else None
-
-
 def inline_text(el: etree._Element) -> str:
     """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
     return " ".join("".join(el.itertext()).split())
+
+
+def line(el: etree._Element) -> int | None:
+    """The file line an element was written on (its own, or the nearest enclosing element's)."""
+    for node in [el, *el.iterancestors()]:
+        value = node.get(LINE) if isinstance(node.tag, str) else None
+        if value:
+            return int(value)
+    return None
+
+
+# --- one text -------------------------------------------------------------------------------------
+
+class Parsed:
+    """The trees of one text: its body, one per note definition (in the dialect's order), and the
+    text a NOTES section has before its first note."""
+
+    def __init__(self, body: etree._Element, notes: list[etree._Element], intro: etree._Element | None):
+        self.body, self.notes, self.intro = body, notes, intro
+
+
+def parse_text(prepared, language: str, report: Collector) -> Parsed:
+    """Parse everything the dialect pre-pass produced for one text."""
+    parser = Parser(language, report, written=lambda n: prepared.refs[n].written if n < len(prepared.refs) else "")
+    body = parser.parse(prepared.markdown, prepared.lines)
+    notes = [parser.parse(d.markdown or "", d.lines or (d.line,)) for d in prepared.defs]
+    intro = parser.parse(prepared.notes_intro, prepared.intro_lines) if prepared.notes_intro else None
+    parser.finish()
+    return Parsed(body, notes, intro)

@@ -1,19 +1,242 @@
-"""The document model every writer reads.
+"""The document model every writer reads: a frozen tree, medium-neutral.
 
-Sources become :class:`Text` objects; one or more texts make a :class:`Book`. Everything a
-writer needs (titles, ids, note numbers, TOC, attribution) is computed once here and read by
-both the EPUB and the PDF writer, which is what keeps the two editions consistent.
+Book -> parts -> texts -> sections -> blocks -> inlines. Every block has an ``id`` (unique in the
+book, the same from build to build) and ``where``: the file and line it was written on. Notes are
+records with blocks of their own; a note reference is an inline that names its note.
 
-Fragments of body markup are kept as serialized, namespace-free XHTML strings: immutable,
-picklable (for parallel builds) and parsed again by whichever writer needs to adjust links.
-Internal links inside fragments are always ``#id``; ids are unique within the whole book.
+Nothing here knows EPUB or print: no ``epub:type``, no ARIA roles, no backlinks, no interface
+words ("Contents", "Notes"), no decision about where notes are placed. ``render`` decides those.
+Sections whose title is an interface word (notes) carry ``title=None`` and their ``kind``.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import Union
 
+from .diagnostics import Diagnostic, Location, OctavoError
+
+Attrs = tuple[tuple[str, str], ...]  # allow-listed, medium-neutral hints: class, lang, dir, title, ...
+
+
+# --- inlines -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run of text as written (typography already applied)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Styled or grouping text. ``kind`` names what it is (see SPAN_KINDS), not how it looks."""
+
+    kind: str
+    children: tuple[Inline, ...]
+    id: str | None = None
+    attrs: Attrs = ()
+
+
+SPAN_KINDS = ("emphasis", "strong", "italic", "bold", "underline", "strike", "code", "superscript",
+              "subscript", "small", "mark", "cite", "quote", "abbreviation", "definition", "keyboard",
+              "sample", "variable", "inserted", "deleted", "time", "bidi-isolate", "bidi-override", "ruby",
+              "ruby-text", "ruby-parenthesis", "span", "missing-image")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link: ``target`` is an id in this book, or ``url`` an absolute address outside it."""
+
+    children: tuple[Inline, ...]
+    target: str | None = None
+    url: str | None = None
+    id: str | None = None
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    asset: str  # Asset.href of an approved image
+    alt: str
+    width: int | None = None
+    height: int | None = None
+    id: str | None = None
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class WordBreak:
+    """Where a long word may break (``<wbr>``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A reference to a note: its own ``id``, the note's id and the note's number in its text."""
+
+    id: str
+    note: str
+    number: int
+
+
+Inline = Union[Run, Span, Link, Image, LineBreak, WordBreak, NoteRef]
+
+
+# --- blocks --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    id: str
+    where: Location
+    inlines: tuple[Inline, ...]
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """Inline content straight inside a container (a tight list item, a table cell): no paragraph."""
+
+    id: str
+    where: Location
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verse:
+    """A stanza: lines kept as written."""
+
+    id: str
+    where: Location
+    lines: tuple[tuple[Inline, ...], ...]
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading inside a section. ``level`` is its rank in the book (1 is a part or volume title);
+    ``in_toc``: listed in the table of contents under its section."""
+
+    id: str
+    where: Location
+    level: int
+    inlines: tuple[Inline, ...]
+    in_toc: bool = False
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    id: str
+    where: Location
+    blocks: tuple[Block, ...]
+    value: int | None = None
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """A list. ``labelled``: every item starts with its own label (``a)``, ``(ii)``, ``1.``)."""
+
+    id: str
+    where: Location
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int | None = None
+    labelled: bool = False
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    id: str
+    where: Location
+    blocks: tuple[Block, ...]
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    blocks: tuple[Block, ...]
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+    align: str | None = None  # left, right, center
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[Cell, ...]
+    group: str = "body"  # head, body, foot
+    where: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    id: str
+    where: Location
+    rows: tuple[Row, ...]
+    caption: tuple[Inline, ...] = ()
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    id: str
+    where: Location
+    blocks: tuple[Block, ...]
+    caption: tuple[Block, ...] = ()
+    attrs: Attrs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    id: str
+    where: Location
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """A grouping written in raw HTML. ``kind``: division, section, article, aside, header, footer,
+    address, definitions (a definition list), term, definition."""
+
+    id: str
+    where: Location
+    kind: str
+    blocks: tuple[Block, ...]
+    attrs: Attrs = ()
+
+
+Block = Union[Paragraph, Plain, Verse, Heading, ListBlock, ListItem, Quotation, Table, Figure, Rule, CodeBlock,
+              Division]
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    number: int  # in order of first reference, per text
+    label: str  # the marker as the source wrote it, e.g. "*" or "12"
+    blocks: tuple[Block, ...]
+    refs: tuple[str, ...]  # ids of the references to this note, in text order
+    where: Location
+
+
+# --- texts and books -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Metadata:
@@ -35,21 +258,12 @@ class Metadata:
 
 @dataclass(frozen=True)
 class TocEntry:
-    """One line of the table of contents: a title and the id it points at."""
+    """One line of the table of contents. ``title`` None: the renderer names it after ``kind``."""
 
-    title: str
+    title: str | None
     target: str
     children: tuple[TocEntry, ...] = ()
-
-
-@dataclass(frozen=True)
-class Note:
-    id: str
-    number: int
-    label: str  # the marker as the source wrote it, e.g. "*" or "12"
-    body: str  # XHTML fragment (block content)
-    ref_ids: tuple[str, ...]  # ids of the references pointing at this note, in text order
-    line: int | None = None
+    kind: str = "section"  # text, part, opening, chapter, notes, heading
 
 
 @dataclass(frozen=True)
@@ -58,10 +272,11 @@ class Section:
 
     id: str
     kind: str  # "opening" (text before the first heading), "chapter" or "notes"
-    title: str  # plain text, for TOC, bookmarks and running heads
-    heading: str | None  # XHTML inline fragment of the heading as written; None: untitled
-    level: int  # the h-level of this section's heading in the book
-    body: str  # XHTML fragment
+    title: str | None  # plain text for contents and running heads; None for notes (an interface word)
+    heading: tuple[Inline, ...] | None  # the heading as written; None: untitled
+    level: int  # the rank of this section's heading in the book
+    blocks: tuple[Block, ...]
+    where: Location
     subsections: tuple[TocEntry, ...] = ()
     byline: str | None = None  # notes sections: "By J. V. Stalin"
     notes: tuple[Note, ...] = ()  # notes sections: the notes, in number order
@@ -75,6 +290,20 @@ class Asset:
     href: str  # where it lives in the book: images/<sha1-prefix>.<ext>
     media_type: str
 
+    def read(self) -> bytes:
+        """The bytes, provided they are still the ones that were approved (the href holds their hash)."""
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            data, problem = b"", f"cannot read it any more ({exc.strerror})"
+        else:
+            problem = "it changed during the build"
+        digest = self.href.rsplit("/", 1)[-1].split(".", 1)[0]
+        if data and hashlib.sha1(data).hexdigest().startswith(digest):
+            return data
+        raise OctavoError([Diagnostic("error", "image.changed", f"image not included: {problem}",
+                                      Location(self.path))])
+
 
 @dataclass(frozen=True)
 class Text:
@@ -85,15 +314,20 @@ class Text:
     path: Path
     metadata: Metadata
     sections: tuple[Section, ...]
-    level: int  # h-level of the text's own title
+    level: int  # rank of the text's own title
     assets: tuple[Asset, ...] = ()  # images the text uses, each once
 
     @property
     def notes(self) -> tuple[Note, ...]:
         return tuple(n for s in self.sections for n in s.notes)
 
+    @property
+    def anchor(self) -> str:
+        """The id of the text's title block."""
+        return f"{self.id}top"
+
     def toc(self) -> tuple[TocEntry, ...]:
-        return tuple(TocEntry(s.title, s.id, s.subsections) for s in self.sections)
+        return tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in self.sections)
 
 
 @dataclass(frozen=True)
@@ -117,3 +351,69 @@ class Book:
     @property
     def texts(self) -> tuple[Text, ...]:
         return tuple(t for p in self.parts for t in p.texts)
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        return tuple({a.href: a for t in self.texts for a in t.assets}.values())
+
+    @cached_property
+    def toc(self) -> tuple[TocEntry, ...]:
+        """The book's contents, without the closing credits (the renderer adds and names them).
+
+        A single text lists its sections; a volume lists parts, then texts, then their sections."""
+        if not self.is_volume:
+            return self.texts[0].toc()
+        entries: list[TocEntry] = []
+        for part in self.parts:
+            texts = tuple(_text_entry(t) for t in part.texts)
+            if part.title:
+                entries.append(TocEntry(part.title, part.id, texts, "part"))
+            else:
+                entries.extend(texts)
+        return tuple(entries)
+
+
+def _text_entry(text: Text) -> TocEntry:
+    children = tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in text.sections if s.kind != "opening")
+    return TocEntry(text.metadata.title, text.anchor, children, "text")
+
+
+# --- reading the tree ----------------------------------------------------------------------------
+
+def child_blocks(block: Block) -> tuple[Block, ...]:
+    """The blocks directly inside a block (items of a list, cells' blocks of a table, ...)."""
+    if isinstance(block, ListBlock):
+        return block.items
+    if isinstance(block, Table):
+        return tuple(b for row in block.rows for cell in row.cells for b in cell.blocks)
+    if isinstance(block, Figure):
+        return block.blocks + block.caption
+    return getattr(block, "blocks", ())
+
+
+def walk_blocks(blocks: tuple[Block, ...]):
+    """Every block, depth first, in reading order."""
+    for block in blocks:
+        yield block
+        yield from walk_blocks(child_blocks(block))
+
+
+def plain_text(inlines: tuple[Inline, ...], notes: bool = False) -> str:
+    """The words of some inlines, whitespace collapsed; note numbers only if ``notes``."""
+    parts: list[str] = []
+
+    def visit(items):
+        for item in items:
+            if isinstance(item, Run):
+                parts.append(item.text)
+            elif isinstance(item, (Span, Link)):
+                visit(item.children)
+            elif isinstance(item, Image):
+                parts.append(item.alt)
+            elif isinstance(item, LineBreak):
+                parts.append(" ")
+            elif isinstance(item, NoteRef) and notes:
+                parts.append(str(item.number))
+
+    visit(inlines)
+    return " ".join("".join(parts).split())

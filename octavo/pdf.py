@@ -15,8 +15,6 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .assemble import book_toc
-from .assets import read_asset
 from .model import Asset, Book, TocEntry
 
 try:
@@ -52,7 +50,7 @@ class LockedFetcher(URLFetcher):
             asset = self.assets.get(unquote(url[len(BOOK_BASE):]))
             if asset is None:
                 return self._refuse(url)
-            return URLFetcherResponse(url, body=read_asset(asset), headers={"Content-Type": asset.media_type})
+            return URLFetcherResponse(url, body=asset.read(), headers={"Content-Type": asset.media_type})
         path = Path(unquote(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             return self._refuse(url)
@@ -64,15 +62,16 @@ class LockedFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url}: outside the allowed folders")
 
 
-def write_pdf(book: Book, html: str, stylesheets: list[Path], dest, assets: dict[str, Asset] | None = None,
+def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
               paper: str = "A5") -> list[str]:
-    """Render and write the PDF; returns WeasyPrint's complaints and refused URLs, for reporting."""
+    """Render and write the PDF; ``toc`` (the renderer's contents) becomes the outline. Returns
+    WeasyPrint's complaints and refused URLs, for reporting."""
     roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])
-    fetcher = LockedFetcher(roots, assets)
+    fetcher = LockedFetcher(roots, {a.href: a for a in book.assets})
     fonts = FontConfiguration()
     sheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)]
     sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
-    sheets.append(CSS(string=_outline_css(book_toc(book)) + f"\n@page {{ size: {_paper(paper)}; }}",
+    sheets.append(CSS(string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}",
                       font_config=fonts, url_fetcher=fetcher))
     with _captured_warnings() as complaints:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(

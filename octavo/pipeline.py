@@ -1,7 +1,8 @@
 """build(config) -> Report: the whole pipeline on one screen.
 
-source file -> parsed source -> Text (model) -> Book -> rendered pages -> EPUB / PDF.
-Each input is built on its own: a broken one is reported and the others still build.
+read (sources) -> dialect (pre-pass) -> parse (markup) -> resolve (Text) -> book -> render -> write
+(epub, pdf). Each stage takes what the one before it made; none calls back. Each input is built on
+its own: a broken one is reported and the others still build.
 """
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .assemble import build_text, slugify
 from .atomic import atomic_output, clean_stale
 from .config import Config, source_date_epoch
+from .dialect import language_of, prepare
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
+from .markup import parse_text
 from .model import Book, Part, Text
 from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, Renderer, stylesheet_paths
-from .sources import read_source
+from .resolve import build_text
+from .slugs import slugify
+from .sources import Source, read_source
 from .volume import read_manifest, volume_book
 
 OCTAVO_NAMESPACE = uuid.UUID("9f1c1d2e-6f0b-4c8e-9a51-0c7a0b7e2d11")
@@ -109,14 +113,19 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     if path.suffix.lower() == ".toml":
         return load_volume(path, config, result)
     source = read_source(path)
-    if source.diagnostics.has_errors:
-        result.diagnostics.extend(source.diagnostics.items)
-        return None
-    text = build_text(source, asset_roots=config.assets)
+    text = load_text(source, config) if not source.diagnostics.has_errors else None
     result.diagnostics.extend(source.diagnostics.items)
-    if source.diagnostics.has_errors:
+    if text is None or source.diagnostics.has_errors:
         return None
     return single_book(text, _modified([path], config))
+
+
+def load_text(source: Source, config: Config, text_id: str = "", level: int = 1) -> Text:
+    """One read source through the text stages: dialect, parse, resolve."""
+    language = language_of(source.fields, source.body, source.diagnostics)
+    prepared = prepare(source.body, source.body_line, source.diagnostics)
+    parsed = parse_text(prepared, language, source.diagnostics)
+    return build_text(source, language, prepared, parsed, text_id, level, asset_roots=config.assets)
 
 
 def load_volume(path: Path, config: Config, result: Result) -> Book | None:
@@ -129,8 +138,7 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     for index, entry in enumerate(manifest.entries):
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
-            texts.append(build_text(source, manifest.text_id(index), manifest.text_level(entry),
-                                    asset_roots=config.assets))
+            texts.append(load_text(source, config, manifest.text_id(index), manifest.text_level(entry)))
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:
             broken.append(entry)
@@ -169,6 +177,7 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     renderer = Renderer(config.templates)
+    toc = renderer.toc(book)
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
@@ -176,16 +185,16 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         dest = config.output / f"{book.slug}.epub"
         pages = renderer.epub_pages(book)
         with atomic_output(dest) as handle:
-            write_epub(book, pages, stylesheet_paths(config.styles, "epub"), handle)
+            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle)
         written.append(dest)
     if "pdf" in config.formats:
-        from .pdf import write_pdf
+        from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
 
         dest = config.output / f"{book.slug}.pdf"
         html = renderer.print_html(book)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, stylesheet_paths(config.styles, "print"), handle, paper=config.paper,
-                                   assets={a.href: a for t in book.texts for a in t.assets})
+            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
+                                   paper=config.paper)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)

@@ -1,34 +1,56 @@
-"""Jinja templates -> page markup. The only module that knows Jinja.
+"""The model -> page markup: XHTML for every block and inline, Jinja templates around them.
 
-Templates print; code decides: everything passed in comes from the model (or from a small
-view computed here from it). Autoescaping is on and undefined names are errors. Fragments of
-body markup in the model are already sanitized XHTML and are marked safe here, nowhere else.
+The only module that knows Jinja, and the one that decides what the model leaves open: the
+elements and classes each block becomes, ``epub:type`` and ARIA roles (``data-epub-type`` here; the
+EPUB writer turns it into ``epub:type``), backlinks from notes, and every word of interface text,
+in the book's language, from one catalogue. Body markup is built as lxml trees and serialized;
+templates only lay pages out. Autoescaping is on and undefined names are errors.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
+from lxml import etree
 from markupsafe import Markup
 
-from .assemble import book_toc
-from .model import Book
+from . import model as m
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 DEFAULT_STYLES = PACKAGE_ROOT / "styles"
+BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
 UI = {  # words the book itself prints, per language; English is the fallback
     "en": {"contents": "Contents", "by": "by", "translated": "Translated by", "edited": "Edited by",
-           "source": "Source", "back": "Back to the text", "subjects": "Subjects"},
+           "source": "Source", "back": "Back to the text", "subjects": "Subjects", "notes": "Notes",
+           "credits": "Source and credits", "credits_many": "Sources and credits", "section": "Section"},
     "de": {"contents": "Inhalt", "by": "von", "translated": "Übersetzt von", "edited": "Herausgegeben von",
-           "source": "Quelle", "back": "Zurück zum Text", "subjects": "Schlagwörter"},
+           "source": "Quelle", "back": "Zurück zum Text", "subjects": "Schlagwörter", "notes": "Anmerkungen",
+           "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise", "section": "Abschnitt"},
     "fr": {"contents": "Table des matières", "by": "par", "translated": "Traduit par", "edited": "Édité par",
-           "source": "Source", "back": "Retour au texte", "subjects": "Sujets"},
+           "source": "Source", "back": "Retour au texte", "subjects": "Sujets", "notes": "Notes",
+           "credits": "Source et crédits", "credits_many": "Sources et crédits", "section": "Section"},
+    "es": {"contents": "Índice", "by": "por", "translated": "Traducción de", "edited": "Edición de",
+           "source": "Fuente", "back": "Volver al texto", "subjects": "Temas", "notes": "Notas",
+           "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos", "section": "Sección"},
+    "it": {"contents": "Indice", "by": "di", "translated": "Traduzione di", "edited": "A cura di",
+           "source": "Fonte", "back": "Torna al testo", "subjects": "Argomenti", "notes": "Note",
+           "credits": "Fonte e crediti", "credits_many": "Fonti e crediti", "section": "Sezione"},
     "ru": {"contents": "Содержание", "by": "", "translated": "Перевод:", "edited": "Под редакцией",
-           "source": "Источник", "back": "Назад к тексту", "subjects": "Темы"},
+           "source": "Источник", "back": "Назад к тексту", "subjects": "Темы", "notes": "Примечания",
+           "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
+           "section": "Раздел"},
+    "zh": {"contents": "目录", "by": "", "translated": "翻译：", "edited": "编辑：", "source": "来源",
+           "back": "返回正文", "subjects": "主题", "notes": "注释", "credits": "来源与说明",
+           "credits_many": "来源与说明", "section": "第"},
 }
+COLOPHON = "colophon"  # id of the closing credits
+
+
+def ui_words(language: str) -> dict[str, str]:
+    return {**UI["en"], **UI.get(language.split("-")[0].lower(), {})}
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,27 @@ class Page:
     title: str
     kind: str  # titlepage, nav, part, section, colophon
     markup: str
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: str
+    number: int
+    body: Markup
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section as the templates print it: titles in words, markup ready."""
+
+    id: str
+    kind: str
+    title: str
+    heading: Markup | None
+    level: int
+    body: Markup
+    byline: str | None
+    notes: tuple[NoteView, ...]
 
 
 class Renderer:
@@ -54,13 +97,24 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters["fragment"] = lambda s: Markup(s or "")
+        # ready markup from this module passes; anything else is escaped (templates of older versions)
+        self.env.filters["fragment"] = lambda value: value if isinstance(value, Markup) else Markup.escape(value or "")
 
-    def _context(self, book: Book) -> dict:
-        lang = book.metadata.language.split("-")[0]
-        return {"book": book, "meta": book.metadata, "toc": book_toc(book), "ui": {**UI["en"], **UI.get(lang, {})}}
+    def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
+        """The book's contents with every entry named, closing credits included: the EPUB nav, the
+        NCX, the printed contents and the PDF outline all print this."""
+        ui = ui_words(book.metadata.language)
+        credits = m.TocEntry(ui["credits_many"] if book.is_volume else ui["credits"], COLOPHON, kind="colophon")
+        languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
+        return _named(book.toc, ui, languages) + (credits,)
 
-    def epub_pages(self, book: Book) -> list[Page]:
+    def _context(self, book: m.Book) -> dict:
+        ui = ui_words(book.metadata.language)
+        views = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language)) for n, s in enumerate(t.sections, 1))
+                 for t in book.texts}
+        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views}
+
+    def epub_pages(self, book: m.Book) -> list[Page]:
         """Every content document of the EPUB, in reading order (the nav comes second)."""
         ctx = self._context(book)
         pages = [Page("title.xhtml", book.metadata.title, "titlepage",
@@ -72,7 +126,7 @@ class Renderer:
                 pages.append(Page(f"part-{p_index}.xhtml", part.title, "part",
                                   self.env.get_template("epub/part.xhtml").render(ctx, part=part)))
             for text in part.texts:
-                for s_index, section in enumerate(text.sections):
+                for s_index, section in enumerate(ctx["sections"][text.id]):
                     counter += 1
                     pages.append(Page(f"c{counter:03d}.xhtml", section.title, "section",
                                       self.env.get_template("epub/section.xhtml").render(
@@ -86,9 +140,232 @@ class Renderer:
                           self.env.get_template("epub/colophon.xhtml").render(ctx)))
         return pages
 
-    def print_html(self, book: Book, profile: str = "book") -> str:
+    def print_html(self, book: m.Book, profile: str = "book") -> str:
         """The whole book as one HTML document for WeasyPrint."""
         return self.env.get_template("print/book.html").render(self._context(book), profile=profile)
+
+
+def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[str, str]
+           ) -> tuple[m.TocEntry, ...]:
+    out = []
+    for n, entry in enumerate(entries, 1):
+        title = entry.title or _fallback_title(entry.kind, n, ui)
+        inner = ui_words(languages[entry.target]) if entry.target in languages else ui
+        out.append(replace(entry, title=title, children=_named(entry.children, inner, languages)))
+    return tuple(out)
+
+
+def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
+    if kind == "notes":
+        return ui["notes"]
+    if kind == "heading":
+        return "\u2026"
+    return f"{ui['section']} {n}"
+
+
+def _section_view(section: m.Section, n: int, ui: dict[str, str]) -> SectionView:
+    title = section.title or _fallback_title(section.kind, n, ui)
+    if section.heading is not None:
+        heading = inlines_markup(section.heading)
+    elif section.kind == "notes":
+        heading = Markup.escape(title)
+    else:
+        heading = None
+    notes = tuple(NoteView(note.id, note.number, note_markup(note, ui)) for note in section.notes)
+    return SectionView(section.id, section.kind, title, heading, section.level, blocks_markup(section.blocks, ui),
+                       section.byline, notes)
+
+
+def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None) -> Markup:
+    """Blocks as XHTML markup (namespace-free, ``data-epub-type`` for the EPUB writer)."""
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en")).blocks(holder, blocks))
+
+
+def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
+    return _markup_of(lambda holder: Xhtml(ui_words("en")).inlines(holder, inlines))
+
+
+def note_markup(note: m.Note, ui: dict[str, str] | None = None) -> Markup:
+    """A note's blocks with its backlinks."""
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en")).note(holder, note))
+
+
+def _markup_of(fill) -> Markup:
+    """Build elements under a holder, serialize its content: body markup for a template."""
+    holder = etree.Element("div")
+    fill(holder)
+    text = _escape(holder.text or "")
+    return Markup(text + "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in holder))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- blocks and inlines -> XHTML -----------------------------------------------------------------
+
+TAGS = {
+    "emphasis": "em", "strong": "strong", "italic": "i", "bold": "b", "underline": "u", "strike": "s",
+    "code": "code", "superscript": "sup", "subscript": "sub", "small": "small", "mark": "mark", "cite": "cite",
+    "quote": "q", "abbreviation": "abbr", "definition": "dfn", "keyboard": "kbd", "sample": "samp",
+    "variable": "var", "inserted": "ins", "deleted": "del", "time": "time", "bidi-isolate": "bdi",
+    "bidi-override": "bdo", "ruby": "ruby", "ruby-text": "rt", "ruby-parenthesis": "rp", "span": "span",
+    "missing-image": "span",
+}
+DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
+                 "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
+                 "definition": "dd"}
+
+
+class Xhtml:
+    """Model blocks and inlines -> namespace-free XHTML elements."""
+
+    def __init__(self, ui: dict[str, str]):
+        self.ui = ui
+
+    def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
+        for block in blocks:
+            count = len(parent)
+            self.block(parent, block)
+            if not isinstance(block, m.Plain) and len(parent) > count:
+                parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
+
+    def block(self, parent: etree._Element, block: m.Block) -> None:
+        if isinstance(block, m.Plain):
+            self.inlines(parent, block.inlines)
+            return
+        if isinstance(block, m.Paragraph):
+            self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
+        elif isinstance(block, m.Verse):
+            p = self._el(parent, "p", block.id, block.attrs, classes=("verse",))
+            for n, line in enumerate(block.lines):
+                if n:
+                    etree.SubElement(p, "br").tail = "\n"
+                self.inlines(p, line)
+        elif isinstance(block, m.Heading):
+            h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
+                         classes=("toc-sub",) if block.in_toc else ())
+            self.inlines(h, block.inlines)
+        elif isinstance(block, m.ListBlock):
+            lst = self._el(parent, "ol" if block.ordered else "ul", block.id, block.attrs,
+                           classes=("lettered",) if block.labelled else ())
+            if block.start is not None:
+                lst.set("start", str(block.start))
+            for item in block.items:
+                li = self._el(lst, "li", item.id, item.attrs)
+                li.tail = "\n"
+                if item.value is not None:
+                    li.set("value", str(item.value))
+                self.blocks(li, item.blocks)
+        elif isinstance(block, m.Quotation):
+            self.blocks(self._el(parent, "blockquote", block.id, block.attrs), block.blocks)
+        elif isinstance(block, m.Table):
+            self._table(parent, block)
+        elif isinstance(block, m.Figure):
+            figure = self._el(parent, "figure", block.id, block.attrs)
+            self.blocks(figure, block.blocks)
+            if block.caption:
+                self.blocks(etree.SubElement(figure, "figcaption"), block.caption)
+        elif isinstance(block, m.Rule):
+            self._el(parent, "hr", block.id, ())
+        elif isinstance(block, m.CodeBlock):
+            etree.SubElement(self._el(parent, "pre", block.id, ()), "code").text = block.text
+        elif isinstance(block, m.Division):
+            self.blocks(self._el(parent, DIVISION_TAGS.get(block.kind, "div"), block.id, block.attrs), block.blocks)
+        else:
+            raise TypeError(f"cannot render {type(block).__name__}")
+
+    def _table(self, parent: etree._Element, table: m.Table) -> None:
+        el = self._el(parent, "table", table.id, table.attrs)
+        if table.caption:
+            self.inlines(etree.SubElement(el, "caption"), table.caption)
+        group_el, group = None, None
+        for row in table.rows:
+            if row.group != group:
+                group, group_el = row.group, etree.SubElement(el, f"t{row.group}")
+            tr = etree.SubElement(group_el, "tr")
+            tr.tail = "\n"
+            for cell in row.cells:
+                classes = (f"align-{cell.align}",) if cell.align else ()
+                td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
+                if cell.colspan > 1:
+                    td.set("colspan", str(cell.colspan))
+                if cell.rowspan > 1:
+                    td.set("rowspan", str(cell.rowspan))
+                self.blocks(td, cell.blocks)
+
+    def note(self, parent: etree._Element, note: m.Note) -> None:
+        """A note's blocks, then a link back to each reference (in its last paragraph, or a new one)."""
+        holder = etree.Element("div")
+        self.blocks(holder, note.blocks)
+        for child in list(holder):
+            parent.append(child)
+        parent.text = holder.text
+        if not note.refs:
+            return
+        last = parent[-1] if len(parent) else None
+        target = last if last is not None and last.tag == "p" else etree.SubElement(parent, "p")
+        for n, ref_id in enumerate(note.refs, 1):
+            if len(target) or (target.text or "").strip():
+                self._append_text(target, " ")
+            link = etree.SubElement(target, "a", {
+                "href": f"#{ref_id}", "class": "backlink", "role": "doc-backlink",
+                "data-epub-type": "backlink", "title": self.ui["back"],
+            })
+            link.text = BACKLINK if len(note.refs) == 1 else f"{BACKLINK}{n}"
+
+    def inlines(self, parent: etree._Element, inlines: tuple[m.Inline, ...]) -> None:
+        for item in inlines:
+            self.inline(parent, item)
+
+    def inline(self, parent: etree._Element, item: m.Inline) -> None:
+        if isinstance(item, m.Run):
+            self._append_text(parent, item.text)
+        elif isinstance(item, m.NoteRef):
+            a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
+                                               "role": "doc-noteref", "data-epub-type": "noteref"})
+            a.text = str(item.number)
+        elif isinstance(item, m.Link):
+            a = self._el(parent, "a", item.id, item.attrs)
+            a.set("href", f"#{item.target}" if item.target else item.url)
+            self.inlines(a, item.children)
+        elif isinstance(item, m.Image):
+            img = self._el(parent, "img", item.id, item.attrs)
+            img.set("src", item.asset)
+            img.set("alt", item.alt)
+            for name, value in (("width", item.width), ("height", item.height)):
+                if value is not None:
+                    img.set(name, str(value))
+        elif isinstance(item, m.LineBreak):
+            etree.SubElement(parent, "br")
+        elif isinstance(item, m.WordBreak):
+            etree.SubElement(parent, "wbr")
+        elif isinstance(item, m.Span):
+            classes = ("image-alt",) if item.kind == "missing-image" else ()
+            self.inlines(self._el(parent, TAGS.get(item.kind, "span"), item.id, item.attrs, classes=classes),
+                         item.children)
+        else:
+            raise TypeError(f"cannot render {type(item).__name__}")
+
+    @staticmethod
+    def _el(parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
+        el = etree.SubElement(parent, tag)
+        if id_:
+            el.set("id", id_)
+        given = dict(attrs)
+        names = [*classes, *given.pop("class", "").split()]
+        if names:
+            el.set("class", " ".join(dict.fromkeys(names)))
+        for name, value in given.items():
+            el.set(name, value)
+        return el
+
+    @staticmethod
+    def _append_text(parent: etree._Element, text: str) -> None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
 
 
 def stylesheet_paths(styles: Path | None, medium: str) -> list[Path]:

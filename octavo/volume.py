@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .assemble import slugify
 from .diagnostics import Collector
 from .model import Book, Metadata, Part, Text
+from .slugs import slugify
 from .sources import as_text
 
 VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")

@@ -57,3 +57,31 @@ def seed_build(tmp_path_factory):
     report = build_into(out, SEED)
     assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
     return report, out / f"{SEED.stem}.epub", out / f"{SEED.stem}.pdf"
+
+
+def load(path: Path, **options):
+    """A source through the text stages (read, dialect, parse, resolve): (Text, diagnostics)."""
+    from octavo.pipeline import load_text
+    from octavo.sources import read_source
+
+    source = read_source(path)
+    return load_text(source, Config(**options)), source.diagnostics.items
+
+
+def body_xhtml(section) -> str:
+    """A section's body as the editions print it (XHTML markup, no namespace)."""
+    from octavo.render import blocks_markup
+
+    return str(blocks_markup(section.blocks))
+
+
+def note_xhtml(note) -> str:
+    from octavo.render import note_markup
+
+    return str(note_markup(note))
+
+
+def heading_xhtml(section) -> str:
+    from octavo.render import inlines_markup
+
+    return str(inlines_markup(section.heading)) if section.heading is not None else ""

@@ -418,10 +418,10 @@ def test_an_internal_error_names_the_input_and_the_others_still_build(tmp_path, 
 
     real = octavo.pipeline.build_text
 
-    def flaky(source, **kwargs):
+    def flaky(source, *args, **kwargs):
         if source.path.name == "trigger.md":
             raise KeyError("simulated bug")
-        return real(source, **kwargs)
+        return real(source, *args, **kwargs)
 
     monkeypatch.setattr(octavo.pipeline, "build_text", flaky)
     good = write_source(tmp_path, "good.md", "---\ntitle: Good\n---\n\nText.\n")

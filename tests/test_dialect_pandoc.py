@@ -6,26 +6,22 @@ import re
 
 from lxml import etree
 
-from conftest import write_source
-from octavo.assemble import build_text
-from octavo.sources import read_source
+from conftest import body_xhtml, heading_xhtml, load, note_xhtml, write_source
 
 
 def model(tmp_path, text: str, name: str = "case.md"):
     """(Text, diagnostics) for a source written exactly as ``text``."""
-    path = write_source(tmp_path, name, text)
-    source = read_source(path)
-    return build_text(source), source.diagnostics.items
+    return load(write_source(tmp_path, name, text))
 
 
 def body(text) -> etree._Element:
-    return etree.fromstring("<div>" + "".join(s.body for s in text.sections if s.kind != "notes") + "</div>")
+    return etree.fromstring("<div>" + "".join(body_xhtml(s) for s in text.sections if s.kind != "notes") + "</div>")
 
 
 def everything(text) -> etree._Element:
     """Headings and bodies of all sections but the notes, in order."""
     return etree.fromstring("<div>" + "".join(
-        (f"<h2 id='{s.id}'>{s.heading}</h2>" if s.heading else "") + s.body
+        (f"<h2 id='{s.id}'>{heading_xhtml(s)}</h2>" if s.heading else "") + body_xhtml(s)
         for s in text.sections if s.kind != "notes") + "</div>")
 
 
@@ -145,7 +141,7 @@ February 1917.
 """)
     notes = text.notes
     assert [n.number for n in notes] == [1, 2, 3]
-    bodies = [words_of(etree.fromstring(f"<div>{n.body}</div>")) for n in notes]
+    bodies = [words_of(etree.fromstring(f"<div>{note_xhtml(n)}</div>")) for n in notes]
     assert bodies[0].startswith("Notes to the theses, written in June.")
     assert bodies[1].startswith("This letter was addressed to Lucie Leiciague — member of the Central Committee.")
     assert bodies[2].startswith("The revolution of February 1917.")
@@ -173,7 +169,7 @@ def test_link_pair_notes_inside_a_blockquote(tmp_path):
 > [Kollontai Archive](https://www.marxists.org/archive/kollonta/index.htm)
 """)
     assert len(text.notes) == 1
-    assert words_of(etree.fromstring(f"<div>{text.notes[0].body}</div>")).startswith(
+    assert words_of(etree.fromstring(f"<div>{note_xhtml(text.notes[0])}</div>")).startswith(
         "The first Women’s Day was held in 1911.")
     quote = body(text).find(".//blockquote")
     assert "they carried banners." in words_of(quote) and "Kollontai Archive" in words_of(quote)
@@ -196,7 +192,7 @@ Text<sup><a href="#n1">1</a></sup> and [<sup>2</sup>](#n2), <a href="#n3"><sup>[
 """)
     refs = body(text).findall(".//a[@role='doc-noteref']")
     assert [a.text for a in refs] == ["1", "2", "3", "4"]
-    assert [words_of(etree.fromstring(f"<div>{n.body}</div>")).rstrip(" \u21a9\ufe0e") for n in text.notes] == [
+    assert [words_of(etree.fromstring(f"<div>{note_xhtml(n)}</div>")).rstrip(" \u21a9\ufe0e") for n in text.notes] == [
         "First note.", "Second note.", "Third note.", "Fourth note."]
     assert words_of(body(text)) == "Text1 and 2, 3 and 4."
     assert not [d for d in diagnostics if d.code.startswith("notes.")]
@@ -350,7 +346,7 @@ border="1"} spoke.
     assert tree.find(".//img") is None
     assert "[Alexandra Kollontai] spoke." in words_of(tree)
     missing = [d for d in diagnostics if d.code == "images.missing"]
-    assert len(missing) == 2 and missing[0].location.line == 9
+    assert len(missing) == 2 and missing[0].location.line == 8, "the line the image starts on"
     assert "kollontai-alexandra.jpg" in missing[0].message and "left out" in missing[1].message
 
 
@@ -402,8 +398,8 @@ MY LORDS AND GENTLEMEN, -- To-day you occupy the seat of power.
     assert text.metadata.title == "An Open Letter to Dublin Castle"
     assert [e.title for e in text.toc()] == ["An Open Letter to Dublin Castle"]
     section = text.sections[0]
-    assert section.kind == "chapter" and section.heading == "An Open Letter to Dublin Castle"
-    written = words_of(etree.fromstring(f"<div>{section.body}</div>"))
+    assert section.kind == "chapter" and heading_xhtml(section) == "An Open Letter to Dublin Castle"
+    written = words_of(etree.fromstring(f"<div>{body_xhtml(section)}</div>"))
     assert written.startswith("MIA > Archive") and "James Connolly" in written
     assert written.endswith("MY LORDS AND GENTLEMEN, — To-day you occupy the seat of power.")
 
@@ -463,5 +459,5 @@ And `[^2]` is only an example.
     tree = body(text)
     assert [c.text for c in tree.iter("code")] == ["text[^1]", "[^2]"]
     assert [a.text for a in tree.findall(".//a[@role='doc-noteref']")] == ["1"]
-    assert [len(n.ref_ids) for n in text.notes] == [1, 0]
+    assert [len(n.refs) for n in text.notes] == [1, 0]
     assert [d.code for d in diagnostics if d.code.startswith("notes.")] == ["notes.unreferenced"]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from conftest import build_into, write_source
-from octavo.assemble import build_text
+from octavo.config import Config
+from octavo.pipeline import load_text
 from octavo.sources import read_source
 from octavo.validate import OPF_NS, epub_opf, read_pdf
 
@@ -48,14 +49,14 @@ def test_every_optional_field_reaches_the_epub_and_the_pdf(tmp_path):
 
 def test_missing_title_falls_back_to_the_first_heading_with_a_warning(tmp_path):
     source = read_source(write_source(tmp_path, "t.md", "---\nauthor: X\n---\n\n# The Real Title\n\nText.\n"))
-    text = build_text(source)
+    text = load_text(source, Config())
     assert text.metadata.title == "The Real Title"
     assert any("no title in front matter" in m and ":1:" in m for m in messages(source))
 
 
 def test_no_title_and_no_heading_falls_back_to_the_file_name(tmp_path):
     source = read_source(write_source(tmp_path, "my-essay.md", "Just text.\n"))
-    assert build_text(source).metadata.title == "my-essay"
+    assert load_text(source, Config()).metadata.title == "my-essay"
     assert any("using the file name" in m for m in messages(source))
 
 

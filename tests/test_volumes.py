@@ -421,7 +421,7 @@ def test_a_part_that_returns_after_another_starts_again_with_a_warning(tmp_path)
     assert report.ok
     assert any(f"{path}:9: warning: part 'One' was already used" in m for m in messages(report)), messages(report)
     assert [title for title, _ in titles(nav_tree(tmp_path / "out" / "v.epub"))] == [
-        "One", "Two", "One", "Sources and credits"]
+        "One", "Two", "One", "Quellen und Nachweise"], "the volume speaks its first text's language, German"
     opf = epub_opf(tmp_path / "out" / "v.epub")
     languages = [e.text for e in opf.iterfind(".//dc:language", OPF_NS)]
     assert languages == ["de", "en"], "no language in the manifest: the first text's comes first"

@@ -1,0 +1,601 @@
+"""Parsed trees -> :class:`~octavo.model.Text`: everything structural, decided once for both editions.
+
+In: the parsed source (front matter), the dialect's note records and the Markdown trees, every
+element carrying the file line it was written on. Out: a frozen Text. On the way: images become
+assets (or their descriptions), ids are made unique in the whole book, notes are numbered in order
+of first reference and paired with their references, links are pointed inside the book or made
+absolute, the text is divided into sections, heading ranks are closed up, and every block gets
+its id. Every diagnostic names the line of the element it is about.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
+
+from . import model as m
+from .assets import Images
+from .diagnostics import Collector, Location
+from .markup import Parsed, inline_text, line
+from .sanitize import LINE, REF
+from .slugs import slugify
+from .trees import replace_with_text, unwrap
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
+                   "содержание", "оглавление", "目录", "índice"}
+NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
+NUMBER = "data-octavo-number"
+
+
+def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "", level: int = 1,
+               asset_roots: tuple[Path, ...] = ()) -> m.Text:
+    """Resolve one parsed source. ``text_id`` prefixes every id; ``level``: rank of its title;
+    ``asset_roots``: folders besides the source's own that its images may come from."""
+    report = source.diagnostics
+    fields = source.fields
+    tree = parsed.body
+    images = Images(source.path, asset_roots, report)
+    for t in [tree, *parsed.notes, *([parsed.intro] if parsed.intro is not None else [])]:
+        images.rewrite(t, line)
+    linked = {int(a.get(REF)) for a in tree.iter("a") if a.get(REF) is not None}
+    ids = _Ids(text_id)
+    ids.new("top")  # the text's title block
+    _rename_source_ids(tree, ids, report)
+
+    title = fields.get("title")
+    title_heading = _title_heading(tree, title)
+    if title_heading is not None:
+        title = title or inline_text(title_heading)
+        if title_heading.find(f".//a[@{REF}]") is None:  # a note reference keeps its heading
+            tree.remove(title_heading)
+    if not title:
+        title = _first_top_heading(tree)
+    if not title:
+        title = source.path.stem
+        report.warn("frontmatter.title", f"no title given; using the file name '{title}'", 1)
+    elif "title" not in fields:
+        report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}'", 1)
+
+    metadata = _metadata(fields, title, language)
+    notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
+    _link_refs(tree, refs, prepared)
+    _fix_links(tree, ids, metadata.source_url, report)
+    builder = _ModelBuilder(ids, source.path)
+    sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level, builder, source.path))
+    if notes:
+        intro = parsed.intro
+        if intro is not None:
+            _rename_source_ids(intro, ids, report)
+            _fix_links(intro, ids, metadata.source_url, report)
+        note_records = tuple(m.Note(note_id, number, label, builder.blocks(body), tuple(ref_ids),
+                                    Location(source.path, note_line))
+                             for note_id, number, label, body, ref_ids, note_line in notes)
+        first_line = min(n.where.line for n in note_records if n.where.line) if any(
+            n.where.line for n in note_records) else None
+        sections.append(m.Section(ids.new("notes"), "notes", None, None, level + 1,
+                                  builder.blocks(intro) if intro is not None else (),
+                                  Location(source.path, first_line), byline=prepared.notes_byline,
+                                  notes=note_records))
+    return m.Text(
+        id=text_id,
+        slug=slugify(source.path.stem),
+        path=source.path,
+        metadata=metadata,
+        sections=tuple(sections),
+        level=level,
+        assets=tuple(images.assets.values()),
+    )
+
+
+class _Ids:
+    """Hands out ids that are unique in the book: every one starts with the text's prefix."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.used: set[str] = set()
+        self.source: dict[str, str] = {}  # id as written in the source -> id in the book
+        self.headings: dict[str, object] = {}  # anchor key of a heading's text -> the heading
+
+    def new(self, name: str) -> str:
+        candidate, n = f"{self.prefix}{name}", 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{self.prefix}{name}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+
+def _metadata(fields: dict, title: str, language: str) -> m.Metadata:
+    return m.Metadata(
+        title=title,
+        language=language,
+        subtitle=fields.get("subtitle"),
+        authors=fields.get("author", ()),
+        translators=fields.get("translator", ()),
+        editors=fields.get("editor", ()),
+        date=fields.get("date"),
+        publisher=fields.get("publisher"),
+        rights=fields.get("rights"),
+        identifier=fields.get("identifier"),
+        source_url=fields.get("originalSource") if _is_url(fields.get("originalSource")) else None,
+        tags=fields.get("tags", ()),
+        meta_title=fields.get("metaTitle"),
+        description=fields.get("metaDescription"),
+    )
+
+
+def _is_url(value: str | None) -> bool:
+    return bool(value) and urlsplit(value).scheme in ("http", "https", "ftp") and bool(urlsplit(value).netloc)
+
+
+def _rename_source_ids(tree, ids: _Ids, report: Collector) -> None:
+    """Prefix ids written in the source so they can never collide with ours or another text's."""
+    for el in tree.iter():
+        written = el.get("id") if isinstance(el.tag, str) else None
+        if written is None:
+            continue
+        if written in ids.source:
+            report.warn("ids.duplicate", f"id '{written}' is used twice; the second one is renamed", line(el))
+        el.set("id", ids.new("x-" + re.sub(r"\s+", "-", written)))
+        ids.source.setdefault(written, el.get("id"))
+    for heading in tree.iter(*HEADINGS):
+        ids.headings.setdefault(_anchor_key(inline_text(heading)), heading)
+
+
+def _anchor_key(text: str) -> str:
+    """What a link to a heading by its text (Pandoc's and GitHub's automatic ids) has in common
+    with the heading: its letters and digits, lower-cased (doubled apostrophes undone)."""
+    return "".join(c for c in unquote(text).replace("''", "'").casefold() if c.isalnum())
+
+
+def _title_heading(tree, title: str | None):
+    """The text's own title written as a lone top heading before any text, if there is one."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    if not children or children[0].tag not in HEADINGS:
+        return None
+    first = children[0]
+    same_rank = [c for c in children if c.tag == first.tag]
+    if len(same_rank) != 1 and not (title and _same_title(inline_text(first), title)):
+        return None
+    if title and not _same_title(inline_text(first), title):
+        return None
+    if any(c.tag in HEADINGS and c.tag < first.tag for c in children):
+        return None
+    return first
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s or "").strip().casefold()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, linked: set[int]):
+    """Number the notes in order of first reference and pair each reference with its note.
+
+    Returns the notes as (id, number, label, tree, reference ids, line), and for every placeholder
+    index that became a link: (note id, reference id, number)."""
+    by_label: dict[str, int] = {}
+    for i, d in enumerate(prepared.defs):
+        if d.label in by_label:
+            report.warn("notes.duplicate", f"note [{d.label}] is defined twice; references go to the first one", d.line)
+        else:
+            by_label[d.label] = i
+    order: list[int] = []
+    refs: dict[int, tuple[int, str]] = {}  # placeholder index -> (number, ref id)
+    ref_ids: dict[int, list[str]] = {}
+    for index, ref in enumerate(prepared.refs):
+        if index not in linked:
+            continue  # written where no link can be (inside `code`): it stayed text
+        d = by_label.get(ref.label)
+        if d is None:
+            report.warn("notes.undefined", f"reference to note [{ref.label}], which is not defined; kept as written", ref.line)
+            continue
+        if d not in order:
+            order.append(d)
+        ref_ids.setdefault(d, [])
+        number = order.index(d) + 1
+        suffix = "" if not ref_ids[d] else f"-{len(ref_ids[d]) + 1}"
+        ref_id = ids.new(f"noteref-{number}{suffix}")
+        ref_ids[d].append(ref_id)
+        refs[index] = (number, ref_id)
+    for i, d in enumerate(prepared.defs):
+        if i not in order:
+            if by_label.get(d.label) == i:
+                report.warn("notes.unreferenced", f"note [{d.label}] is never referenced; it is kept in the notes", d.line)
+            order.append(i)
+    note_ids = {i: ids.new(f"note-{number}") for number, i in enumerate(order, 1)}
+    notes = []
+    for number, i in enumerate(order, 1):
+        d = prepared.defs[i]
+        body = trees[i]
+        _rename_source_ids(body, ids, report)
+        _fix_links(body, ids, base_url, report)
+        notes.append((note_ids[i], number, d.label, body, ref_ids.get(i, []), d.line))
+    resolved = {index: (note_ids[order[number - 1]], ref_id, number) for index, (number, ref_id) in refs.items()}
+    return notes, resolved
+
+
+def _link_refs(tree, refs: dict, prepared) -> None:
+    for a in list(tree.iter("a")):
+        index = a.get(REF)
+        if index is None:
+            continue
+        del a.attrib[REF]
+        resolved = refs.get(int(index))
+        if resolved is None:  # an undefined note: put back what the author wrote
+            label = prepared.refs[int(index)].label
+            replace_with_text(a, label if label.startswith("*") else f"[^{label}]")
+            continue
+        note_id, ref_id, number = resolved
+        a.attrib.update({NOTE: note_id, "id": ref_id, NUMBER: str(number)})
+        a.text = None
+
+
+def _unwrap(el) -> None:
+    """Remove an element but keep its text and children in place (and its id, on a span)."""
+    if el.get("id") is not None:  # something may link here: keep the target
+        for name in list(el.attrib):
+            if name not in ("id", LINE):
+                del el.attrib[name]
+        el.tag = "span"
+        return
+    unwrap(el)
+
+
+def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector) -> None:
+    """Internal links point at ids in this book; links to pages not in it become absolute or go."""
+    for a in list(tree.iter("a")):
+        href = a.get("href")
+        if href is None or a.get(NOTE) is not None or a.get(REF) is not None:
+            continue
+        href = href.strip()
+        parts = urlsplit(href)
+        if href.startswith("#"):
+            target = ids.source.get(href[1:]) or _heading_target(href[1:], ids)
+            if target:
+                a.set("href", f"#{target}")
+                continue
+            report.warn("links.broken", f"link to '{href}' has no target in this text; the link text is kept", line(a))
+            _unwrap(a)
+        elif parts.scheme in ("http", "https", "mailto"):
+            a.set("href", href)
+        elif base_url and not parts.scheme:
+            a.set("href", urljoin(base_url, href))
+        else:
+            report.warn("links.outside", f"link to '{href}' points outside the book and no originalSource is "
+                        "known to resolve it; the link text is kept", line(a))
+            _unwrap(a)
+
+
+def _first_top_heading(tree) -> str | None:
+    """The text of the first heading of the highest rank used, for a text without a title."""
+    for tag in HEADINGS:
+        for heading in tree.iter(tag):
+            text = inline_text(heading)
+            if re.search(r"[^\W_]", text) and text.strip(" :").casefold() not in CONTENTS_TITLES:
+                return text  # not a decoration like "* * *", nor a table of contents
+    return None
+
+
+def _heading_target(fragment: str, ids: _Ids) -> str | None:
+    """A link to a heading by its automatic id (``#chant-i`` for "Chant I"): give the heading an id."""
+    heading = ids.headings.get(_anchor_key(fragment)) if _anchor_key(fragment) else None
+    if heading is None:
+        return None
+    if heading.get("id") is None:
+        heading.set("id", ids.new("h-" + (slugify(inline_text(heading)) or "heading")))
+    return heading.get("id")
+
+
+def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _ModelBuilder, path: Path
+              ) -> list[m.Section]:
+    children = list(tree)
+    heading_levels = [int(c.tag[1]) for c in children if isinstance(c.tag, str) and c.tag in HEADINGS]
+    top = min(heading_levels) if heading_levels else None
+    below = _levels_below(tree, top, level + 1)
+    groups: list[tuple[object, list]] = [(None, [])]
+    for child in children:
+        if top is not None and child.tag == f"h{top}":
+            groups.append((child, []))
+        else:
+            groups[-1][1].append(child)
+    if groups[0][0] is None and not _has_content(groups[0][1]) and len(groups) > 1:
+        groups.pop(0)
+    sections = []
+    for heading, body in groups:
+        section_level = level + 1
+        sub_toc = []
+        previous = section_level if heading is not None else level
+        for el in body:
+            for h in ([el] if el.tag in HEADINGS else []) + [x for x in el.iter(*HEADINGS) if x is not el]:
+                # never more than one level under the heading before it, wherever the source jumps
+                new_level = min(below.get(int(h.tag[1]), section_level + 1), previous + 1)
+                previous = new_level
+                if h.get("id") is None:
+                    h.set("id", ids.new(f"h{len(ids.used)}"))
+                if el is h and new_level == section_level + 1:
+                    sub_toc.append(m.TocEntry(_title_text(h) or None, h.get("id"), kind="heading"))
+                    h.set("data-octavo-toc", "")
+                h.tag = f"h{new_level}"
+        where = Location(path, line(heading) if heading is not None else (line(body[0]) if body else None))
+        blocks = builder.blocks_of(body)
+        if heading is None:
+            sections.append(m.Section(ids.new(f"s{len(sections) + 1}"), "opening", metadata.title, None,
+                                      section_level, blocks, where, tuple(sub_toc)))
+        else:
+            title = _title_text(heading) or None
+            sections.append(m.Section(heading.get("id") or ids.new(f"s{len(sections) + 1}"), "chapter", title,
+                                      builder.inlines(heading), section_level, blocks, where, tuple(sub_toc)))
+    return sections
+
+
+def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:
+    """Source heading levels under the section level -> book levels with no gaps (h2 then h4 in
+    the source become h2 then h3: skipped levels confuse screen readers)."""
+    used = sorted({int(h.tag[1]) for h in tree.iter(*HEADINGS)} - {top})
+    deeper = [n for n in used if top is None or n > top]
+    return {n: min(6, section_level + 1 + rank) for rank, n in enumerate(deeper)}
+
+
+def _title_text(el) -> str:
+    """A heading as plain text for the TOC, bookmarks and running heads: note numbers left out."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.get(NOTE) is None:
+            parts.append(_title_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _merge_opening_into_title_chapter(sections: list[m.Section]) -> list[m.Section]:
+    """Archive pages put breadcrumbs and the author's name above the heading that is the text's
+    title. When the first chapter's heading repeats the title, that opening is printed under it,
+    in the same section, instead of being a second TOC entry with the same name."""
+    if (len(sections) > 1 and sections[0].kind == "opening" and sections[1].kind == "chapter"
+            and _same_title(sections[1].title, sections[0].title)):
+        first = sections[1]
+        merged = replace(first, blocks=sections[0].blocks + first.blocks,
+                         subsections=sections[0].subsections + first.subsections)
+        return [merged] + sections[2:]
+    return sections
+
+
+def _has_content(elements) -> bool:
+    return any(inline_text(e) or e.tag in ("img", "hr", "table") or e.find(".//img") is not None for e in elements)
+
+
+# --- the tree -> the model ----------------------------------------------------------------------
+
+SPAN_KINDS = {
+    "em": "emphasis", "strong": "strong", "i": "italic", "b": "bold", "u": "underline", "s": "strike",
+    "code": "code", "sup": "superscript", "sub": "subscript", "small": "small", "mark": "mark", "cite": "cite",
+    "q": "quote", "abbr": "abbreviation", "dfn": "definition", "kbd": "keyboard", "samp": "sample",
+    "var": "variable", "ins": "inserted", "del": "deleted", "time": "time", "bdi": "bidi-isolate",
+    "bdo": "bidi-override", "ruby": "ruby", "rt": "ruby-text", "rp": "ruby-parenthesis", "span": "span",
+    "a": "span",  # an anchor without a link: a place to link to
+}
+DIVISIONS = {"div": "division", "section": "section", "article": "article", "aside": "aside", "header": "header",
+             "footer": "footer", "address": "address", "dl": "definitions", "dt": "term", "dd": "definition",
+             "figcaption": "division", "caption": "division"}
+BLOCK_ELEMENTS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "table", "figure", "hr",
+                  "pre", *DIVISIONS}
+KEPT_ATTRS = ("class", "lang", "dir", "title", "cite", "datetime", "type", "reversed", "scope")
+LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
+
+
+class _ModelBuilder:
+    """lxml elements -> frozen model blocks and inlines; every block gets an id and its line."""
+
+    def __init__(self, ids: _Ids, path: Path):
+        self.ids = ids
+        self.path = path
+        self.counters: dict[str, int] = {}
+
+    def _id(self, el, kind: str) -> str:
+        if el is not None and el.get("id"):
+            return el.get("id")
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return self.ids.new(f"{kind}{self.counters[kind]}")
+
+    def _where(self, el) -> Location:
+        return Location(self.path, line(el))
+
+    def blocks(self, container) -> tuple[m.Block, ...]:
+        """The blocks inside a container element (text and inline elements in it become Plain)."""
+        if container is None:
+            return ()
+        return self._mixed(container.text, list(container), container)
+
+    def blocks_of(self, elements: list) -> tuple[m.Block, ...]:
+        return self._mixed(None, elements, elements[0].getparent() if elements else None)
+
+    def _mixed(self, text: str | None, children: list, container) -> tuple[m.Block, ...]:
+        out: list[m.Block] = []
+        run_text, run = text, []
+        run_at = container
+
+        def flush():
+            inlines = self._inline_run(run_text, run)
+            if _has_words(inlines) or any(not isinstance(i, m.Run) for i in inlines):
+                out.append(m.Plain(self._id(None, "b"), self._where(run[0] if run else run_at), inlines))
+
+        for child in children:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in BLOCK_ELEMENTS:
+                flush()
+                out.append(self.block(child))
+                run_text, run, run_at = child.tail, [], child
+            else:
+                run.append(child)
+        flush()
+        return tuple(out)
+
+    def block(self, el) -> m.Block:
+        tag, where = el.tag, self._where(el)
+        attrs = _attrs(el)
+        if tag == "p":
+            if "verse" in (el.get("class") or "").split():
+                return m.Verse(self._id(el, "v"), where, _verse_lines(self.inlines(el)),
+                               _without_class(attrs, "verse"))
+            return m.Paragraph(self._id(el, "p"), where, self.inlines(el), attrs)
+        if tag in HEADINGS:
+            return m.Heading(self._id(el, "h"), where, int(tag[1]), self.inlines(el), el.get("data-octavo-toc") is not None,
+                             attrs)
+        if tag in ("ul", "ol"):
+            items = tuple(self._item(li) for li in el if li.tag == "li")
+            labelled = tag == "ul" and bool(items) and all(LIST_LABEL.match(_leading_text(li)) for li in el
+                                                          if li.tag == "li")
+            start = el.get("start")
+            return m.ListBlock(self._id(el, "l"), where, items, tag == "ol",
+                               int(start) if start and start.strip().lstrip("-").isdigit() else None, labelled, attrs)
+        if tag == "li":
+            return m.Division(self._id(el, "d"), where, "division", self.blocks(el), attrs)
+        if tag == "blockquote":
+            return m.Quotation(self._id(el, "q"), where, self.blocks(el), attrs)
+        if tag == "table":
+            return self._table(el, where, attrs)
+        if tag == "figure":
+            captions = [c for c in el if c.tag == "figcaption"]
+            for c in captions:
+                el.remove(c)  # handled below; they may only come first or last
+            caption = tuple(b for c in captions for b in self.blocks(c))
+            return m.Figure(self._id(el, "f"), where, self.blocks(el), caption, attrs)
+        if tag == "hr":
+            return m.Rule(self._id(el, "r"), where)
+        if tag == "pre":
+            return m.CodeBlock(self._id(el, "c"), where, "".join(el.itertext()))
+        return m.Division(self._id(el, "d"), where, DIVISIONS[tag], self.blocks(el), attrs)
+
+    def _item(self, li) -> m.ListItem:
+        value = li.get("value")
+        return m.ListItem(self._id(li, "i"), self._where(li), self.blocks(li),
+                          int(value) if value and value.strip().lstrip("-").isdigit() else None, _attrs(li))
+
+    def _table(self, el, where, attrs) -> m.Table:
+        rows = []
+        caption: tuple[m.Inline, ...] = ()
+        for part in el:
+            if part.tag == "caption":
+                caption = self.inlines(part)
+            elif part.tag == "tr":
+                rows.append(self._row(part, "body"))
+            elif part.tag in ("thead", "tbody", "tfoot"):
+                rows += [self._row(tr, part.tag[1:]) for tr in part if tr.tag == "tr"]
+        return m.Table(self._id(el, "t"), where, tuple(rows), caption, attrs)
+
+    def _row(self, tr, group: str) -> m.Row:
+        cells = []
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            cells.append(m.Cell(self.blocks(cell), cell.tag == "th", _span(cell.get("colspan")),
+                                _span(cell.get("rowspan")), cell.get("data-align"), _attrs(cell)))
+        return m.Row(tuple(cells), group, self._where(tr))
+
+    def inlines(self, el) -> tuple[m.Inline, ...]:
+        return self._inline_run(el.text, list(el))
+
+    def _inline_run(self, text: str | None, children: list) -> tuple[m.Inline, ...]:
+        out: list[m.Inline] = []
+        if text:
+            out.append(m.Run(text))
+        for child in children:
+            if isinstance(child.tag, str):
+                item = self.inline(child)
+                if item is not None:
+                    out.append(item)
+            if child.tail:
+                out.append(m.Run(child.tail))
+        return _merge_text(out)
+
+    def inline(self, el) -> m.Inline | None:
+        tag = el.tag
+        if tag == "a" and el.get(NOTE) is not None:
+            return m.NoteRef(el.get("id"), el.get(NOTE), int(el.get(NUMBER)))
+        if tag == "a" and el.get("href"):
+            href = el.get("href")
+            internal = href.startswith("#")
+            return m.Link(self.inlines(el), href[1:] if internal else None, None if internal else href, el.get("id"),
+                          _attrs(el))
+        if tag == "img":
+            return m.Image(el.get("src"), el.get("alt") or "", _pixels(el.get("width")), _pixels(el.get("height")),
+                           el.get("id"), _attrs(el))
+        if tag == "br":
+            return m.LineBreak()
+        if tag == "wbr":
+            return m.WordBreak()
+        if tag == "span" and "image-alt" in (el.get("class") or "").split():
+            return m.Span("missing-image", self.inlines(el), el.get("id"), _without_class(_attrs(el), "image-alt"))
+        if tag in SPAN_KINDS:
+            return m.Span(SPAN_KINDS[tag], self.inlines(el), el.get("id"), _attrs(el))
+        # a block element left inside text by raw HTML (repairs make this rare): keep its words
+        return m.Span("span", self.inlines(el), el.get("id"), ())
+
+
+def _attrs(el) -> m.Attrs:
+    return tuple((name, el.get(name)) for name in KEPT_ATTRS if el.get(name) is not None)
+
+
+def _without_class(attrs: m.Attrs, name: str) -> m.Attrs:
+    out = []
+    for key, value in attrs:
+        if key == "class":
+            value = " ".join(c for c in value.split() if c != name)
+            if not value:
+                continue
+        out.append((key, value))
+    return tuple(out)
+
+
+def _span(value: str | None) -> int:
+    return int(value) if value and value.strip().isdigit() and 0 < int(value) < 1000 else 1
+
+
+def _pixels(value: str | None) -> int | None:
+    return int(value) if value and re.fullmatch(r"\s*\d{1,5}\s*", value) else None
+
+
+def _merge_text(items: list[m.Inline]) -> tuple[m.Inline, ...]:
+    out: list[m.Inline] = []
+    for item in items:
+        if isinstance(item, m.Run) and out and isinstance(out[-1], m.Run):
+            out[-1] = m.Run(out[-1].text + item.text)
+        else:
+            out.append(item)
+    return tuple(i for i in out if not (isinstance(i, m.Run) and not i.text))
+
+
+def _has_words(inlines: tuple[m.Inline, ...]) -> bool:
+    return any(not isinstance(i, m.Run) or i.text.strip() for i in inlines)
+
+
+def _verse_lines(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], ...]:
+    lines: list[list[m.Inline]] = [[]]
+    for item in inlines:
+        if isinstance(item, m.LineBreak):
+            lines.append([])
+        else:
+            lines[-1].append(item)
+    out = []
+    for items in lines:
+        if items and isinstance(items[0], m.Run):
+            items[0] = m.Run(items[0].text.lstrip("\n"))
+        if items and isinstance(items[-1], m.Run):
+            items[-1] = m.Run(items[-1].text.rstrip("\n"))
+        out.append(_merge_text(items))
+    while out and not out[-1]:
+        out.pop()
+    return tuple(out)
+
+
+def _leading_text(li) -> str:
+    """The text an item starts with, looking into a first <p> (loose lists)."""
+    if (li.text or "").strip() or not len(li):
+        return (li.text or "") + " "
+    first = li[0]
+    return ((first.text or "") + " ") if first.tag == "p" else ""
