@@ -197,6 +197,27 @@ def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
     return _validate_fields(fields, report), body, body_line
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Front-matter scalars read the way YAML 1.2 (and Obsidian, Hugo, most editors) reads them.
+
+    Only true/false are booleans: yes/no/on/off/y/n stay text, so ``language: no`` is Norwegian and
+    ``title: Off`` is a title. Numbers stay as written, because every field Octavo reads is text:
+    ``0123``, ``1.10`` and ``1:20`` are not 83, 1.1 and 80 (YAML 1.1's octal, float, sexagesimal).
+    ``=`` and ``<<`` are plain text. Dates (``1867-09-14``) are still dates, so an impossible one
+    (``2024-02-30``) is reported.
+    """
+
+
+_YAML_11_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                 "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _YAML_11_ONLY]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[str, tuple[object, int]]:
     """Parse front matter into {key: (value, line)}; line numbers are the file's."""
     try:
@@ -205,7 +226,7 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
             report.error("frontmatter.alias", "YAML anchors and aliases (*name) are not allowed in front matter",
                          aliases[0].start_mark.line + first_line)
             return {}
-        root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(fm_text, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         context = ""
@@ -222,7 +243,7 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
     if not isinstance(root, yaml.MappingNode):
         report.error("frontmatter.type", "front matter must be a mapping of fields (key: value)", first_line + 1)
         return {}
-    constructor = yaml.SafeLoader("")
+    constructor = _FrontMatterLoader("")
     fields = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + first_line
