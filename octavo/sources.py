@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import frontmatter
 import yaml
 
 from .diagnostics import Collector
+from .languages import display_name, find_tag
 
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
@@ -27,7 +29,31 @@ STRING_FIELDS = (
     "originalSource", "metaTitle", "metaDescription",
 )
 NAME_LIST_FIELDS = ("author", "translator", "editor")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Keys other tools write (static-site generators, note-taking vaults, Pandoc) that mean one of
+# Octavo's fields. Each fills its field when the front matter does not give it, in this order of
+# preference (``metaDescription`` before ``description`` before ``summary``); ``subject`` and
+# ``keywords`` add to the tags; ``source``/``url`` count only when they are http(s) URLs. The keys
+# belong to other tools, so a value Octavo cannot use is a warning, never an error.
+BORROWED_FIELDS = {
+    "lang": "language",
+    "authors": "author", "translators": "translator", "editors": "editor",
+    "description": "metaDescription", "summary": "metaDescription", "abstract": "metaDescription",
+    "year": "date",
+    "source": "originalSource", "url": "originalSource",
+    "subject": "tags", "keywords": "tags",
+}
+# Keys that only mean something to the tool that wrote them (page layout, site navigation, note
+# status): accepted without a word. ``categories`` is site navigation as often as it is a subject,
+# so it does not become tags.
+SITE_FIELDS = {
+    # Jekyll, Hugo, Just the Docs, MkDocs, Docusaurus
+    "layout", "permalink", "toc", "part", "chapter", "nav_order", "parent", "grand_parent", "has_children",
+    "nav_exclude", "categories", "category", "excerpt", "published", "draft", "weight", "slug", "volume",
+    "series", "type", "menu", "lastmod", "publishDate", "expiryDate", "redirect_from", "sidebar_position",
+    "sidebar_label", "comments", "sitemap",
+    # note-taking vaults (Obsidian, Logseq, Zettelkasten tools)
+    "aliases", "alias", "cssclasses", "cssclass", "created", "updated", "modified", "genre", "status", "publish",
+}
 MAX_ALIASES = 0  # anchors/aliases can expand into huge structures; front matter never needs them
 
 # XML 1.0 forbids C0 controls other than tab, LF and CR; we also drop C1 controls and
@@ -59,7 +85,7 @@ def read_source(path: Path) -> Source:
     text = _decode(raw, report)
     text = _clean_characters(text, report)
     fields, body, body_line = _split_front_matter(text, report)
-    body = _header_metadata(body, fields)
+    body = _header_metadata(body, fields, report, body_line)
     return Source(path, fields, body, body_line, text, report)
 
 
@@ -71,7 +97,7 @@ META_FIELDS = {"title": "title", "subtitle": "subtitle", "author": "author", "au
 RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
-def _header_metadata(body: str, fields: dict) -> str:
+def _header_metadata(body: str, fields: dict, report: Collector, body_line: int) -> str:
     """Metadata written at the top of the body instead of front matter: a Pandoc title block
     (``% Title`` / ``% Author; Author`` / ``% Date``) or headings such as ``# Title: ...``,
     ``## Author: ...``, ``## Year: ...`` (then usually a rule). They fill fields the front matter
@@ -102,14 +128,16 @@ def _header_metadata(body: str, fields: dict) -> str:
             lines[i] = ""  # the rule that separated the metadata from the text
     if not found or any(key in fields for key, _, _ in found):
         return body  # front matter says it already: the lines stay text, nothing is lost
-    for key, value, _ in found:
+    for key, value, i in found:
         value = " ".join(value.split())
         if not value or key in fields:
             continue
         if key in ("author", "translator"):
             fields[key] = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", value) if n.strip())
-        elif key == "language" and not LANGUAGE_TAG.match(value):
-            continue
+        elif key == "language":
+            tag = _language("Language", value, body_line + i, report, borrowed=True)
+            if tag:
+                fields[key] = tag
         else:
             fields[key] = unicodedata.normalize("NFC", value)
     return "\n".join(lines)
@@ -265,39 +293,133 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
 
 
 def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -> dict:
-    valid: dict = {}
+    """Check Octavo's fields (a wrong type is an error), let keys borrowed from other tools fill the
+    fields they mean (:data:`BORROWED_FIELDS`), pass over :data:`SITE_FIELDS` quietly and report any
+    other key once. Keys match whatever their case and separators: ``Title``, ``original_source``."""
+    found: dict[str, list[tuple[int, str, object, int]]] = {}  # field -> [(rank, key as written, value, line)]
     for key, (value, line) in fields.items():
-        if key not in KNOWN_FIELDS:
-            report.warn("frontmatter.unknown", f"unknown field '{key}' is ignored", line)
+        name = _FIELD_NAMES.get(_normal(key))
+        if name is None:
+            report.warn("frontmatter.unknown", f"unknown field '{key}' is ignored{_did_you_mean(key)}", line)
             continue
-        if value is None or value == "" or value == []:
+        if name in SITE_FIELDS or value is None or value == "" or value == []:
             continue
-        if key in STRING_FIELDS:
-            text = as_text(value)
-            if text is None:
-                report.error("frontmatter.type", f"'{key}' must be text, not {_kind(value)}", line)
-                continue
-            valid[key] = _clean_value(key, text, line, report)
-        elif key in NAME_LIST_FIELDS:
-            names = _as_text_list(value, allow_single=True)
-            if names is None:
-                report.error("frontmatter.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-                continue
-            valid[key] = tuple(n for n in (_clean_value(key, n, line, report) for n in names) if n)
-        elif key == "tags":
-            tags = _as_text_list(value, allow_single=False)
-            if tags is None:
-                report.error("frontmatter.type", f"'tags' must be a list, e.g. [history, russia], not {_kind(value)}", line)
-                continue
-            valid[key] = tuple(t for t in (_clean_value(key, t, line, report) for t in tags) if t)
-    if "language" in valid and not LANGUAGE_TAG.match(valid["language"]):
-        report.error("frontmatter.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{valid['language']}'",
-                     fields["language"][1])
-        del valid["language"]
-    if "originalSource" in valid and not re.match(r"^(https?|ftp)://\S+$", valid["originalSource"]):
-        report.warn("frontmatter.url", "'originalSource' is not an http(s) URL; it is shown as plain text",
-                    fields["originalSource"][1])
+        target = BORROWED_FIELDS.get(name, name)
+        checked = _checked(target, key, value, line, report, borrowed=target != name)
+        if checked is not None:
+            found.setdefault(target, []).append((_RANK[name], key, checked, line))
+    valid: dict = {}
+    for target, candidates in found.items():
+        candidates.sort(key=lambda c: c[0])  # stable: equal ranks keep the file's order
+        if target == "tags":
+            valid["tags"] = tuple(dict.fromkeys(t for c in candidates for t in c[2]))
+            continue
+        best = [c for c in candidates if c[0] == candidates[0][0]]
+        for _, key, _, line in best[1:]:  # 'title' and 'Title': the same field twice
+            report.warn("frontmatter.duplicate", f"field '{key}' gives '{target}' again; the last one wins", line)
+        valid[target] = best[-1][2]
+        for _, key, value, line in candidates[len(best):]:
+            if target == "language" and value != valid[target]:
+                report.warn("frontmatter.language", f"'{key}: {value}' differs from '{best[-1][1]}: "
+                            f"{valid[target]}'; '{best[-1][1]}' is used", line)
     return valid
+
+
+def _checked(target: str, key: str, value: object, line: int, report: Collector, borrowed: bool):
+    """The value of ``key`` read as Octavo's field ``target``: text, a tuple of texts, or None."""
+    complain = report.warn if borrowed else report.error
+    ignored = "; it is ignored" if borrowed else ""
+    unlinked = _flow_links(value)
+    if target in NAME_LIST_FIELDS or target == "tags":
+        if target == "tags" and isinstance(value, list) and isinstance(unlinked, str):
+            unlinked = [unlinked]  # tags: [[history]] is one linked tag
+        items = _as_text_list(unlinked, allow_single=target != "tags" or borrowed)
+        if items is None:
+            expected = "a list, e.g. [history, russia]" if target == "tags" else "a name or a list of names"
+            complain("frontmatter.type", f"'{key}' must be {expected}, not {_kind(value)}{ignored}", line)
+            return None
+        if target == "tags" and borrowed and isinstance(value, str):
+            items = tuple(t.strip() for t in re.split(r"[,;]", items[0]))  # keywords: "economics, labour"
+        split = _names if target in NAME_LIST_FIELDS else (lambda t: [_unlink(t)])
+        cleaned = tuple(n for n in (_clean_value(key, n, line, report) for t in items for n in split(t)) if n)
+        return cleaned or None
+    text = as_text(unlinked)
+    if text is None:
+        complain("frontmatter.type", f"'{key}' must be text, not {_kind(value)}{ignored}", line)
+        return None
+    text = _clean_value(key, _unlink(text), line, report)
+    if not text:
+        return None
+    if target == "language":
+        return _language(key, text, line, report, borrowed)
+    if target == "originalSource" and not URL.match(text):
+        if borrowed:
+            return None  # source: "a file.txt" is a note to self, not where the text comes from
+        report.warn("frontmatter.url", f"'{key}' is not an http(s) URL; it is shown as plain text", line)
+    return text
+
+
+def _language(key: str, written: str, line: int, report: Collector, borrowed: bool) -> str | None:
+    """A tag, a code or a language name -> the BCP 47 tag, with a warning when it is not as written."""
+    tag = find_tag(written)
+    if tag is None:
+        if borrowed:
+            report.warn("frontmatter.language", f"'{key}: {written}' names no language; it is ignored", line)
+        else:
+            report.error("frontmatter.language", "'language' must be a BCP 47 tag such as en or de-CH, or a "
+                         f"language name such as English or Deutsch, not '{written}'", line)
+        return None
+    if tag != written:
+        report.warn("frontmatter.language", f"language '{written}' is read as the BCP 47 tag '{tag}' "
+                    f"({display_name(tag)})", line)
+    return tag
+
+
+def _normal(key: str) -> str:
+    return re.sub(r"[\s_-]", "", key).casefold()
+
+
+_FIELD_NAMES = {_normal(k): k for k in (*KNOWN_FIELDS, *BORROWED_FIELDS, *SITE_FIELDS)}
+_RANK = {**{k: 0 for k in KNOWN_FIELDS}, **{k: i + 1 for i, k in enumerate(BORROWED_FIELDS)}}
+URL = re.compile(r"^(https?|ftp)://\S+$")
+
+
+def _did_you_mean(key: str) -> str:
+    close = difflib.get_close_matches(key, sorted(KNOWN_FIELDS | BORROWED_FIELDS.keys()), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+
+
+def _unlink(text: str) -> str:
+    """Wiki links of note-taking vaults stand for their text: ``[[Plato]]`` -> Plato,
+    ``[[Plato (philosopher)|Plato]]`` -> Plato, ``[[People/Plato#Life]]`` -> Plato."""
+    return " ".join(WIKI_LINK.sub(_link_text, text).split()) if "[[" in text else text
+
+
+def _link_text(match: re.Match) -> str:
+    if match.group(2) and match.group(2).strip():
+        return match.group(2).strip()
+    page = match.group(1).split("#")[0].rsplit("/", 1)[-1].strip()
+    return page.removesuffix(".md") or match.group(1).strip("# ")
+
+
+def _names(text: str) -> list[str]:
+    """One name, or several when the text is only wiki links: ``[[Marx]] and [[Engels]]``."""
+    links = WIKI_LINK.findall(text)
+    if len(links) > 1 and re.fullmatch(r"(?:[\s,;&]|\band\b)*", WIKI_LINK.sub("", text)):
+        return [_unlink(m.group()) for m in WIKI_LINK.finditer(text)]
+    return [_unlink(text)]
+
+
+def _flow_links(value: object) -> object:
+    """An unquoted wiki link is a list in a list to YAML: ``author: [[Plato]]`` gives [['Plato']]."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1 and isinstance(value[0][0], str):
+            return f"[[{value[0][0]}]]"
+        return [_flow_links(v) for v in value]
+    return value
 
 
 def _clean_value(key: str, text: str, line: int, report: Collector) -> str:
