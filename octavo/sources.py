@@ -231,8 +231,8 @@ class _FrontMatterLoader(yaml.SafeLoader):
     Only true/false are booleans: yes/no/on/off/y/n stay text, so ``language: no`` is Norwegian and
     ``title: Off`` is a title. Numbers stay as written, because every field Octavo reads is text:
     ``0123``, ``1.10`` and ``1:20`` are not 83, 1.1 and 80 (YAML 1.1's octal, float, sexagesimal).
-    ``=`` and ``<<`` are plain text. Dates (``1867-09-14``) are still dates, so an impossible one
-    (``2024-02-30``) is reported.
+    ``=`` and ``<<`` are plain text. Dates (``1867-09-14``) are checked, so an impossible one
+    (``2024-02-30``) is reported, and kept as written.
     """
 
 
@@ -244,6 +244,14 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 _FrontMatterLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _date_as_written(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> str:
+    loader.construct_yaml_timestamp(node)  # an impossible date (2024-02-30) raises: it is reported
+    return node.value  # 1917-11-07T10:00:00Z stays so; a date alone (1867-09-14) is ISO text already
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_written)
 
 
 def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[str, tuple[object, int]]:

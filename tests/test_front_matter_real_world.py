@@ -11,7 +11,7 @@ import pytest
 from conftest import build_into, write_source
 from octavo.languages import display_name
 from octavo.sources import read_source
-from octavo.validate import OPF_NS, epub_opf
+from octavo.validate import OPF_NS, epub_opf, epub_spine
 
 
 def messages(source) -> list[str]:
@@ -303,3 +303,26 @@ def test_no_corpus_file_gets_an_unknown_field_warning(tmp_path):
     for path in sorted(CORPUS.glob("*.md")):
         noise = [m for m in messages(read_source(path)) if "[frontmatter." in m]
         assert not noise, noise
+
+
+# --- free-form dates ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["1848", "February 1848", "c. 1600", "1867-09-14", "1848-02", "Spring 1924",
+                                     "1917-11-07T10:00:00Z", "44 BC"])
+def test_a_date_is_kept_as_written(tmp_path, written):
+    source = read(tmp_path, f"title: T\ndate: {written}")
+    assert source.fields["date"] == written
+    assert not source.diagnostics.items, messages(source)
+
+
+def test_only_a_w3c_date_becomes_dc_date_and_every_date_is_shown(tmp_path):
+    written = {"a.md": "1848", "b.md": "February 1848", "c.md": "c. 1600", "d.md": "1867-09-14"}
+    paths = [write_source(tmp_path, name, f"---\ntitle: T {name}\ndate: {date}\n---\n\nText.\n")
+             for name, date in written.items()]
+    report = build_into(tmp_path / "out", *paths, formats=("epub",))
+    assert report.ok
+    for name, date in written.items():
+        epub = tmp_path / "out" / name.replace(".md", ".epub")
+        assert opf_values(epub, "date") == ([date] if date[0].isdigit() and " " not in date else [])
+        shown = " ".join(" ".join(doc.itertext()) for _, doc in epub_spine(epub))  # title page, colophon
+        assert date in shown
