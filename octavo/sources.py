@@ -1,8 +1,8 @@
 """Read a source file: bytes -> text -> validated front matter + Markdown body.
 
-This is the only module that knows YAML and python-frontmatter. It never raises on bad input:
-problems become diagnostics in the returned :class:`Source` (errors stop the build of this
-source; warnings do not).
+This is the only module that knows YAML, python-frontmatter and charset-normalizer (language names
+are languages.py's). It never raises on bad input: problems become diagnostics in the returned
+:class:`Source` (errors stop the build of this source; warnings do not).
 """
 from __future__ import annotations
 
