@@ -1,13 +1,14 @@
 """Read a source file: bytes -> text -> validated front matter + Markdown body.
 
-This is the only module that knows YAML and python-frontmatter. It never raises on bad input:
-problems become diagnostics in the returned :class:`Source` (errors stop the build of this
-source; warnings do not).
+This is the only module that knows YAML, python-frontmatter and charset-normalizer (language names
+are languages.py's). It never raises on bad input: problems become diagnostics in the returned
+:class:`Source` (errors stop the build of this source; warnings do not).
 """
 from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import frontmatter
 import yaml
 
 from .diagnostics import Collector
+from .languages import display_name, find_tag
 
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
@@ -27,7 +29,31 @@ STRING_FIELDS = (
     "originalSource", "metaTitle", "metaDescription",
 )
 NAME_LIST_FIELDS = ("author", "translator", "editor")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Keys other tools write (static-site generators, note-taking vaults, Pandoc) that mean one of
+# Octavo's fields. Each fills its field when the front matter does not give it, in this order of
+# preference (``metaDescription`` before ``description`` before ``summary``); ``subject`` and
+# ``keywords`` add to the tags; ``source``/``url`` count only when they are http(s) URLs. The keys
+# belong to other tools, so a value Octavo cannot use is a warning, never an error.
+BORROWED_FIELDS = {
+    "lang": "language",
+    "authors": "author", "translators": "translator", "editors": "editor",
+    "description": "metaDescription", "summary": "metaDescription", "abstract": "metaDescription",
+    "year": "date",
+    "source": "originalSource", "url": "originalSource",
+    "subject": "tags", "keywords": "tags",
+}
+# Keys that only mean something to the tool that wrote them (page layout, site navigation, note
+# status): accepted without a word. ``categories`` is site navigation as often as it is a subject,
+# so it does not become tags.
+SITE_FIELDS = {
+    # Jekyll, Hugo, Just the Docs, MkDocs, Docusaurus
+    "layout", "permalink", "toc", "part", "chapter", "nav_order", "parent", "grand_parent", "has_children",
+    "nav_exclude", "categories", "category", "excerpt", "published", "draft", "weight", "slug", "volume",
+    "series", "type", "menu", "lastmod", "publishDate", "expiryDate", "redirect_from", "sidebar_position",
+    "sidebar_label", "comments", "sitemap",
+    # note-taking vaults (Obsidian, Logseq, Zettelkasten tools)
+    "aliases", "alias", "cssclasses", "cssclass", "created", "updated", "modified", "genre", "status", "publish",
+}
 MAX_ALIASES = 0  # anchors/aliases can expand into huge structures; front matter never needs them
 
 # XML 1.0 forbids C0 controls other than tab, LF and CR; we also drop C1 controls and
@@ -59,7 +85,7 @@ def read_source(path: Path) -> Source:
     text = _decode(raw, report)
     text = _clean_characters(text, report)
     fields, body, body_line = _split_front_matter(text, report)
-    body = _header_metadata(body, fields)
+    body = _header_metadata(body, fields, report, body_line)
     return Source(path, fields, body, body_line, text, report)
 
 
@@ -71,7 +97,7 @@ META_FIELDS = {"title": "title", "subtitle": "subtitle", "author": "author", "au
 RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
-def _header_metadata(body: str, fields: dict) -> str:
+def _header_metadata(body: str, fields: dict, report: Collector, body_line: int) -> str:
     """Metadata written at the top of the body instead of front matter: a Pandoc title block
     (``% Title`` / ``% Author; Author`` / ``% Date``) or headings such as ``# Title: ...``,
     ``## Author: ...``, ``## Year: ...`` (then usually a rule). They fill fields the front matter
@@ -102,42 +128,185 @@ def _header_metadata(body: str, fields: dict) -> str:
             lines[i] = ""  # the rule that separated the metadata from the text
     if not found or any(key in fields for key, _, _ in found):
         return body  # front matter says it already: the lines stay text, nothing is lost
-    for key, value, _ in found:
+    for key, value, i in found:
         value = " ".join(value.split())
         if not value or key in fields:
             continue
         if key in ("author", "translator"):
             fields[key] = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", value) if n.strip())
-        elif key == "language" and not LANGUAGE_TAG.match(value):
-            continue
+        elif key == "language":
+            tag = _language("Language", value, body_line + i, report, borrowed=True)
+            if tag:
+                fields[key] = tag
         else:
             fields[key] = unicodedata.normalize("NFC", value)
     return "\n".join(lines)
 
 
 def _decode(raw: bytes, report: Collector) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    """Bytes -> text with LF line ends. UTF-8, with or without a byte-order mark, is read quietly;
+    anything else is read with a warning naming the encoding used:
+
+    - UTF-16 or UTF-32 with a byte-order mark; UTF-16 without one (a file with zero bytes, which
+      UTF-8 text never has, that charset-normalizer recognises as UTF-16);
+    - invalid UTF-8 (see :func:`_decode_legacy`): UTF-8 with stray Windows-1252 bytes, a non-Latin
+      legacy encoding that charset-normalizer detects, else Windows-1252 as before.
+    """
+    if raw.startswith(BINARY_SIGNATURES):
+        return _binary(report)
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif (unicode := _utf16_or_32(raw)) is not None:
+        text = _decode_unicode(raw, *unicode, report)
+        return _binary(report) if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(raw):
-        report.error("source.binary", "this looks like a binary file, not Markdown text")
-        return ""
+        return _binary(report)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        try:
-            text = raw.decode("cp1252")
-            how = "read as Windows-1252 instead"
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="replace")
-            how = "undecodable bytes replaced with U+FFFD"
-        report.warn(
-            "source.encoding",
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); {how}",
-            line,
-        )
+        text = _decode_legacy(raw, exc, report)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _binary(report: Collector) -> str:
+    report.error("source.binary", "this looks like a binary file, not Markdown text")
+    return ""
+
+
+UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 little-endian"),  # before UTF-16 LE: same start
+                (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 big-endian"),
+                (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 little-endian"),
+                (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 big-endian"))
+
+
+def _utf16_or_32(raw: bytes) -> tuple[str, str, str] | None:
+    """(codec, its name, how it was found) for UTF-16/32 text: by its byte-order mark, or, for a file
+    with zero bytes in its first 64 KB, by charset-normalizer, which recognises UTF-16 without a mark
+    from a few lines (measured on every corpus text, from 300 characters on, both byte orders)."""
+    for bom, codec, name in UNICODE_BOMS:
+        if raw.startswith(bom):
+            return codec, name, "it starts with a byte-order mark"
+    if b"\x00" not in raw[:65536]:
+        return None
+    detected = _detect(raw)
+    codec = detected.encoding.replace("_", "-") if detected is not None else ""
+    for _, known, name in UNICODE_BOMS:
+        if codec == known:
+            return codec, name, "detected; it has no byte-order mark"
+    return None
+
+
+def _decode_unicode(raw: bytes, codec: str, name: str, found_by: str, report: Collector) -> str | None:
+    """UTF-16/32 bytes -> text without the byte-order mark; None when that is not text (junk that
+    happens to start like a byte-order mark reads as private-use, unassigned and control characters)."""
+    bom = next((b for b, c, _ in UNICODE_BOMS if c == codec), b"")
+    raw = raw[len(bom):] if raw.startswith(bom) else raw
+    text = raw.decode(codec, errors="replace")
+    sample = text[:8192]
+    junk = sum(1 for c in sample if c not in "\t\n\r" and unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs")
+               or c == "\ufffd")
+    if junk > max(4, len(sample) // 20):
+        return None
+    report.warn("source.encoding", f"read as {name} ({found_by}), not UTF-8", 1)
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].decode(codec, errors="replace").count("\n") + 1
+        report.warn("source.encoding", f"not valid {name}; undecodable bytes replaced with U+FFFD", line)
+    return text
+
+
+def _decode_legacy(raw: bytes, exc: UnicodeDecodeError, report: Collector) -> str:
+    """Bytes that are not valid UTF-8, read by the first rule that fits:
+
+    1. mostly UTF-8 (more valid multi-byte characters than stray bytes, e.g. a curly quote pasted
+       from Windows): UTF-8, each stray byte read as Windows-1252;
+    2. non-ASCII bytes in runs (words of Cyrillic, Greek, Hebrew, Arabic, CJK in a single- or
+       double-byte code page) and a confident non-Latin reading by charset-normalizer
+       (:func:`_detect_legacy`): that encoding. Latin code pages are not guessed:
+       detectors cannot tell them apart in a short text, and Windows-1252 is the usual one;
+    3. Windows-1252 (bytes it leaves undefined make the whole file UTF-8 with U+FFFD).
+    """
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+    where = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})"
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(escaped))
+    if len(_UTF8_CHARACTER.findall(escaped)) > stray:
+        text = _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), escaped)
+        report.warn("source.encoding", f"{where}; {stray} stray byte(s) read as Windows-1252, the rest as UTF-8", line)
+        return text
+    detected = _detect_legacy(raw) if _in_words(raw) else None
+    if detected is not None:
+        codec, language = detected
+        name = codec.replace("_", "-")
+        name = f"Windows-{name[2:]}" if re.fullmatch(r"cp125\d", name) else name
+        report.warn("source.encoding", f"{where}; read as {name}, the encoding detected ({language})", line)
+        return raw.decode(codec, errors="replace")
+    try:
+        text = raw.decode("cp1252")
+        how = "read as Windows-1252 instead"
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        how = "undecodable bytes replaced with U+FFFD"
+    report.warn("source.encoding", f"{where}; {how}", line)
+    return text
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
+_UTF8_CHARACTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _in_words(raw: bytes) -> bool:
+    """Non-ASCII bytes come in runs (mean length >= 2.5), as whole words of a non-Latin script do in a
+    legacy code page (measured: 3 to 230), not one by one as accents and curly quotes do in
+    Windows-1252 text (1.0 to 1.6, a Polish pangram being the worst)."""
+    runs = [len(r) for r in _NON_ASCII_RUN.findall(raw[:65536])]
+    return bool(runs) and sum(runs) / len(runs) >= 2.5
+
+
+def _detect_legacy(raw: bytes) -> tuple[str, str] | None:
+    """(codec, language) of a confident non-Latin reading, or None.
+
+    Japanese is recognised by its hiragana (a fifth of the letters of any Japanese prose) in a strict
+    Shift_JIS or EUC-JP reading: charset-normalizer takes short Japanese texts for Chinese or Korean.
+    Otherwise charset-normalizer must read it with little chaos (<= 0.1) as at least 16 non-ASCII
+    letters, 90 % of them non-Latin. KOI8-R lower case is Shift_JIS half-width katakana, which real
+    Japanese text hardly uses: such a reading is retried without the Shift_JIS family (measured: 13
+    of 200 KOI8-R excerpts of the Russian Manifesto, all 13 then right).
+    """
+    for codec in ("cp932", "euc-jp"):
+        try:
+            if _letters(raw.decode(codec), "HIRAGANA") >= 0.2:
+                return codec, "Japanese"
+        except UnicodeDecodeError:
+            continue
+    detected = _detect(raw)
+    if detected is not None and _letters(str(detected), "HALFWIDTH KATAKANA") > 0.5:
+        detected = _detect(raw, exclude=("shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932"))
+    if detected is None or detected.chaos > 0.1:
+        return None
+    text = str(detected)
+    letters = sum(1 for c in text[:65536] if ord(c) > 0x7F and c.isalpha())
+    if letters < 16 or _letters(text, "LATIN") >= 0.1:
+        return None
+    return detected.encoding, detected.language
+
+
+def _letters(text: str, script: str) -> float:
+    """The share of the non-ASCII letters in (the first 64 K characters of) text whose Unicode name
+    starts with ``script``."""
+    letters = [c for c in text[:65536] if ord(c) > 0x7F and c.isalpha()]
+    return sum(1 for c in letters if unicodedata.name(c, "").startswith(script)) / len(letters) if letters else 0.0
+
+
+def _detect(raw: bytes, exclude: tuple[str, ...] = ()):
+    """charset-normalizer's best guess (a CharsetMatch) or None. Imported here: it costs ~50 ms and
+    only files that are not UTF-8 need it."""
+    import charset_normalizer
+
+    return charset_normalizer.from_bytes(raw, cp_exclusion=list(exclude) or None).best()
 
 
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
@@ -197,6 +366,35 @@ def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
     return _validate_fields(fields, report), body, body_line
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Front-matter scalars read the way YAML 1.2 (and Obsidian, Hugo, most editors) reads them.
+
+    Only true/false are booleans: yes/no/on/off/y/n stay text, so ``language: no`` is Norwegian and
+    ``title: Off`` is a title. Numbers stay as written, because every field Octavo reads is text:
+    ``0123``, ``1.10`` and ``1:20`` are not 83, 1.1 and 80 (YAML 1.1's octal, float, sexagesimal).
+    ``=`` and ``<<`` are plain text. Dates (``1867-09-14``) are checked, so an impossible one
+    (``2024-02-30``) is reported, and kept as written.
+    """
+
+
+_YAML_11_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                 "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _YAML_11_ONLY]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _date_as_written(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> str:
+    loader.construct_yaml_timestamp(node)  # an impossible date (2024-02-30) raises: it is reported
+    return node.value  # 1917-11-07T10:00:00Z stays so; a date alone (1867-09-14) is ISO text already
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_written)
+
+
 def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[str, tuple[object, int]]:
     """Parse front matter into {key: (value, line)}; line numbers are the file's."""
     try:
@@ -205,7 +403,7 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
             report.error("frontmatter.alias", "YAML anchors and aliases (*name) are not allowed in front matter",
                          aliases[0].start_mark.line + first_line)
             return {}
-        root = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(fm_text, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         context = ""
@@ -222,7 +420,7 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
     if not isinstance(root, yaml.MappingNode):
         report.error("frontmatter.type", "front matter must be a mapping of fields (key: value)", first_line + 1)
         return {}
-    constructor = yaml.SafeLoader("")
+    constructor = _FrontMatterLoader("")
     fields = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + first_line
@@ -244,39 +442,133 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
 
 
 def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -> dict:
-    valid: dict = {}
+    """Check Octavo's fields (a wrong type is an error), let keys borrowed from other tools fill the
+    fields they mean (:data:`BORROWED_FIELDS`), pass over :data:`SITE_FIELDS` quietly and report any
+    other key once. Keys match whatever their case and separators: ``Title``, ``original_source``."""
+    found: dict[str, list[tuple[int, str, object, int]]] = {}  # field -> [(rank, key as written, value, line)]
     for key, (value, line) in fields.items():
-        if key not in KNOWN_FIELDS:
-            report.warn("frontmatter.unknown", f"unknown field '{key}' is ignored", line)
+        name = _FIELD_NAMES.get(_normal(key))
+        if name is None:
+            report.warn("frontmatter.unknown", f"unknown field '{key}' is ignored{_did_you_mean(key)}", line)
             continue
-        if value is None or value == "" or value == []:
+        if name in SITE_FIELDS or value is None or value == "" or value == []:
             continue
-        if key in STRING_FIELDS:
-            text = as_text(value)
-            if text is None:
-                report.error("frontmatter.type", f"'{key}' must be text, not {_kind(value)}", line)
-                continue
-            valid[key] = _clean_value(key, text, line, report)
-        elif key in NAME_LIST_FIELDS:
-            names = _as_text_list(value, allow_single=True)
-            if names is None:
-                report.error("frontmatter.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-                continue
-            valid[key] = tuple(n for n in (_clean_value(key, n, line, report) for n in names) if n)
-        elif key == "tags":
-            tags = _as_text_list(value, allow_single=False)
-            if tags is None:
-                report.error("frontmatter.type", f"'tags' must be a list, e.g. [history, russia], not {_kind(value)}", line)
-                continue
-            valid[key] = tuple(t for t in (_clean_value(key, t, line, report) for t in tags) if t)
-    if "language" in valid and not LANGUAGE_TAG.match(valid["language"]):
-        report.error("frontmatter.language", f"'language' must be a BCP 47 tag such as en or de-CH, not '{valid['language']}'",
-                     fields["language"][1])
-        del valid["language"]
-    if "originalSource" in valid and not re.match(r"^(https?|ftp)://\S+$", valid["originalSource"]):
-        report.warn("frontmatter.url", "'originalSource' is not an http(s) URL; it is shown as plain text",
-                    fields["originalSource"][1])
+        target = BORROWED_FIELDS.get(name, name)
+        checked = _checked(target, key, value, line, report, borrowed=target != name)
+        if checked is not None:
+            found.setdefault(target, []).append((_RANK[name], key, checked, line))
+    valid: dict = {}
+    for target, candidates in found.items():
+        candidates.sort(key=lambda c: c[0])  # stable: equal ranks keep the file's order
+        if target == "tags":
+            valid["tags"] = tuple(dict.fromkeys(t for c in candidates for t in c[2]))
+            continue
+        best = [c for c in candidates if c[0] == candidates[0][0]]
+        for _, key, _, line in best[1:]:  # 'title' and 'Title': the same field twice
+            report.warn("frontmatter.duplicate", f"field '{key}' gives '{target}' again; the last one wins", line)
+        valid[target] = best[-1][2]
+        for _, key, value, line in candidates[len(best):]:
+            if target == "language" and value != valid[target]:
+                report.warn("frontmatter.language", f"'{key}: {value}' differs from '{best[-1][1]}: "
+                            f"{valid[target]}'; '{best[-1][1]}' is used", line)
     return valid
+
+
+def _checked(target: str, key: str, value: object, line: int, report: Collector, borrowed: bool):
+    """The value of ``key`` read as Octavo's field ``target``: text, a tuple of texts, or None."""
+    complain = report.warn if borrowed else report.error
+    ignored = "; it is ignored" if borrowed else ""
+    unlinked = _flow_links(value)
+    if target in NAME_LIST_FIELDS or target == "tags":
+        if target == "tags" and isinstance(value, list) and isinstance(unlinked, str):
+            unlinked = [unlinked]  # tags: [[history]] is one linked tag
+        items = _as_text_list(unlinked, allow_single=target != "tags" or borrowed)
+        if items is None:
+            expected = "a list, e.g. [history, russia]" if target == "tags" else "a name or a list of names"
+            complain("frontmatter.type", f"'{key}' must be {expected}, not {_kind(value)}{ignored}", line)
+            return None
+        if target == "tags" and borrowed and isinstance(value, str):
+            items = tuple(t.strip() for t in re.split(r"[,;]", items[0]))  # keywords: "economics, labour"
+        split = _names if target in NAME_LIST_FIELDS else (lambda t: [_unlink(t)])
+        cleaned = tuple(n for n in (_clean_value(key, n, line, report) for t in items for n in split(t)) if n)
+        return cleaned or None
+    text = as_text(unlinked)
+    if text is None:
+        complain("frontmatter.type", f"'{key}' must be text, not {_kind(value)}{ignored}", line)
+        return None
+    text = _clean_value(key, _unlink(text), line, report)
+    if not text:
+        return None
+    if target == "language":
+        return _language(key, text, line, report, borrowed)
+    if target == "originalSource" and not URL.match(text):
+        if borrowed:
+            return None  # source: "a file.txt" is a note to self, not where the text comes from
+        report.warn("frontmatter.url", f"'{key}' is not an http(s) URL; it is shown as plain text", line)
+    return text
+
+
+def _language(key: str, written: str, line: int, report: Collector, borrowed: bool) -> str | None:
+    """A tag, a code or a language name -> the BCP 47 tag, with a warning when it is not as written."""
+    tag = find_tag(written)
+    if tag is None:
+        if borrowed:
+            report.warn("frontmatter.language", f"'{key}: {written}' names no language; it is ignored", line)
+        else:
+            report.error("frontmatter.language", "'language' must be a BCP 47 tag such as en or de-CH, or a "
+                         f"language name such as English or Deutsch, not '{written}'", line)
+        return None
+    if tag != written:
+        report.warn("frontmatter.language", f"language '{written}' is read as the BCP 47 tag '{tag}' "
+                    f"({display_name(tag)})", line)
+    return tag
+
+
+def _normal(key: str) -> str:
+    return re.sub(r"[\s_-]", "", key).casefold()
+
+
+_FIELD_NAMES = {_normal(k): k for k in (*KNOWN_FIELDS, *BORROWED_FIELDS, *SITE_FIELDS)}
+_RANK = {**{k: 0 for k in KNOWN_FIELDS}, **{k: i + 1 for i, k in enumerate(BORROWED_FIELDS)}}
+URL = re.compile(r"^(https?|ftp)://\S+$")
+
+
+def _did_you_mean(key: str) -> str:
+    close = difflib.get_close_matches(key, sorted(KNOWN_FIELDS | BORROWED_FIELDS.keys()), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+
+
+def _unlink(text: str) -> str:
+    """Wiki links of note-taking vaults stand for their text: ``[[Plato]]`` -> Plato,
+    ``[[Plato (philosopher)|Plato]]`` -> Plato, ``[[People/Plato#Life]]`` -> Plato."""
+    return " ".join(WIKI_LINK.sub(_link_text, text).split()) if "[[" in text else text
+
+
+def _link_text(match: re.Match) -> str:
+    if match.group(2) and match.group(2).strip():
+        return match.group(2).strip()
+    page = match.group(1).split("#")[0].rsplit("/", 1)[-1].strip()
+    return page.removesuffix(".md") or match.group(1).strip("# ")
+
+
+def _names(text: str) -> list[str]:
+    """One name, or several when the text is only wiki links: ``[[Marx]] and [[Engels]]``."""
+    links = WIKI_LINK.findall(text)
+    if len(links) > 1 and re.fullmatch(r"(?:[\s,;&]|\band\b)*", WIKI_LINK.sub("", text)):
+        return [_unlink(m.group()) for m in WIKI_LINK.finditer(text)]
+    return [_unlink(text)]
+
+
+def _flow_links(value: object) -> object:
+    """An unquoted wiki link is a list in a list to YAML: ``author: [[Plato]]`` gives [['Plato']]."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1 and isinstance(value[0][0], str):
+            return f"[[{value[0][0]}]]"
+        return [_flow_links(v) for v in value]
+    return value
 
 
 def _clean_value(key: str, text: str, line: int, report: Collector) -> str:

@@ -1,0 +1,31 @@
+"""Languages as people write them -> BCP 47 tags.
+
+This is the only module that knows langcodes (and, through it, the ``language_data`` name tables,
+which ship with the package: no network). A language may be written as a tag or code in any case
+and with underscores (``en``, ``EN``, ``en_US``, ``eng``, ``ger``, ``iw``) or as a name, in English
+or in the language itself (``English``, ``german``, ``Français``, ``русский``, ``Brazilian
+Portuguese``). :func:`find_tag` returns the tag to use, or None when the text names no language.
+"""
+from __future__ import annotations
+
+import langcodes
+
+
+def find_tag(written: str) -> str | None:
+    """The standard BCP 47 tag for a language written as a tag, a code or a name; None if it is none."""
+    try:
+        tag = langcodes.standardize_tag(written)
+    except ValueError:  # langcodes.LanguageTagError: not shaped like a tag
+        tag = None
+    if tag is not None and langcodes.tag_is_valid(tag):
+        return tag
+    try:  # a name: exact, or a name plus words ("English language"); langcodes says which it matched
+        found = langcodes.find(written)
+    except LookupError:
+        return None
+    return str(found) if found.is_valid() else None
+
+
+def display_name(tag: str) -> str:
+    """The English name of a tag, for messages: 'en-US' -> 'English (United States)'."""
+    return langcodes.Language.get(tag).display_name()
