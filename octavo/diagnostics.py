@@ -5,6 +5,7 @@ Bugs stay tracebacks; problems in the input never do.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,3 +62,17 @@ class Collector:
     def raise_if_errors(self) -> None:
         if self.has_errors:
             raise OctavoError(self.items)
+
+
+class LineIndex:
+    """Offsets -> 1-based line numbers for one text: one pass to build, a binary search per lookup."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        find, at = text.find, text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = find("\n", at + 1)
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)

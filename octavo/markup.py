@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cached_property
 import xml.etree.ElementTree as ET
-from html import escape
 from html.parser import HTMLParser
 from typing import Callable, Sequence
 
@@ -89,9 +89,12 @@ class _Frame:
     def __init__(self, parent, head: Lined):
         self.parent = parent
         self.head = head
-        self.lines = head.split("\n")
         self.cursor = 0
         self.siblings_end: int | None = None  # first line after text parsed into the same parent
+
+    @cached_property
+    def lines(self) -> list[str]:  # split only when a nested parse needs it
+        return self.head.split("\n")
 
 
 class LineBlockParser(BlockParser):

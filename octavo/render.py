@@ -226,6 +226,8 @@ class Xhtml:
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         for block in blocks:
             count = len(parent)
+            if not isinstance(block, m.Plain) and _ends_inline(parent):
+                self._append_text(parent, "\n")  # a block after inline content: keep the words apart
             self.block(parent, block)
             if not isinstance(block, m.Plain) and len(parent) > count:
                 parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
@@ -366,6 +368,14 @@ class Xhtml:
             parent[-1].tail = (parent[-1].tail or "") + text
         else:
             parent.text = (parent.text or "") + text
+
+
+def _ends_inline(parent: etree._Element) -> bool:
+    """Whether the parent's content so far ends in text that is not a line break."""
+    last = parent[-1].tail if len(parent) else parent.text
+    if len(parent) and last is None:
+        return parent[-1].tag in TAGS.values() or parent[-1].tag in ("a", "img", "br", "wbr")
+    return bool(last) and not last.endswith("\n")
 
 
 def stylesheet_paths(styles: Path | None, medium: str) -> list[Path]:

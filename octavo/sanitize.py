@@ -110,7 +110,6 @@ class Sanitizer(HTMLParser):
         self.written = written or (lambda n: "")
         self.stack: list[etree._Element] = [parent]  # kept elements that are open
         self.open: list[tuple[str, bool]] = []  # every open tag, and whether it was kept
-        self.base_depth = len(list(parent.iterancestors())) + 1
         self.dropping: list[str] = []  # the content-dropping element we are inside, nested same-name opens
         self.dropped_at: int | None = None
         self.flattened = False

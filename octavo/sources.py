@@ -17,7 +17,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .diagnostics import Collector
+from .diagnostics import Collector, LineIndex
 from .languages import display_name, find_tag
 
 KNOWN_FIELDS = {
@@ -333,9 +333,10 @@ def _looks_binary(raw: bytes) -> bool:
 
 def _clean_characters(text: str, report: Collector) -> str:
     bad_lines: dict[int, set[str]] = {}
+    index = None
     for match in _FORBIDDEN.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        bad_lines.setdefault(line, set()).add(f"U+{ord(match.group()):04X}")
+        index = index or LineIndex(text)
+        bad_lines.setdefault(index.line(match.start()), set()).add(f"U+{ord(match.group()):04X}")
     for line, chars in list(bad_lines.items())[:20]:
         report.warn(
             "source.control-character",
@@ -345,9 +346,11 @@ def _clean_characters(text: str, report: Collector) -> str:
     if len(bad_lines) > 20:
         report.warn("source.control-character", f"... and on {len(bad_lines) - 20} more lines")
     text = _FORBIDDEN.sub("", text) if bad_lines else text
+    index = None
     for match in _FORGED_REF.finditer(text):
+        index = index or LineIndex(text)
         report.warn("source.control-character", f"removed character reference {match.group()} (reserved by Octavo)",
-                    text.count("\n", 0, match.start()) + 1)
+                    index.line(match.start()))
     return _FORGED_REF.sub("", text)
 
 

@@ -1,4 +1,5 @@
-"""Generated input: Markdown composed from every construct Octavo supports always builds.
+"""Generated input: Markdown composed from every construct Octavo supports always builds, and
+loses no word written outside an element the sanitizer removes.
 
 Hypothesis writes sources from headings, paragraphs, emphasis, lists, quotes, tables, code, raw
 HTML, both note dialects (``[^n]`` footnotes and archive NOTES sections with bare ``*`` markers)
@@ -19,11 +20,12 @@ import yaml
 from hypothesis import HealthCheck, given, seed, settings, strategies as st
 
 from conftest import assert_epubcheck_clean, build_into
-from octavo.validate import epub_reading_text
+from octavo.validate import epub_reading_text, pdf_page_texts
 
 RANDOM_SEED = 1108  # fixes the generated sources and the sample sent to EPUBCheck
 EXAMPLES = 40
 SAMPLE_SIZE = 8
+PDF_SAMPLE = 4  # of those, built as PDFs too
 
 ANY_CHAR = st.characters(blacklist_categories=("Cs",))  # every code point a UTF-8 file can hold
 WORD_CHAR = st.characters(whitelist_categories=("L", "N"), max_codepoint=0x2FFFF)
@@ -37,7 +39,22 @@ RAW_INLINE = st.sampled_from([
     "<script>alert(1)</script>", "<a href=\"javascript:x()\">js</a>", "<img src=\"missing.png\" alt=\"alt\">",
     "<span style=\"color:red\" onclick=\"x()\">styled</span>", "<u>open", "</i>", "&amp;", "&nbsp;", "&#1;", "<!-- c -->",
     "<abbr title=\"see[^1]\">abbr</abbr>", "![picture[^2]](missing.png)", "![](/etc/passwd)", "<a href=\"#nowhere\">x</a>",
+    # opened and never closed: each may take the rest of its own block, never more
+    "<script>never closed", "<style>p {", "<noscript>", "<textarea>typed", "<title>t", "<xmp>", "<plaintext>",
+    "<iframe>", "<noembed>", "<select><option>o",
 ])
+
+
+class Sentinels:
+    """Hands out marker words (``Zq1``, ``Zq2``...) put first in a block, a list item, a table row or
+    a note: no element written later in the block can remove them, so both editions must show them."""
+
+    def __init__(self):
+        self.words: list[str] = []
+
+    def __call__(self) -> str:
+        self.words.append(f"Zq{len(self.words) + 1}")
+        return self.words[-1]
 
 
 @st.composite
@@ -74,53 +91,58 @@ def inline(draw, notes: list[str]) -> str:
 
 
 @st.composite
-def block(draw, notes: list[str]) -> str:
+def block(draw, notes: list[str], mark: Sentinels) -> str:
     kind = draw(st.sampled_from(["para", "para", "heading", "list", "olist", "nested", "quote", "table", "code",
                                  "html", "rule", "indented-letters"]))
     line = lambda: draw(inline(notes))  # noqa: E731
+    first = lambda: f"{mark()} {line()}"  # noqa: E731  (a line that starts a block or an item)
     if kind == "para":
-        return "\n".join(line() for _ in range(draw(st.integers(1, 3))))
+        return "\n".join([first()] + [line() for _ in range(draw(st.integers(0, 2)))])
     if kind == "heading":
-        return f"{'#' * draw(st.integers(1, 6))} {line()}"
+        return f"{'#' * draw(st.integers(1, 6))} {first()}"
     if kind == "list":
-        return "\n".join(f"* {line()}" for _ in range(draw(st.integers(1, 4))))
+        return "\n".join(f"* {first()}" for _ in range(draw(st.integers(1, 4))))
     if kind == "olist":
-        return "\n".join(f"{n}. {line()}" for n in range(1, draw(st.integers(2, 4))))
+        return "\n".join(f"{n}. {first()}" for n in range(1, draw(st.integers(2, 4))))
     if kind == "nested":
-        return "\n".join(f"{'    ' * min(i, draw(st.integers(0, 20)))}* {line()}" for i in range(draw(st.integers(1, 6))))
+        return "\n".join(f"{'    ' * min(i, draw(st.integers(0, 20)))}* {first()}" for i in range(draw(st.integers(1, 6))))
     if kind == "quote":
         depth = draw(st.integers(1, 15))
-        return "\n".join(f"{'> ' * depth}{line()}" for _ in range(draw(st.integers(1, 3))))
+        return "\n".join([f"{'> ' * depth}{first()}"] + [f"{'> ' * depth}{line()}" for _ in range(draw(st.integers(0, 2)))])
     if kind == "table":
         cols = draw(st.integers(1, 4))
-        rows = [" | ".join(line().replace("|", "/") for _ in range(cols)) for _ in range(draw(st.integers(1, 3)))]
+        rows = [" | ".join([first().replace("|", "/")] + [line().replace("|", "/") for _ in range(cols - 1)])
+                for _ in range(draw(st.integers(1, 3)))]
         return "\n".join([f"| {rows[0]} |", "|" + "---|" * cols] + [f"| {r} |" for r in rows[1:]])
     if kind == "code":
-        return "```\n" + draw(st.text(ANY_CHAR, max_size=40)).replace("```", "") + "\n```"
+        return f"```\n{mark()}\n" + draw(st.text(ANY_CHAR, max_size=40)).replace("```", "") + "\n```"
     if kind == "html":
         return draw(st.sampled_from([
             "<div class=\"box\">\n<p>inside</p>\n</div>", "<table><tr><td>cell</td></tr></table>",
             "<iframe src=\"https://example.com\"></iframe>", "<style>p{}</style>", "<form><input></form>",
             "<blockquote><blockquote>deep</blockquote></blockquote>", "<object data=\"x\">o</object>", "<p>unclosed",
+            "<script>\nnever closed", "<textarea>\nopen", "<div>\n<iframe>\nopen box",
         ]))
     if kind == "rule":
         return draw(st.sampled_from(["***", "---", "* * *", "___"]))
-    return f"{line()}\n    * a) {line()}\n    * b) {line()}"
+    return f"{first()}\n    * a) {mark()} {line()}\n    * b) {mark()} {line()}"
 
 
 @st.composite
-def documents(draw) -> str:
+def documents(draw) -> tuple[str, list[str]]:
+    """A source, and the marker words both of its editions must show."""
     notes: list[str] = []
+    mark = Sentinels()
     title = draw(st.text(ANY_CHAR, max_size=30))
-    body = [draw(block(notes)) for _ in range(draw(st.integers(1, 8)))]
-    footnotes = [f"[^{label}]: {draw(inline([]))}" for label in dict.fromkeys(notes) if draw(st.booleans())]
+    body = [draw(block(notes, mark)) for _ in range(draw(st.integers(1, 8)))]
+    footnotes = [f"[^{label}]: {mark()} {draw(inline([]))}" for label in dict.fromkeys(notes) if draw(st.booleans())]
     archive = ""
     if draw(st.booleans()):
         markers = draw(st.lists(st.sampled_from(["*", "**", "***", "1", "2", "3"]), min_size=1, max_size=4))
         archive = f"\n\n{'#' * draw(st.integers(1, 4))} NOTES\n\n" + "\n\n".join(
-            f"[{m}] {draw(inline([]))}" for m in markers)
+            f"[{m}] {mark()} {draw(inline([]))}" for m in markers)
     front = yaml.safe_dump({"title": title, "author": draw(anything), "tags": [draw(anything)]}, allow_unicode=True)
-    return f"---\n{front}---\n\n" + "\n\n".join(body + footnotes) + archive + "\n"
+    return f"---\n{front}---\n\n" + "\n\n".join(body + footnotes) + archive + "\n", mark.words
 
 
 FIXTURES = {
@@ -153,8 +175,8 @@ def build_and_check(folder: Path, name: str, text: str) -> Path:
     return epub
 
 
-def test_generated_sources_always_build_and_a_sample_passes_epubcheck(tmp_path):
-    built: list[Path] = []
+def test_generated_sources_always_build_keep_every_marked_word_and_a_sample_passes_epubcheck(tmp_path):
+    built: list[tuple[Path, list[str]]] = []
     keep = tmp_path / "kept"
     keep.mkdir()
 
@@ -162,22 +184,32 @@ def test_generated_sources_always_build_and_a_sample_passes_epubcheck(tmp_path):
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
     @given(documents())
-    def builds(text: str) -> None:
+    def builds(document: tuple[str, list[str]]) -> None:
+        text, marked = document
         with tempfile.TemporaryDirectory() as folder:
             epub = build_and_check(Path(folder), "generated", text)
+            missing = [w for w in marked if w not in set(epub_reading_text(epub).split())]
+            assert not missing, f"the EPUB lost {missing}\n--- source ---\n{text}"
             kept = keep / f"generated-{len(built)}.epub"
             shutil.copy(epub, kept)
             kept.with_suffix(".md").write_text(text, encoding="utf-8")
-            built.append(kept)
+            built.append((kept, marked))
 
     builds()
     assert len(built) >= EXAMPLES // 2
     sample = random.Random(RANDOM_SEED).sample(built, SAMPLE_SIZE)
     try:
-        assert_epubcheck_clean(*sample)
+        assert_epubcheck_clean(*[epub for epub, _ in sample])
     except AssertionError as failure:
-        sources = "\n".join(f"--- {p.name} ---\n{p.with_suffix('.md').read_text()}" for p in sample)
+        sources = "\n".join(f"--- {p.name} ---\n{p.with_suffix('.md').read_text()}" for p, _ in sample)
         raise AssertionError(f"{failure}\n{sources}") from None
+    for epub, marked in sample[:PDF_SAMPLE]:  # the print edition of a few: the same words
+        source = epub.with_suffix(".md")
+        report = build_into(tmp_path / "pdf", source, formats=("pdf",))
+        assert report.ok, [str(d) for r in report.results for d in r.diagnostics if d.level == "error"]
+        printed = set(" ".join(pdf_page_texts(tmp_path / "pdf" / f"{source.stem}.pdf")).split())
+        missing = [w for w in marked if w not in printed]
+        assert not missing, f"the PDF lost {missing}\n--- source ---\n{source.read_text()}"
 
 
 def test_inputs_that_once_failed_still_build(tmp_path):
