@@ -15,6 +15,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from . import messages
 from . import model as m
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -22,35 +23,13 @@ DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 DEFAULT_STYLES = PACKAGE_ROOT / "styles"
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
-UI = {  # words the book itself prints, per language; English is the fallback
-    "en": {"contents": "Contents", "by": "by", "translated": "Translated by", "edited": "Edited by",
-           "source": "Source", "back": "Back to the text", "subjects": "Subjects", "notes": "Notes",
-           "credits": "Source and credits", "credits_many": "Sources and credits", "section": "Section"},
-    "de": {"contents": "Inhalt", "by": "von", "translated": "Übersetzt von", "edited": "Herausgegeben von",
-           "source": "Quelle", "back": "Zurück zum Text", "subjects": "Schlagwörter", "notes": "Anmerkungen",
-           "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise", "section": "Abschnitt"},
-    "fr": {"contents": "Table des matières", "by": "par", "translated": "Traduit par", "edited": "Édité par",
-           "source": "Source", "back": "Retour au texte", "subjects": "Sujets", "notes": "Notes",
-           "credits": "Source et crédits", "credits_many": "Sources et crédits", "section": "Section"},
-    "es": {"contents": "Índice", "by": "por", "translated": "Traducción de", "edited": "Edición de",
-           "source": "Fuente", "back": "Volver al texto", "subjects": "Temas", "notes": "Notas",
-           "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos", "section": "Sección"},
-    "it": {"contents": "Indice", "by": "di", "translated": "Traduzione di", "edited": "A cura di",
-           "source": "Fonte", "back": "Torna al testo", "subjects": "Argomenti", "notes": "Note",
-           "credits": "Fonte e crediti", "credits_many": "Fonti e crediti", "section": "Sezione"},
-    "ru": {"contents": "Содержание", "by": "", "translated": "Перевод:", "edited": "Под редакцией",
-           "source": "Источник", "back": "Назад к тексту", "subjects": "Темы", "notes": "Примечания",
-           "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
-           "section": "Раздел"},
-    "zh": {"contents": "目录", "by": "", "translated": "翻译：", "edited": "编辑：", "source": "来源",
-           "back": "返回正文", "subjects": "主题", "notes": "注释", "credits": "来源与说明",
-           "credits_many": "来源与说明", "section": "第"},
-}
+UI = messages.CATALOGUE  # interface words per language (messages.py); kept under this name for callers
 COLOPHON = "colophon"  # id of the closing credits
 
 
 def ui_words(language: str) -> dict[str, str]:
-    return {**UI["en"], **UI.get(language.split("-")[0].lower(), {})}
+    """Every interface word in ``language`` (English where the catalogue has none): messages.py."""
+    return messages.words(language)
 
 
 @dataclass(frozen=True)
@@ -99,6 +78,8 @@ class Renderer:
         )
         # ready markup from this module passes; anything else is escaped (templates of older versions)
         self.env.filters["fragment"] = lambda value: value if isinstance(value, Markup) else Markup.escape(value or "")
+        self.env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
+        self.env.filters["direction"] = messages.direction
 
     def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
         """The book's contents with every entry named, closing credits included: the EPUB nav, the
@@ -112,7 +93,9 @@ class Renderer:
         ui = ui_words(book.metadata.language)
         views = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language)) for n, s in enumerate(t.sections, 1))
                  for t in book.texts}
-        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views}
+        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views,
+                "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
+                "direction": messages.direction(book.metadata.language), "cover": None}
 
     def epub_pages(self, book: m.Book) -> list[Page]:
         """Every content document of the EPUB, in reading order (the nav comes second)."""
@@ -145,6 +128,12 @@ class Renderer:
         return self.env.get_template("print/book.html").render(self._context(book), profile=profile)
 
 
+def fill(message: str, **values) -> Markup:
+    """A catalogue message with its ``{placeholders}`` filled: text is escaped, ready markup (a link,
+    ``<code>`` names) is kept."""
+    return Markup.escape(message).format(**values)
+
+
 def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[str, str]
            ) -> tuple[m.TocEntry, ...]:
     out = []
@@ -160,7 +149,7 @@ def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
         return ui["notes"]
     if kind == "heading":
         return "\u2026"
-    return f"{ui['section']} {n}"
+    return ui["section_n"].format(n=n)
 
 
 def _section_view(section: m.Section, n: int, ui: dict[str, str]) -> SectionView:
@@ -308,9 +297,10 @@ class Xhtml:
         for n, ref_id in enumerate(note.refs, 1):
             if len(target) or (target.text or "").strip():
                 self._append_text(target, " ")
+            label = self.ui["back"] if len(note.refs) == 1 else self.ui["back_n"].format(n=n)
             link = etree.SubElement(target, "a", {
                 "href": f"#{ref_id}", "class": "backlink", "role": "doc-backlink",
-                "data-epub-type": "backlink", "title": self.ui["back"],
+                "data-epub-type": "backlink", "title": label, "aria-label": label,
             })
             link.text = BACKLINK if len(note.refs) == 1 else f"{BACKLINK}{n}"
 
