@@ -37,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
                    help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
                    help="a folder images may come from besides each source's own folder (repeatable)")
+    p.add_argument("--cover", action="store_true", help="open the PDF with the book's cover (the EPUB always has it)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         styles=args.styles,
         assets=tuple(args.assets),
         paper=args.paper,
+        cover=args.cover,
         jobs=max(1, args.jobs),
         debug=args.debug,
     )

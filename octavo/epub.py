@@ -10,12 +10,16 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 
 from .model import Book, TocEntry
 from .render import Page
+
+if TYPE_CHECKING:
+    from .cover import CoverImage
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -24,14 +28,21 @@ W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
 
-def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest) -> None:
+def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
+               cover: CoverImage | None = None) -> None:
     """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object); ``toc`` is the
-    renderer's contents, for the NCX."""
+    renderer's contents, for the NCX; ``cover`` the image the cover page shows, which library views
+    show too."""
     trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
     where = _id_locations(trees)
     package = epub.EpubBook()
     _metadata(package, book)
     package.add_item(epub.EpubNcx())
+    if cover is not None:
+        image = epub.EpubItem(uid="cover-image", file_name=cover.href, media_type=cover.media_type, content=cover.data)
+        image.properties = ["cover-image"]
+        package.add_item(image)
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
     for path in stylesheets:
         package.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=f"css/{path.name}",
                                        media_type="text/css", content=path.read_bytes()))

@@ -19,7 +19,7 @@ from .dialect import language_of, prepare
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .markup import parse_text
 from .model import Book, Part, Text
-from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, Renderer, stylesheet_paths
+from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, CoverView, Renderer, stylesheet_paths
 from .resolve import build_text
 from .slugs import slugify
 from .sources import Source, read_source
@@ -183,15 +183,17 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
-        pages = renderer.epub_pages(book)
+        cover = _cover(book, config, result)
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
         with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle)
+            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
         from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
 
         dest = config.output / f"{book.slug}.pdf"
-        html = renderer.print_html(book)
+        cover = _cover(book, config, result, paper=config.paper) if config.cover else None
+        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
         with atomic_output(dest) as handle:
             complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
                                    paper=config.paper)
@@ -199,6 +201,16 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)
     return written
+
+
+def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
+    """The book's cover (its own image, or a generated one: the EPUB's, or ``paper``'s proportions);
+    problems are reported once even when the EPUB and the PDF both ask."""
+    from .cover import book_cover
+
+    cover, diagnostics = book_cover(book, config.assets, paper)
+    _extend_distinct(result.diagnostics, diagnostics)
+    return cover
 
 
 def _distinct(messages: list[str], limit: int = 20) -> list[str]:

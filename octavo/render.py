@@ -38,8 +38,16 @@ class Page:
 
     name: str  # file name inside the EPUB
     title: str
-    kind: str  # titlepage, nav, part, section, colophon
+    kind: str  # cover, titlepage, nav, part, section, colophon
     markup: str
+
+
+@dataclass(frozen=True)
+class CoverView:
+    """The cover as a page shows it: where its image is and what it says."""
+
+    src: str  # the image's name in the EPUB, or a data: URL in the print document
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -89,19 +97,22 @@ class Renderer:
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         return _named(book.toc, ui, languages) + (credits,)
 
-    def _context(self, book: m.Book) -> dict:
+    def _context(self, book: m.Book, cover: CoverView | None = None) -> dict:
         ui = ui_words(book.metadata.language)
         views = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language)) for n, s in enumerate(t.sections, 1))
                  for t in book.texts}
         return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views,
                 "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
-                "direction": messages.direction(book.metadata.language), "cover": None}
+                "direction": messages.direction(book.metadata.language), "cover": cover}
 
-    def epub_pages(self, book: m.Book) -> list[Page]:
-        """Every content document of the EPUB, in reading order (the nav comes second)."""
-        ctx = self._context(book)
-        pages = [Page("title.xhtml", book.metadata.title, "titlepage",
-                      self.env.get_template("epub/titlepage.xhtml").render(ctx))]
+    def epub_pages(self, book: m.Book, cover: CoverView | None = None) -> list[Page]:
+        """Every content document of the EPUB, in reading order: the cover (when given) first, the
+        title page, the nav, the texts, the credits."""
+        ctx = self._context(book, cover)
+        pages = [Page("cover.xhtml", ctx["ui"]["cover"], "cover", self.env.get_template("epub/cover.xhtml").render(ctx))
+                 ] if cover else []
+        pages.append(Page("title.xhtml", book.metadata.title, "titlepage",
+                          self.env.get_template("epub/titlepage.xhtml").render(ctx)))
         pages.append(Page("nav.xhtml", ctx["ui"]["contents"], "nav", self.env.get_template("epub/nav.xhtml").render(ctx)))
         counter = 0
         for p_index, part in enumerate(book.parts, 1):
@@ -123,9 +134,9 @@ class Renderer:
                           self.env.get_template("epub/colophon.xhtml").render(ctx)))
         return pages
 
-    def print_html(self, book: m.Book, profile: str = "book") -> str:
-        """The whole book as one HTML document for WeasyPrint."""
-        return self.env.get_template("print/book.html").render(self._context(book), profile=profile)
+    def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None) -> str:
+        """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
+        return self.env.get_template("print/book.html").render(self._context(book, cover), profile=profile)
 
 
 def fill(message: str, **values) -> Markup:
