@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ebooklib import epub
 from lxml import etree
 
+from . import messages
 from .model import Book, TocEntry
 from .render import Page
 
@@ -37,6 +38,8 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
     where = _id_locations(trees)
     package = epub.EpubBook()
     _metadata(package, book)
+    if messages.direction(book.metadata.language) == "rtl":
+        package.set_direction("rtl")  # the spine's page-progression-direction
     package.add_item(epub.EpubNcx())
     if cover is not None:
         image = epub.EpubItem(uid="cover-image", file_name=cover.href, media_type=cover.media_type, content=cover.data)
@@ -79,7 +82,8 @@ def _id_locations(trees: dict) -> dict[str, str]:
 
 
 def _finish(tree, name: str, where: dict[str, str]) -> bytes:
-    """EPUB-specific touches on a rendered page: epub:type from the model, links across files."""
+    """EPUB-specific touches on a rendered page: epub:type from the model, links across files,
+    tables that scroll."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -92,8 +96,19 @@ def _finish(tree, name: str, where: dict[str, str]) -> bytes:
             target = where.get(href[1:])
             if target and target != name:
                 el.set("href", f"{target}{href}")
+    for table in list(tree.iter(f"{{{XHTML}}}table")):
+        _scroll_box(table)
     body = etree.tostring(tree, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body
+
+
+def _scroll_box(table) -> None:
+    """Put a table in a box that scrolls sideways (styles/epub.css): a wide table is not cut at the
+    page edge. The box takes keyboard focus, so it can be scrolled without a pointer."""
+    box = etree.Element(f"{{{XHTML}}}div", {"class": "table-wrap", "tabindex": "0"})
+    box.tail, table.tail = table.tail, None
+    table.addprevious(box)
+    box.append(table)
 
 
 def _ncx_entries(entries: tuple[TocEntry, ...], where: dict[str, str]) -> list:

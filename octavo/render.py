@@ -238,10 +238,10 @@ class Xhtml:
             self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
         elif isinstance(block, m.Verse):
             p = self._el(parent, "p", block.id, block.attrs, classes=("verse",))
-            for n, line in enumerate(block.lines):
+            for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
                     etree.SubElement(p, "br").tail = "\n"
-                self.inlines(p, line)
+                self.inlines(etree.SubElement(p, "span", {"class": "verse-line"}), line)
         elif isinstance(block, m.Heading):
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
                          classes=("toc-sub",) if block.in_toc else ())
