@@ -42,10 +42,12 @@ class Result:
 @dataclass
 class Report:
     results: list[Result] = field(default_factory=list)
+    checks: list = field(default_factory=list)  # --check: validate.BookCheck per built input
+    unchecked: list[str] = field(default_factory=list)  # --check: checks that could not run, and why
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return all(r.ok for r in self.results) and all(c.ok for c in self.checks)
 
 
 def build(config: Config) -> Report:
@@ -63,7 +65,30 @@ def build(config: Config) -> Report:
         note = names[result.input][1]
         if note:
             result.diagnostics.insert(0, Diagnostic("warning", "output.name", note, Location(result.input)))
-    return Report(results)
+    report = Report(results)
+    if config.check:
+        report.checks, report.unchecked = check_outputs(results)
+    return report
+
+
+def check_outputs(results: list[Result]):
+    """--check: validate what was built with the installed tools; an EPUB that passes EPUBCheck
+    (0/0) and DAISY Ace (0 violations) is rewritten with the EPUB Accessibility conformance claim."""
+    from .epub import claim_conformance
+    from .validate import check_books, evaluator
+
+    books = []
+    for result in (r for r in results if r.ok):
+        epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
+        pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
+        books.append((epub, pdf))
+    checks, unchecked = check_books(books)
+    for check in checks:
+        if check.accessible:
+            data = check.epub.read_bytes()
+            with atomic_output(check.epub) as handle:
+                claim_conformance(data, evaluator(), handle)
+    return checks, unchecked
 
 
 def _build_job(job: tuple[Path, str, Config]) -> Result:
