@@ -48,7 +48,7 @@ RAQM = features.check("raqm")  # complex scripts (Arabic shaping, right-to-left 
 class CoverImage:
     data: bytes
     media_type: str
-    href: str  # the file's name inside the EPUB: images/cover.<ext>
+    href: str  # the file's name inside the EPUB: cover.<ext>, beside cover.xhtml (images/ holds the text's own)
     alt: str  # what the cover says, for readers who cannot see it
     generated: bool
 
@@ -79,7 +79,7 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
         asset, why = Images(where.path, asset_roots, report).resolve(str(meta.cover).strip())
         if asset is not None:
             ext = asset.href.rsplit(".", 1)[-1]
-            return CoverImage(asset.read(), asset.media_type, f"images/cover.{ext}", alt, False), diagnostics
+            return CoverImage(asset.read(), asset.media_type, f"cover.{ext}", alt, False), diagnostics
         diagnostics.append(Diagnostic("warning", "cover.image", f"cover image '{meta.cover}' is not used: {why}; "
                                       "the book gets a generated cover", where))
     data, missing = generated_cover(book, round(WIDTH * PAGE_PROPORTIONS.get((paper or '').lower(), HEIGHT / WIDTH)))
@@ -88,7 +88,7 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
                                       f"{''.join(sorted(missing))!r} ({_scripts(missing)}); they show as empty boxes "
                                       "on the cover: install a font for them (see the README's set-up)",
                                       Location(book.sources[0])))
-    return CoverImage(data, "image/png", "images/cover.png", alt, True), diagnostics
+    return CoverImage(data, "image/png", "cover.png", alt, True), diagnostics
 
 
 def _lines(book: Book, words: dict[str, str]) -> list[str]:

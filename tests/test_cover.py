@@ -57,13 +57,13 @@ def seed_epub(tmp_path_factory):
 
 def test_the_generated_cover_is_in_the_package_first_in_the_spine_and_in_the_landmarks(seed_epub):
     href, media_type, data = cover_of(seed_epub)
-    assert (href, media_type) == ("images/cover.png", "image/png")
+    assert (href, media_type) == ("cover.png", "image/png")
     assert Image.open(io.BytesIO(data)).size == (1600, 2560)
     spine = epub_spine(seed_epub)
     name, first = spine[0]
     assert name == "cover.xhtml"
     img = first.find(".//x:section[@id='cover']/x:img", XHTML_NS)
-    assert img.get("src") == "images/cover.png"
+    assert img.get("src") == "cover.png"
     assert img.get("alt") == "Cover: Trotskyism or Leninism? — Joseph Stalin"
     nav = dict(spine)["nav.xhtml"]
     landmark = nav.find(".//x:nav[@id='landmarks']//x:a", XHTML_NS)
@@ -98,7 +98,7 @@ def test_a_volume_cover_names_its_editors(tmp_path):
     epub = tmp_path / "reader.epub"
     alt = dict(epub_spine(epub))["cover.xhtml"].find(".//x:img", XHTML_NS).get("alt")
     assert alt == "Cover: Trotskyism or Leninism? — A course reader — Edited by Octavo Editors"
-    assert cover_of(epub)[0] == "images/cover.png"
+    assert cover_of(epub)[0] == "cover.png"
 
 
 def test_a_cover_field_names_the_users_image_instead(tmp_path):
@@ -108,10 +108,10 @@ def test_a_cover_field_names_the_users_image_instead(tmp_path):
     report = build_into(tmp_path / "out", source, formats=("epub",))
     assert report.ok and not report.results[0].diagnostics
     href, media_type, data = cover_of(tmp_path / "out" / "own.epub")
-    assert (href, media_type) == ("images/cover.jpg", "image/jpeg")
+    assert (href, media_type) == ("cover.jpg", "image/jpeg")
     assert data == (tmp_path / "art" / "front.jpg").read_bytes()
     assert dict(epub_spine(tmp_path / "out" / "own.epub"))["cover.xhtml"].find(".//x:img", XHTML_NS).get(
-        "src") == "images/cover.jpg"
+        "src") == "cover.jpg"
 
 
 def test_a_volume_manifest_names_its_cover_relative_to_itself_and_a_texts_own_cover_is_not_the_volumes(tmp_path):
@@ -142,7 +142,7 @@ def test_an_unusable_cover_image_is_reported_at_its_line_and_the_book_gets_a_gen
     [warning] = [d for d in report.results[0].diagnostics if d.code == "cover.image"]
     assert warning.location.path == source and warning.location.line == 4
     assert why in warning.message and "generated cover" in warning.message
-    assert cover_of(tmp_path / "out" / "bad.epub")[:2] == ("images/cover.png", "image/png")
+    assert cover_of(tmp_path / "out" / "bad.epub")[:2] == ("cover.png", "image/png")
 
 
 def test_a_manifest_cover_problem_names_the_manifest_line(tmp_path):
@@ -195,7 +195,7 @@ def test_covers_pass_epubcheck(seed_epub, tmp_path):
     (tmp_path / "c.gif").write_bytes(picture(kind="GIF"))
     source = write_source(tmp_path, "g.md", "---\ntitle: GIF cover\ncover: c.gif\n---\nText.\n")
     assert build_into(tmp_path / "out", source, formats=("epub",)).ok
-    assert cover_of(tmp_path / "out" / "g.epub")[:2] == ("images/cover.gif", "image/gif")
+    assert cover_of(tmp_path / "out" / "g.epub")[:2] == ("cover.gif", "image/gif")
     assert_epubcheck_clean(seed_epub, tmp_path / "out" / "g.epub")
 
 
