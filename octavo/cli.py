@@ -37,9 +37,28 @@ def parser() -> argparse.ArgumentParser:
                    help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
                    help="a folder images may come from besides each source's own folder (repeatable)")
+    p.add_argument("--cover", action="store_true", help="open the PDF with the book's cover (the EPUB always has it)")
+    p.add_argument("--check", action="store_true",
+                   help="after building, check the books (EPUBCheck, DAISY Ace, PDF read-back, edition parity) "
+                        "with the tools installed; an EPUB that passes EPUBCheck and Ace claims EPUB "
+                        "Accessibility conformance")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
+
+
+def print_checks(report) -> None:
+    """The --check report: one block per book, then what could not be checked."""
+    print("checks:")
+    for check in report.checks:
+        for line in check.lines():
+            print(line)
+        if check.accessible:
+            print(f"  {check.epub}: accessible; it now claims conformance (EPUB Accessibility 1.1 - WCAG 2.2 Level AA)")
+    for reason in report.unchecked:
+        print(f"  not checked: {reason}")
+    failing = sum(not c.ok for c in report.checks)
+    print(f"{len(report.checks) - failing} of {len(report.checks)} passed the checks")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         styles=args.styles,
         assets=tuple(args.assets),
         paper=args.paper,
+        cover=args.cover,
+        check=args.check,
         jobs=max(1, args.jobs),
         debug=args.debug,
     )
@@ -76,4 +97,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAILED {result.input}: {reason.message}")
     warnings = sum(d.level == "warning" for r in report.results for d in r.diagnostics)
     print(f"{len(built)} of {len(report.results)} built, {len(failed)} failed, {warnings} warnings")
+    if args.check:
+        print_checks(report)
     return EXIT_OK if report.ok else EXIT_FAILED

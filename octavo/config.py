@@ -18,6 +18,8 @@ class Config:
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
     assets: tuple[Path, ...] = ()  # folders images may come from, besides each source's own folder
     paper: str = "A5"
+    cover: bool = False  # the PDF opens with the cover (the EPUB always has one)
+    check: bool = False  # after building: EPUBCheck, DAISY Ace, PDF read-back; accessible EPUBs say so
     jobs: int = 1
     debug: bool = False
 

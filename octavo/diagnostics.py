@@ -22,6 +22,21 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
+class Located(str):
+    """Text that keeps where it was written: a field whose problems are found after reading (the
+    ``cover`` image a front matter or manifest names) is reported at its own line."""
+
+    location: Location | None
+
+    def __new__(cls, text: str, location: Location | None = None):
+        value = super().__new__(cls, text)
+        value.location = location
+        return value
+
+    def __reduce__(self):
+        return (Located, (str(self), self.location))
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     level: str

@@ -10,12 +10,18 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 
+from . import messages
+from . import model as m
 from .model import Book, TocEntry
 from .render import Page
+
+if TYPE_CHECKING:
+    from .cover import CoverImage
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -24,14 +30,23 @@ W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
 
-def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest) -> None:
+def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
+               cover: CoverImage | None = None) -> None:
     """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object); ``toc`` is the
-    renderer's contents, for the NCX."""
+    renderer's contents, for the NCX; ``cover`` the image the cover page shows, which library views
+    show too."""
     trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
     where = _id_locations(trees)
     package = epub.EpubBook()
     _metadata(package, book)
+    if messages.direction(book.metadata.language) == "rtl":
+        package.set_direction("rtl")  # the spine's page-progression-direction
     package.add_item(epub.EpubNcx())
+    if cover is not None:
+        image = epub.EpubItem(uid="cover-image", file_name=cover.href, media_type=cover.media_type, content=cover.data)
+        image.properties = ["cover-image"]
+        package.add_item(image)
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
     for path in stylesheets:
         package.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=f"css/{path.name}",
                                        media_type="text/css", content=path.read_bytes()))
@@ -68,7 +83,8 @@ def _id_locations(trees: dict) -> dict[str, str]:
 
 
 def _finish(tree, name: str, where: dict[str, str]) -> bytes:
-    """EPUB-specific touches on a rendered page: epub:type from the model, links across files."""
+    """EPUB-specific touches on a rendered page: epub:type from the model, links across files,
+    tables that scroll."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -81,8 +97,19 @@ def _finish(tree, name: str, where: dict[str, str]) -> bytes:
             target = where.get(href[1:])
             if target and target != name:
                 el.set("href", f"{target}{href}")
+    for table in list(tree.iter(f"{{{XHTML}}}table")):
+        _scroll_box(table)
     body = etree.tostring(tree, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body
+
+
+def _scroll_box(table) -> None:
+    """Put a table in a box that scrolls sideways (styles/epub.css): a wide table is not cut at the
+    page edge. The box takes keyboard focus, so it can be scrolled without a pointer."""
+    box = etree.Element(f"{{{XHTML}}}div", {"class": "table-wrap", "tabindex": "0"})
+    box.tail, table.tail = table.tail, None
+    table.addprevious(box)
+    box.append(table)
 
 
 def _ncx_entries(entries: tuple[TocEntry, ...], where: dict[str, str]) -> list:
@@ -128,29 +155,90 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     if meta.subtitle:
         package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    for prop, value in (
-        ("schema:accessMode", "textual"),
-        *([("schema:accessMode", "visual")] if any(t.assets for t in book.texts) else []),  # it has images
-        ("schema:accessModeSufficient", "textual"),
-        ("schema:accessibilityFeature", "structuralNavigation"),
-        ("schema:accessibilityFeature", "tableOfContents"),
-        ("schema:accessibilityFeature", "readingOrder"),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", "Text with a navigable table of contents, headings for every "
-                                        "section, and endnotes linked to and from the text."),
-    ):
+    for prop, value in accessibility_metadata(book):
         package.add_metadata(None, "meta", value, {"property": prop})
+
+
+def accessibility_metadata(book: Book, page_source: str | None = None) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 discovery metadata, computed from the content: (property, value) pairs.
+
+    ``visual`` access mode only when the text has images (the cover repeats the title page in
+    words); ``alternativeText`` only when every image has a description, and then text alone is
+    sufficient; ``page_source``, the printed edition a page-list follows, adds page navigation.
+    The summary is written for this book, in its language. The conformance claim is not here:
+    only ``--check`` makes it (:func:`claim_conformance`), after the checks pass.
+    """
+    words = messages.words(book.metadata.language)
+    images = [image for text in book.texts for image in _images(text)]
+    described = all(image.alt.strip() for image in images)
+    has_notes = any(text.notes for text in book.texts)
+    pairs = [("schema:accessMode", "textual")]
+    if images:
+        pairs.append(("schema:accessMode", "visual"))
+    pairs.append(("schema:accessModeSufficient", "textual" if described else "textual,visual"))
+    if images and described:
+        pairs.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "ARIA"]
+    if images and described:
+        features.append("alternativeText")
+    if page_source:
+        features += ["pageNavigation", "printPageNumbers"]
+    pairs += [("schema:accessibilityFeature", feature) for feature in features]
+    pairs.append(("schema:accessibilityHazard", "none"))
+    summary = [words["summary_structure"]]
+    if has_notes:
+        summary.append(words["summary_notes"])
+    summary.append(words["summary_images_described"] if images and described else
+                   words["summary_images_undescribed"] if images else words["summary_no_images"])
+    if page_source:
+        summary.append(words["summary_page_list"].format(edition=page_source))
+    pairs.append(("schema:accessibilitySummary", " ".join(summary)))
+    if page_source:
+        pairs.append(("pageBreakSource", page_source))
+    return pairs
+
+
+def _images(text) -> list[m.Image]:
+    """Every image of a text, in its sections' headings, blocks and notes."""
+    found: list[m.Image] = []
+
+    def inlines(items):
+        for item in items:
+            if isinstance(item, m.Image):
+                found.append(item)
+            elif isinstance(item, (m.Span, m.Link)):
+                inlines(item.children)
+
+    def blocks(items):
+        for block in m.walk_blocks(items):
+            for line in getattr(block, "lines", ()):  # verse
+                inlines(line)
+            inlines(getattr(block, "inlines", ()))
+            if isinstance(block, m.Table):
+                inlines(block.caption)
+
+    for section in text.sections:
+        inlines(section.heading or ())
+        blocks(section.blocks)
+        for note in section.notes:
+            blocks(note.blocks)
+    return found
 
 
 def _rezip(data: bytes, dest, book: Book) -> None:
     """Copy EbookLib's zip with fixed timestamps and attributes, ``mimetype`` first and stored."""
     stamp = max(book.modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(dest, "w") as out:
-        names = ["mimetype"] + [n for n in src.namelist() if n != "mimetype"]
-        for name in names:
-            content = src.read(name)
-            if name.endswith(".opf"):
-                content = _finish_opf(content, book)
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = [(name, src.read(name)) for name in src.namelist()]
+    _write_zip([(name, _finish_opf(content, book) if name.endswith(".opf") else content) for name, content in entries],
+               stamp, dest)
+
+
+def _write_zip(entries: list[tuple[str, bytes]], stamp: tuple, dest) -> None:
+    """The zip of an EPUB, the same bytes for the same entries: ``mimetype`` first and stored, every
+    entry dated ``stamp``, fixed attributes and compression."""
+    with zipfile.ZipFile(dest, "w") as out:
+        for name, content in sorted(entries, key=lambda entry: entry[0] != "mimetype"):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
@@ -163,3 +251,29 @@ def _finish_opf(content: bytes, book: Book) -> bytes:
     root = etree.fromstring(content, _PARSER)
     root.set("{http://www.w3.org/XML/1998/namespace}lang", book.metadata.language)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+def claim_conformance(data: bytes, certified_by: str, dest) -> None:
+    """Write the EPUB ``data`` to ``dest`` with the EPUB Accessibility conformance claim in its
+    package (``dcterms:conformsTo``, and who evaluated it: ``a11y:certifiedBy``). Only for a book
+    that passed the checks; the rest of the book stays byte for byte as it was."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = [(info.filename, src.read(info)) for info in src.infolist()]
+        stamp = src.infolist()[0].date_time
+    out = []
+    for name, content in entries:
+        if name.endswith(".opf"):
+            root = etree.fromstring(content, _PARSER)
+            metadata = root.find(f"{{{OPF}}}metadata")
+            for old in metadata.xpath("opf:meta[@property='dcterms:conformsTo' or @property='a11y:certifiedBy']",
+                                      namespaces={"opf": OPF}):
+                metadata.remove(old)  # a rebuilt book is claimed once
+            for prop, value in (("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", certified_by)):
+                meta = etree.SubElement(metadata, f"{{{OPF}}}meta", {"property": prop})
+                meta.text = value
+            content = etree.tostring(root, encoding="utf-8", xml_declaration=True)
+        out.append((name, content))
+    _write_zip(out, stamp, dest)

@@ -254,6 +254,7 @@ class Metadata:
     tags: tuple[str, ...] = ()
     meta_title: str | None = None
     description: str | None = None
+    cover: str | None = None  # the cover image as the front matter or manifest names it (cover.py checks it)
 
 
 @dataclass(frozen=True)

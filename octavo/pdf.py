@@ -29,6 +29,7 @@ FONT_FACES = (  # file stem, weight, style
     ("SourceSerifPro-Bold", 700, "normal"), ("SourceSerifPro-BoldIt", 700, "italic"),
 )
 BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
+PDF_VARIANT = "pdf/ua-1"  # tagged, XMP metadata, title shown: PDF/UA-1 as WeasyPrint makes it
 
 
 class LockedFetcher(URLFetcher):
@@ -75,8 +76,8 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
                       font_config=fonts, url_fetcher=fetcher))
     with _captured_warnings() as complaints:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=fonts, pdf_tags=True)
-        document.write_pdf(dest, pdf_tags=True, custom_metadata=True)
+            stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
+        document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
     # The HarfBuzz notice is about this machine's libraries, not about the source: README covers it.
     complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
     return [f"refused to load {url}" for url in fetcher.refused] + complaints

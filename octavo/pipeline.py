@@ -19,7 +19,7 @@ from .dialect import language_of, prepare
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .markup import parse_text
 from .model import Book, Part, Text
-from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, Renderer, stylesheet_paths
+from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, CoverView, Renderer, stylesheet_paths
 from .resolve import build_text
 from .slugs import slugify
 from .sources import Source, read_source
@@ -42,10 +42,12 @@ class Result:
 @dataclass
 class Report:
     results: list[Result] = field(default_factory=list)
+    checks: list = field(default_factory=list)  # --check: validate.BookCheck per built input
+    unchecked: list[str] = field(default_factory=list)  # --check: checks that could not run, and why
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return all(r.ok for r in self.results) and all(c.ok for c in self.checks)
 
 
 def build(config: Config) -> Report:
@@ -63,7 +65,30 @@ def build(config: Config) -> Report:
         note = names[result.input][1]
         if note:
             result.diagnostics.insert(0, Diagnostic("warning", "output.name", note, Location(result.input)))
-    return Report(results)
+    report = Report(results)
+    if config.check:
+        report.checks, report.unchecked = check_outputs(results)
+    return report
+
+
+def check_outputs(results: list[Result]):
+    """--check: validate what was built with the installed tools; an EPUB that passes EPUBCheck
+    (0/0) and DAISY Ace (0 violations) is rewritten with the EPUB Accessibility conformance claim."""
+    from .epub import claim_conformance
+    from .validate import check_books, evaluator
+
+    books = []
+    for result in (r for r in results if r.ok):
+        epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
+        pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
+        books.append((epub, pdf))
+    checks, unchecked = check_books(books)
+    for check in checks:
+        if check.accessible:
+            data = check.epub.read_bytes()
+            with atomic_output(check.epub) as handle:
+                claim_conformance(data, evaluator(), handle)
+    return checks, unchecked
 
 
 def _build_job(job: tuple[Path, str, Config]) -> Result:
@@ -183,15 +208,17 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
-        pages = renderer.epub_pages(book)
+        cover = _cover(book, config, result)
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
         with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle)
+            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
         from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
 
         dest = config.output / f"{book.slug}.pdf"
-        html = renderer.print_html(book)
+        cover = _cover(book, config, result, paper=config.paper) if config.cover else None
+        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
         with atomic_output(dest) as handle:
             complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
                                    paper=config.paper)
@@ -199,6 +226,16 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)
     return written
+
+
+def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
+    """The book's cover (its own image, or a generated one: the EPUB's, or ``paper``'s proportions);
+    problems are reported once even when the EPUB and the PDF both ask."""
+    from .cover import book_cover
+
+    cover, diagnostics = book_cover(book, config.assets, paper)
+    _extend_distinct(result.diagnostics, diagnostics)
+    return cover
 
 
 def _distinct(messages: list[str], limit: int = 20) -> list[str]:

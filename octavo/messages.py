@@ -1,0 +1,243 @@
+"""Every word Octavo adds to a book, in the languages it speaks: the one message catalogue.
+
+Titles of the pages Octavo makes (contents, notes, credits, cover), labels of links and landmarks,
+the lines of the title page and the credits, and the accessibility summary of the package. A book
+speaks its own language; in a volume, each text's own pages speak the text's language. Messages
+with ``{name}`` placeholders are sentences whose word order is the language's; the renderer fills
+them. A language not in the catalogue gets English; a regional or script variant (``de-CH``,
+``zh-Hans``) gets its base language's words unless it has its own entry.
+
+Pure data and small lookups: this module imports nothing but the standard library, so any stage
+may read it.
+"""
+from __future__ import annotations
+
+ENGLISH = "en"
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "en": {
+        # single words (titles, labels, the table of contents)
+        "contents": "Contents", "notes": "Notes", "cover": "Cover", "landmarks": "Landmarks",
+        "credits": "Source and credits", "credits_many": "Sources and credits",
+        "source": "Source", "subjects": "Subjects", "section": "Section", "by": "by",
+        "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
+        # sentences and lines with placeholders
+        "section_n": "Section {n}",
+        "back_n": "Back to reference {n}",
+        "translated_line": "Translated by {names}",
+        "edited_line": "Edited by {names}",
+        "source_line": "Source: {url}",
+        "subjects_line": "Subjects: {tags}",
+        "listing_line": "Archive listing: {title}",
+        "made_with": "This edition was made with Octavo from the source file {files}.",
+        "made_with_many": "This edition was made with Octavo from the source files {files}.",
+        "made_with_volume": "This edition was made with Octavo from the source files {files}, gathered by the "
+                            "manifest {manifest}.",
+        "published_by": "Published by {publisher}.",
+        "cover_alt": "Cover: {text}",
+        "list_separator": ", ",
+        # the accessibility summary (EPUB package metadata), sentence by sentence
+        "summary_structure": "A text with a table of contents, a heading for every section and a logical "
+                             "reading order.",
+        "summary_notes": "Notes are linked to and from the text.",
+        "summary_no_images": "It has no images.",
+        "summary_images_described": "Every image has a text description.",
+        "summary_images_undescribed": "Some images have no text description.",
+        "summary_page_list": "The page numbers of the printed edition ({edition}) are marked in the text and "
+                             "listed in a page list.",
+    },
+    "de": {
+        "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
+        "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise",
+        "source": "Quelle", "subjects": "Schlagwörter", "section": "Abschnitt", "by": "von",
+        "translated": "Übersetzt von", "edited": "Herausgegeben von", "back": "Zurück zum Text",
+        "section_n": "Abschnitt {n}",
+        "back_n": "Zurück zur Verweisstelle {n}",
+        "translated_line": "Übersetzt von {names}",
+        "edited_line": "Herausgegeben von {names}",
+        "source_line": "Quelle: {url}",
+        "subjects_line": "Schlagwörter: {tags}",
+        "listing_line": "Eintrag im Archiv: {title}",
+        "made_with": "Diese Ausgabe wurde mit Octavo aus der Quelldatei {files} erstellt.",
+        "made_with_many": "Diese Ausgabe wurde mit Octavo aus den Quelldateien {files} erstellt.",
+        "made_with_volume": "Diese Ausgabe wurde mit Octavo aus den Quelldateien {files} erstellt, "
+                            "zusammengestellt im Manifest {manifest}.",
+        "published_by": "Verlag: {publisher}.",
+        "cover_alt": "Umschlag: {text}",
+        "list_separator": ", ",
+        "summary_structure": "Ein Text mit Inhaltsverzeichnis, einer Überschrift für jeden Abschnitt und einer "
+                             "logischen Lesereihenfolge.",
+        "summary_notes": "Die Anmerkungen sind in beide Richtungen mit dem Text verlinkt.",
+        "summary_no_images": "Er enthält keine Bilder.",
+        "summary_images_described": "Jedes Bild hat eine Textbeschreibung.",
+        "summary_images_undescribed": "Einige Bilder haben keine Textbeschreibung.",
+        "summary_page_list": "Die Seitenzahlen der Druckausgabe ({edition}) sind im Text markiert und in einer "
+                             "Seitenliste verzeichnet.",
+    },
+    "fr": {
+        "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
+        "credits": "Source et crédits", "credits_many": "Sources et crédits",
+        "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
+        "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
+        "section_n": "Section {n}",
+        "back_n": "Retour à l’appel de note {n}",
+        "translated_line": "Traduit par {names}",
+        "edited_line": "Édité par {names}",
+        "source_line": "Source\u00a0: {url}",
+        "subjects_line": "Sujets\u00a0: {tags}",
+        "listing_line": "Notice de l’archive\u00a0: {title}",
+        "made_with": "Cette édition a été réalisée avec Octavo à partir du fichier source {files}.",
+        "made_with_many": "Cette édition a été réalisée avec Octavo à partir des fichiers sources {files}.",
+        "made_with_volume": "Cette édition a été réalisée avec Octavo à partir des fichiers sources {files}, "
+                            "réunis par le manifeste {manifest}.",
+        "published_by": "Publié par {publisher}.",
+        "cover_alt": "Couverture\u00a0: {text}",
+        "list_separator": ", ",
+        "summary_structure": "Un texte avec une table des matières, un titre pour chaque section et un ordre de "
+                             "lecture logique.",
+        "summary_notes": "Les notes sont liées au texte dans les deux sens.",
+        "summary_no_images": "Il ne contient pas d’images.",
+        "summary_images_described": "Chaque image a une description textuelle.",
+        "summary_images_undescribed": "Certaines images n’ont pas de description textuelle.",
+        "summary_page_list": "Les numéros de page de l’édition imprimée ({edition}) sont marqués dans le texte "
+                             "et réunis dans une liste des pages.",
+    },
+    "es": {
+        "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
+        "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos",
+        "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
+        "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
+        "section_n": "Sección {n}",
+        "back_n": "Volver a la llamada {n}",
+        "translated_line": "Traducción de {names}",
+        "edited_line": "Edición de {names}",
+        "source_line": "Fuente: {url}",
+        "subjects_line": "Temas: {tags}",
+        "listing_line": "Ficha del archivo: {title}",
+        "made_with": "Esta edición se hizo con Octavo a partir del archivo fuente {files}.",
+        "made_with_many": "Esta edición se hizo con Octavo a partir de los archivos fuente {files}.",
+        "made_with_volume": "Esta edición se hizo con Octavo a partir de los archivos fuente {files}, reunidos "
+                            "por el manifiesto {manifest}.",
+        "published_by": "Publicado por {publisher}.",
+        "cover_alt": "Cubierta: {text}",
+        "list_separator": ", ",
+        "summary_structure": "Un texto con índice, un encabezado para cada sección y un orden de lectura lógico.",
+        "summary_notes": "Las notas están enlazadas con el texto en ambos sentidos.",
+        "summary_no_images": "No contiene imágenes.",
+        "summary_images_described": "Cada imagen tiene una descripción textual.",
+        "summary_images_undescribed": "Algunas imágenes no tienen descripción textual.",
+        "summary_page_list": "Los números de página de la edición impresa ({edition}) están marcados en el "
+                             "texto y recogidos en una lista de páginas.",
+    },
+    "it": {
+        "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
+        "credits": "Fonte e crediti", "credits_many": "Fonti e crediti",
+        "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
+        "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
+        "section_n": "Sezione {n}",
+        "back_n": "Torna al richiamo {n}",
+        "translated_line": "Traduzione di {names}",
+        "edited_line": "A cura di {names}",
+        "source_line": "Fonte: {url}",
+        "subjects_line": "Argomenti: {tags}",
+        "listing_line": "Scheda d’archivio: {title}",
+        "made_with": "Questa edizione è stata realizzata con Octavo dal file sorgente {files}.",
+        "made_with_many": "Questa edizione è stata realizzata con Octavo dai file sorgente {files}.",
+        "made_with_volume": "Questa edizione è stata realizzata con Octavo dai file sorgente {files}, riuniti "
+                            "dal manifesto {manifest}.",
+        "published_by": "Pubblicato da {publisher}.",
+        "cover_alt": "Copertina: {text}",
+        "list_separator": ", ",
+        "summary_structure": "Un testo con indice, un titolo per ogni sezione e un ordine di lettura logico.",
+        "summary_notes": "Le note sono collegate al testo in entrambe le direzioni.",
+        "summary_no_images": "Non contiene immagini.",
+        "summary_images_described": "Ogni immagine ha una descrizione testuale.",
+        "summary_images_undescribed": "Alcune immagini non hanno una descrizione testuale.",
+        "summary_page_list": "I numeri di pagina dell’edizione a stampa ({edition}) sono segnati nel testo e "
+                             "raccolti in un elenco delle pagine.",
+    },
+    "ru": {
+        "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
+        "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
+        "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
+        "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
+        "section_n": "Раздел {n}",
+        "back_n": "Назад к ссылке {n}",
+        "translated_line": "Перевод: {names}",
+        "edited_line": "Редактор: {names}",
+        "source_line": "Источник: {url}",
+        "subjects_line": "Темы: {tags}",
+        "listing_line": "Запись в архиве: {title}",
+        "made_with": "Это издание подготовлено в Octavo из исходного файла {files}.",
+        "made_with_many": "Это издание подготовлено в Octavo из исходных файлов {files}.",
+        "made_with_volume": "Это издание подготовлено в Octavo из исходных файлов {files}, собранных по "
+                            "манифесту {manifest}.",
+        "published_by": "Издатель: {publisher}.",
+        "cover_alt": "Обложка: {text}",
+        "list_separator": ", ",
+        "summary_structure": "Текст с оглавлением, заголовком у каждого раздела и логическим порядком чтения.",
+        "summary_notes": "Примечания связаны с текстом ссылками в обе стороны.",
+        "summary_no_images": "Изображений нет.",
+        "summary_images_described": "У каждого изображения есть текстовое описание.",
+        "summary_images_undescribed": "У некоторых изображений нет текстового описания.",
+        "summary_page_list": "Номера страниц печатного издания ({edition}) отмечены в тексте и собраны в "
+                             "списке страниц.",
+    },
+    "zh": {
+        "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
+        "credits": "来源与说明", "credits_many": "来源与说明",
+        "source": "来源", "subjects": "主题", "section": "第", "by": "",
+        "translated": "翻译：", "edited": "编辑：", "back": "返回正文",
+        "section_n": "第{n}节",
+        "back_n": "返回第{n}处引用",
+        "translated_line": "{names} 译",
+        "edited_line": "{names} 编",
+        "source_line": "来源：{url}",
+        "subjects_line": "主题：{tags}",
+        "listing_line": "档案条目：{title}",
+        "made_with": "本版本由 Octavo 根据源文件 {files} 制作。",
+        "made_with_many": "本版本由 Octavo 根据源文件 {files} 制作。",
+        "made_with_volume": "本版本由 Octavo 根据清单 {manifest} 汇集的源文件 {files} 制作。",
+        "published_by": "出版者：{publisher}。",
+        "cover_alt": "封面：{text}",
+        "list_separator": "、",
+        "summary_structure": "本书有目录，每一节都有标题，阅读顺序合乎逻辑。",
+        "summary_notes": "注释与正文双向链接。",
+        "summary_no_images": "书中没有图像。",
+        "summary_images_described": "每幅图像都有文字说明。",
+        "summary_images_undescribed": "部分图像没有文字说明。",
+        "summary_page_list": "印刷版（{edition}）的页码已在正文中标出，并列入页码列表。",
+    },
+}
+
+# Languages written right to left, by language subtag, and scripts written right to left, by
+# script subtag (a tag like ``az-Arab`` names its script).
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "ks", "ku-arab", "mzn", "nqo", "ps", "sd",
+                 "syr", "ug", "ur", "yi"}
+RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "mand", "samr", "rohg"}
+
+
+def words(language: str) -> dict[str, str]:
+    """Every message in ``language``: its own entry (the longest matching prefix of the tag), with
+    English for anything that entry lacks."""
+    found = dict(CATALOGUE[ENGLISH])
+    found.update(CATALOGUE.get(catalogue_language(language), {}))
+    return found
+
+
+def catalogue_language(language: str) -> str:
+    """The catalogue entry a language tag reads from: ``de-CH`` -> ``de``; English when none fits."""
+    subtags = (language or ENGLISH).replace("_", "-").lower().split("-")
+    for n in range(len(subtags), 0, -1):
+        key = "-".join(subtags[:n])
+        if key in CATALOGUE:
+            return key
+    return ENGLISH
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Hebrew, Persian, Urdu, ...), else ``ltr``."""
+    subtags = (language or ENGLISH).replace("_", "-").lower().split("-")
+    if any(len(s) == 4 and s.isalpha() for s in subtags[1:]):  # an explicit script decides
+        return "rtl" if any(s in RTL_SCRIPTS for s in subtags[1:] if len(s) == 4) else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
