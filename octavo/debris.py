@@ -31,14 +31,16 @@ from .diagnostics import Collector
 from .languages import named_language
 
 QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*)$")  # the text: see _heading_text
 RULE = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
-EMPTY = re.compile(r"^[ \t]*(?:\\|&nbsp;|\u00a0)?[ \t]*$")  # Pandoc's empty paragraph is a lone "\"
+SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
+EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
 # [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
 # brackets and span lines; a target may hold Liquid tags and one level of parentheses.
 LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]\(\s*<?((?:[^()\\]|\\.|\([^()]*\))*?)>?"
                   r"(?:\s+\"[^\"]*\")?\s*\)(?:\{[^{}\n]*\})?")
+HTML_LINK = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 SEPARATORS = re.compile(r"(?:\\?[>|/:\\]|[»«·•→←‹›–—-]|::|&gt;|&raquo;|&laquo;|&nbsp;|\u00a0)+")
 NAV_WORDS = (
     r"index|contents|table of contents|toc|previous|prev|next|back|up|home|top|forward|return|main page"
@@ -64,6 +66,7 @@ CONTENTS_TITLES = {
     "sisällys", "indholdsfortegnelse", "innhold", "περιεχόμενα", "зміст",
 }
 CONTENTS_MARKER = re.compile(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
+PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
 LIST_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")
 NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|teil|buch|глава|часть|раздел)\s+)?"
                        r"(?:[ivxlcdm]{1,7}|\d{1,4}|[a-zа-я])[.):]?\s+", re.IGNORECASE)
@@ -72,7 +75,7 @@ NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|te
 KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
 KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
 KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
-KRAMDOWN_INLINE = re.compile(r"\{:(?!:)[ \t]*(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
+KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
 KRAMDOWN_ID = re.compile(r"(?<![\w\"'=])#([\w:.\-]+)")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
 MAX_EDGE_LINKS = 4  # more link-only blocks than this at an edge of the text are a list of links, not navigation
@@ -113,7 +116,8 @@ class _Block:
     @property
     def content(self) -> str:
         """A heading's text, or the block's lines."""
-        return HEADING.match(self.texts[0]).group(2) if self.kind == "heading" else self.joined
+        atx = HEADING.match(self.texts[0]) if self.kind == "heading" else None
+        return _heading_text(atx.group(2)) if atx else self.joined
 
 
 # --- characters and kramdown lines: before anything else reads the lines ---------------------------
@@ -236,6 +240,13 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
 
 # --- blocks of the text ------------------------------------------------------------------------------
 
+def _heading_text(written: str) -> str:
+    """An ATX heading's text without its closing hashes (``## Title ##``)."""
+    text = written.rstrip(" \t")
+    stripped = text.rstrip("#")
+    return (stripped.rstrip(" \t") if stripped != text and (not stripped or stripped[-1] in " \t") else text) or text
+
+
 def _unquote(line: str) -> str:
     return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
@@ -246,10 +257,15 @@ def blocks(lines: list[str], skip: Callable[[int], bool]) -> list[_Block]:
     current: _Block | None = None
     for i, line in enumerate(lines):
         inner = _unquote(line)
-        if skip(i) or EMPTY.match(inner):
+        if skip(i) or not inner.strip() or EMPTY.match(inner):
             current = None
             continue
         heading = HEADING.match(inner)
+        underline = SETEXT.match(inner)
+        if underline and current is not None:  # Title / ===== : the paragraph above is a heading
+            current.end, current.kind, current.level = i + 1, "heading", 1 if underline.group(1) == "=" else 2
+            current = None
+            continue
         if heading or RULE.match(inner):
             out.append(_Block(i, i + 1, [inner], "heading" if heading else "rule",
                               len(heading.group(1)) if heading else 0))
@@ -284,7 +300,10 @@ def _key(text: str) -> str:
 
 
 def _keys(text: str) -> set[str]:
-    plain = _plain(text)
+    # "Chapter 1 ........ 5", "Chapter 1<TAB>5": the page number is not part of the entry
+    tail = text[-60:]
+    page = PAGE_NUMBER.search(tail)
+    plain = _plain(text[:len(text) - len(tail) + page.start()] if page else text)
     keys = {_key(plain), _key(NUMBERING.sub("", plain, count=1))}
     return {k for k in keys if k}
 
@@ -304,13 +323,22 @@ def _link_only(text: str) -> _Links | None:
         links.append((_plain(m.group(2)), m.group(3).strip() if not m.group(1) else ""))  # an image links nowhere
         return " "
 
-    rest = LINK.sub(take, text)
+    def take_html(m: re.Match) -> str:
+        links.append((_plain(m.group(2)), m.group(1).strip()))
+        return " "
+
+    rest = HTML_LINK.sub(take_html, LINK.sub(take, text))
     if not links:
         return None
-    words = SEPARATORS.sub(" ", rest).strip()
-    if words and not NAV.match(words.strip(" *_")):
+    words = SEPARATORS.sub(" ", re.sub(r"[*_]+", " ", rest)).strip()
+    if words and not NAV.match(_nav_words(words)):
         return None
     return _Links(links, rest)
+
+
+def _nav_words(label: str) -> str:
+    """A link's words without what decorates them (``<< Previous``, ``**Next »**``)."""
+    return label.strip(" *_<>«»‹›←→↑[]()|:–—-.\u00a0")
 
 
 def _page_link(target: str) -> bool:
@@ -324,10 +352,20 @@ def _is_switcher(block: _Block) -> bool:
     if block.kind == "rule" or len(block.texts) != 1:
         return False
     text = _plain(block.content).replace("#", " ")
-    items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
-    if not items or len(text) > 80:
+    if len(text) > 80:
         return False
+    items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
+    if not items:
+        return False
+    if len(items) >= 2 and all(re.fullmatch(r"[A-Za-z]{2}", i) for i in items) and re.search(r"[|/·•]", text):
+        return all(named_language(i) or _code_language(i) for i in items)  # EN | DE | RU
     return all(named_language(item) or all(named_language(w) for w in item.split()) for item in items)
+
+
+def _code_language(code: str) -> bool:
+    from .languages import find_tag
+
+    return find_tag(code.lower()) is not None
 
 
 def clean(lines: list[str], skip: Callable[[int], bool], line_of: Callable[[int], int], report: Collector) -> Found:
@@ -346,7 +384,7 @@ def clean(lines: list[str], skip: Callable[[int], bool], line_of: Callable[[int]
             labels = [label for label, _ in linked.links] + [SEPARATORS.sub(" ", linked.rest).strip()]
             separated = bool(SEPARATORS.search(re.sub(r"\{#[^}\s]*\}", "", linked.rest)))
             pages = all(_page_link(target) for _, target in linked.links)
-            if any(NAV.match(label.strip(" *_")) for label in labels if label):
+            if any(NAV.match(_nav_words(label)) for label in labels if _nav_words(label)):
                 nav.add(n)
             elif len(linked.links) >= 2 and all(t for _, t in linked.links) and (separated or pages):
                 nav.add(n)  # a bar of links, a breadcrumb trail
@@ -431,7 +469,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         entries: list[str] = []
         listed: list[int] = []
         stop = first
-        while stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
+        enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
+        while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
             these = _entries(all_blocks[stop])
             matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
             if not these or sum(m is not None for m in matched) < 0.8 * len(these):

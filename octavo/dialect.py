@@ -78,11 +78,11 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     lines, origin = _pandoc(lines, first_line, report)
     lines, verse_ends = _verse_fences(lines)
     code = _code_mask(lines)
+    lines = cap_nesting(lines, code, first_line, report)
     html = _html_mask(lines, code)
     outside = lambda i: code[i] or i in html  # noqa: E731
     found = debris.clean(lines, outside, lambda i: first_line + origin[i], report)
     _verse_titles(lines, outside)
-    lines = cap_nesting(lines, code, first_line, report)
     prepared = Prepared(markdown="", listed=found.listed)
     kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
@@ -192,12 +192,13 @@ WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
 
 def _verse_titles(lines: list[str], outside) -> None:
     """In a collection of poems, a line standing alone before a poem is the poem's heading: a lone
-    number (``I.``, ``XII``, ``**II.**``, when the text numbers two poems or more so), a bold line
-    (``**III. ROUGE ET NOIR.**``) or a line in capitals (``THE RAVEN``). A poem is a paragraph
-    that passes the verse test; one italic paragraph (an editor's note) may stand between. The
-    heading is one rank under the heading before it, so the contents list the poems."""
+    number (``I.``, ``XII``, when the text numbers two poems or more so), a bold line (``**III.
+    ROUGE ET NOIR.**``, ``**II.**``), a line in capitals (``THE RAVEN``), or a line in title case
+    set apart by two blank lines, a heading or a rule (``Sonnet 18``, ``The Tyger``). A poem is a
+    paragraph that passes the verse test; one italic paragraph (an editor's note) may stand
+    between. The heading is one rank under the heading before it, so the contents list the poems."""
     blocks = debris.blocks(lines, outside)
-    candidates: list[tuple[int, str, bool]] = []  # (block, heading text, a bare number)
+    candidates: list[tuple[int, str, str]] = []  # (block, heading text, kind: bare, titled or strong)
     for n, block in enumerate(blocks):
         if block.kind != "text" or len(block.texts) != 1 or block.texts[0] != lines[block.start]:
             continue  # one line, and not inside a block quote
@@ -209,16 +210,25 @@ def _verse_titles(lines: list[str], outside) -> None:
         bold = bool(wrapped) and wrapped.group(1) in ("**", "__") and len(inner) <= 80
         capitals = (not wrapped and len(inner) <= 60 and any(c.isalpha() for c in inner)
                     and all(c.isupper() for c in inner if c.isalpha()) and not inner.endswith(":"))
-        if not (bare or bold or capitals) or len(inner) > 80:
+        set_apart = block.start < 2 or not (lines[block.start - 1].strip() or lines[block.start - 2].strip()) or (
+            n and blocks[n - 1].kind != "text")  # two blank lines, a heading or a rule above it
+        titled = (not wrapped and set_apart and len(inner.split()) <= 10 and not inner.endswith((".", ",", ";", ":"))
+                  and all(w[0].isupper() or not w[0].isalpha() for w in inner.split()[:1] + [
+                      w for w in inner.split()[1:] if len(w) > 3]))
+        if not (bare or bold or capitals or titled) or len(inner) > 80:
             continue
         poem = blocks[n + 1] if n + 1 < len(blocks) else None
         if poem is not None and poem.kind == "text" and WRAPPED.match(" ".join(poem.texts).strip()) and n + 2 < len(blocks):
             poem = blocks[n + 2]  # an editor's note in italics between the title and the poem
         if poem is None or poem.kind != "text" or len(poem.texts) < 2 or not _is_verse(poem.texts):
             continue
-        candidates.append((n, inner, bare and not bold))  # a bold number is a title whatever the others
-    if sum(bare for _, _, bare in candidates) < 2:
-        candidates = [c for c in candidates if not c[2]]
+        # a bold or capitalised line is a title whatever the others; a bare number or a line in title
+        # case only in a collection (two or more such lines): "Contents" above a list is no poem's
+        kind = "bare" if bare and not bold else "titled" if not (bold or capitals) else "strong"
+        candidates.append((n, inner, kind))
+    for kind in ("bare", "titled"):
+        if sum(k == kind for _, _, k in candidates) < 2:
+            candidates = [c for c in candidates if c[2] != kind]
     chosen = {n: inner for n, inner, _ in candidates}
     ranks = [b.level for b in blocks if b.kind == "heading"]
     rank = None

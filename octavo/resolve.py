@@ -141,7 +141,7 @@ def _anchor_key(text: str) -> str:
     return "".join(c for c in unquote(text).replace("''", "'").casefold() if c.isalnum())
 
 
-ATTRIBUTE_LIST = re.compile(r"^\{:?[ \t]*(?:[#.][\w:.\-]+|[\w\-]+=\S+|toc|[ \t])*\}$")
+ATTRIBUTE_LIST = re.compile(r"^\{:?(?:[#.][\w:.\-]+|[\w\-]+=[^\s}]+|toc|[ \t])*\}$")
 
 
 def _drop_attribute_lists(tree, report: Collector) -> None:
@@ -280,7 +280,7 @@ NOT_NAMES = {"the", "chapter", "part", "book", "section", "preface", "introducti
              "press", "publishers", "library", "university", "society", "party", "committee", "congress",
              "international", "glava", "глава", "часть", "предисловие", "введение", "том", "kapitel", "teil",
              "vorwort", "einleitung", "band", "chapitre", "partie", "préface", "tome", "capítulo", "prólogo"}
-BYLINE_LEAD = re.compile(r"^(?:by|von|par|di|de|автор[ы]?:?|авт\.)\s+", re.IGNORECASE)
+BYLINE_LEAD = re.compile(r"^(?:(?:written\s+)?by|von|par|di|de|door|av|af|автор[ы]?:?|авт\.)\s+", re.IGNORECASE)
 BYLINE_YEAR = re.compile(r"[\s,]*[(\[]?\d{3,4}(?:\s*[-–]\s*\d{2,4})?[)\]]?\.?$")
 
 
@@ -553,7 +553,8 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _Model
     return sections
 
 
-LETTER_LABEL = re.compile(r"^\(?([A-Za-z])[.)]\s")
+LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
+FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
 NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
                           r"partie)\s*)?(?:\d{1,3}|[IVXLC]{1,6})\b[.:)]?", re.IGNORECASE)
 RUN_IN_DASH = ("\u2014", "\u2013", "--", "-")
@@ -571,20 +572,21 @@ def _structure(tree, report: Collector) -> None:
     headings = [c for c in children if c.tag in HEADINGS]
     demoted: set = set()
     for n, numbered in enumerate(headings):
-        if numbered in demoted or not NUMBER_LABEL.match(inline_text(numbered)) or LETTER_LABEL.match(
-                inline_text(numbered)):
+        label = LETTER_LABEL.match(inline_text(numbered))
+        if numbered in demoted or not NUMBER_LABEL.match(inline_text(numbered)) or (
+                label and label.group(1) not in "IVX"):  # "C. Modern Manufacture" is a letter, "I." a number
             continue
-        rank, expected, k = numbered.tag, "a", n + 1
+        rank, expected, k = numbered.tag, FIRST_LETTERS, n + 1
         while k < len(headings) and headings[k].tag >= rank:
             h = headings[k]
             if h.tag == rank:
                 label = LETTER_LABEL.match(inline_text(h))
-                if not label or label.group(1).lower() != expected:
+                if not label or label.group(1).lower() not in expected:
                     break
-                expected = chr(ord(expected) + 1)
+                expected = (chr(ord(label.group(1).lower()) + 1),)
             demoted.add(h)
             k += 1
-        if expected == "a":
+        if expected == FIRST_LETTERS:
             for h in headings[n + 1:k]:
                 demoted.discard(h)  # nothing lettered followed: what was under the numbered heading stays
     for h in demoted:

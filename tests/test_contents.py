@@ -115,6 +115,12 @@ def test_the_outline_and_both_editions_nest_the_lettered_headings(tmp_path):
     assert_epubcheck_clean(tmp_path / "out" / "chapter.epub")
 
 
+def test_lettered_headings_in_cyrillic_nest_too(tmp_path):
+    text, _ = model(tmp_path, "---\ntitle: T\n---\n## Глава 3.\n\nТекст.\n\n## А. Первое\n\nТекст.\n\n"
+                    "## Б. Второе\n\nТекст.\n\n## Глава 4.\n\nТекст.\n")
+    assert titles(text.toc()) == [("Глава 3.", ["А. Первое", "Б. Второе"]), "Глава 4."]
+
+
 def test_the_contents_list_two_levels_under_a_section(tmp_path):
     text, _ = model(tmp_path, "---\ntitle: T\n---\n# One\n\n## Two\n\n### Three\n\n#### Four\n\nText.\n\n# Five\n\nText.\n")
     assert titles(text.toc()) == [("One", [("Two", ["Three"])]), "Five"]
@@ -240,6 +246,26 @@ while I pondered, weak and weary,
 """)
     assert text.metadata.title == "Poems"
     assert titles(text.toc()) == [("Poems - First Series", [("I. LIFE.", ["I. SUCCESS.", "II.", "THE RAVEN"])])]
+
+
+def test_poem_titles_in_title_case_set_apart_are_headings(tmp_path):
+    text, _ = model(tmp_path, """---
+title: Songs of Innocence and of Experience
+---
+
+
+The Tyger
+
+Tyger Tyger, burning bright,
+In the forests of the night;
+
+
+The Lamb
+
+Little Lamb who made thee
+Dost thou know who made thee
+""")
+    assert titles(text.toc()) == ["The Tyger", "The Lamb"]
 
 
 def test_a_lone_number_before_prose_or_a_single_one_stays_a_paragraph(tmp_path):

@@ -66,6 +66,9 @@ John Stuart Mill says in his "Principles"[7] that ...
     "[Top of the page](#top)",
     "[Back to the index](index.htm)",
     "[上一章](1.html) | [目录](index.html) | [下一章](3.html)",
+    "**[Previous](ch1.html)** | **[Next](ch3.html)**",
+    "[<< Previous](a.html) | [Index](i.html) | [Next >>](b.html)",
+    '<a href="ch1.htm">Previous</a> | <a href="ch3.htm">Next</a>',
 ])
 def test_navigation_in_any_language_and_shape_goes_anywhere_in_the_text(tmp_path, line):
     text, diagnostics = model(tmp_path, f"---\ntitle: T\n---\nFirst paragraph.\n\n{line}\n\nLast paragraph.\n")
@@ -129,7 +132,8 @@ def test_an_image_alone_at_the_end_is_no_navigation_unless_it_says_so(tmp_path):
 # --- language switchers and a title repeated after them -----------------------------------------------
 
 @pytest.mark.parametrize("switcher", ["Русский #", "English #", "Deutsch  #", "English | Deutsch | Français",
-                                      "[English](../en/index.html) · Deutsch · [Русский](../ru/)", "简体中文 / English"])
+                                      "[English](../en/index.html) · Deutsch · [Русский](../ru/)", "简体中文 / English",
+                                      "EN | DE | RU"])
 def test_a_language_switcher_above_the_title_goes_and_the_title_is_printed_once(tmp_path, switcher):
     text, diagnostics = model(tmp_path, f"{switcher}\n\n# Манифест Коммунистической партии\n\nПризрак бродит по Европе.\n")
     assert text.metadata.title == "Манифест Коммунистической партии"
@@ -248,10 +252,11 @@ je pars.
     "Table des matières\n\n1. Chant I\n2. Chant II\n3. Chant III",
     "* TOC\n{:toc}",
     "[TOC]",
+    "**CONTENTS**\n\nChant I ........ 1\nChant II ........ 9\nChant III\t17",
 ])
 def test_contents_lists_and_markers_in_other_shapes_are_left_out(tmp_path, contents):
     text, diagnostics = model(tmp_path, f"---\ntitle: Art poétique\n---\n{contents}\n\n# Chant I\n\nC'est en vain.\n\n"
-                              "# Chant II\n\nIl est un heureux choix.\n\n# Chant III\n\nIl n'est point de serpent.\n")
+                              "Chant II\n========\n\nIl est un heureux choix.\n\n# Chant III\n\nIl n'est point de serpent.\n")
     assert [e.title for e in text.toc()] == ["Chant I", "Chant II", "Chant III"]
     assert words_of(body(text)).startswith("C’est en vain.")
     assert found(diagnostics, "dialect.contents")
@@ -263,9 +268,9 @@ title: Chapter 3
 ---
 Contents
 
-Chapter 1. The Commodity
-Chapter 2. Exchange
-Chapter 3. Money
+Chapter 1. The Commodity, its two factors: use-value and value
+Chapter 2. Exchange, and what the owners of commodities do
+Chapter 3. Money, or the circulation of commodities
 
 The text of chapter three.
 """)
@@ -282,6 +287,8 @@ The text of chapter three.
     ("by V. I. Lenin", ("V. I. Lenin",)),
     ("Karl Korsch (1923)", ("Karl Korsch",)),
     ("Rosa Luxemburg, Karl Liebknecht and Clara Zetkin", ("Rosa Luxemburg", "Karl Liebknecht", "Clara Zetkin")),
+    ("*Written by Mary Wollstonecraft Shelley*", ("Mary Wollstonecraft Shelley",)),
+    ("Alexis de Tocqueville", ("Alexis de Tocqueville",)),
 ])
 def test_a_byline_under_the_title_becomes_the_author(tmp_path, byline, names):
     text, diagnostics = model(tmp_path, f"# The Title\n\n{byline}\n\nThe text begins.\n")

@@ -57,7 +57,7 @@ def test_missing_title_falls_back_to_the_first_heading_with_a_warning(tmp_path):
 
 def test_no_title_and_no_heading_falls_back_to_the_file_name(tmp_path):
     source = read_source(write_source(tmp_path, "my-essay.md", "Just text.\n"))
-    assert load_text(source, Config()).metadata.title == "my-essay"
+    assert load_text(source, Config()).metadata.title == "My Essay", "the file name as words"
     assert any("using the file name" in m for m in messages(source))
 
 
