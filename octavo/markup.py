@@ -630,7 +630,8 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
     """What smarty decides from one character of context, fixed from the whole paragraph:
 
     - a quote opening at the end of a paragraph or line (``possible. "``) closes, without the space;
-    - a quote closing at the start of a paragraph (French ``" Bonjour "``) opens, without the space;
+    - a quote closing at the start of a paragraph or after a space with a word after its space
+      (French ``" Bonjour "``, ``il dit " oui "``) opens, and spaced quotes lose their spaces;
     - straight quotes smarty left (written ``\\"``) close a quote opened before them or end a word
       (the quote opened in an earlier paragraph), or open one before a word; any other (a ditto
       mark after a space, in a table) stays;
@@ -663,6 +664,13 @@ def _pair_quotes(text: str, left: str, right: str, left_single: str, right_singl
         after = text[i + 1] if i + 1 < len(text) else " "
         if text.startswith(left, i):
             open_double += 1
+        elif text.startswith(right, i) and not open_double and (before.isspace() or before == BREAK) and \
+                re.match(r"[ \t\u00a0\n]+\w", text[i + len(right):i + len(right) + 40]):
+            gap = len(text[i + len(right):]) - len(text[i + len(right):].lstrip(" \t\u00a0\n"))
+            edits.append((i, i + len(right) + gap, left))  # il dit " oui " : a spaced quote opening
+            open_double += 1
+            i += len(right) + gap
+            continue
         elif text.startswith(right, i):
             spaces = len(text[:i]) - len(text[:i].rstrip(" \t\u00a0"))
             if open_double and spaces and i > spaces and text[i - spaces - 1] not in (BREAK, "\n"):

@@ -27,6 +27,8 @@ QUOTES = [
      "He ended: «So be it.»"),
     ('" Bonjour " dit-il.', "“Bonjour” dit-il.", "„Bonjour“ dit-il.", f"«{NB}Bonjour{NB}» dit-il.",
      "«Bonjour» dit-il."),
+    ('Il dit " oui " et part.', "Il dit “oui” et part.", "Il dit „oui“ et part.", f"Il dit «{NB}oui{NB}» et part.",
+     "Il dit «oui» et part."),
     ('Read "[the text](https://example.org/)" first.', "Read “the text” first.", "Read „the text“ first.",
      f"Read «{NB}the text{NB}» first.", "Read «the text» first."),
     ('He said "no".', "He said “no”.", "He said „no“.", f"He said «{NB}no{NB}».", "He said «no»."),
