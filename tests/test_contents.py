@@ -102,17 +102,23 @@ def test_a_table_caption_and_run_in_headings_are_no_contents_entries(tmp_path):
 
 
 def test_the_outline_and_both_editions_nest_the_lettered_headings(tmp_path):
-    from octavo.validate import read_pdf
+    """Built for real: the PDF outline is the nested contents, both editions read alike, and the
+    captions, data tables and poem headings made here pass EPUBCheck."""
+    from octavo.validate import edition_parity, read_pdf
 
-    source = write_source(tmp_path, "chapter.md", CHAPTER)
-    report = build_into(tmp_path / "out", source)
+    sources = [write_source(tmp_path, "chapter.md", CHAPTER), write_source(tmp_path, "sonnets.md", SONNETS),
+               write_source(tmp_path, "grid.md", GRID_HEAD + GRID_TABLE)]
+    report = build_into(tmp_path / "out", *sources)
     assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
     outline = read_pdf(tmp_path / "out" / "chapter.pdf").outline
     section3 = dict(outline)["Section 3. The Proximate Effects of Machinery"]
     assert [title for title, _ in section3] == ["A. Appropriation of Supplementary Labour-Power",
                                                 "B. Prolongation of the Working-Day"]
     assert [title for title, _ in dict(outline)["Section 4. The Factory"]] == []
-    assert_epubcheck_clean(tmp_path / "out" / "chapter.epub")
+    for name in ("chapter", "sonnets", "grid"):
+        parity = edition_parity(tmp_path / "out" / f"{name}.epub", tmp_path / "out" / f"{name}.pdf")
+        assert not parity.missing, (name, parity.missing[:10])
+    assert_epubcheck_clean(*(tmp_path / "out" / f"{name}.epub" for name in ("chapter", "sonnets", "grid")))
 
 
 def test_lettered_headings_in_cyrillic_nest_too(tmp_path):
@@ -149,8 +155,7 @@ def test_grid_cells_are_cut_by_display_width(tmp_path):
                                                           "next"]
 
 
-def test_a_grid_table_with_a_header_row_and_short_cells_is_a_real_table(tmp_path):
-    text, diagnostics = model(tmp_path, GRID_HEAD + """
+GRID_TABLE = """
 +-----------+---------+---------+
 | Writer    | Born    | 魚       |
 +===========+:=======:+========:+
@@ -161,7 +166,11 @@ def test_a_grid_table_with_a_header_row_and_short_cells_is_a_real_table(tmp_path
 +-----------+---------+---------+
 
 After the table.
-""")
+"""
+
+
+def test_a_grid_table_with_a_header_row_and_short_cells_is_a_real_table(tmp_path):
+    text, diagnostics = model(tmp_path, GRID_HEAD + GRID_TABLE)
     table = next(b for s in text.sections for b in s.blocks if isinstance(b, m.Table))
     rows = [[m.plain_text(c.blocks[0].inlines) if c.blocks else "" for c in row.cells] for row in table.rows]
     assert rows == [["Writer", "Born", "魚"], ["Karl Marx (Trier)", "1818", "fish"], ["Engels", "1820", "|"]]

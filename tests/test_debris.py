@@ -362,3 +362,34 @@ Hence, between 1861 and 1868, 338 cotton factories disappeared.
 """)
     assert words_of(body(text)) == "Hence, between 1861 and 1868, 338 cotton factories disappeared."
     assert not found(diagnostics)
+
+
+def test_both_editions_leave_the_debris_out_and_pass_epubcheck(tmp_path):
+    from conftest import assert_epubcheck_clean, build_into
+    from octavo.validate import edition_parity, epub_reading_text, pdf_page_texts
+
+    chapter = write_source(tmp_path, "chapter.md", """---
+title: Chapter 15
+---
+* * *
+
+[**Index -** *Capital Vol. 1*]({{ site.baseurl }}{% link cap1index.md %})
+
+[**Next:** Chapter 16]({{ site.baseurl }}{% link _texts/ch16.md %})
+
+* * *
+
+<table><tr><td>1861</td><td>338</td></tr></table>
+{: .verse}
+
+Hence the factories disappeared.
+""")
+    russian = write_source(tmp_path, "manifest.md", RUSSIAN)
+    report = build_into(tmp_path / "out", chapter, russian)
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    for name, gone in (("chapter", ["Index", "Next", "{:", "verse"]), ("manifest", ["Русский", "Оглавление"])):
+        epub, pdf = tmp_path / "out" / f"{name}.epub", tmp_path / "out" / f"{name}.pdf"
+        for edition in (epub_reading_text(epub), " ".join(pdf_page_texts(pdf))):
+            assert not [g for g in gone if g in edition], name
+        assert not edition_parity(epub, pdf).missing, name
+    assert_epubcheck_clean(tmp_path / "out" / "chapter.epub", tmp_path / "out" / "manifest.epub")
