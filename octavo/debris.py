@@ -210,16 +210,16 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
                 continue
             ids = KRAMDOWN_ID.findall(body)
             above = _unquote(out[i - 1]).strip() if i else ""
-            keep = ids and above and not RULE.match(above) and not code(i - 1) and re.fullmatch(r"#[\w:.\-]+", body)
-            if keep:
+            attaches = bool(ids) and bool(above) and not RULE.match(above) and not code(i - 1)
+            out[i] = quote.rstrip()
+            if attaches and HEADING.match(above):  # attr_list reads a heading's id on its own line
+                out[i - 1] = f"{out[i - 1].rstrip()} {{: #{ids[0]}}}"
+            elif attaches:
                 out[i] = f"{quote}{{: #{ids[0]}}}"
-                continue
-            if ids and above and not RULE.match(above) and not code(i - 1):
-                out[i] = f"{quote}{{: #{ids[0]}}}"
-            else:
-                out[i] = quote.rstrip()
+            if attaches and re.fullmatch(r"#[\w:.\-]+", body):
+                continue  # only an id, and it stays: nothing removed
             report.warn("dialect.kramdown", f"removed the kramdown attribute list '{written}'"
-                        + (f" (its id '{ids[0]}' stays)" if out[i].strip() else ""), first_line + i)
+                        + (f" (its id '{ids[0]}' stays)" if attaches else ""), first_line + i)
             continue
         if "{:" in inner:
             def inline(m: re.Match) -> str:
@@ -355,8 +355,8 @@ def _is_switcher(block: _Block) -> bool:
     if len(text) > 80:
         return False
     items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
-    if not items:
-        return False
+    if not items or (block.kind == "heading" and len(items) < 2):
+        return False  # "# English" is a title; a switcher written as a heading names several languages
     if len(items) >= 2 and all(re.fullmatch(r"[A-Za-z]{2}", i) for i in items) and re.search(r"[|/·•]", text):
         return all(named_language(i) or _code_language(i) for i in items)  # EN | DE | RU
     return all(named_language(item) or all(named_language(w) for w in item.split()) for item in items)

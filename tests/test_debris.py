@@ -142,6 +142,11 @@ def test_a_language_switcher_above_the_title_goes_and_the_title_is_printed_once(
     assert ("dialect.switcher", 1) in found(diagnostics)
 
 
+def test_a_heading_naming_one_language_is_a_title_not_a_switcher(tmp_path):
+    text, diagnostics = model(tmp_path, "# English\n\nThe language of this text.\n")
+    assert text.metadata.title == "English" and "dialect.switcher" not in [c for c, _ in found(diagnostics)]
+
+
 @pytest.mark.parametrize("line", ["Norwegian Wood", "English", "Index"])
 def test_a_language_name_inside_the_text_or_a_title_like_it_stays(tmp_path, line):
     text, diagnostics = model(tmp_path, f"---\ntitle: T\n---\nThe first paragraph.\n\n{line}\n\nThe last.\n")
@@ -393,3 +398,9 @@ Hence the factories disappeared.
             assert not [g for g in gone if g in edition], name
         assert not edition_parity(epub, pdf).missing, name
     assert_epubcheck_clean(tmp_path / "out" / "chapter.epub", tmp_path / "out" / "manifest.epub")
+
+
+def test_a_kramdown_id_under_a_heading_stays_its_id(tmp_path):
+    text, diagnostics = model(tmp_path, "---\ntitle: T\n---\n## Heading\n{: #hid .big}\n\nText [to it](#hid).\n")
+    assert text.sections[0].id == "x-hid" and "{" not in words_of(body(text))
+    assert found(diagnostics) == [("dialect.kramdown", 5)] and "its id 'hid' stays" in diagnostics[0].message
