@@ -10,8 +10,10 @@ such characters from the input, so a source cannot forge one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from . import debris
 from .diagnostics import Collector
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
@@ -65,18 +67,26 @@ class Prepared:
     notes_intro: str = ""  # Markdown in the NOTES section before the first note
     lines: list[int] = field(default_factory=list)  # the file line of each line of ``markdown``
     intro_lines: list[int] = field(default_factory=list)  # the same for ``notes_intro``
+    listed: set[int] = field(default_factory=set)  # file lines of headings the source's own contents list named
 
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0."""
-    lines, origin = _pandoc(body.split("\n"), first_line, report)
+    lines = debris.private_use(body.split("\n"), first_line, report)
+    code = _code_mask(lines)
+    lines = debris.kramdown(lines, lambda i: code[i], first_line, report)
+    lines, origin = _pandoc(lines, first_line, report)
     lines, verse_ends = _verse_fences(lines)
     code = _code_mask(lines)
     lines = cap_nesting(lines, code, first_line, report)
-    prepared = Prepared(markdown="")
+    html = _html_mask(lines, code)
+    outside = lambda i: code[i] or i in html  # noqa: E731
+    found = debris.clean(lines, outside, lambda i: first_line + origin[i], report)
+    _verse_titles(lines, outside)
+    prepared = Prepared(markdown="", listed=found.listed)
     kept = _extract_notes(lines, code, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, code)
-    kept = _verse_breaks(kept, code, verse_ends)
+    kept = _verse_breaks(kept, code, verse_ends, html)
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
@@ -137,6 +147,97 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
                     ends.add(k)
         i = end + 1
     return out, ends
+
+
+HTML_START = re.compile(r"^ {0,3}<(?:(!--)|([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$))")
+HTML_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main",
+    "menu", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+
+
+def _html_mask(lines: list[str], code: dict[int, bool]) -> set[int]:
+    """Lines Python-Markdown reads as raw HTML: a comment or a block-level element opened at the
+    start of a block, up to where it closes (also past blank lines, as markup.py does). Nothing in
+    them is a paragraph, so no marker may be added there and no line of them is debris."""
+    mask: set[int] = set()
+    i = 0
+    while i < len(lines):
+        m = HTML_START.match(lines[i])
+        if code[i] or not m or (i and lines[i - 1].strip()) or (m.group(2) and m.group(2).lower() not in HTML_BLOCK_TAGS):
+            i += 1
+            continue
+        tag = m.group(2)
+        opening = re.compile("<!--" if not tag else rf"<{tag}(?=[\s/>]|$)", re.IGNORECASE)
+        closing = re.compile("-->" if not tag else rf"</\s*{tag}\s*>", re.IGNORECASE)
+        depth, j = 0, i
+        while j < len(lines) and not code[j] and j - i < 5000:
+            depth += len(opening.findall(lines[j])) - len(closing.findall(lines[j]))
+            if depth <= 0:
+                break
+            j += 1
+        if depth > 0:  # never closed: Markdown ends it with its own block
+            j = i
+            while j + 1 < len(lines) and lines[j + 1].strip():
+                j += 1
+        mask.update(range(i, j + 1))
+        i = j + 1
+    return mask
+
+
+ROMAN = re.compile(r"^M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
+
+
+def _verse_titles(lines: list[str], outside) -> None:
+    """In a collection of poems, a line standing alone before a poem is the poem's heading: a lone
+    number (``I.``, ``XII``, when the text numbers two poems or more so), a bold line (``**III.
+    ROUGE ET NOIR.**``, ``**II.**``), a line in capitals (``THE RAVEN``), or a line in title case
+    set apart by two blank lines, a heading or a rule (``Sonnet 18``, ``The Tyger``). A poem is a
+    paragraph that passes the verse test; one italic paragraph (an editor's note) may stand
+    between. The heading is one rank under the heading before it, so the contents list the poems."""
+    blocks = debris.blocks(lines, outside)
+    candidates: list[tuple[int, str, str]] = []  # (block, heading text, kind: bare, titled or strong)
+    for n, block in enumerate(blocks):
+        if block.kind != "text" or len(block.texts) != 1 or block.texts[0] != lines[block.start]:
+            continue  # one line, and not inside a block quote
+        text = block.texts[0].strip()
+        wrapped = WRAPPED.match(text)
+        inner = wrapped.group(2).strip() if wrapped else text
+        number = re.fullmatch(r"(\d{1,4}|[IVXLCDM]{1,8})\.?", inner)
+        bare = bool(number) and (number.group(1).isdigit() or bool(ROMAN.match(number.group(1))))
+        bold = bool(wrapped) and wrapped.group(1) in ("**", "__") and len(inner) <= 80
+        capitals = (not wrapped and len(inner) <= 60 and any(c.isalpha() for c in inner)
+                    and all(c.isupper() for c in inner if c.isalpha()) and not inner.endswith(":"))
+        set_apart = block.start < 2 or not (lines[block.start - 1].strip() or lines[block.start - 2].strip()) or (
+            n and blocks[n - 1].kind != "text")  # two blank lines, a heading or a rule above it
+        titled = (not wrapped and set_apart and len(inner.split()) <= 10 and not inner.endswith((".", ",", ";", ":"))
+                  and all(w[0].isupper() or not w[0].isalpha() for w in inner.split()[:1] + [
+                      w for w in inner.split()[1:] if len(w) > 3]))
+        if not (bare or bold or capitals or titled) or len(inner) > 80:
+            continue
+        poem = blocks[n + 1] if n + 1 < len(blocks) else None
+        if poem is not None and poem.kind == "text" and WRAPPED.match(" ".join(poem.texts).strip()) and n + 2 < len(blocks):
+            poem = blocks[n + 2]  # an editor's note in italics between the title and the poem
+        if poem is None or poem.kind != "text" or len(poem.texts) < 2 or not _is_verse(poem.texts):
+            continue
+        # a bold or capitalised line is a title whatever the others; a bare number or a line in title
+        # case only in a collection (two or more such lines): "Contents" above a list is no poem's
+        kind = "bare" if bare and not bold else "titled" if not (bold or capitals) else "strong"
+        candidates.append((n, inner, kind))
+    for kind in ("bare", "titled"):
+        if sum(k == kind for _, _, k in candidates) < 2:
+            candidates = [c for c in candidates if c[2] != kind]
+    chosen = {n: inner for n, inner, _ in candidates}
+    ranks = [b.level for b in blocks if b.kind == "heading"]
+    rank = None
+    for n, block in enumerate(blocks):
+        if block.kind == "heading":
+            rank = block.level
+        elif n in chosen:
+            level = min(6, rank + 1 if rank else (min(ranks) + 1 if ranks else 1))
+            lines[block.start] = "#" * level + " " + chosen[n]
 
 
 def cap_nesting(lines: list[str], code: dict[int, bool], first_line: int, report: Collector,
@@ -318,7 +419,8 @@ VERSE_LINE_MAX = 60  # a line this long or longer is prose
 VERSE_WRAP_MIN = 65  # prose hard-wrapped at this width or wider leaves no room for the next word
 
 
-def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = frozenset()) -> list[tuple[int, str]]:
+def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = frozenset(),
+                  html: set[int] = frozenset()) -> list[tuple[int, str]]:
     """Verse written with plain newlines (no ``\\`` or two trailing spaces) keeps its lines.
 
     A paragraph of two or more plain lines is taken as verse when every line is shorter than
@@ -331,19 +433,27 @@ def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = froz
         while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False):
             end += 1
         block = kept[start:end]
-        if block and (block[-1][0] in verse_ends or (len(block) >= 2 and _is_verse([t for _, t in block]))):
+        attributes = block[-1] if block and ATTRIBUTE_LINE.match(block[-1][1]) else None  # {: #id} for attr_list
+        if attributes:
+            block = block[:-1]
+        inside_html = any(n in html for n, _ in block)  # raw HTML or a comment: Markdown never sees it
+        if block and not inside_html and (block[-1][0] in verse_ends
+                                          or (len(block) >= 2 and _is_verse([t for _, t in block]))):
             for k, (n, text) in enumerate(block):
                 last = k == len(block) - 1
                 out.append((n, text if last or text.endswith(("  ", "\\")) else text.rstrip() + "  "))
-            out.append((block[-1][0], VERSE_CLASS))  # Python-Markdown's attr_list: <p class="verse">
+            # Python-Markdown's attr_list: <p class="verse"> (with the source's id, if it gave one)
+            out.append(((attributes or block[-1])[0],
+                        attributes[1].strip()[:-1].rstrip() + " .verse}" if attributes else VERSE_CLASS))
         else:
-            out.extend(block)
+            out.extend(block + ([attributes] if attributes else []))
         out.extend(kept[end:end + 1])
         start = end + 1
     return out
 
 
 VERSE_CLASS = "{: .verse}"
+ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 
 
 def _is_verse(block: list[str]) -> bool:
@@ -367,8 +477,8 @@ def _is_paragraph_line(line: str) -> bool:
     )
 
 
-# An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em.
-ELIDED = re.compile(r"(?:(?<=\s)|^)'(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
+# An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em, rock 'n' roll.
+ELIDED = re.compile(r"(?:(?<=\s)|^)'(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|n|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
 
 
 def _bracket_fragment_links(line: str) -> str:
@@ -493,8 +603,11 @@ def _pandoc(lines: list[str], first_line: int, report: Collector) -> tuple[list[
 
 
 def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], list[int]]:
-    """Pandoc grid tables (``+---+---+`` / ``| cell |``) are layout boxes on archive pages: their
-    cells are set one after another, each as ordinary Markdown."""
+    """Pandoc grid tables (``+---+---+`` / ``| cell |``). One with a header row (under a ``+===+``
+    border) and short cells is a data table and becomes a pipe table; any other is a layout box
+    of an archive page, whose cells are set one after another, each as ordinary Markdown. Cells
+    are cut where the border's ``+`` stand, counted in display columns: an East Asian wide
+    character takes two, a combining mark or a zero-width joiner none."""
     out, out_origin, i = [], [], 0
     while i < len(lines):
         prefix = QUOTE_PREFIX.match(lines[i]).group(1)
@@ -506,12 +619,14 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
         border = lines[i][len(prefix):]
         cuts = [n for n, c in enumerate(border) if c == "+"]
         j = i + 1
-        rows, row = [], []
+        rows, row, header_end = [], [], None  # header_end: index into rows after the header row
         while j < len(lines) and lines[j].startswith(prefix) and GRID_ROW.match(lines[j][len(prefix):]):
             body = lines[j][len(prefix):]
             if GRID_BORDER.match(body):
                 if row:
                     rows.append(row)
+                if "=" in body and header_end is None and len(rows) == 1:
+                    header_end = (body, j)  # the header row's lower border: alignment, and its line
                 row = []
             else:
                 row.append((j, body))
@@ -523,9 +638,15 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
             out_origin.append(origin[i])
             i += 1
             continue
-        for row in rows:
-            for left, right in zip(cuts, cuts[1:]):
-                cell = [(body[left + 1:right].rstrip(), origin[j]) for j, body in row]
+        table = [[[(cell, origin[k]) for k, cell in zip([k for k, _ in row], cells)]
+                  for cells in zip(*[_grid_cells(body, cuts) for _, body in row])] for row in rows]
+        if header_end is not None and _is_data_table(table):
+            _pipe_table(table, header_end[0], prefix, origin[i], origin[header_end[1]], origin[j - 1], out, out_origin)
+            i = j
+            continue
+        for row in table:
+            for cell in row:
+                cell = [(c.rstrip(), o) for c, o in cell]
                 cell = [(c[1:] if c.startswith(" ") else c, o) for c, o in cell]
                 while cell and not cell[-1][0].strip():
                     cell.pop()
@@ -540,6 +661,66 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
                 out_origin.append(out_origin[-1])
         i = j
     return out, out_origin
+
+
+def _column_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0  # a combining mark, a zero-width joiner or non-joiner, a soft hyphen
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _grid_cells(body: str, cuts: list[int]) -> list[str]:
+    """A grid row cut into its cells at the border's columns (display columns, not characters).
+    The row's own ``|`` at (or, in a hand-edited table, next to) each column is where it is cut."""
+    columns, column = [], 0
+    for char in body:
+        columns.append(column)
+        column += _column_width(char)
+    bars = [n for n, char in enumerate(body) if char in "|+"]
+    if len(bars) == len(cuts):  # one bar per column border: cut there, however the row is aligned
+        return [body[a + 1:b] for a, b in zip(bars, bars[1:])]
+    at = []
+    for cut in cuts:
+        exact = [n for n in bars if columns[n] == cut]
+        near = sorted((abs(columns[n] - cut), n) for n in bars if abs(columns[n] - cut) <= 2)
+        at.append(exact[0] if exact else near[0][1] if near else
+                  next((n for n, c in enumerate(columns) if c >= cut), len(body)))
+    return [body[a + 1:b] for a, b in zip(at, at[1:])]
+
+
+DATA_CELL_MAX = 80  # a cell longer than this (or with a paragraph break) is prose: the grid is a layout box
+
+
+def _is_data_table(table: list[list[list[tuple[str, int]]]]) -> bool:
+    for row in table:
+        for cell in row:
+            texts = [c.strip() for c, _ in cell]
+            while texts and not texts[-1]:
+                texts.pop()
+            while texts and not texts[0]:
+                texts.pop(0)
+            if "" in texts or sum(len(t) for t in texts) > DATA_CELL_MAX or any(BLOCK_START.match(t) for t in texts):
+                return False
+    return True
+
+
+def _pipe_table(table, border: str, prefix: str, top: int, rule: int, bottom: int, out: list, out_origin: list):
+    """A grid table with a header row -> a pipe table (Python-Markdown's tables), one line a row."""
+    def line(row) -> str:
+        cells = [re.sub(r"(?<!\\)\|", r"\\|", " ".join(c.strip() for c, _ in cell if c.strip())) for cell in row]
+        return prefix + "| " + " | ".join(cells) + " |"
+
+    first = lambda row: next((o for cell in row for c, o in cell if c.strip()), top)  # noqa: E731
+    spans = border.strip().strip("+").split("+")  # ":===" left, "===:" right, ":===:" centred
+    separator = prefix + "|" + "|".join(
+        (":" if a.startswith(":") else "-") + "---" + (":" if a.endswith(":") else "-") for a in spans) + "|"
+    out.extend([prefix.rstrip(), line(table[0]), separator])
+    out_origin.extend([top, first(table[0]), rule])
+    for row in table[1:]:
+        out.append(line(row))
+        out_origin.append(first(row))
+    out.append(prefix.rstrip())
+    out_origin.append(bottom)
 
 
 def _join_split_urls(cell: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -29,3 +29,19 @@ def find_tag(written: str) -> str | None:
 def display_name(tag: str) -> str:
     """The English name of a tag, for messages: 'en-US' -> 'English (United States)'."""
     return langcodes.Language.get(tag).display_name()
+
+
+def named_language(word: str) -> str | None:
+    """The tag of the language a word names, in English or in the language itself (``Русский``,
+    ``Deutsch``, ``简体中文``); None for anything else, codes included (``it`` and ``no`` are words)."""
+    word = " ".join(word.split())
+    if len(word) < 2 or (word.isascii() and len(word) < 4):
+        return None
+    try:
+        found = langcodes.find(word)
+    except LookupError:
+        return None
+    names = {found.display_name().casefold(), found.autonym().casefold()}
+    if word.casefold() in names or (" " not in word and found.speaking_population() >= 100_000):
+        return str(found)  # a name as such, or one word naming a living language ("简体中文"), not "Index" (kzf)
+    return None

@@ -45,25 +45,14 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     ids.new("top")  # the text's title block
     _rename_source_ids(tree, ids, report)
 
-    title = fields.get("title")
-    title_heading = _title_heading(tree, title)
-    if title_heading is not None:
-        title = title or inline_text(title_heading)
-        if title_heading.find(f".//a[@{REF}]") is None:  # a note reference keeps its heading
-            tree.remove(title_heading)
-    if not title:
-        title = _first_top_heading(tree)
-    if not title:
-        title = source.path.stem
-        report.warn("frontmatter.title", f"no title given; using the file name '{title}'", 1)
-    elif "title" not in fields:
-        report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}'", 1)
-
-    metadata = _metadata(fields, title, language)
+    _drop_attribute_lists(tree, report)
+    title, authors = _title_and_author(tree, fields, prepared, source.path, report)
+    metadata = _metadata(fields, title, language, authors)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
     builder = _ModelBuilder(ids, source.path)
+    _structure(tree, report)
     sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level, builder, source.path))
     if notes:
         intro = parsed.intro
@@ -108,12 +97,12 @@ class _Ids:
         return candidate
 
 
-def _metadata(fields: dict, title: str, language: str) -> m.Metadata:
+def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] = ()) -> m.Metadata:
     return m.Metadata(
         title=title,
         language=language,
         subtitle=fields.get("subtitle"),
-        authors=fields.get("author", ()),
+        authors=fields.get("author") or authors,
         translators=fields.get("translator", ()),
         editors=fields.get("editor", ()),
         date=fields.get("date"),
@@ -152,20 +141,218 @@ def _anchor_key(text: str) -> str:
     return "".join(c for c in unquote(text).replace("''", "'").casefold() if c.isalnum())
 
 
-def _title_heading(tree, title: str | None):
-    """The text's own title written as a lone top heading before any text, if there is one."""
+ATTRIBUTE_LIST = re.compile(r"^\{:?(?:[#.][\w:.\-]+|[\w\-]+=[^\s}]+|toc|[ \t])*\}$")
+
+
+def _drop_attribute_lists(tree, report: Collector) -> None:
+    """An attribute list that reached the text as a paragraph of its own (``{: .verse}`` after a
+    raw HTML block, which attr_list cannot attach to) is markup, never text."""
+    for p in list(tree.iter("p")):
+        written = inline_text(p)
+        if written.startswith("{") and ATTRIBUTE_LIST.match(written) and not len(p):
+            report.warn("dialect.kramdown", f"removed the attribute list '{written}' standing where it applies to "
+                        "nothing", line(p))
+            replace_with_text(p, "")
+
+
+def _title_and_author(tree, fields: dict, prepared, path: Path, report: Collector) -> tuple[str, tuple[str, ...]]:
+    """The text's title, and the authors the text itself names when the front matter names none.
+
+    In order: the front matter's ``title``; ``Title:`` headings at the top (``# Title: ...``,
+    ``## Author: ...``, after a rule or web debris); a lone top heading at the start of the text
+    (the title heading: taken out of the body), with a byline right above or under it (a line of
+    names: the authors); the first heading of the highest rank, unless it only numbers, or is a
+    poem or an entry of the source's own contents; else the file name, as words. A heading that
+    repeats the title right after it goes. Every choice but the front matter's is reported with
+    the line it came from."""
+    title = fields.get("title")
+    authors: tuple[str, ...] = ()
+    meta = _title_headings(tree, fields)
+    if not title and "title" in meta:
+        title, where = meta["title"]
+        report.warn("frontmatter.title", f"no title in front matter; using the heading 'Title: {title}' "
+                    f"(line {where})", where)
+    if not fields.get("author") and "author" in meta:
+        authors = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", meta["author"][0]) if n.strip())
+    heading, above = _title_heading(tree, title, fields.get("author", ()))
+    if heading is not None:
+        if not title:
+            title = inline_text(heading)
+            report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}' "
+                        f"(line {line(heading)})", line(heading))
+        following = heading.getnext()
+        if heading.find(f".//a[@{REF}]") is None:  # a note reference keeps its heading
+            for rule in [c for c in tree if c.tag == "hr" and c.getnext() in (heading, above)]:
+                tree.remove(rule)  # the rule that only set the title off
+            tree.remove(heading)
+        for candidate in (above, following):
+            names = _byline(candidate) if candidate is not None and candidate.getparent() is tree else None
+            if names is None or (candidate is following and _same_title(inline_text(candidate), title)):
+                continue
+            written = inline_text(candidate)
+            where = "above" if candidate is above else "under"
+            if not fields.get("author") and not authors:
+                authors = names
+                report.warn("frontmatter.author", f"no author in front matter; using the byline '{written}' {where} "
+                            f"the title (line {line(candidate)})", line(candidate))
+                tree.remove(candidate)
+            elif _same_names(names, fields.get("author") or authors):
+                report.warn("frontmatter.author", f"removed the byline '{written}' {where} the title: it repeats the "
+                            "author", line(candidate))
+                tree.remove(candidate)
+        _drop_repeated_title(tree, title, report)
+        children = [c for c in tree if isinstance(c.tag, str)]
+        if children and children[0].tag in HEADINGS and sum(c.tag == children[0].tag for c in children) == 1 and \
+                not any(c.tag in HEADINGS and c.tag < children[0].tag for c in children):
+            children[0].set(SUBTITLE, "")  # "(1898)" under the title: part of it, not a division of the text
+    if not title:
+        first = _first_top_heading(tree, prepared.listed)
+        if first is not None:
+            title = _title_text(first)
+            report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}' "
+                        f"(line {line(first)})", line(first))
+    if not title:
+        title = _file_title(path.stem)
+        report.warn("frontmatter.title", f"no title given and none found in the text; using the file name "
+                    f"'{path.stem}' as '{title}'", 1)
+    return title, authors
+
+
+META_HEADING = re.compile(r"^(title|subtitle|author|authors|translator|year|date)\s*:\s*(\S.*)$", re.IGNORECASE)
+
+
+def _title_headings(tree, fields: dict) -> dict[str, tuple[str, int]]:
+    """``# Title: ...``, ``## Author: ...``, ``## Year: ...`` headings before the text (rules and
+    removed debris may come first; sources.py reads them when they open the file). They are taken
+    out of the body only when the front matter gives none of their fields."""
+    found: dict[str, tuple[str, int]] = {}
+    used = []
+    for child in tree:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "hr" and not found:
+            continue
+        match = META_HEADING.match(inline_text(child)) if child.tag in HEADINGS else None
+        if not match:
+            if child.tag == "hr" and found:
+                used.append(child)  # the rule that closes them
+            break
+        key = {"authors": "author", "year": "date"}.get(match.group(1).lower(), match.group(1).lower())
+        found.setdefault(key, (match.group(2).strip(), line(child)))
+        used.append(child)
+    if not found or any(key in fields for key in found):
+        return {}
+    for child in used:
+        tree.remove(child)
+    return found
+
+
+def _title_heading(tree, title: str | None, authors: tuple[str, ...] = ()):
+    """The text's own title written as a lone top heading before any text, if there is one, and a
+    byline written right above it (or None)."""
     children = [c for c in tree if isinstance(c.tag, str)]
+    while len(children) > 1 and children[0].tag == "hr" and children[1].tag != "hr":
+        children = children[1:]  # a rule above the title is the site's decoration
+    above = None
+    if len(children) > 1 and children[1].tag in HEADINGS and _byline(children[0]) is not None and (
+            children[0].tag not in HEADINGS or children[0].tag > children[1].tag) and (
+            not authors or _same_names(_byline(children[0]), authors)):
+        above, children = children[0], children[1:]
     if not children or children[0].tag not in HEADINGS:
-        return None
+        return None, None
     first = children[0]
     same_rank = [c for c in children if c.tag == first.tag]
     if len(same_rank) != 1 and not (title and _same_title(inline_text(first), title)):
-        return None
+        return None, None
     if title and not _same_title(inline_text(first), title):
-        return None
+        return None, None
     if any(c.tag in HEADINGS and c.tag < first.tag for c in children):
+        return None, None
+    return first, above
+
+
+NAME_CONNECTORS = re.compile(r"\s*(?:,|;|&|/|\s(?:and|und|et|и|y|e|i|och|og|en)\s)\s*", re.IGNORECASE)
+NAME_PARTICLES = {"von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "del", "della", "ibn", "bin", "al",
+                  "ten", "ter", "zu", "y", "dos", "das"}
+NOT_NAMES = {"the", "chapter", "part", "book", "section", "preface", "introduction", "contents", "volume", "vol",
+             "archive", "internet", "index", "notes", "appendix", "letter", "manifesto", "selected", "works",
+             "collected", "writers", "history", "speech", "article", "edition", "translated", "translation", "editor",
+             "press", "publishers", "library", "university", "society", "party", "committee", "congress",
+             "international", "glava", "глава", "часть", "предисловие", "введение", "том", "kapitel", "teil",
+             "vorwort", "einleitung", "band", "chapitre", "partie", "préface", "tome", "capítulo", "prólogo"}
+BYLINE_LEAD = re.compile(r"^(?:(?:written\s+)?by|von|par|di|de|door|av|af|автор[ы]?:?|авт\.)\s+", re.IGNORECASE)
+BYLINE_YEAR = re.compile(r"[\s,]*[(\[]?\d{3,4}(?:\s*[-–]\s*\d{2,4})?[)\]]?\.?$")
+
+
+def _byline(el) -> tuple[str, ...] | None:
+    """The names a one-line paragraph or heading gives, if it is nothing but a byline
+    (``Карл Маркс и Фридрих Энгельс``, ``Karl Marx/Friedrich Engels``, ``by V. I. Lenin``,
+    ``Karl Korsch (1923)``): names of two to five capitalised words or initials each."""
+    if el is None or el.tag not in ("p", *HEADINGS) or el.find(".//br") is not None or el.find(".//img") is not None:
         return None
-    return first
+    if el.find(f".//a[@{REF}]") is not None or el.find(".//a[@href]") is not None:
+        return None
+    written = "".join(el.itertext())
+    if "\n" in written.strip() or len(written) > 100:
+        return None
+    text = BYLINE_YEAR.sub("", BYLINE_LEAD.sub("", " ".join(written.split())))
+    names = tuple(n.strip() for n in NAME_CONNECTORS.split(text) if n.strip())
+    if not names or len(names) > 6:
+        return None
+    for name in names:
+        tokens = name.split()
+        words = [t for t in tokens if t.lower() not in NAME_PARTICLES]
+        if not 2 <= len(tokens) <= 5 or not words or not all(_name_token(t) for t in words):
+            return None
+        if all(re.fullmatch(r"\w\.", t) for t in words) or any(t.strip(".").casefold() in NOT_NAMES for t in words):
+            return None
+    return names
+
+
+def _name_token(token: str) -> bool:
+    """A capitalised word (``Engels``, ``O’Callaghan``, ``Jean-Paul``), or an initial (``V.``)."""
+    return bool(re.fullmatch(r"[^\W\d_][.]|[^\W\d_](?:[^\W\d_]|[’'\-.])*[^\W\d_.]?\.?", token)) and token[0].isupper()
+
+
+def _same_names(a, b) -> bool:
+    norm = lambda names: sorted(re.sub(r"\W+", "", n).casefold() for n in names or ())  # noqa: E731
+    return bool(a) and norm(a) == norm(b)
+
+
+def _drop_repeated_title(tree, title: str, report: Collector) -> None:
+    """A title heading written twice (the site's header, then the page's own) is printed once."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    if children and children[0].tag in HEADINGS and _same_title(inline_text(children[0]), title) and \
+            children[0].find(f".//a[@{REF}]") is None:
+        report.warn("dialect.title", f"removed the heading '{inline_text(children[0])}': it repeats the title",
+                    line(children[0]))
+        tree.remove(children[0])
+
+
+SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "the",
+               "to", "with", "de", "du", "des", "la", "le", "les", "et", "au", "aux", "der", "die", "das", "und",
+               "von", "zu", "im", "el", "y", "del", "di", "il", "e"}
+
+
+def _file_title(stem: str) -> str:
+    """A file name as words: ``shakespeare-sonnets`` -> "Shakespeare Sonnets",
+    ``the_wealth_of_nations_vol_ii`` -> "The Wealth of Nations Vol II"."""
+    words = [w for w in re.split(r"[-_.\s]+", stem) if w]
+    if stem != stem.lower():
+        return " ".join(words)  # written with capitals ("Les Fleurs du mal"): as written
+    out = []
+    for n, word in enumerate(words):
+        if ROMAN_NUMERAL.fullmatch(word.upper()) and len(word) <= 4 and word not in ("mix", "dim", "mid", "lid", "did",
+                                                                                         "civil", "dc", "cd"):
+            out.append(word.upper())
+        elif n and word in SMALL_WORDS:
+            out.append(word)
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return " ".join(out) or stem
+
+
+ROMAN_NUMERAL = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def _same_title(a: str | None, b: str | None) -> bool:
@@ -271,14 +458,35 @@ def _fix_links(tree, ids: _Ids, base_url: str | None, report: Collector) -> None
             _unwrap(a)
 
 
-def _first_top_heading(tree) -> str | None:
-    """The text of the first heading of the highest rank used, for a text without a title."""
+NUMBER_ONLY = re.compile(r"^\W*(?:\d{1,4}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8})\W*$")
+CHAPTER_LABEL = re.compile(r"^(?:(?:chapter|section|part|book|chant|canto|livre|kapitel|abschnitt|teil|buch|глава|"
+                           r"часть|раздел|§)\s*(?:\d+|[IVXLCDM]+|[a-z])\b|(?:\d{1,3}|[IVXLCDM]{1,7})[.)]\s)",
+                           re.IGNORECASE)
+
+
+def _first_top_heading(tree, listed: set[int] = frozenset()):
+    """The heading that names a text without a title: the first of the highest rank used, unless
+    it is only a number, or one of several at its rank that is plainly a part of the text and not
+    its name (numbered like a chapter, an entry of the source's own contents, or a poem's title)."""
     for tag in HEADINGS:
-        for heading in tree.iter(tag):
-            text = inline_text(heading)
-            if re.search(r"[^\W_]", text) and text.strip(" :").casefold() not in CONTENTS_TITLES:
-                return text  # not a decoration like "* * *", nor a table of contents
+        found = [h for h in tree.iter(tag) if re.search(r"[^\W_]", inline_text(h))
+                 and inline_text(h).strip(" :").casefold() not in CONTENTS_TITLES]  # not "* * *" nor "Contents"
+        if not found:
+            continue
+        first = found[0]
+        text = inline_text(first)
+        if NUMBER_ONLY.match(text):
+            return None
+        if len(found) > 1 and (line(first) in listed or CHAPTER_LABEL.match(text) or _heads_verse(first)):
+            return None
+        return first
     return None
+
+
+def _heads_verse(heading) -> bool:
+    """A heading straight above a stanza is a poem's title."""
+    after = heading.getnext()
+    return after is not None and after.tag == "p" and "verse" in (after.get("class") or "").split()
 
 
 def _heading_target(fragment: str, ids: _Ids) -> str | None:
@@ -291,15 +499,21 @@ def _heading_target(fragment: str, ids: _Ids) -> str | None:
     return heading.get("id")
 
 
+SUBTITLE = "data-octavo-subtitle"  # a heading right under the title heading, alone at its rank: part of the title
+NO_TOC = "data-octavo-no-toc"  # a heading that is no division: a run-in heading
+TOC_DEPTH = 2  # heading levels under a section that the contents list
+
+
 def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _ModelBuilder, path: Path
               ) -> list[m.Section]:
     children = list(tree)
-    heading_levels = [int(c.tag[1]) for c in children if isinstance(c.tag, str) and c.tag in HEADINGS]
+    heading_levels = [int(c.tag[1]) for c in children if isinstance(c.tag, str) and c.tag in HEADINGS
+                      and c.get(SUBTITLE) is None]
     top = min(heading_levels) if heading_levels else None
     below = _levels_below(tree, top, level + 1)
     groups: list[tuple[object, list]] = [(None, [])]
     for child in children:
-        if top is not None and child.tag == f"h{top}":
+        if top is not None and child.tag == f"h{top}" and child.get(SUBTITLE) is None:
             groups.append((child, []))
         else:
             groups[-1][1].append(child)
@@ -308,7 +522,7 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _Model
     sections = []
     for heading, body in groups:
         section_level = level + 1
-        sub_toc = []
+        sub_toc: list[tuple[m.TocEntry, list]] = []  # entries one level down, each with its own entries
         previous = section_level if heading is not None else level
         for el in body:
             for h in ([el] if el.tag in HEADINGS else []) + [x for x in el.iter(*HEADINGS) if x is not el]:
@@ -317,20 +531,84 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _Model
                 previous = new_level
                 if h.get("id") is None:
                     h.set("id", ids.new(f"h{len(ids.used)}"))
-                if el is h and new_level == section_level + 1:
-                    sub_toc.append(m.TocEntry(_title_text(h) or None, h.get("id"), kind="heading"))
+                listed = el is h and h.get(NO_TOC) is None and h.get(SUBTITLE) is None
+                entry = m.TocEntry(_title_text(h) or None, h.get("id"), kind="heading")
+                if listed and new_level == section_level + 1:
+                    sub_toc.append((entry, []))
+                    h.set("data-octavo-toc", "")
+                elif listed and new_level == section_level + TOC_DEPTH and sub_toc:
+                    sub_toc[-1][1].append(entry)
                     h.set("data-octavo-toc", "")
                 h.tag = f"h{new_level}"
+        entries = tuple(replace(entry, children=tuple(inner)) for entry, inner in sub_toc)
         where = Location(path, line(heading) if heading is not None else (line(body[0]) if body else None))
         blocks = builder.blocks_of(body)
         if heading is None:
             sections.append(m.Section(ids.new(f"s{len(sections) + 1}"), "opening", metadata.title, None,
-                                      section_level, blocks, where, tuple(sub_toc)))
+                                      section_level, blocks, where, entries))
         else:
             title = _title_text(heading) or None
             sections.append(m.Section(heading.get("id") or ids.new(f"s{len(sections) + 1}"), "chapter", title,
-                                      builder.inlines(heading), section_level, blocks, where, tuple(sub_toc)))
+                                      builder.inlines(heading), section_level, blocks, where, entries))
     return sections
+
+
+LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
+FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
+NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
+                          r"partie)\s*)?(?:\d{1,3}|[IVXLC]{1,6})\b[.:)]?", re.IGNORECASE)
+RUN_IN_DASH = ("\u2014", "\u2013", "--", "-")
+
+
+def _structure(tree, report: Collector) -> None:
+    """Headings the source wrote at the wrong rank or that divide nothing.
+
+    - Lettered headings (``A.``, ``B.``, ...) at the rank of the numbered heading before them
+      (``Section 3.``) are its subdivisions: they, and what is under them, go one rank down.
+    - A heading straight above a table is the table's caption.
+    - A run-in heading (one ending in a dash, or whose paragraph starts with a dash on the very next
+      line) starts a paragraph of a list; it stays a heading but is not in the contents."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    headings = [c for c in children if c.tag in HEADINGS]
+    demoted: set = set()
+    for n, numbered in enumerate(headings):
+        label = LETTER_LABEL.match(inline_text(numbered))
+        if numbered in demoted or not NUMBER_LABEL.match(inline_text(numbered)) or (
+                label and label.group(1) not in "IVX"):  # "C. Modern Manufacture" is a letter, "I." a number
+            continue
+        rank, expected, k = numbered.tag, FIRST_LETTERS, n + 1
+        while k < len(headings) and headings[k].tag >= rank:
+            h = headings[k]
+            if h.tag == rank:
+                label = LETTER_LABEL.match(inline_text(h))
+                if not label or label.group(1).lower() not in expected:
+                    break
+                expected = (chr(ord(label.group(1).lower()) + 1),)
+            demoted.add(h)
+            k += 1
+        if expected == FIRST_LETTERS:
+            for h in headings[n + 1:k]:
+                demoted.discard(h)  # nothing lettered followed: what was under the numbered heading stays
+    for h in demoted:
+        h.tag = f"h{min(6, int(h.tag[1]) + 1)}"
+    top = min((h.tag for h in headings if h.get(SUBTITLE) is None), default=None)
+    for h in children:
+        if h.tag not in HEADINGS:
+            continue
+        after = h.getnext()
+        text = inline_text(h)
+        if after is not None and after.tag == "table" and after.find("caption") is None and h.tag != top:
+            caption = etree.Element("caption", {LINE: h.get(LINE, "")})
+            caption.text, caption[:] = h.text, list(h)
+            if h.get("id"):
+                caption.set("id", h.get("id"))
+            after.insert(0, caption)
+            tree.remove(h)
+            continue
+        runs_on = after is not None and after.tag == "p" and (after.text or "").lstrip().startswith(RUN_IN_DASH[:2]) \
+            and line(after) == (line(h) or 0) + 1
+        if text.endswith(RUN_IN_DASH) or runs_on:
+            h.set(NO_TOC, "")
 
 
 def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:

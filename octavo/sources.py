@@ -356,7 +356,7 @@ def _clean_characters(text: str, report: Collector) -> str:
 
 def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
     handler = frontmatter.YAMLHandler()
-    if not handler.detect(text):
+    if not handler.detect(text) or not _opens_front_matter(text):
         return {}, text, 1
     try:
         fm_text, body = handler.split(text)
@@ -367,6 +367,20 @@ def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
     first_line = text[: text.find(fm_text)].count("\n") + 1  # file line of fm_text's line 0
     fields = _parse_yaml(fm_text, report, first_line)
     return _validate_fields(fields, report), body, body_line
+
+
+YAML_KEY_LINE = re.compile(r"^[ \t]*(?:[^\s:#][^:\n]*:(?:[ \t]|$)|-[ \t])")
+
+
+def _opens_front_matter(text: str) -> bool:
+    """A first line of dashes opens front matter when YAML follows it (a ``key:`` or a list item
+    before any other line). A rule above the text (``-------`` then ``# Title``) is Markdown."""
+    for line in text.split("\n")[1:]:
+        if line.strip() and not line.lstrip().startswith("#"):  # YAML comments may come first
+            return bool(YAML_KEY_LINE.match(line)) or line.strip().startswith("---")
+        if re.match(r"^#{1,6}[ \t]+\S", line):  # a Markdown heading, not a comment, when nothing YAML follows
+            continue
+    return False
 
 
 class _FrontMatterLoader(yaml.SafeLoader):

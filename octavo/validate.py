@@ -366,8 +366,9 @@ def pdf_page_texts(path: Path) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Comparable words: ligatures undone (NFKC), soft hyphens dropped, case and punctuation ignored."""
-    # U+FFFE and U+0002 are how PDFium marks a line broken by hyphenation
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").replace("\ufffe", "").replace("\x02", "")
+    # U+FFFE and U+0002 are how PDFium marks a line broken by hyphenation; the word goes on after
+    # the break, also when the break is a page's (pdf_body_text joins pages with a newline)
+    text = re.sub(r"[\ufffe\x02]\s*", "", unicodedata.normalize("NFKC", text).replace("\u00ad", ""))
     # Hyphens join: "well-known" in one edition may be "well-\nknown" (broken at its own hyphen)
     # or "revolu-\ntion" (hyphenated at a line end) in the other.
     text = re.sub(r"(\w)[-\u2010]\s*(\w)", r"\1\2", text)

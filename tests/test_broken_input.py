@@ -115,8 +115,8 @@ def test_sources_that_cannot_be_built_fail_alone_and_leave_no_output(batch):
 
 def test_no_front_matter_uses_the_file_name_as_title(batch):
     result, epub = batch["no-front-matter.md"]
-    assert any("no title given; using the file name 'no-front-matter'" in m for m in messages(result))
-    assert [e.text for e in epub_opf(epub).iterfind(".//dc:title", OPF_NS)] == ["no-front-matter"]
+    assert any("using the file name 'no-front-matter' as 'No Front Matter'" in m for m in messages(result))
+    assert [e.text for e in epub_opf(epub).iterfind(".//dc:title", OPF_NS)] == ["No Front Matter"]
     assert "Just a paragraph, no front matter at all." in epub_reading_text(epub)
 
 
@@ -149,7 +149,7 @@ def test_a_yaml_date_is_a_dc_date(batch):
 
 def test_an_empty_file_becomes_a_book_titled_by_its_name(batch):
     result, epub = batch["empty.md"]
-    assert result.ok and [e.text for e in epub_opf(epub).iterfind(".//dc:title", OPF_NS)] == ["empty"]
+    assert result.ok and [e.text for e in epub_opf(epub).iterfind(".//dc:title", OPF_NS)] == ["Empty"]
 
 
 def test_a_file_with_only_headings_keeps_every_heading(batch):

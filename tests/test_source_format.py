@@ -51,12 +51,13 @@ def test_missing_title_falls_back_to_the_first_heading_with_a_warning(tmp_path):
     source = read_source(write_source(tmp_path, "t.md", "---\nauthor: X\n---\n\n# The Real Title\n\nText.\n"))
     text = load_text(source, Config())
     assert text.metadata.title == "The Real Title"
-    assert any("no title in front matter" in m and ":1:" in m for m in messages(source))
+    assert any("no title in front matter" in m and ":5:" in m and "(line 5)" in m for m in messages(source)), \
+        "the line the title came from"
 
 
 def test_no_title_and_no_heading_falls_back_to_the_file_name(tmp_path):
     source = read_source(write_source(tmp_path, "my-essay.md", "Just text.\n"))
-    assert load_text(source, Config()).metadata.title == "my-essay"
+    assert load_text(source, Config()).metadata.title == "My Essay", "the file name as words"
     assert any("using the file name" in m for m in messages(source))
 
 

@@ -1,0 +1,521 @@
+"""Web debris: what an archive's web page left in a text that is not the text.
+
+Part of the dialect pre-pass (dialect.py calls it), on lines, after Pandoc's constructs are undone
+and before notes are taken out. It recognises, by their shape and not by the site they came from:
+
+- site navigation: a paragraph or heading made only of links (and separators) whose words are
+  navigation (``[**Previous:** ...](...)``, ``Next: [VII](ch07.htm)``, ``[Top of the page](#top)``),
+  a bar or breadcrumb trail of links (``[MIA](..) > [Archive](..)``, ``[A](a.htm) | [B](b.htm)``),
+  and links to other pages of the site standing alone above or below the text; a page footer
+  (``Last updated on 10.10.15``) below it;
+- a language switcher above the text (``Русский #``, ``English | Deutsch``);
+- the source's own table of contents (``Оглавление`` then ``I. ...``; ``# Contents`` then links;
+  a list of links to the headings that follow; kramdown's ``{:toc}`` and ``[TOC]`` markers);
+- kramdown attribute lines (``{: .verse}``, ``{:toc}``, ``{::comment}``), which Python-Markdown
+  would print where they do not follow a paragraph;
+- private-use characters (a Symbol-font asterisk pasted as U+F02A), which no font has a glyph for.
+
+Every removal is a warning naming its line. A removed line becomes blank (inside a block quote,
+it keeps its quote marks), so every other line keeps its number and the dialect's line map stays
+right. A contents list is removed only when its entries are this text's own headings (the book's
+generated contents list the same headings, with working links and page numbers); a list headed
+"Contents" whose entries are not headings here is kept, line by line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .diagnostics import Collector
+from .languages import named_language
+
+QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*)$")  # the text: see _heading_text
+RULE = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
+SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
+EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
+
+# [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
+# brackets and span lines; a target may hold Liquid tags and one level of parentheses.
+LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]\(\s*<?((?:[^()\\]|\\.|\([^()]*\))*?)>?"
+                  r"(?:\s+\"[^\"]*\")?\s*\)(?:\{[^{}\n]*\})?")
+HTML_LINK = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+SEPARATORS = re.compile(r"(?:\\?[>|/:\\]|[»«·•→←‹›–—-]|::|&gt;|&raquo;|&laquo;|&nbsp;|\u00a0)+")
+NAV_WORDS = (
+    r"index|contents|table of contents|toc|previous|prev|next|back|up|home|top|forward|return|main page"
+    r"|home ?page|inhalt|inhaltsverzeichnis|zurück|weiter|vorherige[rs]?|nächste[rs]?|startseite|übersicht"
+    r"|sommaire|table des matières|précédente?|suivante?|retour|accueil|índice|indice|anterior|siguiente"
+    r"|volver|inicio|precedente|successivo|torna|оглавление|содержание|назад|вперёд|вперед|далее"
+    r"|предыдущая|следующая|наверх|главная|目录|目錄|上一页|下一页|上一章|下一章|上一篇|下一篇|返回|首页"
+)
+NAV = re.compile(
+    r"^(?:(?:" + NAV_WORDS + r")(?:\s*(?:[:\-–—»«>|/.]|$)|\s+(?:page|chapter|section|part|seite|kapitel|page"
+    r"|chapitre|страница|глава)\b)"
+    r"|back to\b|return to\b|go to\b|zurück zu[mr]?\b|retour (?:à|au)\b|volver a\b|torna a\b|назад к\b|вернуться\b"
+    r"|к оглавлению|nach oben|haut de (?:la )?page|top of (?:the )?page|to the top|back to top)", re.IGNORECASE)
+FOOTER = re.compile(
+    r"^(?:last\s+(?:updated|modified|revised|changed)|(?:page\s+)?(?:updated|modified)\s+(?:on|:)"
+    r"|zuletzt\s+(?:aktualisiert|geändert)|letzte\s+(?:änderung|aktualisierung)|dernière\s+mise\s+à\s+jour"
+    r"|mis\s+à\s+jour\s+le|последнее\s+обновление|обновлено|última\s+actualización|ultimo\s+aggiornamento)"
+    r"\b.{0,40}\d", re.IGNORECASE)
+CONTENTS_TITLES = {
+    "contents", "table of contents", "toc", "inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "sommaire",
+    "table des matières", "table", "содержание", "оглавление", "目录", "目錄", "目次", "índice", "indice",
+    "indice generale", "sumário", "innehåll", "inhoud", "inhoudsopgave", "spis treści", "obsah", "tartalom",
+    "sisällys", "indholdsfortegnelse", "innhold", "περιεχόμενα", "зміст",
+}
+CONTENTS_MARKER = re.compile(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
+PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
+LIST_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")
+NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|teil|buch|глава|часть|раздел)\s+)?"
+                       r"(?:[ivxlcdm]{1,7}|\d{1,4}|[a-zа-я])[.):]?\s+", re.IGNORECASE)
+# kramdown: {: .class #id key="v"} (an attribute list), {:name: ...} (a definition), {:toc},
+# {::comment} ... {:/comment}, {::nomarkdown}, {::options ... /}
+KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
+KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
+KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
+KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
+KRAMDOWN_ID = re.compile(r"(?<![\w\"'=])#([\w:.\-]+)")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
+MAX_EDGE_LINKS = 4  # more link-only blocks than this at an edge of the text are a list of links, not navigation
+
+# The Symbol font's code points (Word pastes its characters as U+F0xx) and what they are.
+_SYMBOL_LOW = ("\u0020!\u2200#\u2203%&\u220b()\u2217+,\u2212./0123456789:;<=>?\u2245ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"
+               "[\u2234]\u22a5_\u0000αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}\u223c")
+_SYMBOL_HIGH = {0xA1: "ϒ", 0xA2: "′", 0xA3: "≤", 0xA4: "⁄", 0xA5: "∞", 0xA6: "ƒ", 0xA7: "♣", 0xA8: "♦", 0xA9: "♥",
+                0xAA: "♠", 0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±", 0xB2: "″",
+                0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB6: "∂", 0xB7: "•", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡", 0xBB: "≈",
+                0xBC: "…", 0xC0: "ℵ", 0xC1: "ℑ", 0xC2: "ℜ", 0xC3: "℘", 0xC4: "⊗", 0xC5: "⊕", 0xC6: "∅", 0xC7: "∩",
+                0xC8: "∪", 0xC9: "⊃", 0xCA: "⊇", 0xCB: "⊄", 0xCC: "⊂", 0xCD: "⊆", 0xCE: "∈", 0xCF: "∉", 0xD0: "∠",
+                0xD1: "∇", 0xD2: "®", 0xD3: "©", 0xD4: "™", 0xD5: "∏", 0xD6: "√", 0xD7: "⋅", 0xD8: "¬", 0xD9: "∧",
+                0xDA: "∨", 0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE0: "◊", 0xE1: "〈", 0xE2: "®",
+                0xE3: "©", 0xE4: "™", 0xE5: "∑", 0xF1: "〉", 0xF2: "∫"}
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|")
+
+
+@dataclass
+class Found:
+    """What the debris pass learned about the text besides what it removed."""
+
+    listed: set[int] = field(default_factory=set)  # file lines of the headings the source's contents list named
+
+
+@dataclass
+class _Block:
+    start: int  # index of its first line
+    end: int  # index after its last line
+    texts: list[str]  # its lines without their block-quote marks
+    kind: str = "text"  # text, heading, rule
+    level: int = 0  # a heading's rank
+
+    @property
+    def joined(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def content(self) -> str:
+        """A heading's text, or the block's lines."""
+        atx = HEADING.match(self.texts[0]) if self.kind == "heading" else None
+        return _heading_text(atx.group(2)) if atx else self.joined
+
+
+# --- characters and kramdown lines: before anything else reads the lines ---------------------------
+
+def private_use(lines: list[str], first_line: int, report: Collector) -> list[str]:
+    """Private-use characters have no glyph in any font the book carries (they print as boxes). A
+    Symbol-font character pasted from a word processor (U+F020-U+F0FF) becomes the character it
+    stands for; any other is removed. One warning per character, naming its first line."""
+    seen: dict[str, list[int]] = {}
+    out = []
+    for n, line in enumerate(lines):
+        if not PRIVATE_USE.search(line):
+            out.append(line)
+            continue
+
+        def replace(m: re.Match) -> str:
+            char = _reference(m.group(0))
+            seen.setdefault(char, []).append(first_line + n)
+            mapped = _symbol(char)
+            return "\\" + mapped if mapped in MARKDOWN_SPECIAL else mapped
+
+        out.append(PRIVATE_USE.sub(replace, line))
+    for char, where in seen.items():
+        mapped = _symbol(char)
+        did = f"replaced by '{mapped}' (the Symbol font's character at that place)" if mapped else "removed"
+        more = f" (also {len(where) - 1} more time{'s' if len(where) > 2 else ''})" if len(where) > 1 else ""
+        report.warn("dialect.private-use", f"private-use character U+{ord(char):04X} has no glyph in any font; "
+                    f"{did}{more}", where[0])
+    return out
+
+
+def _reference(written: str) -> str:
+    if not written.startswith("&#"):
+        return written
+    number = written[2:-1]
+    return chr(int(number[1:], 16) if number[0] in "xX" else int(number))
+
+
+def _symbol(char: str) -> str:
+    code = ord(char) - 0xF000
+    if 0x20 <= code < 0x20 + len(_SYMBOL_LOW):
+        mapped = _SYMBOL_LOW[code - 0x20]
+        return {"\u2217": "*", "\u0000": ""}.get(mapped, mapped)  # the asterisk operator is a note asterisk
+    return _SYMBOL_HIGH.get(code, "")
+
+
+def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, report: Collector) -> list[str]:
+    """kramdown's attribute lists and extensions are markup of the site's generator, never text.
+
+    A lone attribute line is removed, except an id right under a paragraph or heading line, which
+    stays for Python-Markdown's attr_list (links to it keep working). ``{:toc}`` and the one-item
+    list it replaces go (the book makes its own contents); ``{::comment}`` goes with its content;
+    other extensions lose their tags and keep their content. Attribute lists inside a line stay
+    only where attr_list applies them (right after an inline element), else they go too."""
+    out = list(lines)
+    comment_from = None
+    for i, line in enumerate(out):
+        if code(i):
+            continue
+        quote = QUOTE_PREFIX.match(line).group(1)
+        inner = line[len(quote):]
+        if comment_from is not None:
+            if KRAMDOWN_CLOSE.match(inner):
+                report.warn("dialect.kramdown", f"removed a kramdown comment (lines {first_line + comment_from}-"
+                            f"{first_line + i})", first_line + comment_from)
+                comment_from = None
+            out[i] = quote.rstrip()
+            continue
+        extension = KRAMDOWN_EXTENSION.match(inner)
+        if extension:
+            if extension.group(1) == "comment" and not extension.group(2):
+                comment_from = i
+            else:
+                report.warn("dialect.kramdown", f"removed kramdown's '{inner.strip()}' (its content stays)", first_line + i)
+            out[i] = quote.rstrip()
+            continue
+        if KRAMDOWN_CLOSE.match(inner):
+            out[i] = quote.rstrip()
+            continue
+        if KRAMDOWN_LINE.match(inner):
+            written = inner.strip()
+            body = written[2:-1].strip()
+            if re.fullmatch(r"(?:toc|\.?no_toc)", body, re.IGNORECASE) or body.lower().startswith("toc"):
+                above = _unquote(out[i - 1]) if i else ""
+                if i and LIST_MARKER.match(above) and len(above.split()) <= 4:
+                    out[i - 1] = QUOTE_PREFIX.match(out[i - 1]).group(1).rstrip()
+                report.warn("dialect.contents", f"removed the site's contents marker '{written}': the book makes "
+                            "its own contents", first_line + i)
+                out[i] = quote.rstrip()
+                continue
+            ids = KRAMDOWN_ID.findall(body)
+            above = _unquote(out[i - 1]).strip() if i else ""
+            attaches = bool(ids) and bool(above) and not RULE.match(above) and not code(i - 1)
+            out[i] = quote.rstrip()
+            if attaches and HEADING.match(above):  # attr_list reads a heading's id on its own line
+                out[i - 1] = f"{out[i - 1].rstrip()} {{: #{ids[0]}}}"
+            elif attaches:
+                out[i] = f"{quote}{{: #{ids[0]}}}"
+            if attaches and re.fullmatch(r"#[\w:.\-]+", body):
+                continue  # only an id, and it stays: nothing removed
+            report.warn("dialect.kramdown", f"removed the kramdown attribute list '{written}'"
+                        + (f" (its id '{ids[0]}' stays)" if attaches else ""), first_line + i)
+            continue
+        if "{:" in inner:
+            def inline(m: re.Match) -> str:
+                before = inner[m.start() - 1] if m.start() else ""
+                if before in "*_`)]" and before:
+                    return m.group(0)  # attr_list applies it to the element before it
+                report.warn("dialect.kramdown", f"removed the kramdown attribute list '{m.group(0)}'", first_line + i)
+                return ""
+            out[i] = quote + KRAMDOWN_INLINE.sub(inline, inner)
+    if comment_from is not None:  # never closed: kramdown hides the rest of the text; we keep it
+        report.warn("dialect.kramdown", "a kramdown comment is never closed; its text is kept",
+                    first_line + comment_from)
+        out[comment_from] = lines[comment_from]
+        for k in range(comment_from + 1, len(out)):
+            out[k] = lines[k]
+    return out
+
+
+# --- blocks of the text ------------------------------------------------------------------------------
+
+def _heading_text(written: str) -> str:
+    """An ATX heading's text without its closing hashes (``## Title ##``)."""
+    text = written.rstrip(" \t")
+    stripped = text.rstrip("#")
+    return (stripped.rstrip(" \t") if stripped != text and (not stripped or stripped[-1] in " \t") else text) or text
+
+
+def _unquote(line: str) -> str:
+    return line[len(QUOTE_PREFIX.match(line).group(1)):]
+
+
+def blocks(lines: list[str], skip: Callable[[int], bool]) -> list[_Block]:
+    """The text's paragraphs, headings and rules (lines in code or raw HTML are skipped)."""
+    out: list[_Block] = []
+    current: _Block | None = None
+    for i, line in enumerate(lines):
+        inner = _unquote(line)
+        if skip(i) or not inner.strip() or EMPTY.match(inner):
+            current = None
+            continue
+        heading = HEADING.match(inner)
+        underline = SETEXT.match(inner)
+        if underline and current is not None:  # Title / ===== : the paragraph above is a heading
+            current.end, current.kind, current.level = i + 1, "heading", 1 if underline.group(1) == "=" else 2
+            current = None
+            continue
+        if heading or RULE.match(inner):
+            out.append(_Block(i, i + 1, [inner], "heading" if heading else "rule",
+                              len(heading.group(1)) if heading else 0))
+            current = None
+            continue
+        if current is None:
+            current = _Block(i, i + 1, [inner])
+            out.append(current)
+        else:
+            current.end = i + 1
+            current.texts.append(inner)
+    return out
+
+
+def _blank(lines: list[str], block: _Block) -> None:
+    for k in range(block.start, block.end):
+        lines[k] = QUOTE_PREFIX.match(lines[k]).group(1).rstrip()
+
+
+def _plain(markdown: str) -> str:
+    """The words of some Markdown: links as their text, no emphasis marks, escapes or tags."""
+    text = LINK.sub(lambda m: m.group(2), markdown)
+    text = re.sub(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}", " ", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"[*_`]+", "", text)
+    return " ".join(text.split())
+
+
+def _key(text: str) -> str:
+    """What a contents entry has in common with its heading: letters and digits, case folded."""
+    return "".join(c for c in _plain(text).replace("''", "'").casefold() if c.isalnum())
+
+
+def _keys(text: str) -> set[str]:
+    # "Chapter 1 ........ 5", "Chapter 1<TAB>5": the page number is not part of the entry
+    tail = text[-60:]
+    page = PAGE_NUMBER.search(tail)
+    plain = _plain(text[:len(text) - len(tail) + page.start()] if page else text)
+    keys = {_key(plain), _key(NUMBERING.sub("", plain, count=1))}
+    return {k for k in keys if k}
+
+
+# --- the pass ----------------------------------------------------------------------------------------
+
+@dataclass
+class _Links:
+    links: list[tuple[str, str]]  # (label or alt, target; "" for an image)
+    rest: str  # what is not a link: separators, maybe a navigation word
+
+
+def _link_only(text: str) -> _Links | None:
+    links: list[tuple[str, str]] = []
+
+    def take(m: re.Match) -> str:
+        links.append((_plain(m.group(2)), m.group(3).strip() if not m.group(1) else ""))  # an image links nowhere
+        return " "
+
+    def take_html(m: re.Match) -> str:
+        links.append((_plain(m.group(2)), m.group(1).strip()))
+        return " "
+
+    rest = HTML_LINK.sub(take_html, LINK.sub(take, text))
+    if not links:
+        return None
+    words = SEPARATORS.sub(" ", re.sub(r"[*_]+", " ", rest)).strip()
+    if words and not NAV.match(_nav_words(words)):
+        return None
+    return _Links(links, rest)
+
+
+def _nav_words(label: str) -> str:
+    """A link's words without what decorates them (``<< Previous``, ``**Next »**``)."""
+    return label.strip(" *_<>«»‹›←→↑[]()|:–—-.\u00a0")
+
+
+def _page_link(target: str) -> bool:
+    """A link to another page of the site (relative, site-absolute or a Liquid link), not a web
+    address, a mail address or a place in this text."""
+    return bool(target) and not target.startswith("#") and not re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I)
+
+
+def _is_switcher(block: _Block) -> bool:
+    """``Русский #``, ``English | Deutsch | Français``, ``[English](../en/) · Deutsch``."""
+    if block.kind == "rule" or len(block.texts) != 1:
+        return False
+    text = _plain(block.content).replace("#", " ")
+    if len(text) > 80:
+        return False
+    items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
+    if not items or (block.kind == "heading" and len(items) < 2):
+        return False  # "# English" is a title; a switcher written as a heading names several languages
+    if len(items) >= 2 and all(re.fullmatch(r"[A-Za-z]{2}", i) for i in items) and re.search(r"[|/·•]", text):
+        return all(named_language(i) or _code_language(i) for i in items)  # EN | DE | RU
+    return all(named_language(item) or all(named_language(w) for w in item.split()) for item in items)
+
+
+def _code_language(code: str) -> bool:
+    from .languages import find_tag
+
+    return find_tag(code.lower()) is not None
+
+
+def clean(lines: list[str], skip: Callable[[int], bool], line_of: Callable[[int], int], report: Collector) -> Found:
+    """Remove web debris from ``lines`` in place (see the module docstring). ``skip(i)``: line i is
+    code or raw HTML; ``line_of(i)``: the file line of line i."""
+    found = Found()
+    all_blocks = blocks(lines, skip)
+    removed: dict[int, tuple[str, str]] = {}  # block -> (code, message): each is one warning
+    with_it: dict[int, int] = {}  # block removed along with another (a framing rule, a contents entry)
+    nav, page_links, switchers, footers = set(), set(), set(), set()
+    for n, block in enumerate(all_blocks):
+        if block.kind == "rule":
+            continue
+        linked = None if LIST_MARKER.match(block.texts[0]) else _link_only(block.content)  # a list of links is content
+        if linked is not None:
+            labels = [label for label, _ in linked.links] + [SEPARATORS.sub(" ", linked.rest).strip()]
+            separated = bool(SEPARATORS.search(re.sub(r"\{#[^}\s]*\}", "", linked.rest)))
+            pages = all(_page_link(target) for _, target in linked.links)
+            if any(NAV.match(_nav_words(label)) for label in labels if _nav_words(label)):
+                nav.add(n)
+            elif len(linked.links) >= 2 and all(t for _, t in linked.links) and (separated or pages):
+                nav.add(n)  # a bar of links, a breadcrumb trail
+            elif pages:
+                page_links.add(n)
+        if len(block.texts) == 1 and CONTENTS_MARKER.match(block.texts[0]):
+            removed[n] = ("dialect.contents", f"removed the contents marker '{block.texts[0].strip()}': the book "
+                          "makes its own contents")
+        elif len(block.texts) == 1 and n not in nav:
+            if FOOTER.match(_plain(block.content)):
+                footers.add(n)
+            elif _is_switcher(block):
+                switchers.add(n)
+    _contents(lines, all_blocks, removed, with_it, found, line_of)
+    for n in nav - set(removed) - set(with_it):
+        removed[n] = ("dialect.navigation", "removed site navigation")
+    taken = lambda k: k in removed or k in with_it  # noqa: E731
+    content = [n for n, b in enumerate(all_blocks)
+               if b.kind != "rule" and not taken(n) and n not in page_links | switchers | footers]
+    if content:  # only around a text: a page that is all links keeps them
+        top, end = set(range(content[0])), set(range(content[-1] + 1, len(all_blocks)))
+        for zone in (top, end):
+            if len(page_links & zone) <= MAX_EDGE_LINKS:
+                for n in page_links & zone:
+                    removed[n] = ("dialect.navigation", "removed a link to another page of the site standing alone "
+                                  "at the edge of the text")
+            for n in footers & zone:
+                removed[n] = ("dialect.navigation", "removed the web page's footer")
+        for n in switchers & top:
+            removed[n] = ("dialect.switcher", "removed the web page's language switcher")
+    _rules_around(all_blocks, removed, with_it)
+    for n, (code, message) in sorted(removed.items()):
+        block = all_blocks[n]
+        if code != "dialect.contents":
+            shown = _plain(block.content)
+            message += f" '{shown if len(shown) <= 70 else shown[:67] + '...'}'"
+        rules = [line_of(all_blocks[k].start) for k, owner in sorted(with_it.items())
+                 if owner == n and all_blocks[k].kind == "rule"]
+        if rules:
+            message += (" and the rule" + ("s" if len(rules) > 1 else "") + " framing it (line"
+                        + ("s " if len(rules) > 1 else " ") + ", ".join(map(str, rules)) + ")")
+        report.warn(code, message, line_of(block.start))
+    for n in [*removed, *with_it]:
+        _blank(lines, all_blocks[n])
+    return found
+
+
+def _rules_around(all_blocks: list[_Block], removed: dict, with_it: dict[int, int]) -> None:
+    """A rule that only framed removed debris goes with it: one left at the start or the end of the
+    text, or right after another rule once the debris between them is gone. The author's other
+    rules stay."""
+    gone = lambda k: k in removed or k in with_it  # noqa: E731
+    for n, block in enumerate(all_blocks):
+        if block.kind != "rule" or gone(n):
+            continue
+        before = n - 1 if n and gone(n - 1) else None
+        after = n + 1 if n + 1 < len(all_blocks) and gone(n + 1) else None
+        owner = next((k for k in (before, after) if k is not None), None)
+        if owner is None:
+            continue  # not next to anything removed
+        owner = with_it.get(owner, owner)
+        kept_before = [k for k in range(n) if not gone(k)]
+        words_before = any(all_blocks[k].kind != "rule" for k in kept_before)
+        words_after = any(all_blocks[k].kind != "rule" for k in range(n + 1, len(all_blocks)) if not gone(k))
+        if not words_before or not words_after or (kept_before and all_blocks[kept_before[-1]].kind == "rule"):
+            with_it[n] = owner
+
+
+def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int, int], found: Found, line_of) -> None:
+    """The source's own contents list: a "Contents" title then entries naming this text's headings,
+    or, untitled, one list of three or more entries naming the headings that follow it. Entries
+    that name no heading here keep their line breaks instead (a list of other pages' chapters)."""
+    headings = [(n, b, _keys(b.content)) for n, b in enumerate(all_blocks) if b.kind == "heading"]
+    n = 0
+    while n < len(all_blocks):
+        block = all_blocks[n]
+        if n in removed or block.kind == "rule":
+            n += 1
+            continue
+        titled = len(block.texts) == 1 and _plain(block.content).strip(" :.").casefold() in CONTENTS_TITLES
+        first = n + 1 if titled else n
+        entries: list[str] = []
+        listed: list[int] = []
+        stop = first
+        enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
+        while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
+            these = _entries(all_blocks[stop])
+            matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
+            if not these or sum(m is not None for m in matched) < 0.8 * len(these):
+                break
+            entries += these
+            listed += [m for m in matched if m is not None]
+            stop += 1
+            if not titled:
+                break  # untitled, a contents list is one list
+        if (titled and len(listed) >= 2) or (not titled and len(entries) >= 3 and len(listed) == len(entries)):
+            where = f"lines {line_of(block.start)}-{line_of(all_blocks[stop - 1].end - 1)}"
+            removed[n] = ("dialect.contents", f"left out the text's own contents list ({len(entries)} entries, {where}): "
+                          "the book's contents list the same headings")
+            for k in range(n + 1, stop):
+                with_it[k] = n
+            found.listed |= {line_of(all_blocks[h].start) for h in listed}
+            n = stop
+            continue
+        if titled and first < len(all_blocks) and all_blocks[first].kind == "text" and not LIST_MARKER.match(
+                all_blocks[first].texts[0]):
+            kept = all_blocks[first]  # a list of entries that are not here: each stays on its line
+            for k in range(kept.start, kept.end - 1):
+                if lines[k].strip() and not lines[k].endswith(("  ", "\\")):
+                    lines[k] = lines[k].rstrip() + "  "
+        n += 1
+
+
+def _entries(block: _Block) -> list[str]:
+    """The entries of a contents list: one per list item (continuation lines joined) or per line."""
+    listed = bool(LIST_MARKER.match(block.texts[0]))  # a Markdown list; else one entry per line
+    entries: list[str] = []
+    for text in block.texts:
+        text = re.sub(r"<br\s*/?>|\\$", " ", text, flags=re.IGNORECASE).strip()
+        if listed and not LIST_MARKER.match(text) and entries:
+            entries[-1] += " " + text
+        else:
+            entries.append(LIST_MARKER.sub("", text, count=1) if listed else text)
+    return [e for e in entries if e.strip()]
+
+
+def _heading_for(entry: str, headings, after: int) -> int | None:
+    """The heading (block index) after line ``after`` that a contents entry names, if any."""
+    keys = _keys(entry)
+    targets = {_key(t.lstrip("#")) for _, t in [m.groups()[1:] for m in LINK.finditer(entry)] if t.startswith("#")}
+    for n, block, heading_keys in headings:
+        if block.start >= after and (keys & heading_keys or targets & heading_keys):
+            return n
+    return None
