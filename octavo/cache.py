@@ -9,7 +9,7 @@ and reads still hold:
   files by content: see ``Config.output_options``), SOURCE_DATE_EPOCH, and the format;
 - the reads: the content of every file the build read (the source or the manifest and its texts,
   the images), and for a book with a missing image, the listing of the folders it was looked up in
-  (a new file there may be the image);
+  (a new or changed file there, other than a text, may be the image);
 - the output itself: still there with the size and modification time it was written with.
 
 A record that cannot be read, fails its checksum or describes something else is ignored (and
@@ -38,6 +38,7 @@ RENDERING = {  # distributions whose version changes what is written (besides an
     "markdown", "jinja2", "markupsafe", "lxml", "nh3", "python-frontmatter", "pyyaml", "langcodes",
     "language-data", "charset-normalizer", "html5lib",
 }
+TEXTS = (".md", ".markdown", ".txt", ".toml", ".yaml", ".yml", ".json")
 MAX_LISTING = 10_000  # a folder with more entries than this is never taken as unchanged
 
 
@@ -155,7 +156,8 @@ def tree_digest(folder: Path, pattern: str = "*") -> str:
 
 
 def listing(folder: Path) -> str:
-    """The files under a folder (names, sizes, times): '' when it is too big to watch, which never matches."""
+    """The files under a folder (names; sizes and times of all but texts): '' when it is too big to
+    watch, which never matches."""
     entries = []
     stack = [folder]
     while stack:
@@ -166,6 +168,8 @@ def listing(folder: Path) -> str:
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(Path(entry.path))
+                    elif entry.name.lower().endswith(TEXTS):  # another text changing is not a new image
+                        entries.append(entry.path)
                     else:
                         stat = entry.stat()
                         entries.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
