@@ -44,6 +44,8 @@ class Display:
 
     def finished(self, result) -> None:
         for diagnostic in result.diagnostics:
+            if diagnostic.code == "build.skipped":  # its reason was printed once, above; FAILED says the rest
+                continue
             if diagnostic.level == ERROR or not self.quiet:
                 self._print(str(diagnostic), self.err)
         if not result.ok:

@@ -1,7 +1,7 @@
 """Syntax mistakes in a user's stylesheets, at their file and line. The only module that knows tinycss2.
 
-A browser, a reading system and WeasyPrint all skip what they cannot parse, silently or with a
-line number but no file name; this check names the file and line before anything is built.
+WeasyPrint skips what it cannot parse with a line number but no file name, and EPUBCheck rejects
+a book whose stylesheet does not parse; this check names the file and line before anything is built.
 """
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from pathlib import Path
 
 import tinycss2
 
-from .diagnostics import WARNING, Diagnostic, Location
+from .diagnostics import ERROR, Diagnostic, Location
 
 
 def check_stylesheet(path: Path) -> list[Diagnostic]:
-    """Every parse error (and stray ``}``) in one CSS file, as ``style.syntax`` warnings."""
+    """Every parse error (a stray ``}``, a rule cut short) in one CSS file, as ``style.syntax`` errors:
+    EPUBCheck rejects a book whose stylesheet does not parse."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return [Diagnostic(WARNING, "style.unreadable", f"cannot read this stylesheet: {exc}", Location(path))]
+        return [Diagnostic(ERROR, "style.unreadable", f"cannot read this stylesheet: {exc}", Location(path))]
     problems: list[Diagnostic] = []
     _walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), path, problems)
     return problems
@@ -42,5 +43,4 @@ def _holds_rules(rule) -> bool:
 
 
 def _problem(path: Path, line: int, message: str) -> Diagnostic:
-    return Diagnostic(WARNING, "style.syntax", f"{message} (this part of the stylesheet is ignored)",
-                      Location(path, line))
+    return Diagnostic(ERROR, "style.syntax", message, Location(path, line))

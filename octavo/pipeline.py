@@ -78,7 +78,7 @@ def build(config: Config, events: Events | None = None) -> Report:
     problems = check_customisation(config)
     events.checked(problems)
     if any(d.level == ERROR for d in problems):
-        failed = [_not_built(path, "the templates have errors (above)") for path, _ in inputs]
+        failed = [_not_built(path, "the templates or styles have errors (above)") for path, _ in inputs]
         for result in failed:
             events.finished(result)
         return Report(failed, problems)
