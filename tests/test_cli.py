@@ -180,3 +180,33 @@ def test_watch_rebuilds_on_change_and_keeps_running_through_errors(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
     assert proc.returncode is not None and "Traceback" not in "\n".join(seen)
+
+
+def codes_used() -> set[str]:
+    """Every diagnostic code written in octavo/: the code argument of warn/error/add/_report calls
+    and of Diagnostic(level, code, ...)."""
+    import ast
+
+    pattern = re.compile(r"^[a-z]+(\.[a-z][a-z-]*)+$|^internal$")
+    found = set()
+    for path in (ROOT / "octavo").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            position = {"warn": 0, "error": 0, "add": 0, "_report": 0, "Diagnostic": 1}.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and pattern.match(arg.value):
+                found.add(arg.value)
+    return found
+
+
+def test_every_diagnostic_code_is_documented():
+    documented = set(re.findall(r"^\| `([a-z.-]+)` \|", (ROOT / "docs" / "diagnostics.md").read_text(), re.M))
+    used = codes_used()
+    assert len(used) > 40, "the scan finds the codes"
+    assert not used - documented, f"codes missing from docs/diagnostics.md: {sorted(used - documented)}"
+    assert not documented - used, f"docs/diagnostics.md lists codes Octavo no longer uses: {sorted(documented - used)}"
+    assert "docs/diagnostics.md" in (ROOT / "README.md").read_text()
