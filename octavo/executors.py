@@ -9,11 +9,9 @@ takes over the rest.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
-from multiprocessing.connection import wait
 from typing import Callable
 
 Started = Callable[[int, int | None], None]  # (job index, worker pid or None)
@@ -30,6 +28,9 @@ def run_local(jobs: list, work: Callable, order: list[int], workers: int, starte
               crashed: Callable[[object, str], object]) -> None:
     """Build ``jobs`` in ``workers`` processes, in ``order``; ``crashed(job, why)`` makes the result of a
     job whose worker died."""
+    import multiprocessing  # only here: a build in this process never pays for it
+    from multiprocessing.connection import wait
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     pending = deque(order)
     pool = [_Worker(context, work) for _ in range(min(workers, len(order)))]
