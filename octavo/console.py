@@ -30,17 +30,19 @@ class Display:
         if not self.terminal or self.quiet or len(inputs) == 0:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         console = Console(file=self.out)
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
-        self.batch = self.progress.add_task("building", total=len(inputs))
+                                 TextColumn("{task.fields[count]}"), TimeElapsedColumn(), console=console,
+                                 transient=True)
+        self.total, self.done = len(inputs), 0
+        self.batch = self.progress.add_task("building", total=self.total, count=f"0/{self.total}")
         self.progress.start()
 
     def started(self, path: Path, pid: int | None) -> None:
         if self.progress is not None:
-            self.tasks[path] = self.progress.add_task(path.name, total=None)
+            self.tasks[path] = self.progress.add_task(path.name, total=None, count="")  # a bar that pulses
 
     def finished(self, result) -> None:
         for diagnostic in result.diagnostics:
@@ -59,7 +61,8 @@ class Display:
             task = self.tasks.pop(result.input, None)
             if task is not None:
                 self.progress.remove_task(task)
-            self.progress.advance(self.batch)
+            self.done += 1
+            self.progress.update(self.batch, completed=self.done, count=f"{self.done}/{self.total}")
 
     # --- the end ---
 
