@@ -128,13 +128,20 @@ def _death(process) -> str:
 
 
 def run_dask(jobs: list, work: Callable, order: list[int], address: str, started: Started, done: Done,
-             crashed: Callable[[object, str], object]) -> None:
-    """Each job a task on the Dask cluster at ``address`` (dask://HOST:PORT or tcp://HOST:PORT)."""
+             crashed: Callable[[object, str], object], unavailable: Callable[[object, str], object]) -> None:
+    """Each job a task on the Dask cluster at ``address`` (dask://HOST:PORT or tcp://HOST:PORT);
+    ``unavailable(job, why)`` makes the result of a job when there is no cluster to send it to."""
     from concurrent.futures import as_completed
 
-    from distributed import Client  # the optional extra: pip install 'octavo[dask]'
+    try:
+        from distributed import Client  # the optional extra: pip install 'octavo[dask]'
 
-    with Client(dask_address(address), timeout="30s") as client:
+        client = Client(dask_address(address), timeout="10s")
+    except ImportError:
+        return _none_built(jobs, order, unavailable, "the Dask executor needs: pip install 'octavo[dask]'", done)
+    except (OSError, TimeoutError) as exc:
+        return _none_built(jobs, order, unavailable, f"cannot reach the Dask scheduler at {address} ({exc})", done)
+    with client:
         executor = client.get_executor(pure=False)  # pure=False: equal jobs are still separate tasks
         futures = {}
         for index in order:
@@ -147,6 +154,11 @@ def run_dask(jobs: list, work: Callable, order: list[int], address: str, started
             except Exception as exc:  # noqa: BLE001 - a lost worker, a task Dask gave up on
                 result = crashed(jobs[index], f"the cluster could not build it ({type(exc).__name__}: {exc})")
             done(index, result)
+
+
+def _none_built(jobs: list, order: list[int], unavailable: Callable, why: str, done: Done) -> None:
+    for index in order:
+        done(index, unavailable(jobs[index], why))
 
 
 def dask_address(address: str) -> str:

@@ -195,7 +195,7 @@ def run_jobs(todo: list[tuple[Path, str, Config]], config: Config, events: Event
     if config.executor:
         jobs = [_for_cluster(job) for job in todo]
         executors.run_dask(jobs, _build_job, order, config.executor, started,
-                           lambda i, r: done(i, replace(r, input=todo[i][0])), _crashed)
+                           lambda i, r: done(i, replace(r, input=todo[i][0])), _crashed, _no_executor)
     elif config.jobs > 1 and len(todo) > 1:
         executors.run_local(todo, _build_job, order, config.jobs, started, done, _crashed)
     else:
@@ -209,6 +209,10 @@ def _build_job(job: tuple[Path, str, Config]) -> Result:
 
 def _crashed(job: tuple[Path, str, Config], why: str) -> Result:
     return Result(job[0], diagnostics=[Diagnostic(ERROR, "build.crashed", f"not built: {why}", Location(job[0]))])
+
+
+def _no_executor(job: tuple[Path, str, Config], why: str) -> Result:
+    return Result(job[0], diagnostics=[Diagnostic(ERROR, "build.executor", f"not built: {why}", Location(job[0]))])
 
 
 def _for_cluster(job: tuple[Path, str, Config]) -> tuple[Path, str, Config]:

@@ -414,16 +414,16 @@ def test_one_broken_source_among_many_fails_alone(tmp_path):
 
 def test_an_internal_error_names_the_input_and_the_others_still_build(tmp_path, monkeypatch):
     """A bug in Octavo is reported against the input it happened on, as one line, not a traceback."""
-    import octavo.pipeline
+    import octavo.resolve  # the pipeline imports its stages when it first uses them
 
-    real = octavo.pipeline.build_text
+    real = octavo.resolve.build_text
 
     def flaky(source, *args, **kwargs):
         if source.path.name == "trigger.md":
             raise KeyError("simulated bug")
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(octavo.pipeline, "build_text", flaky)
+    monkeypatch.setattr(octavo.resolve, "build_text", flaky)
     good = write_source(tmp_path, "good.md", "---\ntitle: Good\n---\n\nText.\n")
     trigger = write_source(tmp_path, "trigger.md", "---\ntitle: Trigger\n---\n\nText.\n")
     report = build_into(tmp_path / "out", trigger, good, formats=("epub",))

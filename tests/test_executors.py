@@ -84,6 +84,15 @@ def test_shard_and_executor_are_checked_on_the_command_line(tmp_path):
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, bad
 
 
+def test_an_unreachable_cluster_fails_the_inputs_with_a_diagnostic(tmp_path):
+    pytest.importorskip("distributed")
+    source = small_sources(tmp_path, 1)[0]
+    proc = run_cli(str(source), "-o", str(tmp_path / "out"), "--executor", f"dask://127.0.0.1:{_free_port()}")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "error: not built: cannot reach the Dask scheduler at dask://127.0.0.1:" in proc.stderr
+    assert "[build.executor]" in proc.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
