@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_epubcheck_clean, build_into, write_source
+from conftest import assert_epubcheck_clean, write_source
 from octavo.cache import FOLDER, Cache
 from octavo.config import Config
 from octavo.pipeline import Events, build
