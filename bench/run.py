@@ -5,8 +5,9 @@
     python bench/run.py [--repeat 3] [--quick] [--only NAME ...]
 
 Every build runs as a whole process, as a user runs it (imports included); we report the median
-wall time of ``--repeat`` runs and the peak resident memory (of the process and its workers). The
-machine is shared and noisy: trust the ratios, not the seconds. Peers:
+wall time of ``--repeat`` runs, the CPU time and the peak resident memory (of the process and its
+workers), and the load average when it started (the machine is shared: at a load above the number
+of cores, -j 2 cannot get two cores). Trust the ratios, not the seconds. Peers:
 
 - seed-epub: the seed essay's EPUB against Pandoc's (``-M lang=en --toc``). Goal <= 0.6x.
 - corpus-j2: the shared corpus (all 28 texts; EPUB and PDF, or EPUB only with ``--quick``) with
@@ -44,18 +45,21 @@ ENV = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, "PYT
 
 def measure(cmd: list[str], repeat: int = 1) -> dict:
     """Median wall seconds and peak RSS (MiB) of ``repeat`` runs of a whole process."""
-    times, peaks = [], []
+    times, peaks, cpu, load = [], [], [], []
     for _ in range(repeat):
+        load.append(os.getloadavg()[0])
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
+        cpu.append(usage.ru_utime + usage.ru_stime)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n"
                              f"{proc.stderr.read().decode()[-2000:]}")
         proc.stderr.close()
-    return {"seconds": statistics.median(times), "peak_mib": max(peaks)}
+    return {"seconds": statistics.median(times), "peak_mib": max(peaks), "cpu_seconds": statistics.median(cpu),
+            "load": statistics.mean(load)}
 
 
 def pandoc() -> str:
@@ -79,11 +83,19 @@ def seed_epub(tmp: Path, repeat: int) -> dict:
     return figure("seed-epub", "seed EPUB, whole process", ours, "Pandoc EPUB", peer, "<= 0.6x", ratio <= 0.6)
 
 
-def corpus(tmp: Path, formats: str) -> list[dict]:
+def _median(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def corpus(tmp: Path, formats: str, repeat: int) -> list[dict]:
     inputs = [str(p) for p in sorted(CORPUS.glob("*.md"))]
     out = tmp / "corpus"
-    one = measure([*OCTAVO, *inputs, "--format", formats, "-o", str(out), "-q", "--force", "-j", "1"])
-    two = measure([*OCTAVO, *inputs, "--format", formats, "-o", str(out), "-q", "--force", "-j", "2"])
+    runs = {1: [], 2: []}
+    for _ in range(repeat):  # interleaved, so both see the same machine (it is shared)
+        for jobs in (1, 2):
+            runs[jobs].append(measure([*OCTAVO, *inputs, "--format", formats, "-o", str(out), "-q", "--force",
+                                       "-j", str(jobs)]))
+    one, two = (_median(runs[j]) for j in (1, 2))
     unchanged = measure([*OCTAVO, *inputs, "--format", formats, "-o", str(out), "-q"], 3)
     what = f"corpus ({len(inputs)} texts, {'EPUB and PDF' if formats == 'all' else 'EPUB'})"
     r = two["seconds"] / one["seconds"]
@@ -125,11 +137,13 @@ def _pages(pdf: Path) -> int:
 
 
 def table(figures: list[dict]) -> str:
-    lines = ["| figure | Octavo | peer | ratio | peak MiB, Octavo / peer | goal | met |", "|---|---|---|---|---|---|---|"]
+    lines = ["| figure | Octavo | peer | ratio | CPU s, Octavo / peer | peak MiB, Octavo / peer | load | goal | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for f in figures:
         o, p = f["octavo"], f["peer"]
         lines.append(f"| {f['what']} | {o['seconds']:.2f} s | {f['peer_name']} {p['seconds']:.2f} s | {f['ratio']:.2f}x "
-                     f"| {o['peak_mib']:.0f} / {p['peak_mib']:.0f} | {f['goal']} | "
+                     f"| {o['cpu_seconds']:.1f} / {p['cpu_seconds']:.1f} | {o['peak_mib']:.0f} / {p['peak_mib']:.0f} "
+                     f"| {(o['load'] + p['load']) / 2:.1f} | {f['goal']} | "
                      f"{'yes' if f['met'] else 'no'}{' — ' + f['note'] if f['note'] else ''} |")
     return "\n".join(lines)
 
@@ -137,6 +151,7 @@ def table(figures: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each short measurement (median)")
+    parser.add_argument("--corpus-repeat", type=int, default=1, help="interleaved -j 1 / -j 2 corpus runs (median)")
     parser.add_argument("--quick", action="store_true", help="EPUB-only corpus, no long or largest PDF")
     parser.add_argument("--only", nargs="*", choices=("seed-epub", "corpus", "long-pdf", "largest-pdf"))
     args = parser.parse_args()
@@ -149,7 +164,7 @@ def main() -> int:
         if "seed-epub" in wanted:
             figures.append(seed_epub(tmp, args.repeat))
         if "corpus" in wanted:
-            figures += corpus(tmp, "epub" if args.quick else "all")
+            figures += corpus(tmp, "epub" if args.quick else "all", args.corpus_repeat)
         if "long-pdf" in wanted:
             figures.append(long_pdf(tmp))
         if "largest-pdf" in wanted:
