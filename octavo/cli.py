@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from .config import FORMATS, Config
-from .pipeline import build
+from . import __version__
+from .config import FORMATS, Config, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -15,11 +15,11 @@ DESCRIPTION = """Build EPUB 3 and PDF editions from Markdown sources with YAML f
 
 With no INPUT, builds every sources/*.md and every volumes/*.toml of the current folder."""
 EPILOG = """exit status: 0 when everything was built, 1 when any input failed, 2 for usage errors.
-Diagnostics are printed as FILE:LINE: LEVEL: MESSAGE [CODE]."""
+Diagnostics are printed as FILE:LINE: LEVEL: MESSAGE [CODE]; docs/diagnostics.md explains each code."""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+    p = argparse.ArgumentParser(description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", type=Path,
                    help="Markdown sources (.md) or volume manifests (.toml) to build")
@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
                         "Accessibility conformance")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _run_arguments(p)
     return p
 
 
@@ -61,11 +62,36 @@ def print_checks(report) -> None:
     print(f"{len(report.checks) - failing} of {len(report.checks)} passed the checks")
 
 
+def _run_arguments(p: argparse.ArgumentParser) -> None:
+    """How a build runs: output detail, strictness, cache, watching, where inputs are built."""
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the outputs that were unchanged")
+    p.add_argument("--strict", action="store_true", help="warnings fail the build (exit status 1)")
+    p.add_argument("--force", action="store_true", help="rebuild everything, whatever the cache says")
+    p.add_argument("--watch", action="store_true",
+                   help="build, then rebuild whenever an input, template or style changes (Ctrl-C stops)")
+    p.add_argument("--executor", metavar="dask://HOST:PORT",
+                   help="build each input as a task on a Dask cluster (pip install 'octavo[dask]'); "
+                        "sources and output must be on a filesystem the workers share")
+    p.add_argument("--shard", metavar="K/N", help="build only inputs K, K+N, K+2N, ... (1 <= K <= N)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def _run_options(args: argparse.Namespace, p: argparse.ArgumentParser) -> dict:
+    try:
+        shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as exc:
+        p.error(str(exc))
+    if args.executor and "://" not in args.executor:
+        p.error(f"--executor wants dask://HOST:PORT, not '{args.executor}'")
+    return {"strict": args.strict, "force": args.force, "executor": args.executor, "shard": shard}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     for folder in (args.templates, args.styles, *args.assets):
         if folder is not None and not folder.is_dir():
-            parser().error(f"no such folder: {folder}")
+            p.error(f"no such folder: {folder}")
     config = Config(
         inputs=tuple(args.inputs),
         output=args.output,
@@ -78,25 +104,32 @@ def main(argv: list[str] | None = None) -> int:
         check=args.check,
         jobs=max(1, args.jobs),
         debug=args.debug,
+        **_run_options(args, p),
     )
     inputs = list(config.inputs) or config.default_inputs()
-    if not inputs:
+    if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
         return EXIT_USAGE
-    report = build(config)
-    for result in report.results:
-        for diagnostic in result.diagnostics:
-            if diagnostic.level == "error" or not args.quiet:
-                print(diagnostic, file=sys.stderr)
-    built = [r for r in report.results if r.ok]
-    failed = [r for r in report.results if not r.ok]
-    for result in built:
-        print(f"built {result.input}: " + ", ".join(str(p) for p in result.outputs))
-    for result in failed:
-        reason = next(d for d in result.diagnostics if d.level == "error")
-        print(f"FAILED {result.input}: {reason.message}")
-    warnings = sum(d.level == "warning" for r in report.results for d in r.diagnostics)
-    print(f"{len(built)} of {len(report.results)} built, {len(failed)} failed, {warnings} warnings")
-    if args.check:
+    if args.watch:
+        from .watch import watch
+
+        return watch(config, lambda: run(config, args))
+    return run(config, args)
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    """One build with its display; the exit status."""
+    from .console import Display
+    from .pipeline import Events, build
+
+    display = Display(quiet=args.quiet, verbose=args.verbose)
+    events = Events(planned=display.planned, checked=display.checked, started=display.started,
+                    finished=display.finished)
+    try:
+        report = build(config, events)
+    finally:
+        display.close()
+    display.summary(report)
+    if config.check:
         print_checks(report)
     return EXIT_OK if report.ok else EXIT_FAILED

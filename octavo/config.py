@@ -2,34 +2,55 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 FORMATS = ("epub", "pdf")
+RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
 @dataclass(frozen=True)
 class Config:
-    inputs: tuple[Path, ...] = ()  # empty: every sources/*.md and volumes/*.toml of the project
-    output: Path = Path("output")
-    formats: tuple[str, ...] = FORMATS
-    project: Path = Path(".")
+    """Every field changes what a build writes (and so is part of each output's cache key) unless it is
+    marked ``metadata=RUN``. A new option needs nothing else to invalidate the cache."""
+
+    inputs: tuple[Path, ...] = field(default=(), metadata=RUN)  # empty: every sources/*.md and volumes/*.toml
+    output: Path = field(default=Path("output"), metadata=RUN)
+    formats: tuple[str, ...] = field(default=FORMATS, metadata=RUN)  # each output is keyed with its own format
+    project: Path = field(default=Path("."), metadata=RUN)
     templates: Path | None = None  # a folder whose files override the built-in templates
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
     assets: tuple[Path, ...] = ()  # folders images may come from, besides each source's own folder
     paper: str = "A5"
     cover: bool = False  # the PDF opens with the cover (the EPUB always has one)
-    check: bool = False  # after building: EPUBCheck, DAISY Ace, PDF read-back; accessible EPUBs say so
-    jobs: int = 1
-    debug: bool = False
+    source_date_epoch: int | None = None  # the date written into books; None: SOURCE_DATE_EPOCH, else the inputs'
+    check: bool = field(default=False, metadata=RUN)  # after building: EPUBCheck, DAISY Ace, PDF read-back
+    jobs: int = field(default=1, metadata=RUN)
+    debug: bool = field(default=False, metadata=RUN)
+    strict: bool = field(default=False, metadata=RUN)  # warnings fail the build
+    force: bool = field(default=False, metadata=RUN)  # rebuild even what the cache says is unchanged
+    executor: str | None = field(default=None, metadata=RUN)  # None: local processes; dask://HOST:PORT
+    shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))
         found += sorted((self.project / "volumes").glob("*.toml"))
         return found
 
+    def output_options(self) -> dict[str, object]:
+        """The fields that change what is written: name -> value (the cache key is made of these)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("run")}
+
 
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention, when set and valid."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(value) if value.isdigit() else None
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (1 <= K <= N) -> (K, N); ValueError otherwise."""
+    k, sep, n = text.partition("/")
+    if not sep or not k.strip().isdigit() or not n.strip().isdigit() or not 1 <= int(k) <= int(n):
+        raise ValueError(f"--shard wants K/N with 1 <= K <= N, not '{text}'")
+    return int(k), int(n)

@@ -8,11 +8,12 @@ Portuguese``). :func:`find_tag` returns the tag to use, or None when the text na
 """
 from __future__ import annotations
 
-import langcodes
-
 
 def find_tag(written: str) -> str | None:
     """The standard BCP 47 tag for a language written as a tag, a code or a name; None if it is none."""
+    import langcodes  # here, not at the top: its tables take a fifth of a second to load, and most
+    # sources never need them
+
     try:
         tag = langcodes.standardize_tag(written)
     except ValueError:  # langcodes.LanguageTagError: not shaped like a tag
@@ -28,6 +29,8 @@ def find_tag(written: str) -> str | None:
 
 def display_name(tag: str) -> str:
     """The English name of a tag, for messages: 'en-US' -> 'English (United States)'."""
+    import langcodes
+
     return langcodes.Language.get(tag).display_name()
 
 
@@ -37,6 +40,8 @@ def named_language(word: str) -> str | None:
     word = " ".join(word.split())
     if len(word) < 2 or (word.isascii() and len(word) < 4):
         return None
+    import langcodes
+
     try:
         found = langcodes.find(word)
     except LookupError:

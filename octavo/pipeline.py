@@ -2,28 +2,30 @@
 
 read (sources) -> dialect (pre-pass) -> parse (markup) -> resolve (Text) -> book -> render -> write
 (epub, pdf). Each stage takes what the one before it made; none calls back. Each input is built on
-its own: a broken one is reported and the others still build.
+its own: a broken one is reported and the others still build. Around the stages: the cache (an
+output whose inputs did not change is not built again) and the executors (this process, local
+worker processes, or a Dask cluster). Stage modules are imported on first use, so an unchanged
+build imports none of them and an EPUB-only build never imports WeasyPrint.
 """
 from __future__ import annotations
 
+import tomllib
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from .atomic import atomic_output, clean_stale
-from .config import Config, source_date_epoch
-from .dialect import language_of, prepare
-from .diagnostics import ERROR, Diagnostic, Location, OctavoError
-from .markup import parse_text
-from .model import Book, Part, Text
-from .render import DEFAULT_STYLES, DEFAULT_TEMPLATES, CoverView, Renderer, stylesheet_paths
-from .resolve import build_text
+from .cache import FOLDER as CACHE_FOLDER
+from .cache import Cache
+from .config import FORMATS, Config, source_date_epoch
+from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
 from .slugs import slugify
-from .sources import Source, read_source
-from .volume import read_manifest, volume_book
+
+if TYPE_CHECKING:
+    from .model import Book, Text
+    from .sources import Source
 
 OCTAVO_NAMESPACE = uuid.UUID("9f1c1d2e-6f0b-4c8e-9a51-0c7a0b7e2d11")
 
@@ -33,41 +35,82 @@ class Result:
     input: Path
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unchanged: bool = False  # every output came from the cache
+    reads: list[Path] = field(default_factory=list)  # the files the build read (sources, images)
+    roots: list[Path] = field(default_factory=list)  # folders a missing image was looked up in
 
     @property
     def ok(self) -> bool:
         return not any(d.level == ERROR for d in self.diagnostics)
 
+    @property
+    def status(self) -> str:
+        return "failed" if not self.ok else "unchanged" if self.unchanged else "built"
+
 
 @dataclass
 class Report:
     results: list[Result] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # about the whole batch: templates, styles
     checks: list = field(default_factory=list)  # --check: validate.BookCheck per built input
     unchecked: list[str] = field(default_factory=list)  # --check: checks that could not run, and why
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results) and all(c.ok for c in self.checks)
+        return (all(r.ok for r in self.results) and not any(d.level == ERROR for d in self.problems)
+                and all(c.ok for c in self.checks))
 
 
-def build(config: Config) -> Report:
-    inputs = list(dict.fromkeys(config.inputs or config.default_inputs()))  # each input once
+@dataclass
+class Events:
+    """What the command line (or a test) hears as a build goes: for progress, and nothing else."""
+
+    planned: Callable[[list[Path]], None] = lambda inputs: None  # the inputs this run will look at
+    checked: Callable[[list[Diagnostic]], None] = lambda problems: None  # the user's templates and styles
+    started: Callable[[Path, int | None], None] = lambda path, pid: None  # pid: the worker process, if any
+    finished: Callable[[Result], None] = lambda result: None
+
+
+def build(config: Config, events: Events | None = None) -> Report:
+    """Every input, unchanged outputs from the cache, the rest through the stages on the executor."""
+    events = events or Events()
+    config = settle(config)
+    inputs, notes = select_inputs(config)
+    events.planned([path for path, _ in inputs])
     clean_stale(config.output)
-    names = output_names(inputs)
-    jobs = [(path, names[path][0], config) for path in inputs]
-    if config.jobs > 1 and len(jobs) > 1:
-        # Each input is built whole in a worker: WeasyPrint's pages cannot cross processes.
-        with ProcessPoolExecutor(max_workers=min(config.jobs, len(jobs))) as pool:
-            results = list(pool.map(_build_job, jobs))
-    else:
-        results = [_build_job(job) for job in jobs]
-    for result in results:
-        note = names[result.input][1]
-        if note:
-            result.diagnostics.insert(0, Diagnostic("warning", "output.name", note, Location(result.input)))
-    report = Report(results)
+    problems = check_customisation(config)
+    events.checked(problems)
+    if any(d.level == ERROR for d in problems):
+        failed = [_not_built(path, "the templates or styles have errors (above)") for path, _ in inputs]
+        for result in failed:
+            events.finished(result)
+        return Report(failed, problems)
+    cache = Cache(config)
+    hits = {path: reuse(cache, path, slug, config) for path, slug in inputs}
+    missing = {path: tuple(f for f in config.formats if f not in hits[path]) for path, _ in inputs}
+    todo = [(path, slug, replace(config, formats=missing[path])) for path, slug in inputs if missing[path]]
+    results: dict[Path, Result] = {}
+
+    def finish(path: Path, fresh: Result | None) -> None:
+        results[path] = _judged(merge(path, fresh, hits[path]), config, notes.get(path))
+        events.finished(results[path])
+
+    def built(index: int, fresh: Result) -> None:
+        path, slug, job_config = todo[index]
+        remember(cache, fresh, slug, job_config.formats)
+        finish(path, fresh)
+
+    for path in [p for p, _ in inputs if not missing[p]]:
+        finish(path, None)
+    run_jobs(todo, config, events, built)
+    report = Report([results[path] for path, _ in inputs], problems)
     if config.check:
-        report.checks, report.unchecked = check_outputs(results)
+        report.checks, report.unchecked = check_outputs(report.results)
+        slugs = dict(inputs)
+        claimed = {c.epub for c in report.checks if c.accessible}
+        for result in report.results:  # a claimed EPUB was rewritten: the cache records the new file
+            if any(p in claimed for p in result.outputs):
+                remember(cache, result, slugs[result.input], ("epub",))
     return report
 
 
@@ -91,9 +134,138 @@ def check_outputs(results: list[Result]):
     return checks, unchecked
 
 
+def settle(config: Config) -> Config:
+    """Fill what the environment decides (SOURCE_DATE_EPOCH) into the config, so workers anywhere agree."""
+    if config.source_date_epoch is None:
+        config = replace(config, source_date_epoch=source_date_epoch())
+    return config
+
+
+def select_inputs(config: Config) -> tuple[list[tuple[Path, str]], dict[Path, str]]:
+    """(input, output name) pairs of this run (its shard), and a note for each renamed output."""
+    inputs = list(dict.fromkeys(config.inputs or config.default_inputs()))  # each input once
+    names = output_names(inputs)  # over all inputs: every shard names outputs alike
+    if config.shard:
+        k, n = config.shard
+        inputs = inputs[k - 1::n]
+    return [(p, names[p][0]) for p in inputs], {p: names[p][1] for p in inputs if names[p][1]}
+
+
+def check_customisation(config: Config) -> list[Diagnostic]:
+    """A user's templates and styles, checked once for the batch: mistakes at their file and line."""
+    problems = []
+    if config.templates is not None:
+        from .render import check_templates
+
+        problems += check_templates(config.templates)
+    if config.styles is not None:
+        from .csscheck import check_stylesheet
+
+        for sheet in sorted(config.styles.glob("*.css")):
+            problems += check_stylesheet(sheet)
+    return problems
+
+
+# --- the cache around the stages --------------------------------------------------------------------
+
+def reuse(cache: Cache, path: Path, slug: str, config: Config) -> dict[str, object]:
+    """format -> cache hit, for each output that is still what a build would write."""
+    if config.force:
+        return {}
+    hits = {fmt: cache.lookup(path, slug, fmt) for fmt in config.formats}
+    return {fmt: hit for fmt, hit in hits.items() if hit is not None}
+
+
+def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) -> None:
+    if not result.ok:
+        return  # a failed input is always built again
+    for fmt in formats:
+        output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
+        if output is not None:
+            other = tuple(f"{f}." for f in FORMATS if f != fmt)  # the other edition's own complaints
+            cache.store(result.input, slug, fmt, output, result.reads, result.roots,
+                        [d for d in result.diagnostics if not d.code.startswith(other)])
+
+
+def merge(path: Path, fresh: Result | None, hits: dict) -> Result:
+    """A fresh result plus the cached outputs of the formats it did not build (or only those)."""
+    result = fresh if fresh is not None else Result(path, unchanged=True)
+    known = set(result.diagnostics)
+    for hit in hits.values():
+        result.outputs.append(hit.output)
+        result.diagnostics.extend(d for d in hit.diagnostics if d not in known)
+        known.update(hit.diagnostics)
+    result.outputs.sort(key=lambda p: FORMATS.index(p.suffix[1:]) if p.suffix[1:] in FORMATS else len(FORMATS))
+    return result
+
+
+def _judged(result: Result, config: Config, note: str | None) -> Result:
+    """The name note first; with --strict, warnings fail the input."""
+    if note and not any(d.code == "output.name" for d in result.diagnostics):
+        result.diagnostics.insert(0, Diagnostic(WARNING, "output.name", note, Location(result.input)))
+    warnings = sum(d.level == WARNING for d in result.diagnostics)
+    if config.strict and warnings and result.ok:
+        result.diagnostics.append(Diagnostic(ERROR, "build.strict", f"{warnings} warning(s) and --strict: this "
+                                             "input fails (its files were written)", Location(result.input)))
+    return result
+
+
+def _not_built(path: Path, why: str) -> Result:
+    return Result(path, diagnostics=[Diagnostic(ERROR, "build.skipped", f"not built: {why}", Location(path))])
+
+
+# --- executors ------------------------------------------------------------------------------------------
+
+def run_jobs(todo: list[tuple[Path, str, Config]], config: Config, events: Events,
+             done: Callable[[int, Result], None]) -> None:
+    """Build every job on the configured executor, the largest inputs first."""
+    from . import executors
+
+    order = sorted(range(len(todo)), key=lambda i: -input_size(todo[i][0]))
+    started = lambda index, pid: events.started(todo[index][0], pid)  # noqa: E731
+    if config.executor:
+        jobs = [_for_cluster(job) for job in todo]
+        executors.run_dask(jobs, _build_job, order, config.executor, started,
+                           lambda i, r: done(i, replace(r, input=todo[i][0])), _crashed, _no_executor)
+    elif config.jobs > 1 and len(todo) > 1:
+        executors.run_local(todo, _build_job, order, config.jobs, started, done, _crashed)
+    else:
+        executors.run_serial(todo, _build_job, order, started, done)
+
+
 def _build_job(job: tuple[Path, str, Config]) -> Result:
     path, slug, config = job
     return build_input(path, config, slug)
+
+
+def _crashed(job: tuple[Path, str, Config], why: str) -> Result:
+    return Result(job[0], diagnostics=[Diagnostic(ERROR, "build.crashed", f"not built: {why}", Location(job[0]))])
+
+
+def _no_executor(job: tuple[Path, str, Config], why: str) -> Result:
+    return Result(job[0], diagnostics=[Diagnostic(ERROR, "build.executor", f"not built: {why}", Location(job[0]))])
+
+
+def _for_cluster(job: tuple[Path, str, Config]) -> tuple[Path, str, Config]:
+    """Paths made absolute: a cluster worker runs in another folder (sources and output on a shared filesystem)."""
+    path, slug, config = job
+    absolute = replace(config, output=config.output.absolute(), project=config.project.absolute(),
+                       templates=config.templates and config.templates.absolute(),
+                       styles=config.styles and config.styles.absolute(),
+                       assets=tuple(a.absolute() for a in config.assets), inputs=())
+    return path.absolute(), slug, absolute
+
+
+def input_size(path: Path) -> int:
+    """Bytes to build: a source's size, or a manifest's texts' sizes (to schedule the largest first)."""
+    try:
+        if path.suffix.lower() == ".toml":
+            texts = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("texts", [])
+            return sum((path.parent / t["source"]).stat().st_size for t in texts
+                       if isinstance(t, dict) and isinstance(t.get("source"), str))
+        return path.stat().st_size
+    except (OSError, ValueError, TypeError):
+        return 0
 
 
 def output_names(inputs: list[Path]) -> dict[Path, tuple[str, str | None]]:
@@ -112,6 +284,8 @@ def output_names(inputs: list[Path]) -> dict[Path, tuple[str, str | None]]:
     return names
 
 
+# --- one input through the stages ---------------------------------------------------------------------
+
 def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
     """Build one source (or volume manifest) into the configured formats."""
     result = Result(path)
@@ -121,6 +295,9 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
             return result
         if slug is not None:
             book = replace(book, slug=slug)
+        result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets)]))
+        if any(d.code == "images.missing" for d in result.diagnostics):
+            result.roots = list(dict.fromkeys([*(p.absolute().parent for p in book.sources), *config.assets]))
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)
@@ -132,6 +309,8 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
 
 
 def load_book(path: Path, config: Config, result: Result) -> Book | None:
+    from .sources import read_source
+
     if not path.is_file():
         result.diagnostics.append(Diagnostic(ERROR, "input.missing", "no such file", Location(path)))
         return None
@@ -142,11 +321,15 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     result.diagnostics.extend(source.diagnostics.items)
     if text is None or source.diagnostics.has_errors:
         return None
-    return single_book(text, _modified([path], config))
+    return single_book(text, book_date([path], [text.metadata.date], config))
 
 
 def load_text(source: Source, config: Config, text_id: str = "", level: int = 1) -> Text:
     """One read source through the text stages: dialect, parse, resolve."""
+    from .dialect import language_of, prepare
+    from .markup import parse_text
+    from .resolve import build_text
+
     language = language_of(source.fields, source.body, source.diagnostics)
     prepared = prepare(source.body, source.body_line, source.diagnostics)
     parsed = parse_text(prepared, language, source.diagnostics)
@@ -155,6 +338,9 @@ def load_text(source: Source, config: Config, text_id: str = "", level: int = 1)
 
 def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     """A manifest and its texts -> one book; any text with errors fails the volume, with its diagnostics."""
+    from .sources import read_source
+    from .volume import read_manifest, volume_book
+
     manifest = read_manifest(path)
     result.diagnostics.extend(manifest.diagnostics.items)
     if manifest.diagnostics.has_errors:
@@ -173,7 +359,9 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     if broken:
         return None
     seen = len(manifest.diagnostics.items)
-    book = volume_book(manifest, texts, _modified([path, *(e.source for e in manifest.entries)], config))
+    files = [path, *(e.source for e in manifest.entries)]
+    written = [manifest.fields.get("date"), *(t.metadata.date for t in texts)]
+    book = volume_book(manifest, texts, book_date(files, written, config))
     result.diagnostics.extend(manifest.diagnostics.items[seen:])
     return book
 
@@ -183,7 +371,9 @@ def _extend_distinct(diagnostics: list[Diagnostic], new: list[Diagnostic]) -> No
     diagnostics.extend(d for d in new if d not in known)
 
 
-def single_book(text: Text, modified: datetime) -> Book:
+def single_book(text: Text, modified) -> Book:
+    from .model import Book, Part
+
     meta = text.metadata
     identifier = meta.identifier or f"urn:uuid:{stable_uuid(meta.source_url or meta.title, *meta.authors)}"
     return Book(
@@ -201,7 +391,9 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
-    renderer = Renderer(config.templates)
+    from .render import CoverView, Renderer, stylesheet_paths
+
+    renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
     written = []
     if "epub" in config.formats:
@@ -243,13 +435,8 @@ def _distinct(messages: list[str], limit: int = 20) -> list[str]:
     return unique[:limit] + ([f"... and {len(unique) - limit} more"] if len(unique) > limit else [])
 
 
-def _modified(inputs: list[Path], config: Config) -> datetime:
-    """SOURCE_DATE_EPOCH if set, else the newest input, template or style: same inputs, same bytes."""
-    epoch = source_date_epoch()
-    if epoch is None:
-        files = list(inputs)
-        for folder in (DEFAULT_TEMPLATES, DEFAULT_STYLES, config.templates, config.styles):
-            if folder and folder.is_dir():
-                files.extend(p for p in folder.rglob("*") if p.is_file())
-        epoch = int(max(p.stat().st_mtime for p in files))
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+def book_date(files: list[Path], written: list[str | None], config: Config):
+    """SOURCE_DATE_EPOCH, else the files' newest git commit, else the front matter's date, else a fixed date."""
+    from .dates import book_date as date_of
+
+    return date_of(files, written, config.source_date_epoch)

@@ -176,13 +176,13 @@ def test_cli_builds_the_seed_and_reports_warnings_with_file_and_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / f"{SEED.stem}.epub").is_file() and (tmp_path / f"{SEED.stem}.pdf").is_file()
     assert "stalin-trotskyism-or-leninism-1924.md:62: warning: note marker [1] has no note" in proc.stderr
-    assert "1 of 1 built" in proc.stdout
+    assert "1 input: 1 built" in proc.stdout
 
 
 def test_cli_format_option_builds_only_that_edition(tmp_path):
     proc = run_cli(str(SEED), "-o", str(tmp_path), "--format", "epub")
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".epub"]
+    assert sorted(p.suffix for p in tmp_path.iterdir() if not p.name.startswith(".")) == [".epub"]
 
 
 def test_cli_usage_errors_exit_2_and_help_documents_the_options():
@@ -206,7 +206,7 @@ def test_cli_without_arguments_builds_every_source(tmp_path):
     (project / "sources" / "two.md").write_text("---\ntitle: Two\n---\n\nText two.\n")
     proc = run_cli("--format", "epub", cwd=project)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in (project / "output").iterdir()) == ["one.epub", "two.epub"]
+    assert sorted(p.name for p in (project / "output").iterdir() if not p.name.startswith(".")) == ["one.epub", "two.epub"]
 
 
 def test_printed_toc_numbers_are_the_pages_the_outline_opens(seed_build):

@@ -1,0 +1,215 @@
+"""The build cache: a second build with nothing changed renders nothing.
+
+One record per output, in ``OUTPUT/.octavo-cache/NAME.FORMAT.json``, so shards and parallel builds
+writing to one folder never touch each other's records. An output is unchanged when its record's key
+and reads still hold:
+
+- the key: Octavo's version and code, the versions of the libraries and font packages that render,
+  the built-in templates and styles (content), every Config field that changes output (folders and
+  files by content: see ``Config.output_options``), SOURCE_DATE_EPOCH, and the format;
+- the reads: the content of every file the build read (the source or the manifest and its texts,
+  the images), and for a book with a missing image, the listing of the folders it was looked up in
+  (a new or changed file there, other than a text, may be the image);
+- the output itself: still there with the size and modification time it was written with.
+
+A record that cannot be read, fails its checksum or describes something else is ignored (and
+rewritten by the build): the cache is never trusted, only checked.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .diagnostics import Diagnostic, Location
+from .resources import PACKAGE, STYLES, TEMPLATES
+
+FOLDER = ".octavo-cache"
+SCHEMA = 1
+LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
+RENDERING = {  # distributions whose version changes what is written (besides any font package)
+    "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
+    "markdown", "jinja2", "markupsafe", "lxml", "nh3", "python-frontmatter", "pyyaml", "langcodes",
+    "language-data", "charset-normalizer", "html5lib",
+}
+TEXTS = (".md", ".markdown", ".txt", ".toml", ".yaml", ".yml", ".json")
+MAX_LISTING = 10_000  # a folder with more entries than this is never taken as unchanged
+
+
+@dataclass(frozen=True)
+class Hit:
+    output: Path
+    diagnostics: list[Diagnostic]
+
+
+class Cache:
+    def __init__(self, config: Config):
+        self.config = config
+        self.folder = config.output / FOLDER
+        self._base: str | None = None
+        self._digests: dict[Path, str] = {}
+        self.damaged = 0  # records found unreadable or tampered with (rebuilt)
+
+    def lookup(self, path: Path, slug: str, fmt: str) -> Hit | None:
+        """The cached result for this output, if it is still exactly what a build would write."""
+        record = self._read(self.folder / f"{slug}.{fmt}.json")
+        if record is None or record["input"] != str(path.resolve()) or record["key"] != self.key(fmt):
+            return None
+        output = self.config.output / record["output"]["name"]
+        try:
+            stat = output.stat()
+        except OSError:
+            return None
+        if [stat.st_size, stat.st_mtime_ns] != [record["output"]["size"], record["output"]["mtime_ns"]]:
+            return None
+        if any(self.digest(Path(p)) != d for p, d in record["reads"].items()):
+            return None
+        if any(listing(Path(p)) != d for p, d in record["listings"].items()):
+            return None
+        return Hit(output, [_diagnostic(d) for d in record["diagnostics"]])
+
+    def store(self, path: Path, slug: str, fmt: str, output: Path, reads: list[Path], roots: list[Path],
+              diagnostics: list[Diagnostic]) -> None:
+        """Record a freshly written output (``roots``: folders a missing image was looked up in)."""
+        try:
+            stat = output.stat()
+            record = {
+                "schema": SCHEMA,
+                "input": str(path.resolve()),
+                "key": self.key(fmt),
+                "output": {"name": output.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
+                "reads": {str(p.resolve()): self.digest(p.resolve()) for p in reads},
+                "listings": {str(r.resolve()): listing(r.resolve()) for r in roots},
+                "diagnostics": [_plain(d) for d in diagnostics],
+            }
+            record["checksum"] = _checksum(record)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            dest = self.folder / f"{slug}.{fmt}.json"
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, dest)
+        except OSError:  # an unwritable cache only costs the next build its speed
+            pass
+
+    def key(self, fmt: str) -> str:
+        if self._base is None:
+            self._base = _sha({"schema": SCHEMA, "octavo": __version__, "code": tree_digest(PACKAGE, "*.py"),
+                               "libraries": libraries(), "templates": tree_digest(TEMPLATES),
+                               "styles": tree_digest(STYLES), "options": self._options()})
+        return _sha([self._base, fmt])
+
+    def _options(self) -> dict:
+        options = {}
+        for name, value in self.config.output_options().items():
+            options[name] = repr(value) if name in LOOKED_UP else fingerprint(value)
+        return options
+
+    def digest(self, path: Path) -> str:
+        """The content hash of a file (once per build); '' when it cannot be read."""
+        if path not in self._digests:
+            try:
+                self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._digests[path] = ""
+        return self._digests[path]
+
+    def _read(self, path: Path) -> dict | None:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            self.damaged += 1
+            return None
+        if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("checksum") != _checksum(record):
+            self.damaged += 1
+            return None
+        return record
+
+
+def fingerprint(value):
+    """A Config value as key material: files and folders by content, the rest as written."""
+    if isinstance(value, Path):
+        if value.is_file():
+            return {"file": hashlib.sha256(value.read_bytes()).hexdigest()}
+        if value.is_dir():
+            return {"folder": tree_digest(value)}
+        return {"missing": str(value)}
+    if isinstance(value, (tuple, list)):
+        return [fingerprint(v) for v in value]
+    return repr(value)
+
+
+def tree_digest(folder: Path, pattern: str = "*") -> str:
+    """The names and content of every file under ``folder`` matching ``pattern``."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def listing(folder: Path) -> str:
+    """The files under a folder (names; sizes and times of all but texts): '' when it is too big to
+    watch, which never matches."""
+    entries = []
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as found:
+                for entry in found:
+                    if entry.name == FOLDER:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.name.lower().endswith(TEXTS):  # another text changing is not a new image
+                        entries.append(entry.path)
+                    else:
+                        stat = entry.stat()
+                        entries.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+                    if len(entries) > MAX_LISTING:
+                        return ""
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
+def libraries() -> list[str]:
+    """name-version of each installed rendering library and font package (from the dist-info folders)."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                dist = re.sub(r"[-_.]+", "-", dist).lower()
+                if dist in RENDERING or dist.startswith("font"):
+                    found.add(f"{dist}-{version}")
+    return sorted(found)
+
+
+def _plain(d: Diagnostic) -> list:
+    where = d.location
+    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None]
+
+
+def _diagnostic(item: list) -> Diagnostic:
+    level, code, message, path, line = item
+    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None)
+
+
+def _checksum(record: dict) -> str:
+    return _sha({k: v for k, v in record.items() if k != "checksum"})
+
+
+def _sha(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
