@@ -24,13 +24,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
 from . import messages
 from .assets import Images
 from .diagnostics import Collector, Diagnostic, Location
-from .fonts import FontFile, face_file
+from .fonts import FontFile, book_face, face_file
 from .model import Book
 
 WIDTH, HEIGHT = 1600, 2560
@@ -247,11 +246,18 @@ def _font_for(text: str, weight: int, style: str) -> _Font | None:
 
 @functools.lru_cache(maxsize=32)
 def _charmap(font: _Font) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # here: an EPUB of a Latin title never loads WeasyPrint's font stack
+
     with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
         return frozenset(ttf["cmap"].getBestCmap())
 
 
+BOOK_FACE_COVERS = range(0x20, 0x250)  # Latin-1 and Latin Extended: every book face has them
+
+
 def _covered(font: _Font | None, char: str) -> bool:
+    if font is not None and ord(char) in BOOK_FACE_COVERS and any(font.path == f.path for f in book_face()):
+        return True
     return font is not None and ord(char) in _charmap(font)
 
 
@@ -287,6 +293,8 @@ def _load(font: _Font, size: int) -> ImageFont.FreeTypeFont:
     loaded = ImageFont.truetype(str(font.path), size, index=font.index,
                                 layout_engine=ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC)
     if font.axes:  # a variable face: set the instance this weight and style stand for
+        from fontTools.ttLib import TTFont
+
         with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
             order = [axis.axisTag for axis in ttf["fvar"].axes]
             defaults = {axis.axisTag: axis.defaultValue for axis in ttf["fvar"].axes}
