@@ -41,10 +41,14 @@ class Span:
     attrs: Attrs = ()
 
 
-SPAN_KINDS = ("emphasis", "strong", "italic", "bold", "underline", "strike", "code", "superscript",
-              "subscript", "small", "mark", "cite", "quote", "abbreviation", "definition", "keyboard",
-              "sample", "variable", "inserted", "deleted", "time", "bidi-isolate", "bidi-override", "ruby",
-              "ruby-text", "ruby-parenthesis", "span", "missing-image")
+SPAN_KINDS = {  # kind -> the HTML element that carries it, in sources written in HTML and in editions
+    "emphasis": "em", "strong": "strong", "italic": "i", "bold": "b", "underline": "u", "strike": "s",
+    "code": "code", "superscript": "sup", "subscript": "sub", "small": "small", "mark": "mark", "cite": "cite",
+    "quote": "q", "abbreviation": "abbr", "definition": "dfn", "keyboard": "kbd", "sample": "samp",
+    "variable": "var", "inserted": "ins", "deleted": "del", "time": "time", "bidi-isolate": "bdi",
+    "bidi-override": "bdo", "ruby": "ruby", "ruby-text": "rt", "ruby-parenthesis": "rp", "span": "span",
+    "missing-image": "span",  # an image that could not be used: its description
+}
 
 
 @dataclass(frozen=True, slots=True)

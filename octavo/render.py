@@ -273,14 +273,7 @@ def _escape(text: str) -> str:
 
 # --- blocks and inlines -> XHTML -----------------------------------------------------------------
 
-TAGS = {
-    "emphasis": "em", "strong": "strong", "italic": "i", "bold": "b", "underline": "u", "strike": "s",
-    "code": "code", "superscript": "sup", "subscript": "sub", "small": "small", "mark": "mark", "cite": "cite",
-    "quote": "q", "abbreviation": "abbr", "definition": "dfn", "keyboard": "kbd", "sample": "samp",
-    "variable": "var", "inserted": "ins", "deleted": "del", "time": "time", "bidi-isolate": "bdi",
-    "bidi-override": "bdo", "ruby": "ruby", "ruby-text": "rt", "ruby-parenthesis": "rp", "span": "span",
-    "missing-image": "span",
-}
+TAGS = m.SPAN_KINDS  # kind -> element
 DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
                  "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
                  "definition": "dd"}

@@ -649,14 +649,8 @@ def _has_content(elements) -> bool:
 
 # --- the tree -> the model ----------------------------------------------------------------------
 
-SPAN_KINDS = {
-    "em": "emphasis", "strong": "strong", "i": "italic", "b": "bold", "u": "underline", "s": "strike",
-    "code": "code", "sup": "superscript", "sub": "subscript", "small": "small", "mark": "mark", "cite": "cite",
-    "q": "quote", "abbr": "abbreviation", "dfn": "definition", "kbd": "keyboard", "samp": "sample",
-    "var": "variable", "ins": "inserted", "del": "deleted", "time": "time", "bdi": "bidi-isolate",
-    "bdo": "bidi-override", "ruby": "ruby", "rt": "ruby-text", "rp": "ruby-parenthesis", "span": "span",
-    "a": "span",  # an anchor without a link: a place to link to
-}
+SPAN_KINDS = {tag: kind for kind, tag in m.SPAN_KINDS.items() if kind != "missing-image"}
+SPAN_KINDS["a"] = "span"  # an anchor without a link: a place to link to
 DIVISIONS = {"div": "division", "section": "section", "article": "article", "aside": "aside", "header": "header",
              "footer": "footer", "address": "address", "dl": "definitions", "dt": "term", "dd": "definition",
              "figcaption": "division", "caption": "division"}
