@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import debris
 from .diagnostics import Collector
+from .sanitize import RAW_BLOCK_TAGS
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
@@ -150,11 +151,6 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
 
 
 HTML_START = re.compile(r"^ {0,3}<(?:(!--)|([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$))")
-HTML_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dd", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main",
-    "menu", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
 
 
 def _html_mask(lines: list[str], code: dict[int, bool]) -> set[int]:
@@ -165,7 +161,7 @@ def _html_mask(lines: list[str], code: dict[int, bool]) -> set[int]:
     i = 0
     while i < len(lines):
         m = HTML_START.match(lines[i])
-        if code[i] or not m or (i and lines[i - 1].strip()) or (m.group(2) and m.group(2).lower() not in HTML_BLOCK_TAGS):
+        if code[i] or not m or (i and lines[i - 1].strip()) or (m.group(2) and m.group(2).lower() not in RAW_BLOCK_TAGS):
             i += 1
             continue
         tag = m.group(2)

@@ -32,7 +32,8 @@ from markdown.serializers import to_html_string
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from .diagnostics import Collector
-from .sanitize import LINE, REF, REF_CLOSE, REF_OPEN, Findings, Sanitizer, sanitize_into
+from .sanitize import (LINE, RAW_BLOCK_TAGS, REF, REF_CLOSE, REF_OPEN, Findings, allowed_attributes,
+                       sanitize_into)
 from .trees import replace_with_text, unwrap
 
 # Quotes per language: (left double, right double, left single). The right single quote is
@@ -48,16 +49,6 @@ QUOTES = {
 RAW = "octavo-raw"  # placeholder element for a raw HTML block in the Markdown tree
 MARKDOWN_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
                    "thead", "tbody", "tfoot", "tr", "td", "th", RAW}
-# Tags that start a raw HTML block at the start of a Markdown block (Python-Markdown's list and
-# the elements the sanitizer drops with their content).
-RAW_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
-    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol",
-    "p", "pre", "section", "table", "ul", "canvas", "colgroup", "dd", "body", "dt", "html", "iframe", "li",
-    "legend", "math", "map", "noscript", "output", "object", "option", "progress", "script", "style", "summary",
-    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "video", "center", "template", "noembed",
-    "noframes", "select", "xmp", "plaintext", "title", "head", "svg", "caption", "frameset", "embed",
-}
 RAW_START = re.compile(r"^ {0,3}(?:<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
 FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\n]*)$")
 LOOKAHEAD_BLOCKS = 50  # an HTML block left open continues past a blank line only to a close this near
@@ -431,8 +422,9 @@ class _Converter:
         if align:
             new.set("data-align", align.group(1))
         # attributes written with {: ...} (attr_list) pass the same allow-list as raw HTML
-        checker = Sanitizer(new, lambda n: self.line_of(line), self.parser.findings)
-        for name, value in checker.allowed_attributes(el.tag, attrs.items()):
+        at = self.line_of(line)
+        for name, value in allowed_attributes(el.tag, attrs.items(),
+                                              lambda code, message: self.parser.findings.add(code, message, at)):
             new.set(name, value)
         self.content(el, new, line)
 
@@ -546,15 +538,11 @@ def _repair_tables(tree: etree._Element) -> None:
                     tail, child.tail = child.tail, None
                     row.tail = tail
             if part.text and part.text.strip():
-                row = etree.Element("tr")
-                etree.SubElement(row, "td").text = part.text
-                part.insert(0, row)
+                part.insert(0, _row_of(part.text))
             part.text = None
             for child in part:
                 if child.tail and child.tail.strip():
-                    extra = etree.Element("tr")
-                    etree.SubElement(extra, "td").text = child.tail
-                    child.addnext(extra)
+                    child.addnext(_row_of(child.tail))
                 child.tail = None
         for tr in table.iter("tr"):
             for child in list(tr):
@@ -569,13 +557,17 @@ def _repair_tables(tree: etree._Element) -> None:
                 tr.insert(0, cell)
             tr.text = None
             for cell in tr:
-                if cell.tail and cell.tail.strip():
-                    cell.text = (cell.text or "") + cell.tail if not len(cell) else cell.text
-                    if len(cell):
-                        cell[-1].tail = (cell[-1].tail or "") + cell.tail
+                if cell.tail and cell.tail.strip():  # text between cells joins the cell before it
+                    _append_text(cell, cell.tail)
                 cell.tail = None
         for caption in [c for c in table if c.tag == "caption"][1:]:
             unwrap(caption, spaced=True)
+
+
+def _row_of(text: str) -> etree._Element:
+    row = etree.Element("tr")
+    etree.SubElement(row, "td").text = text
+    return row
 
 
 def _repair_orphans(tree: etree._Element) -> None:

@@ -78,6 +78,7 @@ class Renderer:
         """``templates``: a folder overriding the built-in templates file by file; ``cache``: a folder
         for compiled templates, shared by later builds and processes."""
         self.env = environment(templates, cache)
+        self._views: tuple[m.Book, dict] | None = None  # the last book's section markup: both editions share it
 
     def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
         """The book's contents with every entry named, closing credits included: the EPUB nav, the
@@ -87,10 +88,16 @@ class Renderer:
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         return _named(book.toc, ui, languages) + (credits,)
 
+    def sections(self, book: m.Book) -> dict[str, tuple[SectionView, ...]]:
+        """Every text's sections as markup, made once per book for the EPUB and the print edition."""
+        if self._views is None or self._views[0] is not book:
+            self._views = (book, {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language))
+                                              for n, s in enumerate(t.sections, 1)) for t in book.texts})
+        return self._views[1]
+
     def _context(self, book: m.Book, cover: CoverView | None = None) -> dict:
         ui = ui_words(book.metadata.language)
-        views = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language)) for n, s in enumerate(t.sections, 1))
-                 for t in book.texts}
+        views = self.sections(book)
         return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views,
                 "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
                 "direction": messages.direction(book.metadata.language), "cover": cover}
@@ -263,12 +270,8 @@ def _markup_of(fill) -> Markup:
     """Build elements under a holder, serialize its content: body markup for a template."""
     holder = etree.Element("div")
     fill(holder)
-    text = _escape(holder.text or "")
-    return Markup(text + "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in holder))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup.escape(holder.text or "") + Markup(
+        "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in holder))
 
 
 # --- blocks and inlines -> XHTML -----------------------------------------------------------------

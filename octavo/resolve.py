@@ -63,8 +63,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         note_records = tuple(m.Note(note_id, number, label, builder.blocks(body), tuple(ref_ids),
                                     Location(source.path, note_line))
                              for note_id, number, label, body, ref_ids, note_line in notes)
-        first_line = min(n.where.line for n in note_records if n.where.line) if any(
-            n.where.line for n in note_records) else None
+        first_line = min((n.where.line for n in note_records if n.where.line), default=None)
         sections.append(m.Section(ids.new("notes"), "notes", None, None, level + 1,
                                   builder.blocks(intro) if intro is not None else (),
                                   Location(source.path, first_line), byline=prepared.notes_byline,
@@ -693,7 +692,7 @@ class _ModelBuilder:
 
         def flush():
             inlines = self._inline_run(run_text, run)
-            if _has_words(inlines) or any(not isinstance(i, m.Run) for i in inlines):
+            if _has_words(inlines):  # not only the line breaks between blocks
                 out.append(m.Plain(self._id(None, "b"), self._where(run[0] if run else run_at), inlines))
 
         for child in children:

@@ -61,6 +61,17 @@ DROPPED_WITH_CONTENT = {
 # Removed, text kept, reported as removed (not merely unsupported): they make a book interactive.
 DANGEROUS_TAGS = {"form", "link", "meta", "base", "frame", "input", "button", "audio", "video", "source", "object", "embed", "applet",
                   "track", "canvas", "option", "optgroup", "label", "fieldset", "legend", "output", "dialog"}
+# Tags that start a raw HTML block at the start of a Markdown block (Python-Markdown's list and
+# the elements the sanitizer drops with their content): markup.py parses them so, and the dialect
+# pre-pass knows not to touch their lines.
+RAW_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol",
+    "p", "pre", "section", "table", "ul", "canvas", "colgroup", "dd", "body", "dt", "html", "iframe", "li",
+    "legend", "math", "map", "noscript", "output", "object", "option", "progress", "script", "style", "summary",
+    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "video", "center", "template", "noembed",
+    "noframes", "select", "xmp", "plaintext", "title", "head", "svg", "caption", "frameset", "embed", "dialog",
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
              "param", "keygen"}
@@ -215,30 +226,34 @@ class Sanitizer(HTMLParser):
             self.findings.add("html.unclosed", f"<{tag}> is never closed: the rest of its paragraph or HTML "
                               "block is left out with it", self.dropped_at)
 
-    # -- attributes --
-
     def allowed_attributes(self, tag: str, attrs) -> list[tuple[str, str]]:
-        """The attributes kept on an allowed element; every removal that matters is reported."""
-        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
-        kept = []
-        for name, value in attrs:
-            name, value = name.lower(), NOT_XML.sub("", value or "")
-            if name == REF and tag == "a" and self.nonce and value.startswith(self.nonce + ":"):
-                kept.append((REF, value.split(":", 1)[1]))
-                continue
-            if name.startswith("on"):
-                self._report("html.removed", f"removed event handler {name}= (scripts are not allowed)")
-            elif name == "rel" and "attachment" in value.lower().split():
-                self._report("html.removed", "removed rel=attachment (a book never embeds files)")
-            elif name == "style":
-                self._report("html.style", "removed style= attribute (styles come from styles/)")
-            elif name in ("href", "src") and name in allowed and scheme(value) and scheme(value) not in URL_SCHEMES:
-                self._report("html.removed", f"removed {scheme(value)}: URL in {name}=")
-            elif name in allowed:
-                if REF_OPEN in value:  # a note marker inside an attribute cannot be a link
-                    value = PLACEHOLDER.sub(lambda m: self.written(int(m.group(1))), value)
-                kept.append((name, value))
-        return kept
+        return allowed_attributes(tag, attrs, self._report, self.nonce, self.written)
+
+
+def allowed_attributes(tag: str, attrs, warn: Callable[[str, str], None], nonce: str = "",
+                       written: Callable[[int], str] | None = None) -> list[tuple[str, str]]:
+    """The attributes kept on an allowed element; ``warn(code, message)`` hears every removal that
+    matters. Also for the attributes Markdown itself writes (``{: ...}`` attribute lists)."""
+    allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
+    kept = []
+    for name, value in attrs:
+        name, value = name.lower(), NOT_XML.sub("", value or "")
+        if name == REF and tag == "a" and nonce and value.startswith(nonce + ":"):
+            kept.append((REF, value.split(":", 1)[1]))
+            continue
+        if name.startswith("on"):
+            warn("html.removed", f"removed event handler {name}= (scripts are not allowed)")
+        elif name == "rel" and "attachment" in value.lower().split():
+            warn("html.removed", "removed rel=attachment (a book never embeds files)")
+        elif name == "style":
+            warn("html.style", "removed style= attribute (styles come from styles/)")
+        elif name in ("href", "src") and name in allowed and scheme(value) and scheme(value) not in URL_SCHEMES:
+            warn("html.removed", f"removed {scheme(value)}: URL in {name}=")
+        elif name in allowed:
+            if REF_OPEN in value and written:  # a note marker inside an attribute cannot be a link
+                value = PLACEHOLDER.sub(lambda m: written(int(m.group(1))), value)
+            kept.append((name, value))
+    return kept
 
 
 def scheme(url: str) -> str | None:
