@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -63,10 +65,24 @@ class LockedFetcher(URLFetcher):
         raise ValueError(f"refused to fetch {url}: outside the allowed folders")
 
 
-def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-              paper: str = "A5") -> list[str]:
-    """Render and write the PDF; ``toc`` (the renderer's contents) becomes the outline. Returns
-    WeasyPrint's complaints and refused URLs, for reporting."""
+@dataclass
+class Layout:
+    """A laid-out print edition: WeasyPrint's pages, what it complained about, each page's printed
+    number. The PDF writer and the EPUB's page-list both read it, so they agree page for page."""
+
+    document: Document
+    complaints: list[str]
+
+    @property
+    def labels(self) -> list[str]:
+        """Each page's number as printed: roman in the front matter, arabic from the body's first
+        page, "" for pages outside both (a cover)."""
+        return page_labels([page._page_box.page_type.name for page in self.document.pages])  # private: no public API
+
+
+def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
+           paper: str = "A5") -> Layout:
+    """Lay the print edition out; ``toc`` (the renderer's contents) becomes the outline."""
     roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])
     fetcher = LockedFetcher(roots, {a.href: a for a in book.assets})
     fonts = FontConfiguration()
@@ -77,10 +93,50 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
     with _captured_warnings() as complaints:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
-        document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
     # The HarfBuzz notice is about this machine's libraries, not about the source: README covers it.
     complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
-    return [f"refused to load {url}" for url in fetcher.refused] + complaints
+    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints)
+
+
+def write(laid_out: Layout, dest) -> list[str]:
+    """Write a laid-out edition as PDF; returns every complaint, for reporting."""
+    with _captured_warnings() as complaints:
+        laid_out.document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
+    return laid_out.complaints + [c for c in complaints if "HarfBuzz-Subset" not in c]
+
+
+def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
+              paper: str = "A5") -> list[str]:
+    """Lay out and write the PDF. Returns WeasyPrint's complaints and refused URLs, for reporting."""
+    return write(layout(book, html, toc, stylesheets, paper), dest)
+
+
+FRONT_PAGES = {"front"}  # named pages (print.css) numbered in roman
+BODY_PAGES = {"body"}  # named pages numbered in arabic, from 1
+
+
+def page_labels(page_names: list[str]) -> list[str]:
+    """Printed page numbers from each page's named-page type, as print.css numbers them."""
+    labels, roman, arabic = [], 0, 0
+    for name in page_names:
+        if name in FRONT_PAGES:
+            roman += 1
+            labels.append(_roman(roman))
+        elif name in BODY_PAGES:
+            arabic += 1
+            labels.append(str(arabic))
+        else:
+            labels.append("")
+    return labels
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
 
 
 PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in"}
