@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,6 +54,28 @@ class CoverView:
 
 
 @dataclass(frozen=True)
+class PageBreak:
+    """Where a page of the print edition begins inside a block: before its ``offset``-th character
+    of text (0: the block's start), and the number printed on that page."""
+
+    offset: int
+    label: str
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: one flavour, one set of section views
+class Flavour:
+    """What differs between the markups made from one model. The EPUB and the print edition share
+    everything else, so they say the same thing block for block."""
+
+    footnotes: bool = False  # print: each note set at its call, for the foot of the page
+    numbers: Mapping[str, str] | None = None  # handout: block id -> paragraph number
+    breaks: Mapping[str, tuple[PageBreak, ...]] | None = None  # EPUB page-list: block id -> pages starting in it
+
+
+PLAIN = Flavour()
+
+
+@dataclass(frozen=True)
 class NoteView:
     id: str
     number: int
@@ -78,7 +101,7 @@ class Renderer:
         """``templates``: a folder overriding the built-in templates file by file; ``cache``: a folder
         for compiled templates, shared by later builds and processes."""
         self.env = environment(templates, cache)
-        self._views: tuple[m.Book, dict] | None = None  # the last book's section markup: both editions share it
+        self._views: tuple[m.Book, dict[Flavour, dict]] | None = None  # the last book's section markup, per flavour
 
     def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
         """The book's contents with every entry named, closing credits included: the EPUB nav, the
@@ -88,12 +111,16 @@ class Renderer:
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         return _named(book.toc, ui, languages) + (credits,)
 
-    def sections(self, book: m.Book) -> dict[str, tuple[SectionView, ...]]:
-        """Every text's sections as markup, made once per book for the EPUB and the print edition."""
+    def sections(self, book: m.Book, flavour: Flavour = PLAIN) -> dict[str, tuple[SectionView, ...]]:
+        """Every text's sections as markup, made once per book and flavour (the EPUB and the print
+        edition share the plain one)."""
         if self._views is None or self._views[0] is not book:
-            self._views = (book, {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language))
-                                              for n, s in enumerate(t.sections, 1)) for t in book.texts})
-        return self._views[1]
+            self._views = (book, {})
+        made = self._views[1]
+        if flavour not in made:
+            made[flavour] = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language), flavour)
+                                         for n, s in enumerate(t.sections, 1)) for t in book.texts}
+        return made[flavour]
 
     def _context(self, book: m.Book, cover: CoverView | None = None) -> dict:
         ui = ui_words(book.metadata.language)
@@ -239,7 +266,7 @@ def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
     return ui["section_n"].format(n=n)
 
 
-def _section_view(section: m.Section, n: int, ui: dict[str, str]) -> SectionView:
+def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavour = PLAIN) -> SectionView:
     title = section.title or _fallback_title(section.kind, n, ui)
     if section.heading is not None:
         heading = inlines_markup(section.heading)
@@ -247,23 +274,24 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str]) -> SectionView
         heading = Markup.escape(title)
     else:
         heading = None
-    notes = tuple(NoteView(note.id, note.number, note_markup(note, ui)) for note in section.notes)
-    return SectionView(section.id, section.kind, title, heading, section.level, blocks_markup(section.blocks, ui),
-                       section.byline, notes)
+    notes = tuple(NoteView(note.id, note.number, note_markup(note, ui, flavour)) for note in section.notes)
+    return SectionView(section.id, section.kind, title, heading, section.level,
+                       blocks_markup(section.blocks, ui, flavour), section.byline, notes)
 
 
-def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None) -> Markup:
+def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,
+                  flavour: Flavour = PLAIN) -> Markup:
     """Blocks as XHTML markup (namespace-free, ``data-epub-type`` for the EPUB writer)."""
-    return _markup_of(lambda holder: Xhtml(ui or ui_words("en")).blocks(holder, blocks))
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour).blocks(holder, blocks))
 
 
 def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
     return _markup_of(lambda holder: Xhtml(ui_words("en")).inlines(holder, inlines))
 
 
-def note_markup(note: m.Note, ui: dict[str, str] | None = None) -> Markup:
+def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour = PLAIN) -> Markup:
     """A note's blocks with its backlinks."""
-    return _markup_of(lambda holder: Xhtml(ui or ui_words("en")).note(holder, note))
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour).note(holder, note))
 
 
 def _markup_of(fill) -> Markup:
@@ -285,8 +313,9 @@ DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", 
 class Xhtml:
     """Model blocks and inlines -> namespace-free XHTML elements."""
 
-    def __init__(self, ui: dict[str, str]):
+    def __init__(self, ui: dict[str, str], flavour: Flavour = PLAIN):
         self.ui = ui
+        self.flavour = flavour
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         for block in blocks:
