@@ -17,19 +17,9 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .fonts import FAMILY, book_face
 from .model import Asset, Book, TocEntry
 
-try:
-    import font_source_serif_pro
-    FONT_DIR = Path(font_source_serif_pro.__file__).resolve().parent / "files"
-except ImportError:  # the PDF then uses the system's serif font
-    FONT_DIR = None
-
-FONT_FACES = (  # file stem, weight, style
-    ("SourceSerifPro-Regular", 400, "normal"), ("SourceSerifPro-It", 400, "italic"),
-    ("SourceSerifPro-Semibold", 600, "normal"), ("SourceSerifPro-SemiboldIt", 600, "italic"),
-    ("SourceSerifPro-Bold", 700, "normal"), ("SourceSerifPro-BoldIt", 700, "italic"),
-)
 BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
 PDF_VARIANT = "pdf/ua-1"  # tagged, XMP metadata, title shown: PDF/UA-1 as WeasyPrint makes it
 
@@ -83,7 +73,7 @@ class Layout:
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
            paper: str = "A5") -> Layout:
     """Lay the print edition out; ``toc`` (the renderer's contents) becomes the outline."""
-    roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])
+    roots = [p.parent for p in stylesheets] + sorted({f.path.parent for f in book_face()})
     fetcher = LockedFetcher(roots, {a.href: a for a in book.assets})
     fonts = FontConfiguration()
     sheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)]
@@ -147,15 +137,10 @@ def _paper(name: str) -> str:
 
 
 def _font_faces() -> str:
-    if FONT_DIR is None:
-        return ""
-    rules = []
-    for stem, weight, style in FONT_FACES:
-        path = FONT_DIR / f"{stem}.ttf"
-        if path.is_file():
-            rules.append(f'@font-face {{ font-family: "Source Serif Pro"; src: url("{path.as_uri()}"); '
-                         f"font-weight: {weight}; font-style: {style}; }}")
-    return "\n".join(rules)
+    """One rule per weight and style (a weight range is rejected, and an undeclared style would be
+    faked); no face installed: the system's serif."""
+    return "\n".join(f'@font-face {{ font-family: "{FAMILY}"; src: url("{f.path.as_uri()}"); '
+                     f"font-weight: {f.weight}; font-style: {f.style}; }}" for f in book_face())
 
 
 def _outline_css(toc: tuple[TocEntry, ...], depth: int = 1) -> str:
