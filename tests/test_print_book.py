@@ -43,3 +43,26 @@ def test_russian_emphasis_is_set_in_a_true_italic_with_cyrillic(tmp_path):
     assert italics, f"no italic face embedded: {sorted(fonts)}"
     assert any(set("призрак") <= chars for chars in italics.values()), "the italic has no Cyrillic"
     assert not any("Oblique" in name for name in fonts), "a faked italic"
+
+
+def link_boxes(pdf_path):
+    """Every link annotation's rectangle: (page number, width, height)."""
+    with pikepdf.open(pdf_path) as pdf:
+        return [(n, abs(float(a.Rect[2]) - float(a.Rect[0])), abs(float(a.Rect[3]) - float(a.Rect[1])))
+                for n, page in enumerate(pdf.pages, 1) for a in page.get("/Annots", [])
+                if a.get("/Subtype") == "/Link"]
+
+
+def test_every_link_of_the_seed_has_a_box_to_click(seed_build):
+    _, _, pdf = seed_build
+    boxes = link_boxes(pdf)
+    assert len(boxes) > 20, "the seed's note calls and contents entries are links"
+    flat = [box for box in boxes if box[1] < 2 or box[2] < 4]
+    assert not flat, f"links too thin to click (page, width, height): {flat[:5]}"
+
+
+def test_the_arrows_back_to_the_text_are_not_printed(seed_build):
+    from octavo.validate import pdf_page_texts
+
+    _, _, pdf = seed_build
+    assert "\u21a9" not in "".join(pdf_page_texts(pdf))
