@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -67,7 +68,12 @@ class Layout:
     def labels(self) -> list[str]:
         """Each page's number as printed: roman in the front matter, arabic from the body's first
         page, "" for pages outside both (a cover)."""
-        return page_labels([page._page_box.page_type.name for page in self.document.pages])  # private: no public API
+        return page_labels(self.page_names)
+
+    @property
+    def page_names(self) -> list[str]:
+        """Each page's named-page type (print.css): what its number is counted in."""
+        return [page._page_box.page_type.name for page in self.document.pages]  # private: no public API
 
 
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
@@ -91,7 +97,8 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
 def write(laid_out: Layout, dest) -> list[str]:
     """Write a laid-out edition as PDF; returns every complaint, for reporting."""
     with _captured_warnings() as complaints:
-        laid_out.document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
+        laid_out.document.write_pdf(dest, finisher=_page_label_finisher(laid_out.page_names), pdf_tags=True,
+                                    custom_metadata=True, pdf_variant=PDF_VARIANT)
     return laid_out.complaints + [c for c in complaints if "HarfBuzz-Subset" not in c]
 
 
@@ -107,17 +114,43 @@ BODY_PAGES = {"body"}  # named pages numbered in arabic, from 1
 
 def page_labels(page_names: list[str]) -> list[str]:
     """Printed page numbers from each page's named-page type, as print.css numbers them."""
-    labels, roman, arabic = [], 0, 0
+    return [_roman(n) if style == "r" else str(n) if style == "D" else "" for style, n in _numbering(page_names)]
+
+
+def _numbering(page_names: list[str]) -> list[tuple[str, int]]:
+    """Each page's numbering style (PDF's "r" roman, "D" arabic, "" none) and number."""
+    numbered, roman, arabic = [], 0, 0
     for name in page_names:
         if name in FRONT_PAGES:
             roman += 1
-            labels.append(_roman(roman))
+            numbered.append(("r", roman))
         elif name in BODY_PAGES:
             arabic += 1
-            labels.append(str(arabic))
+            numbered.append(("D", arabic))
         else:
-            labels.append("")
-    return labels
+            numbered.append(("", 0))
+    return numbered
+
+
+def label_ranges(page_names: list[str]) -> list[tuple[int, str, int]]:
+    """The PDF's /PageLabels: (first page index, style, first number) wherever numbering does not
+    simply go on, so a viewer shows the number printed on each page."""
+    ranges, previous = [], None
+    for index, (style, n) in enumerate(_numbering(page_names)):
+        if previous is None or style != previous[0] or (style and n != previous[1] + 1):
+            ranges.append((index, style, n))
+        previous = (style, n)
+    return ranges
+
+
+def _page_label_finisher(page_names: list[str]):
+    """A WeasyPrint finisher writing /PageLabels into the catalogue before the file is written."""
+    def finish(document, pdf):
+        nums = []
+        for index, style, start in label_ranges(page_names):
+            nums += [index, pydyf.Dictionary({"S": f"/{style}", "St": start} if style else {})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+    return finish
 
 
 def _roman(n: int) -> str:

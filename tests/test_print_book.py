@@ -66,3 +66,27 @@ def test_the_arrows_back_to_the_text_are_not_printed(seed_build):
 
     _, _, pdf = seed_build
     assert "\u21a9" not in "".join(pdf_page_texts(pdf))
+
+
+def test_a_viewer_shows_the_printed_page_numbers(seed_build, tmp_path):
+    """Roman numbers in the front matter, arabic from the body's first page: the labels are the
+    folios printed at the foot of each page."""
+    from pypdf import PdfReader
+
+    from octavo.validate import pdf_page_texts
+
+    _, _, pdf = seed_build
+    labels = list(PdfReader(pdf).page_labels)
+    assert labels[:2] == ["i", "ii"] and "1" in labels
+    body = labels.index("1")
+    assert labels[body:] == [str(n) for n in range(1, len(labels) - body + 1)]
+    texts = pdf_page_texts(pdf)
+    for n in range(body + 1, len(labels)):  # the folio ends the page's text (the first page has none)
+        assert texts[n].split()[-1] == labels[n], f"page {n + 1}: printed {texts[n].split()[-1]}, labelled {labels[n]}"
+
+
+def test_page_label_ranges_start_wherever_numbering_does_not_go_on():
+    from octavo.pdf import label_ranges
+
+    names = ["cover", "cover", "front", "front", "body", "body", "body"]
+    assert label_ranges(names) == [(0, "", 0), (2, "r", 1), (4, "D", 1)]
