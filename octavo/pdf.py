@@ -6,8 +6,11 @@ Every refusal is reported. The PDF outline is generated from the same TOC as the
 """
 from __future__ import annotations
 
+import calendar
+import contextlib
 import logging
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,6 +66,7 @@ class Layout:
 
     document: Document
     complaints: list[str]
+    date: int | None = None  # the book's date, seconds since 1970: the only time written into the file
 
     @property
     def labels(self) -> list[str]:
@@ -91,12 +95,13 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
     # The HarfBuzz notice is about this machine's libraries, not about the source: README covers it.
     complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
-    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints)
+    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints,
+                  calendar.timegm(book.modified.timetuple()))
 
 
 def write(laid_out: Layout, dest) -> list[str]:
     """Write a laid-out edition as PDF; returns every complaint, for reporting."""
-    with _captured_warnings() as complaints:
+    with _captured_warnings() as complaints, _font_dates(laid_out.date):
         laid_out.document.write_pdf(dest, finisher=_page_label_finisher(laid_out.page_names), pdf_tags=True,
                                     custom_metadata=True, pdf_variant=PDF_VARIANT)
     return laid_out.complaints + [c for c in complaints if "HarfBuzz-Subset" not in c]
@@ -192,6 +197,24 @@ def _css_ident(value: str) -> str:
 
 def _css_string(value: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 else c for c in value) + '"'
+
+
+@contextlib.contextmanager
+def _font_dates(date: int | None):
+    """WeasyPrint makes a static font of each variable one with fontTools, which stamps the font with
+    the time (or SOURCE_DATE_EPOCH): the book's date keeps the file byte-identical from run to run."""
+    if date is None:
+        yield
+        return
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(date)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 class _captured_warnings:
