@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -97,6 +98,34 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
     return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints,
                   calendar.timegm(book.modified.timetuple()))
+
+
+def misplaced_footnotes(laid_out: Layout) -> list[str]:
+    """The calls (ids) whose footnote is not on the call's page: WeasyPrint may move a note a page
+    on (or back, Kozea/WeasyPrint#1564) when the page has no room for it."""
+    misplaced = []
+    for page in laid_out.document.pages:
+        for box in page._page_box.children:  # private: the footnote area is the page box's second child
+            if isinstance(box, FootnoteAreaBox):
+                misplaced += [call for call in dict.fromkeys(_footnote_calls(box)) if call not in page.anchors]
+    return misplaced
+
+
+def _footnote_calls(box) -> list[str]:
+    """The calls of the footnotes inside a box (each footnote names its call in ``data-call``)."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-call"):
+        return [element.get("data-call")]
+    return [call for child in getattr(box, "children", ()) for call in _footnote_calls(child)]
+
+
+FOOTNOTE_ROOM = 1400  # characters of a note that may sit under its call on an A5 page; more: at the end
+PAPER_AREA = {"a5": 1.0, "a4": 2.0, "letter": 2.1, "b5": 1.42, "6x9": 1.12, "legal": 2.6}  # text area vs A5
+
+
+def footnote_room(paper: str) -> int:
+    """How many characters a footnote may have on ``paper`` and still sit under its call."""
+    return int(FOOTNOTE_ROOM * PAPER_AREA.get(paper.lower(), 1.0))
 
 
 def write(laid_out: Layout, dest) -> list[str]:

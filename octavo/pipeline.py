@@ -406,18 +406,38 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
-        from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
+        from .pdf import footnote_room, layout, misplaced_footnotes, write  # WeasyPrint only when a PDF is wanted
 
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
+        flavour = _print_flavour(book, config, footnote_room(config.paper))
+        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None,
+                                   flavour=flavour)
+        laid_out = layout(book, html, renderer.toc(book, flavour), stylesheet_paths(config.styles, "print"),
+                          paper=config.paper)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
-                                   paper=config.paper)
+            complaints = write(laid_out, handle)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+        result.diagnostics += _misplaced(book, misplaced_footnotes(laid_out))
         written.append(dest)
     return written
+
+
+def _print_flavour(book: Book, config: Config, room: int):
+    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
+    the end), or all at the end with --notes endnotes."""
+    from .render import PLAIN, Flavour, footnote_placement
+
+    return Flavour(footnotes=footnote_placement(book, room)) if config.notes == "footnotes" else PLAIN
+
+
+def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
+    """A warning for each footnote printed on another page than its call, at the note's source line."""
+    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
+    return [Diagnostic("warning", "pdf.footnote-page",
+                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
+            for call in calls if call in notes]
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
