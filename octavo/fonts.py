@@ -7,12 +7,14 @@ with the axis settings that make that instance.
 """
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 FAMILY = "Literata"  # from the fontpkg-literata wheel: Latin, Cyrillic and Greek, true italics
+WHEEL = "fontpkg_literata"  # the package of the fontpkg-literata wheel; its files/ folder holds:
+FILES = (("Literata[opsz,wght].ttf", "normal"), ("Literata-Italic[opsz,wght].ttf", "italic"))
 WEIGHTS = (400, 600, 700)  # regular, semibold (headings), bold
-STYLES = ("normal", "italic")
 
 
 @dataclass(frozen=True)
@@ -26,19 +28,12 @@ class FontFile:
 def book_face() -> tuple[FontFile, ...]:
     """Every weight and style of the book's face; () when its wheel is not installed. The wheel has one
     variable file per style, so each file is listed once per weight, with that weight's axis value."""
-    try:
-        import fontpkg
-    except ImportError:
+    spec = importlib.util.find_spec(WHEEL)  # found, not imported: fontpkg's lookup loads fontTools,
+    if spec is None or spec.origin is None:  # which an EPUB-only build never needs
         return ()
-    files = []
-    for style in STYLES:
-        for weight in WEIGHTS:
-            try:
-                path = Path(fontpkg.path(FAMILY, weight, style))
-            except fontpkg.FontpkgError:  # the wheel is missing or lacks this style
-                continue
-            files.append(FontFile(path, weight, style, (("wght", float(weight)),)))
-    return tuple(files)
+    folder = Path(spec.origin).parent / "files"
+    return tuple(FontFile(folder / name, weight, style, (("wght", float(weight)),))
+                 for name, style in FILES for weight in WEIGHTS if (folder / name).is_file())
 
 
 def face_file(weight: int = 400, style: str = "normal") -> FontFile | None:

@@ -538,7 +538,7 @@ class Xhtml:
                                                  "role": "doc-footnote", "data-call": note.refs[0]})
         if placement == "foot":
             span.set("id", note.id)
-        number = etree.Element("span", {"class": "footnote-number"})
+        number = etree.Element("a", {"class": "footnote-number", "href": f"#{note.refs[0]}"})  # back to the call
         number.text, number.tail = str(note.number), " "
         first = holder[0] if len(holder) and holder[0].get("class", "").startswith("fn-") else holder
         number.tail += first.text or ""
