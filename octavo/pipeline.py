@@ -395,13 +395,14 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
+    flavour = profile_flavour(book, config)
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
-        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
         with atomic_output(dest) as handle:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
@@ -410,14 +411,52 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
+        html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
+                                   flavour)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
-                                   paper=config.paper)
+            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
+                                   handle, paper=config.paper)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)
+        if config.booklet:
+            written.append(write_booklet(book, html, toc, config, result))
     return written
+
+
+PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
+
+
+def profile_flavour(book: Book, config: Config):
+    """The markup flavour both editions share: a handout numbers its paragraphs, in the EPUB and the PDF alike."""
+    from .render import PLAIN, Flavour
+
+    if config.profile != "handout":
+        return PLAIN
+    from .paragraphs import book_numbers
+
+    return Flavour(numbers=book_numbers(book))
+
+
+def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
+    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
+    import io
+
+    from .imposition import booklet_papers, impose
+    from .pdf import write_pdf
+    from .render import stylesheet_paths
+
+    page, sheet = booklet_papers(config.paper)
+    pages = io.BytesIO()
+    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
+    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
+    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
+    for message in _distinct(complaints):
+        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
+    dest = config.output / f"{book.slug}-booklet.pdf"
+    with atomic_output(dest) as handle:
+        impose(pages.getvalue(), sheet, handle)
+    return dest
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
