@@ -45,7 +45,7 @@ def impose(pdf: bytes, sheet: str, dest: BinaryIO) -> None:
         for index, x in ((left, 0), (right, width / 2)):
             if index is not None:
                 _place(side, reader.pages[index], x, width / 2, height)
-        writer.add_page(side)
+        writer.add_page(side).compress_content_streams()  # merging leaves them uncompressed
     writer.add_metadata({k: v for k, v in (reader.metadata or {}).items() if k in ("/Title", "/Author")})
     writer.write(dest)
 

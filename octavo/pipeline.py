@@ -173,6 +173,8 @@ def reuse(cache: Cache, path: Path, slug: str, config: Config) -> dict[str, obje
     if config.force:
         return {}
     hits = {fmt: cache.lookup(path, slug, fmt) for fmt in config.formats}
+    if config.booklet and not (config.output / f"{slug}-booklet.pdf").is_file():
+        hits.pop("pdf", None)  # the booklet is made with the PDF: a deleted one means building both again
     return {fmt: hit for fmt, hit in hits.items() if hit is not None}
 
 
