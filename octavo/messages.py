@@ -23,7 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
         # sentences and lines with placeholders
         "section_n": "Section {n}",
-        "page_of": "page {n} of {total}",  # a handout's footer
+        "page_of": "Page {n} of {total}",  # a handout's footer
         "back_n": "Back to reference {n}",
         "translated_line": "Translated by {names}",
         "edited_line": "Edited by {names}",
@@ -82,7 +82,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
         "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
         "section_n": "Section {n}",
-        "page_of": "page {n} sur {total}",  # a handout's footer
+        "page_of": "Page {n} sur {total}",  # a handout's footer
         "back_n": "Retour à l’appel de note {n}",
         "translated_line": "Traduit par {names}",
         "edited_line": "Édité par {names}",
@@ -111,7 +111,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
         "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
         "section_n": "Sección {n}",
-        "page_of": "página {n} de {total}",  # a handout's footer
+        "page_of": "Página {n} de {total}",  # a handout's footer
         "back_n": "Volver a la llamada {n}",
         "translated_line": "Traducción de {names}",
         "edited_line": "Edición de {names}",
@@ -139,7 +139,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
         "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
         "section_n": "Sezione {n}",
-        "page_of": "pagina {n} di {total}",  # a handout's footer
+        "page_of": "Pagina {n} di {total}",  # a handout's footer
         "back_n": "Torna al richiamo {n}",
         "translated_line": "Traduzione di {names}",
         "edited_line": "A cura di {names}",
@@ -167,7 +167,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
         "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
         "section_n": "Раздел {n}",
-        "page_of": "стр. {n} из {total}",  # a handout's footer
+        "page_of": "Стр. {n} из {total}",  # a handout's footer
         "back_n": "Назад к ссылке {n}",
         "translated_line": "Перевод: {names}",
         "edited_line": "Редактор: {names}",

@@ -170,7 +170,7 @@ def test_every_page_is_a4_with_title_author_source_and_page_n_of_n(seed_handout)
         assert size == pytest.approx(A4, abs=0.5)
         assert "Trotskyism or Leninism?" in head and "Joseph Stalin" in head
         assert "marxists.org/reference/archive/stalin/works/1924/11_19.htm" in foot
-        assert f"page {n} of {len(pages)}" in foot
+        assert f"Page {n} of {len(pages)}" in foot
 
 
 def test_the_median_line_is_at_most_75_characters(seed_handout):
@@ -253,12 +253,12 @@ def test_a_booklet_of_six_known_pages_folds_in_order():
 
 def test_the_seed_booklet_puts_its_a5_pages_two_up_on_a4_sheets(seed_handout):
     sides = halves(str(seed_handout[2]))
-    total = int(re.search(r"page 1 of (\d+)", sides[0][1]).group(1))  # the A5 edition's own page count
+    total = int(re.search(r"Page 1 of (\d+)", sides[0][1]).group(1))  # the A5 edition's own page count
     assert total > len(page_texts(seed_handout[1])), "the half sheet holds less than an A4 page"
     assert len(sides) == 2 * -(-total // 4)
-    assert f"page 2 of {total}" in sides[1][0]
+    assert f"Page 2 of {total}" in sides[1][0]
     padded = -(-total // 4) * 4  # the first side's left half is the padded booklet's last page
-    assert (f"page {total} of {total}" in sides[0][0]) == (padded == total)
+    assert (f"Page {total} of {total}" in sides[0][0]) == (padded == total)
     assert (sides[0][0] == "") == (padded > total), "a padding page is blank"
     doc = pdfium.PdfDocument(str(seed_handout[2]))
     assert all(page.get_size() == pytest.approx((A4[1], A4[0]), abs=0.5) for page in doc)
