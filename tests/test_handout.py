@@ -244,8 +244,10 @@ def test_a_booklet_of_six_known_pages_folds_in_order():
 
     pages = "".join(f'<p style="break-after: page">PAGE{n}</p>' for n in range(1, 7))
     source = HTML(string=f"<style>@page {{ size: A5 }}</style>{pages}").write_pdf()
-    sheets = io.BytesIO()
+    sheets, again = io.BytesIO(), io.BytesIO()
     impose(source, "A4", sheets)
+    impose(source, "A4", again)
+    assert sheets.getvalue() == again.getvalue(), "byte for byte the same every time"
     assert halves(sheets.getvalue()) == [("", "PAGE1"), ("PAGE2", ""), ("PAGE6", "PAGE3"), ("PAGE4", "PAGE5")]
     size = pdfium.PdfDocument(sheets.getvalue())[0].get_size()
     assert size == pytest.approx((A4[1], A4[0]), abs=0.5), "landscape A4 sheets"
