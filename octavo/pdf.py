@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,6 +72,7 @@ class Layout:
 
     document: Document
     complaints: list[str]
+    uncovered: set[str] = field(default_factory=set)  # characters no font had, found while writing
 
     @property
     def labels(self) -> list[str]:
@@ -90,19 +91,20 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
     sheets.append(CSS(string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}",
                       font_config=fonts, url_fetcher=fetcher))
-    with _captured_warnings() as complaints:
+    with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
-    # The HarfBuzz notice is about this machine's libraries, not about the source: README covers it.
-    complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
-    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints)
+    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
+                  captured.missing)
 
 
 def write(laid_out: Layout, dest) -> list[str]:
-    """Write a laid-out edition as PDF; returns every complaint, for reporting."""
-    with _captured_warnings() as complaints:
+    """Write a laid-out edition as PDF; returns every complaint, for reporting. Characters no font
+    had are not complaints: they are added to ``laid_out.uncovered`` (glyphs.py reports them)."""
+    with _captured_warnings() as captured:
         laid_out.document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
-    return laid_out.complaints + [c for c in complaints if "HarfBuzz-Subset" not in c]
+    laid_out.uncovered |= captured.missing
+    return laid_out.complaints + captured.messages
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
@@ -178,16 +180,24 @@ def _css_string(value: str) -> str:
 
 
 class _captured_warnings:
-    """Collect WeasyPrint's log warnings (missing glyphs, bad CSS) instead of printing them."""
+    """Collect WeasyPrint's log warnings (bad CSS, refused resources) instead of printing them, and
+    the characters it drew as empty boxes (from the record's arguments, not its wording)."""
 
     def __enter__(self):
         self.messages: list[str] = []
+        self.missing: set[str] = set()
         self.handler = logging.Handler(logging.WARNING)
-        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.handler.emit = self._keep
         self.logger = logging.getLogger("weasyprint")
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
-        return self.messages
+        return self
+
+    def _keep(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph") and record.args:
+            self.missing.add(str(record.args[0]))
+        elif "HarfBuzz-Subset" not in record.getMessage():  # this machine's libraries, not the source: README
+            self.messages.append(record.getMessage())
 
     def __exit__(self, *exc):
         self.logger.removeHandler(self.handler)

@@ -409,17 +409,20 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
-        from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
+        from . import pdf  # WeasyPrint is only imported when a PDF is wanted
+        from .glyphs import uncovered
 
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
                                    flavour)
+        laid_out = pdf.layout(book, html, toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
+                              paper=config.paper)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
-                                   handle, paper=config.paper)
+            complaints = pdf.write(laid_out, handle)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+        result.diagnostics.extend(uncovered(book, laid_out.uncovered))
         written.append(dest)
         if config.booklet:
             written.append(write_booklet(book, html, toc, config, result))

@@ -18,7 +18,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from . import messages
+from . import messages, tables
 from . import model as m
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .paragraphs import Number
@@ -375,7 +375,8 @@ class Xhtml:
             raise TypeError(f"cannot render {type(block).__name__}")
 
     def _table(self, parent: etree._Element, table: m.Table) -> None:
-        el = self._el(parent, "table", table.id, table.attrs)
+        width = tables.width_class(table)
+        el = self._el(parent, "table", table.id, table.attrs, classes=(width,) if width else ())
         if table.caption:
             self.inlines(etree.SubElement(el, "caption"), table.caption)
         group_el, group = None, None
@@ -386,6 +387,8 @@ class Xhtml:
             tr.tail = "\n"
             for cell in row.cells:
                 classes = (f"align-{cell.align}",) if cell.align else ()
+                if not cell.header and tables.is_numeric(tables.cell_text(cell)):
+                    classes += ("number",)
                 td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
                 if cell.colspan > 1:
                     td.set("colspan", str(cell.colspan))

@@ -297,7 +297,37 @@ def pdf_problems(path: Path) -> list[str]:
         with pdf.open_metadata() as xmp:
             if str(xmp.get("pdfuaid:part", "")) != "1":
                 problems.append("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+    cut = text_beyond_edges(path)
+    if cut:
+        problems.append(f"text beyond the page edge (cut off in print) on page{'s' if len(cut) > 1 else ''} "
+                        + ", ".join(f"{page} ({text[:30]!r})" for page, text in cut[:3]))
     return problems
+
+
+def text_beyond_edges(path: Path, tolerance: float = 0.5) -> list[tuple[int, str]]:
+    """(page number, the characters) for every page with characters outside the page box: what a
+    wide table or a long word pushed off the paper."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    found = []
+    try:
+        for n in range(len(pdf)):
+            page = pdf[n]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            outside = []
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.strip():
+                    left, bottom, right, top = text.get_charbox(i)
+                    if left < -tolerance or bottom < -tolerance or right > width + tolerance or top > height + tolerance:
+                        outside.append(char)
+            if outside:
+                found.append((n + 1, "".join(outside)))
+    finally:
+        pdf.close()
+    return found
 
 
 def _figures(tree) -> tuple[int, int]:
