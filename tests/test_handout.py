@@ -274,3 +274,17 @@ def test_letter_handouts_and_booklets(tmp_path):
     assert all(size == pytest.approx(LETTER, abs=0.5) for size, _, _, _ in pages)
     doc = pdfium.PdfDocument(str(tmp_path / f"{SEED.stem}-booklet.pdf"))
     assert all(page.get_size() == pytest.approx((LETTER[1], LETTER[0]), abs=0.5) for page in doc)
+
+
+def test_a_deleted_booklet_is_built_again_whatever_the_cache_says(tmp_path):
+    source = write_source(tmp_path, "rule.md", RULE)
+    out = tmp_path / "out"
+    booklet = out / "rule-booklet.pdf"
+    first = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    assert first.ok and booklet.is_file()
+    made = booklet.read_bytes()
+    assert build_into(out, source, formats=("pdf",), profile="handout", booklet=True).results[0].unchanged
+    booklet.unlink()
+    again = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    assert not again.results[0].unchanged and booklet in again.results[0].outputs
+    assert booklet.read_bytes() == made, "the same booklet, byte for byte"
