@@ -319,8 +319,10 @@ class Xhtml:
     def __init__(self, ui: dict[str, str], flavour: Flavour = PLAIN):
         self.ui = ui
         self.flavour = flavour
+        self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
+        self._keep = self._keep | short_poem_stanzas(blocks)
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
@@ -336,11 +338,14 @@ class Xhtml:
         if isinstance(block, m.Paragraph):
             self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
         elif isinstance(block, m.Verse):
-            p = self._el(parent, "p", block.id, block.attrs, classes=("verse",))
+            classes = ("verse", "keep-with-next") if block.id in self._keep else ("verse",)
+            p = self._el(parent, "p", block.id, block.attrs, classes=classes)
             for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
                     etree.SubElement(p, "br").tail = "\n"
-                self.inlines(etree.SubElement(p, "span", {"class": "verse-line"}), line)
+                level, line = verse_indent(line)
+                span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
+                self.inlines(span, line)
         elif isinstance(block, m.Heading):
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
                          classes=("toc-sub",) if block.in_toc else ())
@@ -496,6 +501,39 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     between, _, after = rest.partition("{total}")
     return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
             "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+
+
+SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together
+INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
+
+
+def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the stanzas to keep with the next: every stanza but the last of a run of stanzas
+    (a poem) of at most SHORT_POEM lines."""
+    keep: set[str] = set()
+    run: list[m.Verse] = []
+    for block in (*blocks, None):
+        if isinstance(block, m.Verse):
+            run.append(block)
+            continue
+        if len(run) > 1 and sum(len(v.lines) for v in run) <= SHORT_POEM:
+            keep.update(v.id for v in run[:-1])
+        run = []
+    return frozenset(keep)
+
+
+def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
+    """A verse line's indent level (its leading spaces, as written) and the line without them:
+    markup collapses spaces, so the indent becomes a class."""
+    if not line or not isinstance(line[0], m.Run):
+        return 0, line
+    text = line[0].text
+    stripped = text.lstrip(" \t\u00a0\u3000")
+    columns = sum(4 if c == "\t" else 2 if c == "\u3000" else 1 for c in text[:len(text) - len(stripped)])
+    level = min(round(columns / INDENT_STEP), 6)
+    if not level:
+        return 0, line
+    return level, ((replace(line[0], text=stripped),) if stripped else ()) + line[1:]
 
 
 def _ends_inline(parent: etree._Element) -> bool:
