@@ -397,7 +397,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
-    flavour = profile_flavour(book, config)
+    flavour, print_flavour = profile_flavours(book, config)
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
@@ -415,7 +415,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
-                                   flavour)
+                                   print_flavour)
         laid_out = pdf.layout(book, html, toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
                               paper=config.paper)
         with atomic_output(dest) as handle:
@@ -432,15 +432,17 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
 
 
-def profile_flavour(book: Book, config: Config):
-    """The markup flavour both editions share: a handout numbers its paragraphs, in the EPUB and the PDF alike."""
-    from .render import PLAIN, Flavour
+def profile_flavours(book: Book, config: Config):
+    """The EPUB's and the print edition's markup flavours: a handout numbers its paragraphs, with one
+    map for both, so both editions carry the same numbers and ids."""
+    from .render import PLAIN, PRINT
 
     if config.profile != "handout":
-        return PLAIN
+        return PLAIN, PRINT
     from .paragraphs import book_numbers
 
-    return Flavour(numbers=book_numbers(book))
+    numbers = book_numbers(book)
+    return replace(PLAIN, numbers=numbers), replace(PRINT, numbers=numbers)
 
 
 def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:

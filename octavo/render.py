@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,9 +72,11 @@ class Flavour:
     footnotes: bool = False  # print: each note set at its call, for the foot of the page
     numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     breaks: Mapping[str, tuple[PageBreak, ...]] | None = None  # EPUB page-list: block id -> pages starting in it
+    bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
 
 
 PLAIN = Flavour()
+PRINT = Flavour(bind_words=True)  # the print edition's line breaking is Octavo's (a reading system makes its own)
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,7 @@ class Renderer:
         return _named(book.toc, ui, languages) + (credits,)
 
     def sections(self, book: m.Book, flavour: Flavour = PLAIN) -> dict[str, tuple[SectionView, ...]]:
-        """Every text's sections as markup, made once per book and flavour (the EPUB and the print
-        edition share the plain one)."""
+        """Every text's sections as markup, made once per book and flavour."""
         if self._views is None or self._views[0] is not book:
             self._views = (book, {})
         made = self._views[1]
@@ -160,7 +162,7 @@ class Renderer:
         return pages
 
     def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None,
-                   flavour: Flavour = PLAIN) -> str:
+                   flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
         return self.env.get_template("print/book.html").render(ctx, profile=profile, handout=handout_lines(book, ctx["ui"]))
@@ -336,7 +338,10 @@ class Xhtml:
             self.inlines(parent, block.inlines)
             return
         if isinstance(block, m.Paragraph):
-            self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
+            p = self._el(parent, "p", block.id, block.attrs)
+            self.inlines(p, block.inlines)
+            if self.flavour.bind_words:
+                bind_last_word(p)
         elif isinstance(block, m.Verse):
             classes = ("verse", "keep-with-next") if block.id in self._keep else ("verse",)
             p = self._el(parent, "p", block.id, block.attrs, classes=classes)
@@ -428,7 +433,8 @@ class Xhtml:
 
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
-            self._append_text(parent, item.text)
+            bind = self.flavour.bind_words and parent.tag != "code"
+            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
                                                "role": "doc-noteref", "data-epub-type": "noteref"})
@@ -501,6 +507,58 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     between, _, after = rest.partition("{total}")
     return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
             "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+
+
+SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
+LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
+NOT_WORDS = {"noteref", "footnote"}
+LONGEST_BOUND = 15  # characters: a last word longer than this may still be hyphenated
+
+
+def keep_dashes_with_words(text: str) -> str:
+    """A spaced dash stays at the end of a line, never starts one: the space before it is no-break."""
+    return SPACED_DASH.sub("\u00a0", text)
+
+
+def bind_last_word(p: etree._Element) -> None:
+    """A paragraph never ends on a lone short word or on the tail of a hyphenated one: its last
+    word is joined to the one before by a no-break space and is not hyphenated (a span the styles
+    give ``hyphens: manual``). Note calls after the last word are looked through."""
+    for el, attr in reversed(_text_slots(p)):
+        text = getattr(el, attr) or ""
+        if not text.strip():
+            continue
+        found = LAST_WORD.search(text)
+        if found is None and not any(c.isspace() for c in text.strip()):
+            continue  # punctuation or a word's end after an inline ("emphasised</em>."): look before it
+        if found is None or len(found.group(2)) > LONGEST_BOUND:
+            return
+        start, end = found.span(2)
+        word = etree.Element("span", {"class": "last-word"})
+        word.text, word.tail = found.group(2), text[end:]
+        setattr(el, attr, text[:found.start(1)] + "\u00a0")
+        if attr == "text":
+            el.insert(0, word)
+        else:
+            el.addnext(word)
+        return
+
+
+def _text_slots(p: etree._Element) -> list[tuple[etree._Element, str]]:
+    """(element, "text" or "tail") for every run of text in the paragraph, in reading order,
+    leaving out note calls and notes set at their call (they are not words of the paragraph)."""
+    slots: list[tuple[etree._Element, str]] = []
+
+    def visit(el: etree._Element) -> None:
+        if not NOT_WORDS & set((el.get("class") or "").split()):
+            slots.append((el, "text"))
+            for child in el:
+                visit(child)
+        if el is not p:
+            slots.append((el, "tail"))
+
+    visit(p)
+    return slots
 
 
 SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together
