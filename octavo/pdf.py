@@ -197,7 +197,8 @@ def _roman(n: int) -> str:
     return out
 
 
-PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in"}
+PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in",
+               "half-letter": "5.5in 8.5in"}  # half-letter: the pages of a letter booklet
 
 
 def _paper(name: str) -> str:
