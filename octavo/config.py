@@ -31,6 +31,7 @@ class Config:
     force: bool = field(default=False, metadata=RUN)  # rebuild even what the cache says is unchanged
     executor: str | None = field(default=None, metadata=RUN)  # None: local processes; dask://HOST:PORT
     shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
+    page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -78,6 +79,30 @@ class Layout:
         """Each page's number as printed: roman in the front matter, arabic from the body's first
         page, "" for pages outside both (a cover)."""
         return page_labels([page._page_box.page_type.name for page in self.document.pages])  # private: no public API
+
+    @property
+    def root(self):
+        """The print document's root element (its tree is the one :meth:`texts` points into)."""
+        return self.document.pages[0]._page_box.children[0].element if self.document.pages else None
+
+    def texts(self) -> list[list[tuple[object, str]]]:
+        """Each page's running text in layout order, as (element holding it, text) pairs: the page's
+        body only (no running heads or folios, no footnote area) and no generated text (list
+        markers, note calls, leaders). The elements are those of the print document's tree."""
+        return [list(_body_texts(page._page_box)) for page in self.document.pages]  # private: no public API
+
+
+def _body_texts(box):
+    """The text boxes under ``box`` in tree order, outside page-margin, footnote and note areas."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or child.element is None and isinstance(box, boxes.PageBox):
+            continue  # running heads, folios, the notes at the foot of the page
+        if "::" in (child.element_tag or ""):
+            continue  # ::before, ::after, ::marker, ::footnote-call: text the markup does not have
+        if isinstance(child, boxes.TextBox):
+            yield child.element, child.text
+        else:
+            yield from _body_texts(child)
 
 
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],

@@ -138,6 +138,8 @@ def settle(config: Config) -> Config:
     """Fill what the environment decides (SOURCE_DATE_EPOCH) into the config, so workers anywhere agree."""
     if config.source_date_epoch is None:
         config = replace(config, source_date_epoch=source_date_epoch())
+    if config.page_list is None:  # decided before the cache key: an EPUB-only rebuild keeps it
+        config = replace(config, page_list="pdf" in config.formats)
     return config
 
 
@@ -396,28 +398,42 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
     written = []
+    laid_out = None
+    if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
+        from .pdf import layout  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
+
+        cover = _cover(book, config, result, paper=config.paper) if config.cover else None
+        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
+        laid_out = layout(book, html, toc, stylesheet_paths(config.styles, "print"), paper=config.paper)
+    if "pdf" in config.formats:
+        from .pdf import write
+
+        dest = config.output / f"{book.slug}.pdf"
+        with atomic_output(dest) as handle:
+            complaints = write(laid_out, handle)
+        for message in _distinct(complaints):
+            result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+        written.insert(0, dest)
     if "epub" in config.formats:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
+        page_list = _page_list(book, laid_out, config) if config.page_list and laid_out else None
         with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
-        written.append(dest)
-    if "pdf" in config.formats:
-        from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
-
-        dest = config.output / f"{book.slug}.pdf"
-        cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
-        with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
-                                   paper=config.paper)
-        for message in _distinct(complaints):
-            result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-        written.append(dest)
+            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
+                       page_list=page_list)
+        written.insert(0, dest)
     return written
+
+
+def _page_list(book: Book, laid_out, config: Config):
+    """The print layout's pages, as the EPUB marks them."""
+    from .pagelist import PageList, edition_name, page_breaks, uncounted
+
+    return PageList(page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book)),
+                    edition_name(book, config.paper))
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
