@@ -59,7 +59,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root,
     anchors: dict[object, object] = {}
     cursors: dict[object, _Cursor] = {}
     found = []
-    for texts, label in zip(pages, labels):
+    for number, (texts, label) in enumerate(zip(pages, labels)):
         first = None
         for element, text in texts:
             anchor = _anchor(element, parents, anchors)
@@ -68,7 +68,11 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root,
             cursor = cursors.get(anchor)
             if cursor is None:
                 cursor = cursors[anchor] = _Cursor(letters(anchor, skip))
-            at = cursor.advance(text)
+            if not text:  # a rule's ornament, an image: the page begins before it if it has no words
+                if first is None and not cursor.letters:
+                    first = (anchor.get("id"), 0)
+                continue
+            at = cursor.advance(text, number)
             if at is not None and first is None:
                 first = (anchor.get("id"), at)
         if first is not None and label:
@@ -100,19 +104,30 @@ class _Cursor:
 
     def __init__(self, text: str):
         self.letters = text
-        self.at = 0
+        self.at = 0  # the letter after the last match
+        self.page = -1  # the page of the last match
+        self.page_start = 0  # where the element's text on that page began
+        self.floor = 0  # where it began on the page before
 
-    def advance(self, fragment: str) -> int | None:
-        """Where ``fragment`` begins (in letters), past the last match; None if it is not there."""
+    def advance(self, fragment: str, page: int) -> int | None:
+        """Where ``fragment`` (on page number ``page``) begins in letters; None if it is not there.
+
+        The next letters first; else further on (text the layout did not draw); else back to where
+        the element's last page began: a table row split across pages leaves a tall cell's words
+        for the next page, after the row's other cells."""
         wanted = _fold(fragment)
         if not wanted:
             return None
+        if page != self.page:
+            self.page, self.floor, self.page_start = page, self.page_start, None
         tries = [wanted, wanted.rstrip(HYPHENS)]  # the hyphen of a broken word is the layout's
-        for search in (self._here, self.letters.find):
+        for search, start in ((self._here, self.at), (self.letters.find, self.at), (self.letters.find, self.floor)):
             for target in tries:
-                at = search(target, self.at)
+                at = search(target, start)
                 if target and at >= 0:
                     self.at = at + len(target)
+                    if self.page_start is None:
+                        self.page_start = at
                     return at
         return None
 
@@ -146,7 +161,8 @@ def _text_nodes(element, skip: frozenset[str]):
 
 def insert_before_letter(element, offset: int, marker, skip: frozenset[str]) -> bool:
     """Put ``marker`` (an empty lxml element) right before the ``offset``-th counted letter of
-    ``element``'s text, inside whichever inline holds it; False when the text is shorter."""
+    ``element``'s text, inside whichever inline holds it, or before ``element`` when it has no
+    letters at all; False when the text is shorter."""
     count = 0
     for holder, side in _text_nodes(element, skip):
         text = getattr(holder, side) or ""
@@ -163,4 +179,8 @@ def insert_before_letter(element, offset: int, marker, skip: frozenset[str]) -> 
                     parent.insert(parent.index(holder) + 1, marker)
                 return True
             count += 1
+    if offset == 0 and count == 0 and element.getparent() is not None:  # no words (a rule, an image): before it
+        marker.tail = None
+        element.addprevious(marker)
+        return True
     return False

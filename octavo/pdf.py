@@ -87,20 +87,24 @@ class Layout:
 
     def texts(self) -> list[list[tuple[object, str]]]:
         """Each page's running text in layout order, as (element holding it, text) pairs: the page's
-        body only (no running heads or folios, no footnote area) and no generated text (list
-        markers, note calls, leaders). The elements are those of the print document's tree."""
+        body only (no running heads or folios, no footnote area). Content without text of the
+        markup's own (an image, generated text such as list markers, note calls and ornaments) is
+        there with "" as its text. The elements are those of the print document's tree."""
         return [list(_body_texts(page._page_box)) for page in self.document.pages]  # private: no public API
 
 
 def _body_texts(box):
-    """The text boxes under ``box`` in tree order, outside page-margin, footnote and note areas."""
+    """(element, text) of the text boxes and images under ``box`` in tree order, outside page-margin,
+    footnote and note areas; generated text and images as ""."""
     for child in getattr(box, "children", ()):
-        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or child.element is None and isinstance(box, boxes.PageBox):
-            continue  # running heads, folios, the notes at the foot of the page
-        if "::" in (child.element_tag or ""):
-            continue  # ::before, ::after, ::marker, ::footnote-call: text the markup does not have
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or (
+                isinstance(box, boxes.PageBox) and child.element is None):
+            continue  # running heads, folios, the notes at the foot of the page (or in a note area)
         if isinstance(child, boxes.TextBox):
-            yield child.element, child.text
+            generated = "::" in (child.element_tag or "")  # ::before, ::after, ::marker, ::footnote-call
+            yield child.element, "" if generated else child.text
+        elif isinstance(child, boxes.ReplacedBox):
+            yield child.element, ""  # an image: content without text
         else:
             yield from _body_texts(child)
 
