@@ -32,13 +32,13 @@ _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entit
 
 
 def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-               cover: CoverImage | None = None, page_list: PageList | None = None) -> None:
+               cover: CoverImage | None = None, page_list: PageList | None = None) -> list[str]:
     """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object); ``toc`` is the
     renderer's contents, for the NCX; ``cover`` the image the cover page shows, which library views
-    show too; ``page_list`` the print edition's pages, marked in the text and listed in the nav."""
+    show too; ``page_list`` the print edition's pages, marked in the text and listed in the nav.
+    Returns the labels of the pages that could not be marked."""
     trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
-    if page_list is not None:
-        _mark_pages(trees, pages, page_list, book)
+    unmarked = _mark_pages(trees, pages, page_list, book) if page_list is not None else []
     where = _id_locations(trees)
     package = epub.EpubBook()
     _metadata(package, book, page_list.source if page_list else None)
@@ -67,6 +67,7 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
     raw = io.BytesIO()
     epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
     _rezip(raw.getvalue(), dest, book)
+    return unmarked
 
 
 def _add_assets(package: epub.EpubBook, book: Book) -> None:
@@ -76,13 +77,13 @@ def _add_assets(package: epub.EpubBook, book: Book) -> None:
                                        content=asset.read()))
 
 
-def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book) -> None:
+def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book) -> list[str]:
     """A page-break marker where each printed page begins (pagelist.py finds the letter), and the
-    nav's page-list of them, in page order. A page whose place is not in the EPUB gets no entry."""
+    nav's page-list of them, in page order. Returns the labels of the pages left unmarked."""
     elements = {el.get("id"): el for tree in trees.values() for el in tree.iter() if isinstance(el.tag, str)
                 and el.get("id")}
     skip = uncounted(book)
-    entries = []
+    entries, unmarked = [], list(page_list.unplaced)
     for anchor, page in page_list.pages:
         element = elements.get(anchor)
         marker_id = _free_id(f"page-{page.label}", elements)
@@ -91,6 +92,8 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
         if element is not None and insert_before_letter(element, page.offset, marker, skip):
             elements[marker_id] = marker
             entries.append((marker_id, page.label))
+        else:
+            unmarked.append(page.label)
     nav = next(trees[p.name] for p in pages if p.kind == "nav")
     words = messages.words(book.metadata.language)
     listing = etree.SubElement(nav.find(f"{{{XHTML}}}body"), f"{{{XHTML}}}nav", {
@@ -99,6 +102,7 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
     ol = etree.SubElement(listing, f"{{{XHTML}}}ol")
     for marker_id, label in entries:
         etree.SubElement(etree.SubElement(ol, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", href=f"#{marker_id}").text = label
+    return unmarked
 
 
 def _free_id(wanted: str, taken: dict) -> str:

@@ -30,6 +30,7 @@ class PageList:
 
     pages: tuple[tuple[str, PageBreak], ...]  # (id of the element the page begins in, where)
     source: str  # the edition the numbers come from: the EPUB's pageBreakSource
+    unplaced: tuple[str, ...] = ()  # numbered pages with text whose first words were not found
 
 
 def edition_name(book: m.Book, paper: str) -> str:
@@ -47,9 +48,10 @@ def uncounted(book: m.Book) -> frozenset[str]:
     return frozenset(ids)
 
 
-def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root,
-                skip: frozenset[str]) -> tuple[tuple[str, PageBreak], ...]:
-    """Where each labelled page with text begins: (element id, PageBreak) in page order.
+def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, skip: frozenset[str]
+                ) -> tuple[tuple[tuple[str, PageBreak], ...], tuple[str, ...]]:
+    """Where each labelled page with text begins: (element id, PageBreak) in page order, and the
+    labels of the pages with text where no place was found.
 
     Every text fragment of every page is matched, in order, against the letters of its element
     (so a phrase that repeats in a paragraph is found where the layout put it); the first fragment
@@ -58,7 +60,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root,
     parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
     anchors: dict[object, object] = {}
     cursors: dict[object, _Cursor] = {}
-    found = []
+    found, unplaced = [], []
     for number, (texts, label) in enumerate(zip(pages, labels)):
         first = None
         for element, text in texts:
@@ -77,7 +79,9 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root,
                 first = (anchor.get("id"), at)
         if first is not None and label:
             found.append((first[0], PageBreak(first[1], label)))
-    return tuple(found)
+        elif label and any(text for _, text in texts):
+            unplaced.append(label)
+    return tuple(found), tuple(unplaced)
 
 
 def _anchor(element, parents: dict, known: dict):

@@ -422,8 +422,12 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
         page_list = _page_list(book, laid_out, config) if config.page_list and laid_out else None
         with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
-                       page_list=page_list)
+            unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
+                                  page_list=page_list)
+        if unmarked:
+            result.diagnostics.append(Diagnostic(WARNING, "epub.page-list", f"page(s) {', '.join(unmarked)} of the "
+                                                 "print edition have no marker in the EPUB's page-list",
+                                                 Location(book.sources[0])))
         written.insert(0, dest)
     return written
 
@@ -432,8 +436,8 @@ def _page_list(book: Book, laid_out, config: Config):
     """The print layout's pages, as the EPUB marks them."""
     from .pagelist import PageList, edition_name, page_breaks, uncounted
 
-    return PageList(page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book)),
-                    edition_name(book, config.paper))
+    placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book))
+    return PageList(placed, edition_name(book, config.paper), unplaced)
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

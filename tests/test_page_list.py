@@ -243,3 +243,22 @@ def test_a_marker_goes_before_the_letter_inside_nested_inlines_and_note_calls_do
     assert marked(6) == '<p id="b">One <em>two <a id="r1">7</a> <mark/>three</em>\n   four</p>'
     assert marked(11) == '<p id="b">One <em>two <a id="r1">7</a> three</em>\n   <mark/>four</p>'
     assert not insert_before_letter(p, 15, etree.Element("mark"), frozenset({"r1"}))
+
+
+def test_a_printed_page_the_epub_cannot_mark_is_reported(tmp_path):
+    """A custom print template with a page of its own (no id, not in the EPUB): that page is named
+    in a warning, and every other page is still marked."""
+    from octavo.resources import TEMPLATES
+
+    folder = tmp_path / "templates" / "print"
+    folder.mkdir(parents=True)
+    book = (TEMPLATES / "print" / "book.html").read_text(encoding="utf-8")
+    extra = '{% include "partials/titlepage.html" %}\n<div class="titlepage">Printed for the library only.</div>\n'
+    assert '{% include "partials/titlepage.html" %}\n' in book
+    (folder / "book.html").write_text(book.replace('{% include "partials/titlepage.html" %}\n', extra), encoding="utf-8")
+    source = write_source(tmp_path, "t.md", "---\ntitle: T\nlanguage: en\n---\nOne page.\n")
+    report = build_into(tmp_path / "out", source, templates=tmp_path / "templates")
+    warnings = [d for d in report.results[0].diagnostics if d.code == "epub.page-list"]
+    assert len(warnings) == 1 and "page(s) ii " in warnings[0].message, [str(d) for d in warnings]
+    labels = [label for label, _ in epub_marked_text(tmp_path / "out" / "t.epub")]
+    assert labels == ["i", "iii", "1", "2"], labels
