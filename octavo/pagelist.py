@@ -22,6 +22,7 @@ from .render import PageBreak
 
 IGNORED = {"\u00ad", "\u200b"}  # soft hyphen, zero-width space: layout may drop or print them
 HYPHENS = "-\u2010"  # what layout adds where it breaks a word
+CONFIRM = 24  # letters after a fragment enough to tell where it is, away from the next letters
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,10 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
     anchors: dict[object, object] = {}
     cursors: dict[object, _Cursor] = {}
     found, unplaced = [], []
-    for number, (texts, label) in enumerate(zip(pages, labels)):
+    for texts, label in zip(pages, labels):
         first = None
-        for element, text in texts:
-            anchor = _anchor(element, parents, anchors)
+        items = [(_anchor(element, parents, anchors), text) for element, text in texts]
+        for index, (anchor, text) in enumerate(items):
             if anchor is None:
                 continue  # text outside every element with an id: nothing to point at
             cursor = cursors.get(anchor)
@@ -74,7 +75,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
                 if first is None and not cursor.letters:
                     first = (anchor.get("id"), 0)
                 continue
-            at = cursor.advance(text, number)
+            at = cursor.advance(text, _following(items, index))
             if at is not None and first is None:
                 first = (anchor.get("id"), at)
         if first is not None and label:
@@ -82,6 +83,17 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
         elif label and any(text for _, text in texts):
             unplaced.append(label)
     return tuple(found), tuple(unplaced)
+
+
+def _following(items: list, index: int, wanted: int = 12) -> list[str]:
+    """The texts right after item ``index`` in the same element (a few): they confirm a match."""
+    anchor, found = items[index][0], []
+    for other, text in items[index + 1:]:
+        if other is not anchor or len(found) == wanted:
+            break
+        if text:
+            found.append(text)
+    return found
 
 
 def _anchor(element, parents: dict, known: dict):
@@ -109,34 +121,54 @@ class _Cursor:
     def __init__(self, text: str):
         self.letters = text
         self.at = 0  # the letter after the last match
-        self.page = -1  # the page of the last match
-        self.page_start = 0  # where the element's text on that page began
-        self.floor = 0  # where it began on the page before
 
-    def advance(self, fragment: str, page: int) -> int | None:
-        """Where ``fragment`` (on page number ``page``) begins in letters; None if it is not there.
+    def advance(self, fragment: str, following: list[str] = ()) -> int | None:
+        """Where ``fragment`` begins in letters; None if it is not there.
 
-        The next letters first; else further on (text the layout did not draw); else back to where
-        the element's last page began: a table row split across pages leaves a tall cell's words
-        for the next page, after the row's other cells."""
-        wanted = _fold(fragment)
-        if not wanted:
+        The next letters, if it is there; else the place elsewhere (further on: text the layout did
+        not draw; or back: a table row split across pages leaves a tall cell's words for the next
+        page, after the row's other cells) that the ``following`` texts continue longest, the
+        nearest of equals (a short syllable is found anywhere)."""
+        forms = _forms(fragment)
+        if not forms[0]:
             return None
-        if page != self.page:
-            self.page, self.floor, self.page_start = page, self.page_start, None
-        tries = [wanted, wanted.rstrip(HYPHENS)]  # the hyphen of a broken word is the layout's
-        for search, start in ((self._here, self.at), (self.letters.find, self.at), (self.letters.find, self.floor)):
-            for target in tries:
-                at = search(target, start)
-                if target and at >= 0:
-                    self.at = at + len(target)
-                    if self.page_start is None:
-                        self.page_start = at
-                    return at
-        return None
+        here = next((f for f in forms if self.letters.startswith(f, self.at)), None)
+        if here is not None:
+            at, end = self.at, self.at + len(here)
+        else:
+            places = [(-self._continued(at + len(f), following), abs(at - self.at), at, at + len(f))
+                      for f in forms for at in _occurrences(self.letters, f)]
+            if not places:
+                return None
+            _, _, at, end = min(places)
+        self.at = end
+        return at
 
-    def _here(self, target: str, at: int) -> int:
-        return at if self.letters.startswith(target, at) else -1
+    def _continued(self, at: int, following: list[str]) -> int:
+        """How many letters of the ``following`` texts come right after ``at`` (up to CONFIRM)."""
+        start = at
+        for text in following:
+            form = next((f for f in _forms(text) if self.letters.startswith(f, at)), None)
+            if form is None:
+                break
+            at += len(form)
+            if at - start >= CONFIRM:
+                break
+        return min(at - start, CONFIRM)
+
+
+def _occurrences(text: str, part: str):
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def _forms(fragment: str) -> list[str]:
+    """A fragment's letters as written, and without the hyphen layout adds to a broken word."""
+    wanted = _fold(fragment)
+    stripped = wanted.rstrip(HYPHENS)
+    return [wanted, stripped] if stripped and stripped != wanted else [wanted]
 
 
 def counted(char: str) -> bool:
