@@ -138,6 +138,8 @@ def settle(config: Config) -> Config:
     """Fill what the environment decides (SOURCE_DATE_EPOCH) into the config, so workers anywhere agree."""
     if config.source_date_epoch is None:
         config = replace(config, source_date_epoch=source_date_epoch())
+    if config.page_list is None:  # decided before the cache key: an EPUB-only rebuild keeps it
+        config = replace(config, page_list="pdf" in config.formats)
     return config
 
 
@@ -400,20 +402,10 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     numbers = paragraph_numbers(book, config)
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
-    if "epub" in config.formats:
-        from .epub import write_epub
+    laid_out = None
+    if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
+        from .pdf import footnote_room, layout  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
-        dest = config.output / f"{book.slug}.epub"
-        cover = _cover(book, config, result)
-        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
-        with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
-        written.append(dest)
-    if "pdf" in config.formats:
-        from .glyphs import uncovered
-        from .pdf import footnote_room, layout, misplaced_footnotes, write  # WeasyPrint only when a PDF is wanted
-
-        dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
         print_toc = renderer.toc(book, print_flavour)
@@ -421,6 +413,11 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
                                    print_flavour)
         laid_out = layout(book, html, print_toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
                           paper=config.paper)
+    if "pdf" in config.formats:
+        from .glyphs import uncovered
+        from .pdf import misplaced_footnotes, write
+
+        dest = config.output / f"{book.slug}.pdf"
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         for message in _distinct(complaints):
@@ -430,7 +427,30 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         written.append(dest)
         if config.booklet:
             written.append(write_booklet(book, html, print_toc, config, result))
+    if "epub" in config.formats:
+        from .epub import write_epub
+
+        dest = config.output / f"{book.slug}.epub"
+        cover = _cover(book, config, result)
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
+        page_list = _page_list(book, laid_out, config) if config.page_list and laid_out else None
+        with atomic_output(dest) as handle:
+            unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
+                                  page_list=page_list)
+        if unmarked:
+            result.diagnostics.append(Diagnostic(WARNING, "epub.page-list", f"page(s) {', '.join(unmarked)} of the "
+                                                 "print edition have no marker in the EPUB's page-list",
+                                                 Location(book.sources[0])))
+        written.insert(0, dest)
     return written
+
+
+def _page_list(book: Book, laid_out, config: Config):
+    """The print layout's pages, as the EPUB marks them."""
+    from .pagelist import PageList, edition_name, page_breaks, uncounted
+
+    placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book))
+    return PageList(placed, edition_name(book, config.paper), unplaced)
 
 
 def _print_flavour(book: Book, config: Config, room: int, numbers=None):
