@@ -8,6 +8,7 @@ from pathlib import Path
 FORMATS = ("epub", "pdf")
 PROFILES = ("book", "handout")
 PROFILE_PAPER = {"book": "A5", "handout": "A4"}  # the paper of each profile when --paper is not given
+NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
 RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
@@ -35,6 +36,7 @@ class Config:
     shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
     profile: str = "book"  # book, or handout: paragraph numbers in both editions, a class's print layout
     booklet: bool = False  # also <name>-booklet.pdf: the PDF on half-size pages, imposed two-up for folding
+    notes: str = "footnotes"  # PDF: "footnotes" at the foot of their pages, or "endnotes" (NOTES)
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))

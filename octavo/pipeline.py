@@ -397,69 +397,97 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
-    flavour, print_flavour = profile_flavours(book, config)
+    numbers = paragraph_numbers(book, config)
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
+        from .render import PLAIN
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
+        flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
         with atomic_output(dest) as handle:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
-        from . import pdf  # WeasyPrint is only imported when a PDF is wanted
         from .glyphs import uncovered
+        from .pdf import footnote_room, layout, misplaced_footnotes, write  # WeasyPrint only when a PDF is wanted
 
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
+        flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
-                                   print_flavour)
-        laid_out = pdf.layout(book, html, toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
-                              paper=config.paper)
+                                   flavour)
+        laid_out = layout(book, html, renderer.toc(book, flavour), print_sheets(config), paper=config.paper)
         with atomic_output(dest) as handle:
-            complaints = pdf.write(laid_out, handle)
+            complaints = write(laid_out, handle)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-        result.diagnostics.extend(uncovered(book, laid_out.uncovered))
+        result.diagnostics += _misplaced(book, misplaced_footnotes(laid_out))
+        result.diagnostics += uncovered(book, laid_out.uncovered)
         written.append(dest)
         if config.booklet:
-            written.append(write_booklet(book, html, toc, config, result))
+            written.append(write_booklet(book, renderer, config, result, numbers))
     return written
+
+
+def _print_flavour(book: Book, config: Config, room: int, numbers=None):
+    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers (``numbers``,
+    the same map as the EPUB's)."""
+    from .render import PRINT, Flavour, footnote_placement
+
+    if config.notes != "footnotes":
+        return replace(PRINT, numbers=numbers) if numbers else PRINT
+    return Flavour(footnotes=footnote_placement(book, room), bind_words=True, numbers=numbers)
+
+
+def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
+    """A warning for each footnote printed on another page than its call, at the note's source line."""
+    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
+    return [Diagnostic("warning", "pdf.footnote-page",
+                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
+            for call in calls if call in notes]
 
 
 PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
 
 
-def profile_flavours(book: Book, config: Config):
-    """The EPUB's and the print edition's markup flavours: a handout numbers its paragraphs, with one
-    map for both, so both editions carry the same numbers and ids."""
-    from .render import PLAIN, PRINT
-
+def paragraph_numbers(book: Book, config: Config):
+    """A handout's paragraph numbers (paragraphs.py): one map for the EPUB and the PDF, so both
+    editions carry the same numbers and ids; None for a book."""
     if config.profile != "handout":
-        return PLAIN, PRINT
+        return None
     from .paragraphs import book_numbers
 
-    numbers = book_numbers(book)
-    return replace(PLAIN, numbers=numbers), replace(PRINT, numbers=numbers)
+    return book_numbers(book)
 
 
-def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
-    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
+def print_sheets(config: Config, half: bool = False) -> list[Path]:
+    """The print stylesheets of the profile; ``half``: for a booklet's half-size pages (booklet.css
+    narrows a handout's margins and type for A5)."""
+    from .render import stylesheet_paths
+
+    extra = PROFILE_SHEETS[config.profile] + (("booklet",) if half and config.profile == "handout" else ())
+    return stylesheet_paths(config.styles, "print", extra)
+
+
+def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
+    """<name>-booklet.pdf: the print edition laid out again on half-size pages, imposed two-up."""
     import io
 
     from .imposition import booklet_papers, impose
-    from .pdf import write_pdf
-    from .render import stylesheet_paths
+    from .pdf import footnote_room, layout, write
 
     page, sheet = booklet_papers(config.paper)
+    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # the half page holds shorter notes
+    html = renderer.print_html(book, config.profile, None, flavour)
     pages = io.BytesIO()
-    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
-    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
-    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
-    for message in _distinct(complaints):
-        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
+    complaints = write(layout(book, html, renderer.toc(book, flavour), print_sheets(config, half=True), paper=page),
+                       pages)
+    _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))
+                                          for message in _distinct(complaints)])
     dest = config.output / f"{book.slug}-booklet.pdf"
     with atomic_output(dest) as handle:
         impose(pages.getvalue(), sheet, handle)

@@ -14,11 +14,13 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .messages import CATALOGUE
 from .trees import replace_with_text
 
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
@@ -494,8 +496,10 @@ def edition_parity(epub: Path, pdf: Path) -> Parity:
     """Compare the body and notes of both editions.
 
     The PDF's body runs from the first text's title (or the first outline entry) to where the
-    credits begin (the last entry), to the point on the page: a handout runs on. Its extra words may be page numbers, note numbers (list markers) and running heads
-    (which repeat titles from the outline); anything else is unexplained.
+    credits begin (its last entry), to the point on the page: a handout runs on. Its extra words may
+    be page numbers, note numbers (list markers), running heads (which repeat titles from the
+    outline) and pointers to notes left at the end; anything else is unexplained. Footnotes may
+    stand anywhere: words out of place are matched in a second pass.
     """
     epub_words = words(epub_reading_text(epub))
     marks = outline_places(pdf)
@@ -507,8 +511,28 @@ def edition_parity(epub: Path, pdf: Path) -> Parity:
                                     right_mm=HANDOUT_NUMBERS_MM if numbered else 0))
     running = set(words(" ".join(title for title, _, _ in marks)))
     missing, extra = _differences(epub_words, pdf_words)
-    unexplained = [w for w in extra if not w.isdigit() and w not in running and len(w) > 2]
+    # Footnotes print at the foot of their calls' pages, not after the text as in the EPUB (and long
+    # ones in a shorter list at the end): words that the alignment left on both sides are out of
+    # place, not missing
+    missing, extra = _out_of_place(missing, extra)
+    pointers = set(words(" ".join(language["note_at_end"] for language in CATALOGUE.values())))
+    unexplained = [w for w in extra if not w.isdigit() and w not in running | pointers and len(w) > 2]
     return Parity(len(epub_words), missing, unexplained)
+
+
+def _out_of_place(missing: list[str], extra: list[str]) -> tuple[list[str], list[str]]:
+    """Each word on both lists taken off both, as often as it is on both."""
+    return _first(missing, Counter(missing) - Counter(extra)), _first(extra, Counter(extra) - Counter(missing))
+
+
+def _first(words: list[str], counts: Counter) -> list[str]:
+    """The first ``counts[w]`` occurrences of each word, in order."""
+    kept = []
+    for word in words:
+        if counts[word] > 0:
+            counts[word] -= 1
+            kept.append(word)
+    return kept
 
 
 def _differences(a: list[str], b: list[str], window: int = 400) -> tuple[list[str], list[str]]:
