@@ -393,19 +393,18 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
-    from .render import CoverView, Renderer, stylesheet_paths
+    from .render import PLAIN, CoverView, Renderer, stylesheet_paths
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
     numbers = paragraph_numbers(book, config)
+    flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
-        from .render import PLAIN
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
-        flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
         with atomic_output(dest) as handle:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
@@ -416,10 +415,12 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
+        print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
+        print_toc = renderer.toc(book, print_flavour)
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
-                                   flavour)
-        laid_out = layout(book, html, renderer.toc(book, flavour), print_sheets(config), paper=config.paper)
+                                   print_flavour)
+        laid_out = layout(book, html, print_toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
+                          paper=config.paper)
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         for message in _distinct(complaints):
@@ -428,19 +429,17 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         result.diagnostics += uncovered(book, laid_out.uncovered)
         written.append(dest)
         if config.booklet:
-            written.append(write_booklet(book, renderer, config, result, numbers))
+            written.append(write_booklet(book, html, print_toc, config, result))
     return written
 
 
 def _print_flavour(book: Book, config: Config, room: int, numbers=None):
     """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
-    the end), or all at the end with --notes endnotes; a handout's paragraph numbers (``numbers``,
-    the same map as the EPUB's)."""
-    from .render import PRINT, Flavour, footnote_placement
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    from .render import PRINT, footnote_placement
 
-    if config.notes != "footnotes":
-        return replace(PRINT, numbers=numbers) if numbers else PRINT
-    return Flavour(footnotes=footnote_placement(book, room), bind_words=True, numbers=numbers)
+    footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
+    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
 
 
 def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
@@ -455,8 +454,8 @@ PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile 
 
 
 def paragraph_numbers(book: Book, config: Config):
-    """A handout's paragraph numbers (paragraphs.py): one map for the EPUB and the PDF, so both
-    editions carry the same numbers and ids; None for a book."""
+    """A handout numbers its paragraphs: one map for both editions, so both carry the same numbers
+    and ids. None for a book."""
     if config.profile != "handout":
         return None
     from .paragraphs import book_numbers
@@ -464,30 +463,21 @@ def paragraph_numbers(book: Book, config: Config):
     return book_numbers(book)
 
 
-def print_sheets(config: Config, half: bool = False) -> list[Path]:
-    """The print stylesheets of the profile; ``half``: for a booklet's half-size pages (booklet.css
-    narrows a handout's margins and type for A5)."""
-    from .render import stylesheet_paths
-
-    extra = PROFILE_SHEETS[config.profile] + (("booklet",) if half and config.profile == "handout" else ())
-    return stylesheet_paths(config.styles, "print", extra)
-
-
-def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
-    """<name>-booklet.pdf: the print edition laid out again on half-size pages, imposed two-up."""
+def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
+    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
     import io
 
     from .imposition import booklet_papers, impose
-    from .pdf import footnote_room, layout, write
+    from .pdf import write_pdf
+    from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
-    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # the half page holds shorter notes
-    html = renderer.print_html(book, config.profile, None, flavour)
     pages = io.BytesIO()
-    complaints = write(layout(book, html, renderer.toc(book, flavour), print_sheets(config, half=True), paper=page),
-                       pages)
-    _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))
-                                          for message in _distinct(complaints)])
+    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
+    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
+    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
+    for message in _distinct(complaints):
+        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
     dest = config.output / f"{book.slug}-booklet.pdf"
     with atomic_output(dest) as handle:
         impose(pages.getvalue(), sheet, handle)

@@ -613,7 +613,7 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
 
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
-NOT_WORDS = {"noteref", "footnote"}
+NOT_WORDS = {"noteref", "footnote", "para-num"}
 LONGEST_BOUND = 15  # characters: a last word longer than this may still be hyphenated
 
 
