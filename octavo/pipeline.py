@@ -426,7 +426,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         result.diagnostics += uncovered(book, laid_out.uncovered)
         written.append(dest)
         if config.booklet:
-            written.append(write_booklet(book, html, print_toc, config, result))
+            written.append(write_booklet(book, renderer, config, result, numbers))
     if "epub" in config.formats:
         from .epub import write_epub
 
@@ -483,19 +483,21 @@ def paragraph_numbers(book: Book, config: Config):
     return book_numbers(book)
 
 
-def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
-    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
+def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
+    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
     import io
 
     from .imposition import booklet_papers, impose
-    from .pdf import write_pdf
+    from .pdf import footnote_room, write_pdf
     from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
+    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    html = renderer.print_html(book, config.profile, None, flavour)
     pages = io.BytesIO()
     half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
     sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
-    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
+    complaints = write_pdf(book, html, renderer.toc(book, flavour), sheets, pages, paper=page)
     for message in _distinct(complaints):
         _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
     dest = config.output / f"{book.slug}-booklet.pdf"
