@@ -406,18 +406,33 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
-        from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
-
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
         with atomic_output(dest) as handle:
-            complaints = write_pdf(book, html, toc, stylesheet_paths(config.styles, "print"), handle,
-                                   paper=config.paper)
+            complaints = print_pdf(book, html, toc, config, handle)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
         written.append(dest)
     return written
+
+
+def print_pdf(book: Book, html: str, toc, config: Config, handle) -> list[str]:
+    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
+    chunks are written in N processes), anything else, or a book that cannot be cut, in one piece."""
+    from . import stitch
+    from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
+    from .render import stylesheet_paths
+
+    sheets = stylesheet_paths(config.styles, "print")
+    if stitch.wanted(html, custom_styles=config.styles is not None):
+        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
+        try:
+            return stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper, jobs=jobs)
+        except stitch.Unstitchable:
+            handle.seek(0)
+            handle.truncate()
+    return write_pdf(book, html, toc, sheets, handle, paper=config.paper)
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

@@ -24,6 +24,7 @@ import copy
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,7 +282,9 @@ def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
     for chunk, part in zip(chunks[1:], parts):
         offset = tree.offset()
         first = len(out.pages)
-        out.pages.extend(part.pages)
+        with warnings.catch_warnings():  # that named destinations are not copied: _dests does it
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(part.pages)
         for page in out.pages[first:]:
             tree.shift(page, offset)
         names.update(_dests(out, part, first))
@@ -319,7 +322,7 @@ def _link_across(out: pikepdf.Pdf, chunks: list[Chunk], names: dict) -> None:
             height = float(page.mediabox[3])
             annot = out.make_indirect(pikepdf.Dictionary(  # as WeasyPrint makes its links
                 Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, BS=pikepdf.Dictionary(W=0),
-                Rect=pikepdf.Array([x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX]),
+                Rect=pikepdf.Array([x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX]),
                 Dest=pikepdf.String(target), F=4))
             page.obj.Annots = pikepdf.Array([*page.obj.get("/Annots", []), annot])
 
