@@ -294,7 +294,8 @@ def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
         [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
     _outline(out, toc, names)
     out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
-    out.save(dest, deterministic_id=True)
+    # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
+    out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for part in parts:
         part.close()
     out.close()
