@@ -21,6 +21,8 @@ Anything this module cannot do raises Unstitchable; the pipeline then renders in
 from __future__ import annotations
 
 import copy
+import ctypes
+import gc
 import json
 import os
 import tempfile
@@ -70,32 +72,54 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
     if not bodies:
         raise Unstitchable("no page break to cut at")
     lay = lambda markup: pdf.layout(book, markup, toc, stylesheets, paper)  # noqa: E731
-    with tempfile.TemporaryDirectory(prefix="octavo-stitch-") as tmp:
-        front_pages = len(lay(front.markup(numbers={})).document.pages)
-        writers = Writers(jobs)
-        chunks, first, folio = [], front_pages, 1
-        for index, body in enumerate(bodies):
-            pad = first % 2 == 1  # a chunk's own first page is a right page: pad it to start on a left one
-            laid = lay(body.markup(folio=folio, pad=pad))
-            pages = laid.document.pages[1:] if pad else laid.document.pages
-            chunk = Chunk(Path(tmp) / f"{index + 1}.pdf", first, [], *_contents(pages))
-            chunk.labels = [str(folio + n) for n in range(len(pages))]
-            writers.write(pdf.Layout(laid.document.copy(pages), laid.complaints), chunk)
-            chunks.append(chunk)
-            first, folio = first + len(pages), folio + len(pages)
-            del laid, pages  # the memory win: one chunk's pages alive at a time
-        numbers = {target: chunk.labels[page] for chunk in chunks for target, page in chunk.anchors.items()}
-        laid = lay(front.markup(numbers=numbers))
-        if len(laid.document.pages) != front_pages:
-            raise Unstitchable("the contents changed length once numbered")
-        head = Chunk(Path(tmp) / "0.pdf", 0, laid.labels, *_contents(laid.document.pages))
-        head.complaints = pdf.write(laid, head.path)
-        del laid
+    with tempfile.TemporaryDirectory(prefix="octavo-stitch-") as tmp, Writers(jobs) as writers:
+        front_pages = len(lay(front.markup(numbers={})).document.pages)  # placeholder numbers
+        chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages)
+        head = _lay_out_front(front, lay, chunks, Path(tmp), front_pages)
+        del front, bodies
         writers.wait()
+        _give_back_memory()  # stitching holds every page's objects: make room for them first
         names = stitch([head, *chunks], toc, dest)
     # a link to another chunk is WeasyPrint's complaint in its own chunk, and resolved in the whole
     resolved = {f"No anchor #{name} for internal URI reference" for name in names}
     return [c for chunk in (head, *chunks) for c in chunk.complaints if c not in resolved]
+
+
+def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int) -> list[Chunk]:
+    """Each body chunk laid out where it goes (page ``first`` on), handed to the writers, freed."""
+    chunks, folio = [], 1
+    for index, body in enumerate(bodies):
+        pad = first % 2 == 1  # a chunk's own first page is a right page: pad it to start on a left one
+        laid = lay(body.markup(folio=folio, pad=pad))
+        pages = laid.document.pages[1:] if pad else laid.document.pages
+        chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
+                      *_contents(pages))
+        writers.write(pdf.Layout(laid.document.copy(pages), laid.complaints), chunk)
+        chunks.append(chunk)
+        first, folio = first + len(pages), folio + len(pages)
+        del laid, pages  # the memory win: one chunk's pages alive at a time
+    return chunks
+
+
+def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int) -> Chunk:
+    """The front matter with the contents numbers the chunks give; it must keep its length."""
+    numbers = {target: chunk.labels[page] for chunk in chunks for target, page in chunk.anchors.items()}
+    laid = lay(front.markup(numbers=numbers))
+    if len(laid.document.pages) != pages:
+        raise Unstitchable("the contents changed length once numbered")
+    head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages))
+    head.complaints = pdf.write(laid, head.path)
+    return head
+
+
+def _give_back_memory() -> None:
+    """Return the memory the layouts freed to the system (glibc keeps freed blocks in the process
+    otherwise, and the stitching would come on top of them)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _contents(pages) -> tuple[dict[str, int], list[tuple[int, str, tuple]]]:
@@ -239,6 +263,17 @@ class Writers:
         self.jobs = jobs
         self.running: dict[int, Chunk] = {}
 
+    def __enter__(self) -> Writers:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        """Never leave a writer behind; its failure only matters when nothing else failed."""
+        try:
+            self.wait()
+        except Unstitchable:
+            if kind is None:
+                raise
+
     def write(self, laid: pdf.Layout, chunk: Chunk) -> None:
         if self.jobs <= 1:
             chunk.complaints = pdf.write(laid, chunk.path)
@@ -275,31 +310,38 @@ class Writers:
 def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
     """One PDF from the chunks' PDFs: the first (front matter) gives metadata and the structure root.
     Returns the named destinations (every id with a box)."""
-    out = pikepdf.open(chunks[0].path)
-    names = _dests(out, out, 0)
-    tree = _StructTree(out)
-    parts = [pikepdf.open(chunk.path) for chunk in chunks[1:]]
-    for chunk, part in zip(chunks[1:], parts):
-        offset = tree.offset()
-        first = len(out.pages)
-        with warnings.catch_warnings():  # that named destinations are not copied: _dests does it
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            out.pages.extend(part.pages)
-        for page in out.pages[first:]:
-            tree.shift(page, offset)
-        names.update(_dests(out, part, first))
-        tree.adopt(part, offset)
-    _link_across(out, chunks, names)
-    out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
-        [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
-    _outline(out, toc, names)
-    out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
-    # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
-    out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for part in parts:
-        part.close()
-    out.close()
+    with pikepdf.open(chunks[0].path) as out:
+        names = _dests(out, out, 0)
+        tree = _StructTree(out)
+        for chunk in chunks[1:]:
+            with pikepdf.open(chunk.path) as part:
+                names.update(_append(out, part, tree))
+        _link_across(out, chunks, names)
+        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
+            [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
+        _outline(out, toc, names)
+        out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
+        # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
+        out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return set(names)
+
+
+def _append(out: pikepdf.Pdf, part: pikepdf.Pdf, tree: _StructTree) -> dict[str, pikepdf.Array]:
+    """A chunk's pages and structure added to ``out``; returns its named destinations. The copied
+    streams take their data now, so the chunk's file can be closed (qpdf would otherwise keep every
+    chunk's objects in memory until the end: twice the memory)."""
+    known, offset, first = len(out.objects), tree.offset(), len(out.pages)
+    with warnings.catch_warnings():  # that named destinations are not copied: _dests does it
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        out.pages.extend(part.pages)
+    for page in out.pages[first:]:
+        tree.shift(page, offset)
+    names = _dests(out, part, first)
+    tree.adopt(part, offset)
+    for obj in out.objects[known:]:
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))
+    return names
 
 
 def _dests(out: pikepdf.Pdf, part: pikepdf.Pdf, first: int) -> dict[str, pikepdf.Array]:
