@@ -275,7 +275,7 @@ class Writers:
                 raise
 
     def write(self, laid: pdf.Layout, chunk: Chunk) -> None:
-        if self.jobs <= 1:
+        if self.jobs <= 1 or not hasattr(os, "fork"):  # no fork (Windows): the same bytes, written here
             chunk.complaints = pdf.write(laid, chunk.path)
             return
         while len(self.running) >= self.jobs - 1:
@@ -376,7 +376,7 @@ def _outline(out: pikepdf.Pdf, toc: tuple[TocEntry, ...], names: dict) -> None:
         for entry in entries:
             if entry.target not in names:
                 continue
-            item = pikepdf.OutlineItem(entry.title, entry.target)
+            item = pikepdf.OutlineItem(entry.title, names[entry.target])  # explicit, as WeasyPrint writes it
             item.children.extend(items(entry.children))
             made.append(item)
         return made
