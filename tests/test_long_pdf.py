@@ -206,3 +206,11 @@ def test_the_pipeline_stitches_a_long_book(tmp_path, monkeypatch, editions):
     with pikepdf.open(built) as pdf:
         assert "/PageLabels" in pdf.Root  # written by the stitcher
     assert page_texts(built) == page_texts(paths["one"])
+
+
+def test_the_read_back_checks_find_nothing_the_one_piece_pdf_does_not(editions):
+    from octavo.validate import outline_pages, pdf_problems
+
+    _, paths = editions
+    assert pdf_problems(paths["j1"]) == pdf_problems(paths["one"]) == []
+    assert outline_pages(paths["j1"]) == outline_pages(paths["one"])
