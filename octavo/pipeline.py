@@ -402,38 +402,34 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     numbers = paragraph_numbers(book, config)
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
-    laid_out = None
+    seen = None
     if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
-        from .pdf import footnote_room, layout  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
+        from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
         print_toc = renderer.toc(book, print_flavour)
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
                                    print_flavour)
-        laid_out = layout(book, html, print_toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
-                          paper=config.paper)
-    if "pdf" in config.formats:
-        from .glyphs import uncovered
-        from .pdf import misplaced_footnotes, write
+        sheets = stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile])
+        seen = PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
+        if "pdf" in config.formats:
+            dest = config.output / f"{book.slug}.pdf"
+            print_pdf(book, html, print_toc, sheets, config, dest, seen, result)
+            written.append(dest)
+            if config.booklet:
+                written.append(write_booklet(book, renderer, config, result, numbers))
+        else:
+            from .pdf import layout
 
-        dest = config.output / f"{book.slug}.pdf"
-        with atomic_output(dest) as handle:
-            complaints = write(laid_out, handle)
-        for message in _distinct(complaints):
-            result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-        result.diagnostics += _misplaced(book, misplaced_footnotes(laid_out))
-        result.diagnostics += uncovered(book, laid_out.uncovered)
-        written.append(dest)
-        if config.booklet:
-            written.append(write_booklet(book, renderer, config, result, numbers))
+            seen(layout(book, html, print_toc, sheets, paper=config.paper))
     if "epub" in config.formats:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
-        page_list = _page_list(book, laid_out, config) if config.page_list and laid_out else None
+        page_list = seen.page_list() if seen is not None and seen.want_breaks else None
         with atomic_output(dest) as handle:
             unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
                                   page_list=page_list)
@@ -445,12 +441,66 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     return written
 
 
-def _page_list(book: Book, laid_out, config: Config):
-    """The print layout's pages, as the EPUB marks them."""
-    from .pagelist import PageList, edition_name, page_breaks, uncounted
+def print_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, dest: Path, seen: PagesSeen,
+              result: Result) -> None:
+    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
+    chunks are written in N processes); anything else, or a book that cannot be cut, in one piece.
+    Every laid-out piece is shown to ``seen`` (page-list, footnotes) before it is freed."""
+    from . import stitch
+    from .glyphs import uncovered
+    from .pdf import layout, write
 
-    placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book))
-    return PageList(placed, edition_name(book, config.paper), unplaced)
+    complaints: list[str] | None = None
+    if stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
+        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
+        try:
+            with atomic_output(dest) as handle:
+                complaints, missing = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper,
+                                                       jobs=jobs, on_layout=seen)
+        except stitch.Unstitchable:
+            seen.reset()
+    if complaints is None:
+        laid_out = layout(book, html, toc, sheets, paper=config.paper)
+        seen(laid_out)
+        with atomic_output(dest) as handle:
+            complaints = write(laid_out, handle)
+        missing = laid_out.uncovered
+    for message in _distinct(complaints):
+        result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+    result.diagnostics += _misplaced(book, seen.misplaced)
+    result.diagnostics += uncovered(book, missing)
+
+
+class PagesSeen:
+    """What the pipeline needs from each laid-out piece of the print edition, taken while it is
+    alive: where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
+
+    def __init__(self, book: Book, paper: str, want_breaks: bool):
+        self.book, self.paper, self.want_breaks = book, paper, want_breaks
+        self.reset()
+
+    def reset(self) -> None:
+        self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
+        self.misplaced: list[str] = []
+
+    def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
+        """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
+        page index ``first`` of the whole edition."""
+        from .pagelist import page_breaks, uncounted
+        from .pdf import misplaced_footnotes
+
+        self.misplaced += misplaced_footnotes(laid_out)
+        if self.want_breaks:
+            placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
+                                           laid_out.root, uncounted(self.book))
+            self.pieces.append((first, placed, unplaced))
+
+    def page_list(self):
+        from .pagelist import PageList, edition_name
+
+        pieces = sorted(self.pieces, key=lambda piece: piece[0])
+        return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
+                        tuple(label for _, _, unplaced in pieces for label in unplaced))
 
 
 def _print_flavour(book: Book, config: Config, room: int, numbers=None):

@@ -276,3 +276,31 @@ def test_a_printed_page_the_epub_cannot_mark_is_reported(tmp_path):
     assert len(warnings) == 1 and "page(s) ii " in warnings[0].message, [str(d) for d in warnings]
     labels = [label for label, _ in epub_marked_text(tmp_path / "out" / "t.epub")]
     assert labels == ["i", "iii", "1", "2"], labels
+
+
+@pytest.mark.slow
+def test_a_long_book_laid_out_in_chunks_gets_the_same_exact_page_list(tmp_path, monkeypatch):
+    """A long book's PDF is stitched from chunks (stitch.py); its EPUB is marked from those chunks'
+    layouts, page for page, with the folios the stitched PDF prints."""
+    from octavo import stitch
+
+    monkeypatch.setattr(stitch, "LONG", 100_000)  # the seed's body three times counts as long
+    monkeypatch.setattr(stitch, "CHUNK", 60_000)
+    stitched = []
+    real = stitch.write_pdf
+    monkeypatch.setattr(stitch, "write_pdf", lambda *a, **k: stitched.append(1) or real(*a, **k))
+    head, _, body = SEED.read_text(encoding="utf-8").partition("\n---\n")
+    source = tmp_path / "long.md"
+    source.write_text(head + "\n---\n" + "\n\n".join([body] * 3), encoding="utf-8")
+    report = build_into(tmp_path / "out", source)
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    epub, pdf = tmp_path / "out" / "long.epub", tmp_path / "out" / "long.pdf"
+    assert stitched, "the book was not stitched"
+    pages, marks = body_and_folio(pdf), epub_marked_text(epub)
+    assert len(marks) == len(pages) > 100
+    for n, ((lines, folio), (label, after)) in enumerate(zip(pages, marks), 1):
+        first_line = letters(lines[0]).rstrip("-") if lines else ""
+        assert letters(after).startswith(first_line), (n, label, lines[:1], after[:60])
+        if folio is not None:
+            assert folio == label
+    assert_epubcheck_clean(epub)
