@@ -389,6 +389,7 @@ def _markup_of(fill) -> Markup:
 # --- blocks and inlines -> XHTML -----------------------------------------------------------------
 
 TAGS = m.SPAN_KINDS  # kind -> element
+WIDE_TABLE = 6  # columns from which a table is "wide": print.css sets it in smaller type
 DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
                  "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
                  "definition": "dd"}
@@ -465,7 +466,8 @@ class Xhtml:
             self.floats_off -= 1
 
     def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
-        el = self._el(parent, "table", table.id, table.attrs)
+        columns = max((sum(cell.colspan for cell in row.cells) for row in table.rows), default=0)
+        el = self._el(parent, "table", table.id, table.attrs, classes=("wide",) if columns >= WIDE_TABLE else ())
         if table.caption:
             self.inlines(etree.SubElement(el, "caption"), table.caption)
         group_el, group = None, None
