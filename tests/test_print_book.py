@@ -314,3 +314,12 @@ def test_a_wide_table_stays_inside_the_page(tmp_path):
     finally:
         pdf.close()
     assert not outside, outside[:10]
+
+
+def test_running_heads_use_the_short_title(tmp_path):
+    body = "\n\n".join(["A paragraph long enough to fill a few pages of a short essay, page after page."] * 60)
+    source = write_source(tmp_path, "long-title.md", "---\ntitle: A Contribution to the Critique of the Political "
+                          "Economy of Everything Under the Sun\nshortTitle: The Critique\n---\n" + body)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    heads = [head for head in band_text(tmp_path / "out" / "long-title.pdf", top_mm=14) if head]
+    assert len(heads) >= 2 and set(heads) == {"The Critique"}
