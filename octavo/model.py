@@ -259,6 +259,7 @@ class Metadata:
     meta_title: str | None = None
     description: str | None = None
     cover: str | None = None  # the cover image as the front matter or manifest names it (cover.py checks it)
+    short_title: str | None = None  # front matter shortTitle: the title in print running heads
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
 
 
 FRONT_PAGES = {"front"}  # named pages (print.css) numbered in roman
-BODY_PAGES = {"body"}  # named pages numbered in arabic, from 1
+BODY_PAGES = {"body", "part"}  # named pages numbered in arabic, from 1 (part pages count, unprinted)
 
 
 def page_labels(page_names: list[str]) -> list[str]:

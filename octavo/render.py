@@ -167,7 +167,27 @@ class Renderer:
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
-        return self.env.get_template("print/book.html").render(ctx, profile=profile, handout=handout_lines(book, ctx["ui"]))
+        return self.env.get_template("print/book.html").render(
+            ctx, profile=profile, handout=handout_lines(book, ctx["ui"]),
+            long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT})
+
+
+LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
+RUNNING_HEAD = 45  # characters at most in a running head: never two lines
+
+
+def text_length(text: m.Text) -> int:
+    """Characters of a text's body (notes left out): what decides whether its chapters open pages."""
+    return sum(len(m.plain_text(inlines)) for s in text.sections if s.kind != "notes"
+               for block in m.walk_blocks(s.blocks) for inlines in _inline_groups(block))
+
+
+def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
+    """A title short enough for a running head: whole, or cut at a word boundary with an ellipsis."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit - 1]
+    return cut.rstrip(" ,;:.\u2013\u2014-") + "\u2026"
 
 
 def fill(message: str, **values) -> Markup:
@@ -221,6 +241,7 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["fragment"] = lambda value: value if isinstance(value, Markup) else Markup.escape(value or "")
     env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
     env.filters["direction"] = messages.direction
+    env.filters["running"] = running_head  # print: a running head that never wraps
     return env
 
 

@@ -102,6 +102,7 @@ def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] 
         title=title,
         language=language,
         subtitle=fields.get("subtitle"),
+        short_title=fields.get("shortTitle"),
         authors=fields.get("author") or authors,
         translators=fields.get("translator", ()),
         editors=fields.get("editor", ()),

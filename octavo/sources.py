@@ -23,10 +23,11 @@ from .languages import display_name, find_tag
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
     "rights", "identifier", "originalSource", "tags", "metaTitle", "metaDescription", "cover",
+    "shortTitle",
 }
 STRING_FIELDS = (
     "title", "subtitle", "date", "language", "publisher", "rights", "identifier",
-    "originalSource", "metaTitle", "metaDescription", "cover",
+    "originalSource", "metaTitle", "metaDescription", "cover", "shortTitle",
 )
 NAME_LIST_FIELDS = ("author", "translator", "editor")
 # Keys other tools write (static-site generators, note-taking vaults, Pandoc) that mean one of

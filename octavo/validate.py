@@ -579,23 +579,48 @@ def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_
     bottom ``bottom_mm`` of each page: the running heads and page numbers of styles/print.css,
     which sit in the page margins (18 and 20 mm). ``start``: on the first page, only what lies below
     that height (PDF points); ``stop_at``: on the last page, only what lies above it (a handout's
-    text begins and ends mid-page); ``right_mm``: leave out that much of each page's right side."""
+    text begins and ends mid-page); ``right_mm``: leave out that much of each page's right side.
+    The pages' footnotes come after all the pages' text, so a word hyphenated across a page break
+    reads whole."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages = []
+        bodies, feet = [], []
         last = min(stop, len(pdf)) - 1
         for n in range(first, last + 1):
             page = pdf[n]
             width, height = page.get_size()
+            textpage = page.get_textpage()
             top = min(height - top_mm * MM, start if n == first and start is not None else height)
             bottom = max(bottom_mm * MM, stop_at if n == last and stop_at is not None else 0)
-            text = page.get_textpage().get_text_bounded(0, bottom, width - right_mm * MM, top) if top > bottom else ""
-            pages.append(text)
-        return "\n".join(pages)
+            if top <= bottom:
+                continue
+            foot = _footnotes_top(textpage, bottom, top)
+            bodies.append(textpage.get_text_bounded(0, foot, width - right_mm * MM, top))
+            if foot > bottom:
+                feet.append(textpage.get_text_bounded(0, bottom, width - right_mm * MM, foot))
+        return "\n".join(bodies + feet)
     finally:
         pdf.close()
+
+
+def _footnotes_top(textpage, bottom: float, top: float) -> float:
+    """Where a page's footnotes begin: below its last line in the body's type size (``bottom`` if
+    nothing smaller stands below it)."""
+    import pypdfium2.raw as pdfium_c
+
+    chars = []
+    for i in range(textpage.count_chars()):
+        left, low, right, high = textpage.get_charbox(i)
+        if bottom < low and high < top and not textpage.get_text_range(i, 1).isspace():
+            chars.append((round(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 1), low, high))
+    if not chars:
+        return bottom
+    body = Counter(size for size, _, _ in chars).most_common(1)[0][0]  # most characters are the body's
+    last_line = min(low for size, low, _ in chars if size == body)
+    below = [high for size, low, high in chars if high < last_line and size < 0.9 * body]
+    return max(below) + 1 if below else bottom
 
 
 # --- --check: every check that is installed, on a batch of books -------------------------------

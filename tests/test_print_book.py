@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import CORPUS, assert_epubcheck_clean, build_into, load, write_source
+from conftest import CORPUS, ROOT, assert_epubcheck_clean, build_into, load, write_source
 
 RUSSIAN = """---
 title: Манифест
@@ -187,6 +187,8 @@ language: {language}
 ---
 A short remark.[^1] A long one.[^2] The short one again.[^1]
 
+{filler}
+
 [^1]: The short note.
 [^2]: {long}
 """
@@ -201,7 +203,8 @@ def test_short_notes_go_to_the_foot_long_ones_to_the_end_with_a_pointer(tmp_path
     from octavo.validate import pdf_page_texts
 
     long = " ".join(["A sentence of a note far too long for the foot of any page."] * 60)
-    source = write_source(tmp_path, "noted.md", NOTED.format(language=language, long=long))
+    filler = "\n\n".join(["A paragraph that fills the page after the calls, so the end is pages away."] * 40)
+    source = write_source(tmp_path, "noted.md", NOTED.format(language=language, long=long, filler=filler))
     assert build_into(tmp_path / "out", source, formats=("pdf",), notes=notes).ok
     pages = [" ".join(text.split()) for text in pdf_page_texts(tmp_path / "out" / "noted.pdf")]
     [call_page] = [n for n, text in enumerate(pages) if "A short remark" in text]
@@ -211,3 +214,112 @@ def test_short_notes_go_to_the_foot_long_ones_to_the_end_with_a_pointer(tmp_path
     if expected:
         assert expected in pages[call_page]
     assert sum(text.count("far too long") for text in pages) == 60  # the long note, at the end, once
+
+
+# --- pages: running heads, breaks, sides, folios ---------------------------------------------------
+
+def band_text(pdf_path, top_mm: float | None = None, bottom_mm: float | None = None) -> list[str]:
+    """Each page's text in its top (running head) or bottom (folio) band, whitespace collapsed."""
+    import pypdfium2 as pdfium
+
+    mm = 72 / 25.4
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        found = []
+        for page in pdf:
+            width, height = page.get_size()
+            box = (0, height - top_mm * mm, width, height) if top_mm else (0, 0, width, bottom_mm * mm)
+            found.append(" ".join(page.get_textpage().get_text_bounded(*box).split()))
+        return found
+    finally:
+        pdf.close()
+
+
+def test_opening_pages_have_no_running_head_and_the_others_do(seed_build):
+    from octavo.validate import outline_pages
+
+    _, _, pdf = seed_build
+    heads = band_text(pdf, top_mm=14)
+    openings = {page for _, page in outline_pages(pdf)}
+    body = range(min(openings), len(heads))
+    assert openings and all(not heads[n] for n in openings), [heads[n] for n in sorted(openings)]
+    assert all(heads[n] for n in body if n not in openings), "a page inside a chapter lost its running head"
+    assert all(len(head) <= 46 for head in heads), "running heads fit one line"
+
+
+def test_in_a_volume_texts_open_on_right_hand_pages_and_part_pages_have_no_folio(tmp_path):
+    from pypdf import PdfReader
+
+    from octavo.validate import outline_pages
+
+    volume = ROOT / "volumes" / "reader.toml"
+    assert build_into(tmp_path, volume, formats=("pdf",)).ok
+    pdf = tmp_path / "reader.pdf"
+    marks = dict(outline_pages(pdf))
+    texts = [marks[title] for title in ("Introduction", "Trotskyism or Leninism?", "Questions for Discussion")]
+    parts = [marks[title] for title in ("Part One: Before Reading", "Part Two: The Speech", "Part Three: After Reading")]
+    assert all(page % 2 == 0 for page in texts + parts), "page index 0 is a right-hand page"
+    folios = band_text(pdf, bottom_mm=15)
+    labels = list(PdfReader(pdf).page_labels)
+    assert all(not folios[n] for n in parts)
+    assert all(folios[n] == labels[n] for n in texts), "the folio is the page label, parts counted"
+
+
+def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(tmp_path):
+    from octavo.validate import outline_pages, pdf_page_texts
+
+    chapters = "".join(f"\n## Chapter {n}\n\nA short chapter, one paragraph long.\n" for n in range(1, 6))
+    short = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n" + chapters)
+    long = write_source(tmp_path, "long.md", "---\ntitle: Long\n---\n" + chapters.replace(
+        "A short chapter, one paragraph long.", "A long chapter, with many words in it. " * 120))
+    assert build_into(tmp_path / "out", short, long, formats=("pdf",)).ok
+    short_pages = {page for title, page in outline_pages(tmp_path / "out" / "short.pdf") if title.startswith("Chapter")}
+    assert len(short_pages) == 1, "five short chapters share one page"
+    long_pdf = tmp_path / "out" / "long.pdf"
+    texts = pdf_page_texts(long_pdf)
+    long_pages = [page for title, page in outline_pages(long_pdf) if title.startswith("Chapter")]
+    assert len(set(long_pages)) == 5
+    assert texts[long_pages[0]].split()[:3] == ["Long", "Chapter", "1"], "the first shares the title's page"
+    assert all(texts[page].lstrip().startswith(f"Chapter {n}") for n, page in enumerate(long_pages[1:], 2))
+
+
+def test_a_running_head_is_cut_at_a_word_with_an_ellipsis():
+    from octavo.render import running_head
+
+    assert running_head("Trotskyism or Leninism?") == "Trotskyism or Leninism?"
+    cut = running_head("The Eighteenth Brumaire of Louis Bonaparte, with a preface by the author")
+    assert cut.endswith("\u2026") and len(cut) <= 46
+    assert "The Eighteenth Brumaire of Louis Bonaparte, with a preface".startswith(cut[:-1])
+    assert cut[:-1] == cut[:-1].rstrip(" ,")
+
+
+def test_a_wide_table_stays_inside_the_page(tmp_path):
+    import pypdfium2 as pdfium
+
+    header = "| " + " | ".join(f"Column{n}" for n in range(1, 11)) + " |"
+    rule = "|" + "---|" * 10
+    row = "| " + " | ".join(["Manufacturingestablishments", "1,208,648"] * 5) + " |"
+    source = write_source(tmp_path, "wide.md", f"---\ntitle: Wide\n---\n{header}\n{rule}\n{row}\n{row}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "wide.pdf"))
+    try:
+        outside = []
+        for n, page in enumerate(pdf):
+            width, _ = page.get_size()
+            text = page.get_textpage()
+            outside += [(n, text.get_text_range(k, 1)) for k in range(text.count_chars())
+                        if text.get_charbox(k)[2] > width or text.get_charbox(k)[0] < 0]
+        printed = re.sub(r"\s", "", "".join(pdf[n].get_textpage().get_text_range() for n in range(len(pdf))))
+        assert "Column10" in printed, "the last column is printed (long words may break)"
+    finally:
+        pdf.close()
+    assert not outside, outside[:10]
+
+
+def test_running_heads_use_the_short_title(tmp_path):
+    body = "\n\n".join(["A paragraph long enough to fill a few pages of a short essay, page after page."] * 60)
+    source = write_source(tmp_path, "long-title.md", "---\ntitle: A Contribution to the Critique of the Political "
+                          "Economy of Everything Under the Sun\nshortTitle: The Critique\n---\n" + body)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    heads = [head for head in band_text(tmp_path / "out" / "long-title.pdf", top_mm=14) if head]
+    assert len(heads) >= 2 and set(heads) == {"The Critique"}
