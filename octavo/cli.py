@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import FORMATS, Config, parse_shard
+from .config import FORMATS, NOTES, Config, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
                    help="a folder images may come from besides each source's own folder (repeatable)")
     p.add_argument("--cover", action="store_true", help="open the PDF with the book's cover (the EPUB always has it)")
+    p.add_argument("--notes", choices=NOTES, default=NOTES[0],
+                   help="PDF: notes at the foot of their pages, or all at the end of each text (default: footnotes)")
     p.add_argument("--check", action="store_true",
                    help="after building, check the books (EPUBCheck, DAISY Ace, PDF read-back, edition parity) "
                         "with the tools installed; an EPUB that passes EPUBCheck and Ace claims EPUB "
@@ -104,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         assets=tuple(args.assets),
         paper=args.paper,
         cover=args.cover,
+        notes=args.notes,
         check=args.check,
         jobs=max(1, args.jobs),
         debug=args.debug,

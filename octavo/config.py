@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 FORMATS = ("epub", "pdf")
+NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
 RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
@@ -31,6 +32,7 @@ class Config:
     force: bool = field(default=False, metadata=RUN)  # rebuild even what the cache says is unchanged
     executor: str | None = field(default=None, metadata=RUN)  # None: local processes; dask://HOST:PORT
     shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
+    notes: str = "footnotes"  # PDF: "footnotes" at the foot of their pages, or "endnotes" (NOTES)
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
 
     def default_inputs(self) -> list[Path]:

@@ -46,6 +46,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Some images have no text description.",
         "summary_page_list": "The page numbers of the printed edition ({edition}) are marked in the text and "
                              "listed in a page list.",
+        "note_at_end": "See note {n} at the end.",  # print: a note too long for the foot of the page
     },
     "de": {
         "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
@@ -75,6 +76,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Einige Bilder haben keine Textbeschreibung.",
         "summary_page_list": "Die Seitenzahlen der Druckausgabe ({edition}) sind im Text markiert und in einer "
                              "Seitenliste verzeichnet.",
+        "note_at_end": "Siehe Anmerkung {n} am Ende.",  # print: a note too long for the foot of the page
     },
     "fr": {
         "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
@@ -104,6 +106,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Certaines images n’ont pas de description textuelle.",
         "summary_page_list": "Les numéros de page de l’édition imprimée ({edition}) sont marqués dans le texte "
                              "et réunis dans une liste des pages.",
+        "note_at_end": "Voir la note {n} à la fin.",  # print: a note too long for the foot of the page
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
@@ -132,6 +135,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Algunas imágenes no tienen descripción textual.",
         "summary_page_list": "Los números de página de la edición impresa ({edition}) están marcados en el "
                              "texto y recogidos en una lista de páginas.",
+        "note_at_end": "Véase la nota {n} al final.",  # print: a note too long for the foot of the page
     },
     "it": {
         "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
@@ -160,6 +164,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Alcune immagini non hanno una descrizione testuale.",
         "summary_page_list": "I numeri di pagina dell’edizione a stampa ({edition}) sono segnati nel testo e "
                              "raccolti in un elenco delle pagine.",
+        "note_at_end": "Vedi la nota {n} alla fine.",  # print: a note too long for the foot of the page
     },
     "ru": {
         "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
@@ -188,6 +193,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "У некоторых изображений нет текстового описания.",
         "summary_page_list": "Номера страниц печатного издания ({edition}) отмечены в тексте и собраны в "
                              "списке страниц.",
+        "note_at_end": "См. примечание {n} в конце.",  # print: a note too long for the foot of the page
     },
     "zh": {
         "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
@@ -214,6 +220,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_described": "每幅图像都有文字说明。",
         "summary_images_undescribed": "部分图像没有文字说明。",
         "summary_page_list": "印刷版（{edition}）的页码已在正文中标出，并列入页码列表。",
+        "note_at_end": "见文末注释 {n}。",  # print: a note too long for the foot of the page
     },
 }
 

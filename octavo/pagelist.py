@@ -185,12 +185,15 @@ def letters(element, skip: frozenset[str]) -> str:
     return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element, skip))
 
 
+NOT_TEXT = {"doc-noteref", "doc-footnote"}  # roles of what is not the running text: note calls, notes set in it
+
+
 def _text_nodes(element, skip: frozenset[str]):
     """(element, "text" | "tail") for each piece of text inside ``element``, in document order,
-    leaving out elements whose id is in ``skip`` (their tails stay: they follow them)."""
+    leaving out elements whose id is in ``skip`` or whose role is a note's (their tails stay)."""
     yield element, "text"
     for child in element:
-        if isinstance(child.tag, str) and child.get("id") not in skip:
+        if isinstance(child.tag, str) and child.get("id") not in skip and child.get("role") not in NOT_TEXT:
             yield from _text_nodes(child, skip)
         yield child, "tail"
 

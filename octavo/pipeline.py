@@ -400,20 +400,26 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     written = []
     laid_out = None
     if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
-        from .pdf import layout  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
+        from .pdf import footnote_room, layout  # WeasyPrint only when a PDF (or its page-list) is wanted
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
-        laid_out = layout(book, html, toc, stylesheet_paths(config.styles, "print"), paper=config.paper)
+        flavour = _print_flavour(book, config, footnote_room(config.paper))
+        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None,
+                                   flavour=flavour)
+        laid_out = layout(book, html, renderer.toc(book, flavour), stylesheet_paths(config.styles, "print"),
+                          paper=config.paper)
     if "pdf" in config.formats:
-        from .pdf import write
+        from .glyphs import uncovered
+        from .pdf import misplaced_footnotes, write
 
         dest = config.output / f"{book.slug}.pdf"
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-        written.insert(0, dest)
+        result.diagnostics += _misplaced(book, misplaced_footnotes(laid_out))
+        result.diagnostics += uncovered(book, laid_out.uncovered)
+        written.append(dest)
     if "epub" in config.formats:
         from .epub import write_epub
 
@@ -438,6 +444,24 @@ def _page_list(book: Book, laid_out, config: Config):
 
     placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels, laid_out.root, uncounted(book))
     return PageList(placed, edition_name(book, config.paper), unplaced)
+
+
+def _print_flavour(book: Book, config: Config, room: int):
+    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
+    the end), or all at the end with --notes endnotes."""
+    from .render import PRINT, Flavour, footnote_placement
+
+    if config.notes != "footnotes":
+        return PRINT
+    return Flavour(footnotes=footnote_placement(book, room), bind_words=True)
+
+
+def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
+    """A warning for each footnote printed on another page than its call, at the note's source line."""
+    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
+    return [Diagnostic("warning", "pdf.footnote-page",
+                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
+            for call in calls if call in notes]
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

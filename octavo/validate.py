@@ -14,11 +14,13 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .messages import CATALOGUE
 from .trees import replace_with_text
 
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
@@ -293,7 +295,37 @@ def pdf_problems(path: Path) -> list[str]:
         with pdf.open_metadata() as xmp:
             if str(xmp.get("pdfuaid:part", "")) != "1":
                 problems.append("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+    cut = text_beyond_edges(path)
+    if cut:
+        problems.append(f"text beyond the page edge (cut off in print) on page{'s' if len(cut) > 1 else ''} "
+                        + ", ".join(f"{page} ({text[:30]!r})" for page, text in cut[:3]))
     return problems
+
+
+def text_beyond_edges(path: Path, tolerance: float = 0.5) -> list[tuple[int, str]]:
+    """(page number, the characters) for every page with characters outside the page box: what a
+    wide table or a long word pushed off the paper."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    found = []
+    try:
+        for n in range(len(pdf)):
+            page = pdf[n]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            outside = []
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.strip():
+                    left, bottom, right, top = text.get_charbox(i)
+                    if left < -tolerance or bottom < -tolerance or right > width + tolerance or top > height + tolerance:
+                        outside.append(char)
+            if outside:
+                found.append((n + 1, "".join(outside)))
+    finally:
+        pdf.close()
+    return found
 
 
 def _figures(tree) -> tuple[int, int]:
@@ -433,16 +465,37 @@ def edition_parity(epub: Path, pdf: Path) -> Parity:
     """Compare the body and notes of both editions.
 
     The PDF's body is the pages from the first outline entry up to the credits page (its last
-    entry). Its extra words may be page numbers, note numbers (list markers) and running heads
-    (which repeat titles from the outline); anything else is unexplained.
+    entry). Its extra words may be page numbers, note numbers (list markers), running heads
+    (which repeat titles from the outline) and pointers to notes left at the end; anything else is
+    unexplained. Footnotes may stand anywhere: words out of place are matched in a second pass.
     """
     epub_words = words(epub_reading_text(epub))
     marks = outline_pages(pdf)
     pdf_words = words(pdf_body_text(pdf, marks[0][1], marks[-1][1]))
     running = set(words(" ".join(title for title, _ in marks)))
     missing, extra = _differences(epub_words, pdf_words)
-    unexplained = [w for w in extra if not w.isdigit() and w not in running and len(w) > 2]
+    # Footnotes print at the foot of their calls' pages, not after the text as in the EPUB (and long
+    # ones in a shorter list at the end): words that the alignment left on both sides are out of
+    # place, not missing
+    missing, extra = _out_of_place(missing, extra)
+    pointers = set(words(" ".join(language["note_at_end"] for language in CATALOGUE.values())))
+    unexplained = [w for w in extra if not w.isdigit() and w not in running | pointers and len(w) > 2]
     return Parity(len(epub_words), missing, unexplained)
+
+
+def _out_of_place(missing: list[str], extra: list[str]) -> tuple[list[str], list[str]]:
+    """Each word on both lists taken off both, as often as it is on both."""
+    return _first(missing, Counter(missing) - Counter(extra)), _first(extra, Counter(extra) - Counter(missing))
+
+
+def _first(words: list[str], counts: Counter) -> list[str]:
+    """The first ``counts[w]`` occurrences of each word, in order."""
+    kept = []
+    for word in words:
+        if counts[word] > 0:
+            counts[word] -= 1
+            kept.append(word)
+    return kept
 
 
 def _differences(a: list[str], b: list[str], window: int = 400) -> tuple[list[str], list[str]]:
