@@ -7,6 +7,8 @@ from pathlib import Path
 
 FORMATS = ("epub", "pdf")
 NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
+PROFILES = ("book", "handout")
+PROFILE_PAPER = {"book": "A5", "handout": "A4"}  # the paper of each profile when --paper is not given
 RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
@@ -33,6 +35,8 @@ class Config:
     executor: str | None = field(default=None, metadata=RUN)  # None: local processes; dask://HOST:PORT
     shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
     notes: str = "footnotes"  # PDF: "footnotes" at the foot of their pages, or "endnotes" (NOTES)
+    profile: str = "book"  # book, or handout: paragraph numbers in both editions, a class's print layout
+    booklet: bool = False  # also <name>-booklet.pdf: the PDF on half-size pages, imposed two-up for folding
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
 
     def default_inputs(self) -> list[Path]:

@@ -24,6 +24,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
         # sentences and lines with placeholders
         "section_n": "Section {n}",
+        "page_of": "Page {n} of {total}",  # a handout's footer
         "back_n": "Back to reference {n}",
         "translated_line": "Translated by {names}",
         "edited_line": "Edited by {names}",
@@ -55,6 +56,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Quelle", "subjects": "Schlagwörter", "section": "Abschnitt", "by": "von",
         "translated": "Übersetzt von", "edited": "Herausgegeben von", "back": "Zurück zum Text",
         "section_n": "Abschnitt {n}",
+        "page_of": "Seite {n} von {total}",  # a handout's footer
         "back_n": "Zurück zur Verweisstelle {n}",
         "translated_line": "Übersetzt von {names}",
         "edited_line": "Herausgegeben von {names}",
@@ -85,6 +87,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
         "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
         "section_n": "Section {n}",
+        "page_of": "Page {n} sur {total}",  # a handout's footer
         "back_n": "Retour à l’appel de note {n}",
         "translated_line": "Traduit par {names}",
         "edited_line": "Édité par {names}",
@@ -115,6 +118,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
         "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
         "section_n": "Sección {n}",
+        "page_of": "Página {n} de {total}",  # a handout's footer
         "back_n": "Volver a la llamada {n}",
         "translated_line": "Traducción de {names}",
         "edited_line": "Edición de {names}",
@@ -144,6 +148,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
         "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
         "section_n": "Sezione {n}",
+        "page_of": "Pagina {n} di {total}",  # a handout's footer
         "back_n": "Torna al richiamo {n}",
         "translated_line": "Traduzione di {names}",
         "edited_line": "A cura di {names}",
@@ -173,6 +178,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
         "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
         "section_n": "Раздел {n}",
+        "page_of": "Стр. {n} из {total}",  # a handout's footer
         "back_n": "Назад к ссылке {n}",
         "translated_line": "Перевод: {names}",
         "edited_line": "Редактор: {names}",
@@ -202,6 +208,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "来源", "subjects": "主题", "section": "第", "by": "",
         "translated": "翻译：", "edited": "编辑：", "back": "返回正文",
         "section_n": "第{n}节",
+        "page_of": "第 {n} 页，共 {total} 页",  # a handout's footer
         "back_n": "返回第{n}处引用",
         "translated_line": "{names} 译",
         "edited_line": "{names} 编",

@@ -19,7 +19,6 @@ import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -134,7 +133,7 @@ def misplaced_footnotes(laid_out: Layout) -> list[str]:
     misplaced = []
     for page in laid_out.document.pages:
         for box in page._page_box.children:  # private: the footnote area is the page box's second child
-            if isinstance(box, FootnoteAreaBox):
+            if isinstance(box, boxes.FootnoteAreaBox):
                 misplaced += [call for call in dict.fromkeys(_footnote_calls(box)) if call not in page.anchors]
     return misplaced
 
@@ -226,7 +225,8 @@ def _roman(n: int) -> str:
     return out
 
 
-PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in"}
+PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in",
+               "half-letter": "5.5in 8.5in"}  # half-letter: the pages of a letter booklet
 
 
 def _paper(name: str) -> str:

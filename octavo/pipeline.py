@@ -175,6 +175,8 @@ def reuse(cache: Cache, path: Path, slug: str, config: Config) -> dict[str, obje
     if config.force:
         return {}
     hits = {fmt: cache.lookup(path, slug, fmt) for fmt in config.formats}
+    if config.booklet and not (config.output / f"{slug}-booklet.pdf").is_file():
+        hits.pop("pdf", None)  # the booklet is made with the PDF: a deleted one means building both again
     return {fmt: hit for fmt, hit in hits.items() if hit is not None}
 
 
@@ -393,20 +395,23 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
-    from .render import CoverView, Renderer, stylesheet_paths
+    from .render import PLAIN, CoverView, Renderer, stylesheet_paths
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
+    numbers = paragraph_numbers(book, config)
+    flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     laid_out = None
     if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
-        from .pdf import footnote_room, layout  # WeasyPrint only when a PDF (or its page-list) is wanted
+        from .pdf import footnote_room, layout  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        flavour = _print_flavour(book, config, footnote_room(config.paper))
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None,
-                                   flavour=flavour)
-        laid_out = layout(book, html, renderer.toc(book, flavour), stylesheet_paths(config.styles, "print"),
+        print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
+        print_toc = renderer.toc(book, print_flavour)
+        html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
+                                   print_flavour)
+        laid_out = layout(book, html, print_toc, stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile]),
                           paper=config.paper)
     if "pdf" in config.formats:
         from .glyphs import uncovered
@@ -420,12 +425,14 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         result.diagnostics += _misplaced(book, misplaced_footnotes(laid_out))
         result.diagnostics += uncovered(book, laid_out.uncovered)
         written.append(dest)
+        if config.booklet:
+            written.append(write_booklet(book, renderer, config, result, numbers))
     if "epub" in config.formats:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
-        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
         page_list = _page_list(book, laid_out, config) if config.page_list and laid_out else None
         with atomic_output(dest) as handle:
             unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
@@ -446,14 +453,13 @@ def _page_list(book: Book, laid_out, config: Config):
     return PageList(placed, edition_name(book, config.paper), unplaced)
 
 
-def _print_flavour(book: Book, config: Config, room: int):
+def _print_flavour(book: Book, config: Config, room: int, numbers=None):
     """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
-    the end), or all at the end with --notes endnotes."""
-    from .render import PRINT, Flavour, footnote_placement
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    from .render import PRINT, footnote_placement
 
-    if config.notes != "footnotes":
-        return PRINT
-    return Flavour(footnotes=footnote_placement(book, room), bind_words=True)
+    footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
+    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
 
 
 def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
@@ -462,6 +468,42 @@ def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
     return [Diagnostic("warning", "pdf.footnote-page",
                        f"note {notes[call].number} is printed on another page than its call", notes[call].where)
             for call in calls if call in notes]
+
+
+PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
+
+
+def paragraph_numbers(book: Book, config: Config):
+    """A handout numbers its paragraphs: one map for both editions, so both carry the same numbers
+    and ids. None for a book."""
+    if config.profile != "handout":
+        return None
+    from .paragraphs import book_numbers
+
+    return book_numbers(book)
+
+
+def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
+    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
+    import io
+
+    from .imposition import booklet_papers, impose
+    from .pdf import footnote_room, write_pdf
+    from .render import stylesheet_paths
+
+    page, sheet = booklet_papers(config.paper)
+    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    html = renderer.print_html(book, config.profile, None, flavour)
+    pages = io.BytesIO()
+    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
+    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
+    complaints = write_pdf(book, html, renderer.toc(book, flavour), sheets, pages, paper=page)
+    for message in _distinct(complaints):
+        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
+    dest = config.output / f"{book.slug}-booklet.pdf"
+    with atomic_output(dest) as handle:
+        impose(pages.getvalue(), sheet, handle)
+    return dest
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from . import messages, tables
 from . import model as m
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
+from .paragraphs import Number
 from .resources import STYLES as DEFAULT_STYLES
 from .resources import TEMPLATES as DEFAULT_TEMPLATES
 
@@ -69,7 +70,7 @@ class Flavour:
     everything else, so they say the same thing block for block."""
 
     footnotes: Mapping[str, str] | None = None  # print: note id -> "foot" (set at its first call) or "end"
-    numbers: Mapping[str, str] | None = None  # handout: block id -> paragraph number
+    numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     breaks: Mapping[str, tuple[PageBreak, ...]] | None = None  # EPUB page-list: block id -> pages starting in it
     bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
 
@@ -133,10 +134,10 @@ class Renderer:
                 "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
                 "direction": messages.direction(book.metadata.language), "cover": cover}
 
-    def epub_pages(self, book: m.Book, cover: CoverView | None = None) -> list[Page]:
+    def epub_pages(self, book: m.Book, cover: CoverView | None = None, flavour: Flavour = PLAIN) -> list[Page]:
         """Every content document of the EPUB, in reading order: the cover (when given) first, the
         title page, the nav, the texts, the credits."""
-        ctx = self._context(book, cover)
+        ctx = self._context(book, cover, flavour)
         pages = [Page("cover.xhtml", ctx["ui"]["cover"], "cover", self.env.get_template("epub/cover.xhtml").render(ctx))
                  ] if cover else []
         pages.append(Page("title.xhtml", book.metadata.title, "titlepage",
@@ -165,7 +166,8 @@ class Renderer:
     def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None,
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
-        return self.env.get_template("print/book.html").render(self._context(book, cover, flavour), profile=profile)
+        ctx = self._context(book, cover, flavour)
+        return self.env.get_template("print/book.html").render(ctx, profile=profile, handout=handout_lines(book, ctx["ui"]))
 
 
 def fill(message: str, **values) -> Markup:
@@ -561,8 +563,7 @@ class Xhtml:
         span.text = holder.text
         span.extend(list(holder))
 
-    @staticmethod
-    def _el(parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
+    def _el(self, parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
         el = etree.SubElement(parent, tag)
         if id_:
             el.set("id", id_)
@@ -572,6 +573,9 @@ class Xhtml:
             el.set("class", " ".join(dict.fromkeys(names)))
         for name, value in given.items():
             el.set(name, value)
+        number = self.flavour.numbers.get(id_) if self.flavour.numbers and id_ else None
+        if number is not None:
+            _number(el, number)
         return el
 
     @staticmethod
@@ -582,10 +586,35 @@ class Xhtml:
             parent.text = (parent.text or "") + text
 
 
+def _number(el: etree._Element, number: Number) -> None:
+    """A numbered block: the paragraph id on the block, its number as the first child. The number
+    carries the block's own id, so links and notes that point at the block still arrive there; it is
+    hidden from screen readers (a reader hears the text, not the numbering)."""
+    span = etree.Element("span", {"class": "para-num", "aria-hidden": "true"})
+    if el.get("id"):
+        span.set("id", el.get("id"))
+    span.text = str(number.n)
+    el.set("id", number.id)
+    el.set("class", " ".join(dict.fromkeys([*(el.get("class") or "").split(), "numbered"])))
+    el.insert(0, span)
+
+
+def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
+    """What a handout's running head and foot say: short title, author(s), source address, and
+    "page n of N" cut into the words before, between and after the two numbers (the stylesheet
+    puts the counters between them, in the language's own order)."""
+    meta = book.metadata
+    names = meta.editors if book.is_volume and meta.editors else meta.authors
+    before, _, rest = ui["page_of"].partition("{n}")
+    between, _, after = rest.partition("{total}")
+    return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
+            "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+
+
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
-NOT_WORDS = {"noteref", "footnote"}
-LONGEST_BOUND = 15  # characters: a last word longer than this may still be hyphenated
+NOT_WORDS = {"noteref", "footnote", "para-num"}
+SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
 
 
 def keep_dashes_with_words(text: str) -> str:
@@ -594,9 +623,10 @@ def keep_dashes_with_words(text: str) -> str:
 
 
 def bind_last_word(p: etree._Element) -> None:
-    """A paragraph never ends on a lone short word or on the tail of a hyphenated one: its last
-    word is joined to the one before by a no-break space and is not hyphenated (a span the styles
-    give ``hyphens: manual``). Note calls after the last word are looked through."""
+    """A paragraph never ends on a lone short word: its last word, when short, is joined to the one
+    before by a no-break space. (Keeping a long last word from being hyphenated would take a span
+    with ``hyphens: manual``, and WeasyPrint 70 then breaks the lines before it badly: measured.)
+    Note calls and footnotes after the last word are looked through."""
     for el, attr in reversed(_text_slots(p)):
         text = getattr(el, attr) or ""
         if not text.strip():
@@ -604,16 +634,8 @@ def bind_last_word(p: etree._Element) -> None:
         found = LAST_WORD.search(text)
         if found is None and not any(c.isspace() for c in text.strip()):
             continue  # punctuation or a word's end after an inline ("emphasised</em>."): look before it
-        if found is None or len(found.group(2)) > LONGEST_BOUND:
-            return
-        start, end = found.span(2)
-        word = etree.Element("span", {"class": "last-word"})
-        word.text, word.tail = found.group(2), text[end:]
-        setattr(el, attr, text[:found.start(1)] + "\u00a0")
-        if attr == "text":
-            el.insert(0, word)
-        else:
-            el.addnext(word)
+        if found is not None and len(found.group(2)) <= SHORT_LAST_WORD:
+            setattr(el, attr, text[:found.start(1)] + "\u00a0" + text[found.start(2):])
         return
 
 
@@ -687,10 +709,11 @@ def _ends_inline(parent: etree._Element) -> bool:
     return bool(last) and not last.endswith("\n")
 
 
-def stylesheet_paths(styles: Path | None, medium: str) -> list[Path]:
-    """common.css then the medium's sheet; a user styles folder overrides file by file."""
+def stylesheet_paths(styles: Path | None, medium: str, extra: tuple[str, ...] = ()) -> list[Path]:
+    """common.css, the medium's sheet, then ``extra`` sheets by name (a profile's: ``handout``); a
+    user styles folder overrides file by file."""
     found = []
-    for name in ("common.css", f"{medium}.css"):
+    for name in ("common.css", f"{medium}.css", *(f"{e}.css" for e in extra)):
         user = styles / name if styles else None
         found.append(user if user and user.is_file() else DEFAULT_STYLES / name)
     return found
