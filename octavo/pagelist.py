@@ -75,7 +75,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
                 if first is None and not cursor.letters:
                     first = (anchor.get("id"), 0)
                 continue
-            at = cursor.advance(text, _following(items, index))
+            at = cursor.advance(text, lambda i=index: _following(items, i))  # looked at only when needed
             if at is not None and first is None:
                 first = (anchor.get("id"), at)
         if first is not None and label:
@@ -88,7 +88,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
 def _following(items: list, index: int, wanted: int = 12) -> list[str]:
     """The texts right after item ``index`` in the same element (a few): they confirm a match."""
     anchor, found = items[index][0], []
-    for other, text in items[index + 1:]:
+    for other, text in (items[n] for n in range(index + 1, len(items))):
         if other is not anchor or len(found) == wanted:
             break
         if text:
@@ -122,13 +122,13 @@ class _Cursor:
         self.letters = text
         self.at = 0  # the letter after the last match
 
-    def advance(self, fragment: str, following: list[str] = ()) -> int | None:
+    def advance(self, fragment: str, following=lambda: []) -> int | None:
         """Where ``fragment`` begins in letters; None if it is not there.
 
         The next letters, if it is there; else the place elsewhere (further on: text the layout did
         not draw; or back: a table row split across pages leaves a tall cell's words for the next
-        page, after the row's other cells) that the ``following`` texts continue longest, the
-        nearest of equals (a short syllable is found anywhere)."""
+        page, after the row's other cells) that the texts ``following()`` gives continue longest,
+        the nearest of equals (a short syllable is found anywhere)."""
         forms = _forms(fragment)
         if not forms[0]:
             return None
@@ -136,7 +136,8 @@ class _Cursor:
         if here is not None:
             at, end = self.at, self.at + len(here)
         else:
-            places = [(-self._continued(at + len(f), following), abs(at - self.at), at, at + len(f))
+            after = following()
+            places = [(-self._continued(at + len(f), after), abs(at - self.at), at, at + len(f))
                       for f in forms for at in _occurrences(self.letters, f)]
             if not places:
                 return None
@@ -185,13 +186,16 @@ def letters(element, skip: frozenset[str]) -> str:
     return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element, skip))
 
 
+NOT_TEXT = {"doc-noteref", "doc-footnote"}  # roles of what is not the running text: note calls, notes set in it
+
+
 def _text_nodes(element, skip: frozenset[str]):
     """(element, "text" | "tail") for each piece of text inside ``element``, in document order,
-    leaving out elements whose id is in ``skip`` (their tails stay: they follow them)."""
+    leaving out elements whose id is in ``skip`` or whose role is a note's (their tails stay)."""
     yield element, "text"
     for child in element:
-        if isinstance(child.tag, str) and child.get("id") not in skip and child.get("role") != "doc-footnote":
-            yield from _text_nodes(child, skip)  # a footnote (or its pointer) set at its call is print's only
+        if isinstance(child.tag, str) and child.get("id") not in skip and child.get("role") not in NOT_TEXT:
+            yield from _text_nodes(child, skip)
         yield child, "tail"
 
 

@@ -57,8 +57,8 @@ class CoverView:
 
 @dataclass(frozen=True)
 class PageBreak:
-    """Where a page of the print edition begins inside a block: before its ``offset``-th character
-    of text (0: the block's start), and the number printed on that page."""
+    """Where a page of the print edition begins inside an element: before its ``offset``-th letter
+    of text (spaces and note calls not counted: pagelist.py), and the number printed on that page."""
 
     offset: int
     label: str
@@ -71,7 +71,6 @@ class Flavour:
 
     footnotes: Mapping[str, str] | None = None  # print: note id -> "foot" (set at its first call) or "end"
     numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
-    breaks: Mapping[str, tuple[PageBreak, ...]] | None = None  # EPUB page-list: block id -> pages starting in it
     bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
 
 
