@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import FORMATS, Config, parse_shard
+from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILES, Config, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,8 +27,8 @@ def parser() -> argparse.ArgumentParser:
                    help="folder for the built files (default: output)")
     p.add_argument("--format", choices=(*FORMATS, "all"), default="all",
                    help="which editions to build (default: all)")
-    p.add_argument("--paper", default="A5", choices=("A5", "A4", "letter", "B5", "6x9"),
-                   help="PDF page size (default: A5)")
+    p.add_argument("--paper", choices=("A5", "A4", "letter", "B5", "6x9"),
+                   help="PDF page size (default: A5, for a handout A4)")
     p.add_argument("--templates", type=Path, metavar="DIR",
                    help="folder of templates that override the built-in ones, file by file")
     p.add_argument("--styles", type=Path, metavar="DIR",
@@ -38,14 +38,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
                    help="a folder images may come from besides each source's own folder (repeatable)")
     p.add_argument("--cover", action="store_true", help="open the PDF with the book's cover (the EPUB always has it)")
+    p.add_argument("--notes", choices=NOTES, default=NOTES[0],
+                   help="PDF: notes at the foot of their pages, or all at the end of each text (default: footnotes)")
     p.add_argument("--check", action="store_true",
                    help="after building, check the books (EPUBCheck, DAISY Ace, PDF read-back, edition parity) "
                         "with the tools installed; an EPUB that passes EPUBCheck and Ace claims EPUB "
                         "Accessibility conformance")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _profile_arguments(p)
     _run_arguments(p)
     return p
+
+
+def _profile_arguments(p: argparse.ArgumentParser) -> None:
+    """What kind of edition: a book to keep, or a handout for a class."""
+    p.add_argument("--profile", choices=PROFILES, default="book",
+                   help="book (default), or handout: numbered paragraphs in both editions, A4 (or --paper letter) "
+                        "with a wide margin for notes, title, author, source and 'page n of N' on every page")
+    p.add_argument("--booklet", action="store_true",
+                   help="also write NAME-booklet.pdf: the PDF on A5 (half-letter) pages imposed two-up on A4 "
+                        "(letter) sheets in saddle-stitch order; print duplex, flip on short edge, fold")
 
 
 def print_checks(report) -> None:
@@ -99,8 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         templates=args.templates,
         styles=args.styles,
         assets=tuple(args.assets),
-        paper=args.paper,
+        paper=args.paper or PROFILE_PAPER[args.profile],
+        profile=args.profile,
+        booklet=args.booklet,
         cover=args.cover,
+        notes=args.notes,
         check=args.check,
         jobs=max(1, args.jobs),
         debug=args.debug,

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 FORMATS = ("epub", "pdf")
+NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
+PROFILES = ("book", "handout")
+PROFILE_PAPER = {"book": "A5", "handout": "A4"}  # the paper of each profile when --paper is not given
 RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
@@ -31,6 +34,9 @@ class Config:
     force: bool = field(default=False, metadata=RUN)  # rebuild even what the cache says is unchanged
     executor: str | None = field(default=None, metadata=RUN)  # None: local processes; dask://HOST:PORT
     shard: tuple[int, int] | None = field(default=None, metadata=RUN)  # (K, N): inputs K, K+N, ... (1-based)
+    notes: str = "footnotes"  # PDF: "footnotes" at the foot of their pages, or "endnotes" (NOTES)
+    profile: str = "book"  # book, or handout: paragraph numbers in both editions, a class's print layout
+    booklet: bool = False  # also <name>-booklet.pdf: the PDF on half-size pages, imposed two-up for folding
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))

@@ -293,14 +293,14 @@ def _load(font: _Font, size: int) -> ImageFont.FreeTypeFont:
     loaded = ImageFont.truetype(str(font.path), size, index=font.index,
                                 layout_engine=ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC)
     if font.axes:  # a variable face: set the instance this weight and style stand for
-        from fontTools.ttLib import TTFont
-
-        with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
-            order = [axis.axisTag for axis in ttf["fvar"].axes]
-            defaults = {axis.axisTag: axis.defaultValue for axis in ttf["fvar"].axes}
-        values = {**defaults, **dict(font.axes)}
-        loaded.set_variation_by_axes([values[tag] for tag in order])
+        wanted = dict(font.axes)
+        # FreeType names the registered axes; their tags are fixed (OpenType's axis registry)
+        loaded.set_variation_by_axes([wanted.get(AXIS_TAGS.get(axis["name"], ""), axis["default"])
+                                      for axis in loaded.get_variation_axes()])
     return loaded
+
+
+AXIS_TAGS = {b"Weight": "wght", b"Width": "wdth", b"Optical size": "opsz", b"Slant": "slnt", b"Italic": "ital"}
 
 
 def _scripts(chars: set[str]) -> str:

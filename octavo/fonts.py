@@ -1,21 +1,20 @@
 """The book's face: the one place that names it.
 
-The generated cover is set in it (and the PDF should take it from here too; see ``pdf.FONT_FACES``).
+The generated cover and the PDF are set in it.
 It comes from a font wheel, so every machine that installs Octavo sets books in the same face.
 :func:`book_face` lists its files; a variable font is one file listed once per weight and style,
 with the axis settings that make that instance.
 """
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-FAMILY = "Source Serif Pro"
-_STATIC = (  # file stem in the font-source-serif-pro wheel, weight, style
-    ("SourceSerifPro-Regular", 400, "normal"), ("SourceSerifPro-It", 400, "italic"),
-    ("SourceSerifPro-Semibold", 600, "normal"), ("SourceSerifPro-SemiboldIt", 600, "italic"),
-    ("SourceSerifPro-Bold", 700, "normal"), ("SourceSerifPro-BoldIt", 700, "italic"),
-)
+FAMILY = "Literata"  # from the fontpkg-literata wheel: Latin, Cyrillic and Greek, true italics
+WHEEL = "fontpkg_literata"  # the package of the fontpkg-literata wheel; its files/ folder holds:
+FILES = (("Literata[opsz,wght].ttf", "normal"), ("Literata-Italic[opsz,wght].ttf", "italic"))
+WEIGHTS = (400, 600, 700)  # regular, semibold (headings), bold
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,14 @@ class FontFile:
 
 
 def book_face() -> tuple[FontFile, ...]:
-    """Every file of the book's face; () when its wheel is not installed."""
-    try:
-        import font_source_serif_pro
-    except ImportError:
+    """Every weight and style of the book's face; () when its wheel is not installed. The wheel has one
+    variable file per style, so each file is listed once per weight, with that weight's axis value."""
+    spec = importlib.util.find_spec(WHEEL)  # found, not imported: fontpkg's lookup loads fontTools,
+    if spec is None or spec.origin is None:  # which an EPUB-only build never needs
         return ()
-    folder = Path(font_source_serif_pro.__file__).resolve().parent / "files"
-    return tuple(FontFile(folder / f"{stem}.ttf", weight, style) for stem, weight, style in _STATIC
-                 if (folder / f"{stem}.ttf").is_file())
+    folder = Path(spec.origin).parent / "files"
+    return tuple(FontFile(folder / name, weight, style, (("wght", float(weight)),))
+                 for name, style in FILES for weight in WEIGHTS if (folder / name).is_file())
 
 
 def face_file(weight: int = 400, style: str = "normal") -> FontFile | None:

@@ -23,6 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
         # sentences and lines with placeholders
         "section_n": "Section {n}",
+        "page_of": "Page {n} of {total}",  # a handout's footer
         "back_n": "Back to reference {n}",
         "translated_line": "Translated by {names}",
         "edited_line": "Edited by {names}",
@@ -45,6 +46,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Some images have no text description.",
         "summary_page_list": "The page numbers of the printed edition ({edition}) are marked in the text and "
                              "listed in a page list.",
+        "note_at_end": "See note {n} at the end.",  # print: a note too long for the foot of the page
     },
     "de": {
         "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
@@ -52,6 +54,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Quelle", "subjects": "Schlagwörter", "section": "Abschnitt", "by": "von",
         "translated": "Übersetzt von", "edited": "Herausgegeben von", "back": "Zurück zum Text",
         "section_n": "Abschnitt {n}",
+        "page_of": "Seite {n} von {total}",  # a handout's footer
         "back_n": "Zurück zur Verweisstelle {n}",
         "translated_line": "Übersetzt von {names}",
         "edited_line": "Herausgegeben von {names}",
@@ -73,6 +76,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Einige Bilder haben keine Textbeschreibung.",
         "summary_page_list": "Die Seitenzahlen der Druckausgabe ({edition}) sind im Text markiert und in einer "
                              "Seitenliste verzeichnet.",
+        "note_at_end": "Siehe Anmerkung {n} am Ende.",  # print: a note too long for the foot of the page
     },
     "fr": {
         "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
@@ -80,6 +84,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
         "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
         "section_n": "Section {n}",
+        "page_of": "Page {n} sur {total}",  # a handout's footer
         "back_n": "Retour à l’appel de note {n}",
         "translated_line": "Traduit par {names}",
         "edited_line": "Édité par {names}",
@@ -101,6 +106,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Certaines images n’ont pas de description textuelle.",
         "summary_page_list": "Les numéros de page de l’édition imprimée ({edition}) sont marqués dans le texte "
                              "et réunis dans une liste des pages.",
+        "note_at_end": "Voir la note {n} à la fin.",  # print: a note too long for the foot of the page
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
@@ -108,6 +114,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
         "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
         "section_n": "Sección {n}",
+        "page_of": "Página {n} de {total}",  # a handout's footer
         "back_n": "Volver a la llamada {n}",
         "translated_line": "Traducción de {names}",
         "edited_line": "Edición de {names}",
@@ -128,6 +135,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Algunas imágenes no tienen descripción textual.",
         "summary_page_list": "Los números de página de la edición impresa ({edition}) están marcados en el "
                              "texto y recogidos en una lista de páginas.",
+        "note_at_end": "Véase la nota {n} al final.",  # print: a note too long for the foot of the page
     },
     "it": {
         "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
@@ -135,6 +143,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
         "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
         "section_n": "Sezione {n}",
+        "page_of": "Pagina {n} di {total}",  # a handout's footer
         "back_n": "Torna al richiamo {n}",
         "translated_line": "Traduzione di {names}",
         "edited_line": "A cura di {names}",
@@ -155,6 +164,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "Alcune immagini non hanno una descrizione testuale.",
         "summary_page_list": "I numeri di pagina dell’edizione a stampa ({edition}) sono segnati nel testo e "
                              "raccolti in un elenco delle pagine.",
+        "note_at_end": "Vedi la nota {n} alla fine.",  # print: a note too long for the foot of the page
     },
     "ru": {
         "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
@@ -162,6 +172,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
         "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
         "section_n": "Раздел {n}",
+        "page_of": "Стр. {n} из {total}",  # a handout's footer
         "back_n": "Назад к ссылке {n}",
         "translated_line": "Перевод: {names}",
         "edited_line": "Редактор: {names}",
@@ -182,6 +193,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "У некоторых изображений нет текстового описания.",
         "summary_page_list": "Номера страниц печатного издания ({edition}) отмечены в тексте и собраны в "
                              "списке страниц.",
+        "note_at_end": "См. примечание {n} в конце.",  # print: a note too long for the foot of the page
     },
     "zh": {
         "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
@@ -189,6 +201,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source": "来源", "subjects": "主题", "section": "第", "by": "",
         "translated": "翻译：", "edited": "编辑：", "back": "返回正文",
         "section_n": "第{n}节",
+        "page_of": "第 {n} 页，共 {total} 页",  # a handout's footer
         "back_n": "返回第{n}处引用",
         "translated_line": "{names} 译",
         "edited_line": "{names} 编",
@@ -207,6 +220,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_described": "每幅图像都有文字说明。",
         "summary_images_undescribed": "部分图像没有文字说明。",
         "summary_page_list": "印刷版（{edition}）的页码已在正文中标出，并列入页码列表。",
+        "note_at_end": "见文末注释 {n}。",  # print: a note too long for the foot of the page
     },
 }
 

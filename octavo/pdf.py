@@ -6,30 +6,25 @@ Every refusal is reported. The PDF outline is generated from the same TOC as the
 """
 from __future__ import annotations
 
+import calendar
+import contextlib
 import logging
 import mimetypes
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .fonts import FAMILY, book_face
 from .model import Asset, Book, TocEntry
 
-try:
-    import font_source_serif_pro
-    FONT_DIR = Path(font_source_serif_pro.__file__).resolve().parent / "files"
-except ImportError:  # the PDF then uses the system's serif font
-    FONT_DIR = None
-
-FONT_FACES = (  # file stem, weight, style
-    ("SourceSerifPro-Regular", 400, "normal"), ("SourceSerifPro-It", 400, "italic"),
-    ("SourceSerifPro-Semibold", 600, "normal"), ("SourceSerifPro-SemiboldIt", 600, "italic"),
-    ("SourceSerifPro-Bold", 700, "normal"), ("SourceSerifPro-BoldIt", 700, "italic"),
-)
 BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
 PDF_VARIANT = "pdf/ua-1"  # tagged, XMP metadata, title shown: PDF/UA-1 as WeasyPrint makes it
 
@@ -72,37 +67,74 @@ class Layout:
 
     document: Document
     complaints: list[str]
+    date: int | None = None  # the book's date, seconds since 1970: the only time written into the file
+    uncovered: set[str] = field(default_factory=set)  # characters no font had, found while writing
 
     @property
     def labels(self) -> list[str]:
         """Each page's number as printed: roman in the front matter, arabic from the body's first
         page, "" for pages outside both (a cover)."""
-        return page_labels([page._page_box.page_type.name for page in self.document.pages])  # private: no public API
+        return page_labels(self.page_names)
+
+    @property
+    def page_names(self) -> list[str]:
+        """Each page's named-page type (print.css): what its number is counted in."""
+        return [page._page_box.page_type.name for page in self.document.pages]  # private: no public API
 
 
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
            paper: str = "A5") -> Layout:
     """Lay the print edition out; ``toc`` (the renderer's contents) becomes the outline."""
-    roots = [p.parent for p in stylesheets] + ([FONT_DIR] if FONT_DIR else [])
+    roots = [p.parent for p in stylesheets] + sorted({f.path.parent for f in book_face()})
     fetcher = LockedFetcher(roots, {a.href: a for a in book.assets})
     fonts = FontConfiguration()
     sheets = [CSS(string=_font_faces(), font_config=fonts, url_fetcher=fetcher)]
     sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
     sheets.append(CSS(string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}",
                       font_config=fonts, url_fetcher=fetcher))
-    with _captured_warnings() as complaints:
+    with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
-    # The HarfBuzz notice is about this machine's libraries, not about the source: README covers it.
-    complaints = [c for c in complaints if "HarfBuzz-Subset" not in c]
-    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + complaints)
+    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
+                  calendar.timegm(book.modified.timetuple()), captured.missing)
+
+
+def misplaced_footnotes(laid_out: Layout) -> list[str]:
+    """The calls (ids) whose footnote is not on the call's page: WeasyPrint may move a note a page
+    on (or back, Kozea/WeasyPrint#1564) when the page has no room for it."""
+    misplaced = []
+    for page in laid_out.document.pages:
+        for box in page._page_box.children:  # private: the footnote area is the page box's second child
+            if isinstance(box, FootnoteAreaBox):
+                misplaced += [call for call in dict.fromkeys(_footnote_calls(box)) if call not in page.anchors]
+    return misplaced
+
+
+def _footnote_calls(box) -> list[str]:
+    """The calls of the footnotes inside a box (each footnote names its call in ``data-call``)."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-call"):
+        return [element.get("data-call")]
+    return [call for child in getattr(box, "children", ()) for call in _footnote_calls(child)]
+
+
+FOOTNOTE_ROOM = 1400  # characters of a note that may sit under its call on an A5 page; more: at the end
+PAPER_AREA = {"a5": 1.0, "a4": 2.0, "letter": 2.1, "b5": 1.42, "6x9": 1.12, "legal": 2.6}  # text area vs A5
+
+
+def footnote_room(paper: str) -> int:
+    """How many characters a footnote may have on ``paper`` and still sit under its call."""
+    return int(FOOTNOTE_ROOM * PAPER_AREA.get(paper.lower(), 1.0))
 
 
 def write(laid_out: Layout, dest) -> list[str]:
-    """Write a laid-out edition as PDF; returns every complaint, for reporting."""
-    with _captured_warnings() as complaints:
-        laid_out.document.write_pdf(dest, pdf_tags=True, custom_metadata=True, pdf_variant=PDF_VARIANT)
-    return laid_out.complaints + [c for c in complaints if "HarfBuzz-Subset" not in c]
+    """Write a laid-out edition as PDF; returns every complaint, for reporting. Characters no font
+    had are not complaints: they are added to ``laid_out.uncovered`` (glyphs.py reports them)."""
+    with _captured_warnings() as captured, _font_dates(laid_out.date):
+        laid_out.document.write_pdf(dest, finisher=_page_label_finisher(laid_out.page_names), pdf_tags=True,
+                                    custom_metadata=True, pdf_variant=PDF_VARIANT)
+    laid_out.uncovered |= captured.missing
+    return laid_out.complaints + captured.messages
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
@@ -117,17 +149,43 @@ BODY_PAGES = {"body"}  # named pages numbered in arabic, from 1
 
 def page_labels(page_names: list[str]) -> list[str]:
     """Printed page numbers from each page's named-page type, as print.css numbers them."""
-    labels, roman, arabic = [], 0, 0
+    return [_roman(n) if style == "r" else str(n) if style == "D" else "" for style, n in _numbering(page_names)]
+
+
+def _numbering(page_names: list[str]) -> list[tuple[str, int]]:
+    """Each page's numbering style (PDF's "r" roman, "D" arabic, "" none) and number."""
+    numbered, roman, arabic = [], 0, 0
     for name in page_names:
         if name in FRONT_PAGES:
             roman += 1
-            labels.append(_roman(roman))
+            numbered.append(("r", roman))
         elif name in BODY_PAGES:
             arabic += 1
-            labels.append(str(arabic))
+            numbered.append(("D", arabic))
         else:
-            labels.append("")
-    return labels
+            numbered.append(("", 0))
+    return numbered
+
+
+def label_ranges(page_names: list[str]) -> list[tuple[int, str, int]]:
+    """The PDF's /PageLabels: (first page index, style, first number) wherever numbering does not
+    simply go on, so a viewer shows the number printed on each page."""
+    ranges, previous = [], None
+    for index, (style, n) in enumerate(_numbering(page_names)):
+        if previous is None or style != previous[0] or (style and n != previous[1] + 1):
+            ranges.append((index, style, n))
+        previous = (style, n)
+    return ranges
+
+
+def _page_label_finisher(page_names: list[str]):
+    """A WeasyPrint finisher writing /PageLabels into the catalogue before the file is written."""
+    def finish(document, pdf):
+        nums = []
+        for index, style, start in label_ranges(page_names):
+            nums += [index, pydyf.Dictionary({"S": f"/{style}", "St": start} if style else {})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+    return finish
 
 
 def _roman(n: int) -> str:
@@ -139,7 +197,8 @@ def _roman(n: int) -> str:
     return out
 
 
-PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in"}
+PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal", "b5": "B5", "6x9": "6in 9in",
+               "half-letter": "5.5in 8.5in"}  # half-letter: the pages of a letter booklet
 
 
 def _paper(name: str) -> str:
@@ -147,15 +206,10 @@ def _paper(name: str) -> str:
 
 
 def _font_faces() -> str:
-    if FONT_DIR is None:
-        return ""
-    rules = []
-    for stem, weight, style in FONT_FACES:
-        path = FONT_DIR / f"{stem}.ttf"
-        if path.is_file():
-            rules.append(f'@font-face {{ font-family: "Source Serif Pro"; src: url("{path.as_uri()}"); '
-                         f"font-weight: {weight}; font-style: {style}; }}")
-    return "\n".join(rules)
+    """One rule per weight and style (a weight range is rejected, and an undeclared style would be
+    faked); no face installed: the system's serif."""
+    return "\n".join(f'@font-face {{ font-family: "{FAMILY}"; src: url("{f.path.as_uri()}"); '
+                     f"font-weight: {f.weight}; font-style: {f.style}; }}" for f in book_face())
 
 
 def _outline_css(toc: tuple[TocEntry, ...], depth: int = 1) -> str:
@@ -176,17 +230,43 @@ def _css_string(value: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 else c for c in value) + '"'
 
 
+@contextlib.contextmanager
+def _font_dates(date: int | None):
+    """WeasyPrint makes a static font of each variable one with fontTools, which stamps the font with
+    the time (or SOURCE_DATE_EPOCH): the book's date keeps the file byte-identical from run to run."""
+    if date is None:
+        yield
+        return
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(date)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
 class _captured_warnings:
-    """Collect WeasyPrint's log warnings (missing glyphs, bad CSS) instead of printing them."""
+    """Collect WeasyPrint's log warnings (bad CSS, refused resources) instead of printing them, and
+    the characters it drew as empty boxes (from the record's arguments, not its wording)."""
 
     def __enter__(self):
         self.messages: list[str] = []
+        self.missing: set[str] = set()
         self.handler = logging.Handler(logging.WARNING)
-        self.handler.emit = lambda record: self.messages.append(record.getMessage())
+        self.handler.emit = self._keep
         self.logger = logging.getLogger("weasyprint")
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
-        return self.messages
+        return self
+
+    def _keep(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph") and record.args:
+            self.missing.add(str(record.args[0]))
+        elif "HarfBuzz-Subset" not in record.getMessage():  # this machine's libraries, not the source: README
+            self.messages.append(record.getMessage())
 
     def __exit__(self, *exc):
         self.logger.removeHandler(self.handler)

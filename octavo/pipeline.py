@@ -173,6 +173,8 @@ def reuse(cache: Cache, path: Path, slug: str, config: Config) -> dict[str, obje
     if config.force:
         return {}
     hits = {fmt: cache.lookup(path, slug, fmt) for fmt in config.formats}
+    if config.booklet and not (config.output / f"{slug}-booklet.pdf").is_file():
+        hits.pop("pdf", None)  # the booklet is made with the PDF: a deleted one means building both again
     return {fmt: hit for fmt, hit in hits.items() if hit is not None}
 
 
@@ -391,48 +393,116 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
-    from .render import CoverView, Renderer, stylesheet_paths
+    from .render import PLAIN, CoverView, Renderer, stylesheet_paths
 
     renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
     toc = renderer.toc(book)
+    numbers = paragraph_numbers(book, config)
+    flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     if "epub" in config.formats:
         from .epub import write_epub
 
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
-        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt))
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
         with atomic_output(dest) as handle:
             write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
         written.append(dest)
     if "pdf" in config.formats:
+        from .glyphs import uncovered
+        from .pdf import footnote_room, layout, misplaced_footnotes, write  # WeasyPrint only when a PDF is wanted
+
         dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        html = renderer.print_html(book, cover=CoverView(cover.data_url, cover.alt) if cover else None)
+        print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
+        print_toc = renderer.toc(book, print_flavour)
+        html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
+                                   print_flavour)
+        sheets = stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile])
         with atomic_output(dest) as handle:
-            complaints = print_pdf(book, html, toc, config, handle)
+            made = _stitched(book, html, print_toc, sheets, config, handle)
+            if made is None:
+                laid_out = layout(book, html, print_toc, sheets, paper=config.paper)
+                made = (write(laid_out, handle), misplaced_footnotes(laid_out), laid_out.uncovered)
+        complaints, misplaced, missing = made
         for message in _distinct(complaints):
             result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+        result.diagnostics += _misplaced(book, misplaced)
+        result.diagnostics += uncovered(book, missing)
         written.append(dest)
+        if config.booklet:
+            written.append(write_booklet(book, html, print_toc, config, result))
     return written
 
 
-def print_pdf(book: Book, html: str, toc, config: Config, handle) -> list[str]:
-    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
-    chunks are written in N processes), anything else, or a book that cannot be cut, in one piece."""
+def _stitched(book: Book, html: str, toc, sheets: list[Path], config: Config, handle):
+    """A long book's PDF laid out in chunks and stitched (bounded memory; with -j N on one input the
+    chunks are written in N processes): (complaints, misplaced footnote calls, uncovered characters),
+    or None when the book is short or cannot be cut (it is then laid out in one piece)."""
     from . import stitch
-    from .pdf import write_pdf  # WeasyPrint is only imported when a PDF is wanted
+
+    if not stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
+        return None
+    jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
+    try:
+        made = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper, jobs=jobs)
+    except stitch.Unstitchable:
+        handle.seek(0)
+        handle.truncate()
+        return None
+    return made.complaints, made.misplaced, made.uncovered
+
+
+def _print_flavour(book: Book, config: Config, room: int, numbers=None):
+    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    from .render import PRINT, footnote_placement
+
+    footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
+    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
+
+
+def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
+    """A warning for each footnote printed on another page than its call, at the note's source line."""
+    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
+    return [Diagnostic("warning", "pdf.footnote-page",
+                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
+            for call in calls if call in notes]
+
+
+PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
+
+
+def paragraph_numbers(book: Book, config: Config):
+    """A handout numbers its paragraphs: one map for both editions, so both carry the same numbers
+    and ids. None for a book."""
+    if config.profile != "handout":
+        return None
+    from .paragraphs import book_numbers
+
+    return book_numbers(book)
+
+
+def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
+    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
+    import io
+
+    from .imposition import booklet_papers, impose
+    from .pdf import write_pdf
     from .render import stylesheet_paths
 
-    sheets = stylesheet_paths(config.styles, "print")
-    if stitch.wanted(html, custom_styles=config.styles is not None):
-        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
-        try:
-            return stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper, jobs=jobs)
-        except stitch.Unstitchable:
-            handle.seek(0)
-            handle.truncate()
-    return write_pdf(book, html, toc, sheets, handle, paper=config.paper)
+    page, sheet = booklet_papers(config.paper)
+    pages = io.BytesIO()
+    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
+    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
+    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
+    for message in _distinct(complaints):
+        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
+    dest = config.output / f"{book.slug}-booklet.pdf"
+    with atomic_output(dest) as handle:
+        impose(pages.getvalue(), sheet, handle)
+    return dest
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

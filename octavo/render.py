@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,9 +19,10 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from . import messages
+from . import messages, tables
 from . import model as m
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
+from .paragraphs import Number
 from .resources import STYLES as DEFAULT_STYLES
 from .resources import TEMPLATES as DEFAULT_TEMPLATES
 
@@ -67,12 +69,14 @@ class Flavour:
     """What differs between the markups made from one model. The EPUB and the print edition share
     everything else, so they say the same thing block for block."""
 
-    footnotes: bool = False  # print: each note set at its call, for the foot of the page
-    numbers: Mapping[str, str] | None = None  # handout: block id -> paragraph number
+    footnotes: Mapping[str, str] | None = None  # print: note id -> "foot" (set at its first call) or "end"
+    numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     breaks: Mapping[str, tuple[PageBreak, ...]] | None = None  # EPUB page-list: block id -> pages starting in it
+    bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
 
 
 PLAIN = Flavour()
+PRINT = Flavour(bind_words=True)  # the print edition's line breaking is Octavo's (a reading system makes its own)
 
 
 @dataclass(frozen=True)
@@ -103,36 +107,37 @@ class Renderer:
         self.env = environment(templates, cache)
         self._views: tuple[m.Book, dict[Flavour, dict]] | None = None  # the last book's section markup, per flavour
 
-    def toc(self, book: m.Book) -> tuple[m.TocEntry, ...]:
+    def toc(self, book: m.Book, flavour: Flavour = PLAIN) -> tuple[m.TocEntry, ...]:
         """The book's contents with every entry named, closing credits included: the EPUB nav, the
-        NCX, the printed contents and the PDF outline all print this."""
+        NCX, the printed contents and the PDF outline all print this (without the sections a flavour
+        leaves out: notes that all became footnotes)."""
         ui = ui_words(book.metadata.language)
         credits = m.TocEntry(ui["credits_many"] if book.is_volume else ui["credits"], COLOPHON, kind="colophon")
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
-        return _named(book.toc, ui, languages) + (credits,)
+        kept = {v.id for views in self.sections(book, flavour).values() for v in views}
+        left_out = {s.id for t in book.texts for s in t.sections} - kept
+        return _without(_named(book.toc, ui, languages), left_out) + (credits,)
 
     def sections(self, book: m.Book, flavour: Flavour = PLAIN) -> dict[str, tuple[SectionView, ...]]:
-        """Every text's sections as markup, made once per book and flavour (the EPUB and the print
-        edition share the plain one)."""
+        """Every text's sections as markup, made once per book and flavour."""
         if self._views is None or self._views[0] is not book:
             self._views = (book, {})
         made = self._views[1]
         if flavour not in made:
-            made[flavour] = {t.id: tuple(_section_view(s, n, ui_words(t.metadata.language), flavour)
-                                         for n, s in enumerate(t.sections, 1)) for t in book.texts}
+            made[flavour] = {t.id: _text_views(t, flavour) for t in book.texts}
         return made[flavour]
 
-    def _context(self, book: m.Book, cover: CoverView | None = None) -> dict:
+    def _context(self, book: m.Book, cover: CoverView | None = None, flavour: Flavour = PLAIN) -> dict:
         ui = ui_words(book.metadata.language)
-        views = self.sections(book)
-        return {"book": book, "meta": book.metadata, "toc": self.toc(book), "ui": ui, "sections": views,
+        views = self.sections(book, flavour)
+        return {"book": book, "meta": book.metadata, "toc": self.toc(book, flavour), "ui": ui, "sections": views,
                 "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
                 "direction": messages.direction(book.metadata.language), "cover": cover}
 
-    def epub_pages(self, book: m.Book, cover: CoverView | None = None) -> list[Page]:
+    def epub_pages(self, book: m.Book, cover: CoverView | None = None, flavour: Flavour = PLAIN) -> list[Page]:
         """Every content document of the EPUB, in reading order: the cover (when given) first, the
         title page, the nav, the texts, the credits."""
-        ctx = self._context(book, cover)
+        ctx = self._context(book, cover, flavour)
         pages = [Page("cover.xhtml", ctx["ui"]["cover"], "cover", self.env.get_template("epub/cover.xhtml").render(ctx))
                  ] if cover else []
         pages.append(Page("title.xhtml", book.metadata.title, "titlepage",
@@ -158,9 +163,11 @@ class Renderer:
                           self.env.get_template("epub/colophon.xhtml").render(ctx)))
         return pages
 
-    def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None) -> str:
+    def print_html(self, book: m.Book, profile: str = "book", cover: CoverView | None = None,
+                   flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
-        return self.env.get_template("print/book.html").render(self._context(book, cover), profile=profile)
+        ctx = self._context(book, cover, flavour)
+        return self.env.get_template("print/book.html").render(ctx, profile=profile, handout=handout_lines(book, ctx["ui"]))
 
 
 def fill(message: str, **values) -> Markup:
@@ -266,7 +273,64 @@ def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
     return ui["section_n"].format(n=n)
 
 
-def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavour = PLAIN) -> SectionView:
+def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
+    """Where the print edition sets each note: "foot", under its first call, when that call is in the
+    running text (not in a table, a heading or another note) and the note has at most ``room``
+    characters (WeasyPrint never splits a footnote across pages); else "end", with a pointer at the call."""
+    calls = {ref.id for t in book.texts for s in t.sections for ref in _calls(s.blocks)}
+    return {note.id: "foot" if note.refs and note.refs[0] in calls and _length(note) <= room else "end"
+            for t in book.texts for note in t.notes}
+
+
+def _calls(blocks: tuple[m.Block, ...]):
+    """The note references of some blocks, outside tables."""
+    for block in blocks:
+        if isinstance(block, m.Table):
+            continue
+        for inlines in _inline_groups(block):
+            yield from _refs(inlines)
+        yield from _calls(m.child_blocks(block))
+
+
+def _refs(inlines: tuple[m.Inline, ...]):
+    for item in inlines:
+        if isinstance(item, m.NoteRef):
+            yield item
+        elif isinstance(item, (m.Span, m.Link)):
+            yield from _refs(item.children)
+
+
+def _inline_groups(block: m.Block) -> tuple[tuple[m.Inline, ...], ...]:
+    """The runs of inline content a block holds itself (not its child blocks'); headings excepted."""
+    if isinstance(block, (m.Paragraph, m.Plain)):
+        return (block.inlines,)
+    if isinstance(block, m.Verse):
+        return block.lines
+    return ()
+
+
+def _length(note: m.Note) -> int:
+    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(note.blocks) for inlines in _inline_groups(block))
+
+
+def _text_views(text: m.Text, flavour: Flavour) -> tuple[SectionView, ...]:
+    """A text's sections as markup, without a notes section that a flavour emptied."""
+    ui, notes = ui_words(text.metadata.language), {note.id: note for note in text.notes}
+    views = ((s, _section_view(s, n, ui, flavour, notes)) for n, s in enumerate(text.sections, 1))
+    return tuple(view for section, view in views if not _emptied(view, section))
+
+
+def _without(entries: tuple[m.TocEntry, ...], targets: set[str]) -> tuple[m.TocEntry, ...]:
+    return tuple(replace(e, children=_without(e.children, targets)) for e in entries if e.target not in targets)
+
+
+def _emptied(view: SectionView, section: m.Section) -> bool:
+    """A notes section whose notes all went to the foot of their pages."""
+    return section.kind == "notes" and bool(section.notes) and not view.notes and not section.blocks
+
+
+def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavour = PLAIN,
+                  notes: Mapping[str, m.Note] | None = None) -> SectionView:
     title = section.title or _fallback_title(section.kind, n, ui)
     if section.heading is not None:
         heading = inlines_markup(section.heading)
@@ -274,15 +338,18 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavo
         heading = Markup.escape(title)
     else:
         heading = None
-    notes = tuple(NoteView(note.id, note.number, note_markup(note, ui, flavour)) for note in section.notes)
+    footnotes = flavour.footnotes or {}
+    views = tuple(NoteView(note.id, note.number, note_markup(note, ui, flavour)) for note in section.notes
+                  if footnotes.get(note.id) != "foot")
     return SectionView(section.id, section.kind, title, heading, section.level,
-                       blocks_markup(section.blocks, ui, flavour), section.byline, notes)
+                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views)
 
 
 def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,
-                  flavour: Flavour = PLAIN) -> Markup:
-    """Blocks as XHTML markup (namespace-free, ``data-epub-type`` for the EPUB writer)."""
-    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour).blocks(holder, blocks))
+                  flavour: Flavour = PLAIN, notes: Mapping[str, m.Note] | None = None) -> Markup:
+    """Blocks as XHTML markup (namespace-free, ``data-epub-type`` for the EPUB writer); ``notes``: the
+    text's notes, for a flavour that sets them at their calls."""
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).blocks(holder, blocks))
 
 
 def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
@@ -313,11 +380,15 @@ DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", 
 class Xhtml:
     """Model blocks and inlines -> namespace-free XHTML elements."""
 
-    def __init__(self, ui: dict[str, str], flavour: Flavour = PLAIN):
+    def __init__(self, ui: dict[str, str], flavour: Flavour = PLAIN, notes: Mapping[str, m.Note] | None = None):
         self.ui = ui
         self.flavour = flavour
+        self.notes = notes or {}
+        self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
+        self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
+        self._keep = self._keep | short_poem_stanzas(blocks)
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
@@ -331,13 +402,19 @@ class Xhtml:
             self.inlines(parent, block.inlines)
             return
         if isinstance(block, m.Paragraph):
-            self.inlines(self._el(parent, "p", block.id, block.attrs), block.inlines)
+            p = self._el(parent, "p", block.id, block.attrs)
+            self.inlines(p, block.inlines)
+            if self.flavour.bind_words:
+                bind_last_word(p)
         elif isinstance(block, m.Verse):
-            p = self._el(parent, "p", block.id, block.attrs, classes=("verse",))
+            classes = ("verse", "keep-with-next") if block.id in self._keep else ("verse",)
+            p = self._el(parent, "p", block.id, block.attrs, classes=classes)
             for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
                     etree.SubElement(p, "br").tail = "\n"
-                self.inlines(etree.SubElement(p, "span", {"class": "verse-line"}), line)
+                level, line = verse_indent(line)
+                span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
+                self.inlines(span, line)
         elif isinstance(block, m.Heading):
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
                          classes=("toc-sub",) if block.in_toc else ())
@@ -372,7 +449,15 @@ class Xhtml:
             raise TypeError(f"cannot render {type(block).__name__}")
 
     def _table(self, parent: etree._Element, table: m.Table) -> None:
-        el = self._el(parent, "table", table.id, table.attrs)
+        self.floats_off += 1
+        try:
+            self._table_rows(parent, table)
+        finally:
+            self.floats_off -= 1
+
+    def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
+        width = tables.width_class(table)
+        el = self._el(parent, "table", table.id, table.attrs, classes=(width,) if width else ())
         if table.caption:
             self.inlines(etree.SubElement(el, "caption"), table.caption)
         group_el, group = None, None
@@ -383,6 +468,8 @@ class Xhtml:
             tr.tail = "\n"
             for cell in row.cells:
                 classes = (f"align-{cell.align}",) if cell.align else ()
+                if not cell.header and tables.is_numeric(tables.cell_text(cell)):
+                    classes += ("number",)
                 td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
                 if cell.colspan > 1:
                     td.set("colspan", str(cell.colspan))
@@ -393,7 +480,11 @@ class Xhtml:
     def note(self, parent: etree._Element, note: m.Note) -> None:
         """A note's blocks, then a link back to each reference (in its last paragraph, or a new one)."""
         holder = etree.Element("div")
-        self.blocks(holder, note.blocks)
+        self.floats_off += 1
+        try:
+            self.blocks(holder, note.blocks)
+        finally:
+            self.floats_off -= 1
         for child in list(holder):
             parent.append(child)
         parent.text = holder.text
@@ -417,11 +508,15 @@ class Xhtml:
 
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
-            self._append_text(parent, item.text)
+            bind = self.flavour.bind_words and parent.tag != "code"
+            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
                                                "role": "doc-noteref", "data-epub-type": "noteref"})
             a.text = str(item.number)
+            note = self.notes.get(item.note)
+            if self.flavour.footnotes and note is not None and note.refs[:1] == (item.id,) and not self.floats_off:
+                self._footnote(parent, note, self.flavour.footnotes.get(note.id, "end"))
         elif isinstance(item, m.Link):
             a = self._el(parent, "a", item.id, item.attrs)
             a.set("href", f"#{item.target}" if item.target else item.url)
@@ -444,8 +539,31 @@ class Xhtml:
         else:
             raise TypeError(f"cannot render {type(item).__name__}")
 
-    @staticmethod
-    def _el(parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
+    def _footnote(self, parent: etree._Element, note: m.Note, placement: str) -> None:
+        """Right after a note's first call, what the foot of the page shows: the note (its blocks as
+        inline-level boxes, since it sits inside a paragraph) or, for a note left at the end, a
+        pointer to it. print.css floats it to the foot of the call's page."""
+        holder = etree.Element("div")
+        if placement == "foot":
+            self.note(holder, note)
+            _as_inline_level(holder)
+        else:
+            pointer = etree.SubElement(holder, "a", {"href": f"#{note.id}"})
+            pointer.text = self.ui["note_at_end"].format(n=note.number)
+        span = etree.SubElement(parent, "span", {"class": "footnote" if placement == "foot" else "footnote pointer",
+                                                 "role": "doc-footnote", "data-call": note.refs[0]})
+        if placement == "foot":
+            span.set("id", note.id)
+        number = etree.Element("a", {"class": "footnote-number", "href": f"#{note.refs[0]}"})  # back to the call
+        number.text, number.tail = str(note.number), " "
+        first = holder[0] if len(holder) and holder[0].get("class", "").startswith("fn-") else holder
+        number.tail += first.text or ""
+        first.text = None
+        first.insert(0, number)
+        span.text = holder.text
+        span.extend(list(holder))
+
+    def _el(self, parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
         el = etree.SubElement(parent, tag)
         if id_:
             el.set("id", id_)
@@ -455,6 +573,9 @@ class Xhtml:
             el.set("class", " ".join(dict.fromkeys(names)))
         for name, value in given.items():
             el.set(name, value)
+        number = self.flavour.numbers.get(id_) if self.flavour.numbers and id_ else None
+        if number is not None:
+            _number(el, number)
         return el
 
     @staticmethod
@@ -465,6 +586,128 @@ class Xhtml:
             parent.text = (parent.text or "") + text
 
 
+def _number(el: etree._Element, number: Number) -> None:
+    """A numbered block: the paragraph id on the block, its number as the first child. The number
+    carries the block's own id, so links and notes that point at the block still arrive there; it is
+    hidden from screen readers (a reader hears the text, not the numbering)."""
+    span = etree.Element("span", {"class": "para-num", "aria-hidden": "true"})
+    if el.get("id"):
+        span.set("id", el.get("id"))
+    span.text = str(number.n)
+    el.set("id", number.id)
+    el.set("class", " ".join(dict.fromkeys([*(el.get("class") or "").split(), "numbered"])))
+    el.insert(0, span)
+
+
+def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
+    """What a handout's running head and foot say: short title, author(s), source address, and
+    "page n of N" cut into the words before, between and after the two numbers (the stylesheet
+    puts the counters between them, in the language's own order)."""
+    meta = book.metadata
+    names = meta.editors if book.is_volume and meta.editors else meta.authors
+    before, _, rest = ui["page_of"].partition("{n}")
+    between, _, after = rest.partition("{total}")
+    return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
+            "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+
+
+SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
+LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
+NOT_WORDS = {"noteref", "footnote", "para-num"}
+LONGEST_BOUND = 15  # characters: a last word longer than this may still be hyphenated
+
+
+def keep_dashes_with_words(text: str) -> str:
+    """A spaced dash stays at the end of a line, never starts one: the space before it is no-break."""
+    return SPACED_DASH.sub("\u00a0", text)
+
+
+def bind_last_word(p: etree._Element) -> None:
+    """A paragraph never ends on a lone short word or on the tail of a hyphenated one: its last
+    word is joined to the one before by a no-break space and is not hyphenated (a span the styles
+    give ``hyphens: manual``). Note calls after the last word are looked through."""
+    for el, attr in reversed(_text_slots(p)):
+        text = getattr(el, attr) or ""
+        if not text.strip():
+            continue
+        found = LAST_WORD.search(text)
+        if found is None and not any(c.isspace() for c in text.strip()):
+            continue  # punctuation or a word's end after an inline ("emphasised</em>."): look before it
+        if found is None or len(found.group(2)) > LONGEST_BOUND:
+            return
+        start, end = found.span(2)
+        word = etree.Element("span", {"class": "last-word"})
+        word.text, word.tail = found.group(2), text[end:]
+        setattr(el, attr, text[:found.start(1)] + "\u00a0")
+        if attr == "text":
+            el.insert(0, word)
+        else:
+            el.addnext(word)
+        return
+
+
+def _text_slots(p: etree._Element) -> list[tuple[etree._Element, str]]:
+    """(element, "text" or "tail") for every run of text in the paragraph, in reading order,
+    leaving out note calls and notes set at their call (they are not words of the paragraph)."""
+    slots: list[tuple[etree._Element, str]] = []
+
+    def visit(el: etree._Element) -> None:
+        if not NOT_WORDS & set((el.get("class") or "").split()):
+            slots.append((el, "text"))
+            for child in el:
+                visit(child)
+        if el is not p:
+            slots.append((el, "tail"))
+
+    visit(p)
+    return slots
+
+
+SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together
+INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
+
+
+def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the stanzas to keep with the next: every stanza but the last of a run of stanzas
+    (a poem) of at most SHORT_POEM lines."""
+    keep: set[str] = set()
+    run: list[m.Verse] = []
+    for block in (*blocks, None):
+        if isinstance(block, m.Verse):
+            run.append(block)
+            continue
+        if len(run) > 1 and sum(len(v.lines) for v in run) <= SHORT_POEM:
+            keep.update(v.id for v in run[:-1])
+        run = []
+    return frozenset(keep)
+
+
+def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
+    """A verse line's indent level (its leading spaces, as written) and the line without them:
+    markup collapses spaces, so the indent becomes a class."""
+    if not line or not isinstance(line[0], m.Run):
+        return 0, line
+    text = line[0].text
+    stripped = text.lstrip(" \t\u00a0\u3000")
+    columns = sum(4 if c == "\t" else 2 if c == "\u3000" else 1 for c in text[:len(text) - len(stripped)])
+    level = min(round(columns / INDENT_STEP), 6)
+    if not level:
+        return 0, line
+    return level, ((replace(line[0], text=stripped),) if stripped else ()) + line[1:]
+
+
+PHRASING = frozenset({*TAGS.values(), "a", "span", "img", "br", "wbr"})
+
+
+def _as_inline_level(holder: etree._Element) -> None:
+    """Every block element under ``holder`` becomes a span classed ``fn-TAG`` (print.css gives it its
+    display back): a <p> inside a paragraph would end that paragraph when the page is parsed."""
+    for el in holder.iter():
+        if el is not holder and el.tag not in PHRASING:
+            el.set("class", " ".join(["fn-" + el.tag, *(el.get("class") or "").split()]))
+            el.tag = "span"
+
+
 def _ends_inline(parent: etree._Element) -> bool:
     """Whether the parent's content so far ends in text that is not a line break."""
     last = parent[-1].tail if len(parent) else parent.text
@@ -473,10 +716,11 @@ def _ends_inline(parent: etree._Element) -> bool:
     return bool(last) and not last.endswith("\n")
 
 
-def stylesheet_paths(styles: Path | None, medium: str) -> list[Path]:
-    """common.css then the medium's sheet; a user styles folder overrides file by file."""
+def stylesheet_paths(styles: Path | None, medium: str, extra: tuple[str, ...] = ()) -> list[Path]:
+    """common.css, the medium's sheet, then ``extra`` sheets by name (a profile's: ``handout``); a
+    user styles folder overrides file by file."""
     found = []
-    for name in ("common.css", f"{medium}.css"):
+    for name in ("common.css", f"{medium}.css", *(f"{e}.css" for e in extra)):
         user = styles / name if styles else None
         found.append(user if user and user.is_file() else DEFAULT_STYLES / name)
     return found

@@ -27,7 +27,7 @@ import json
 import os
 import tempfile
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pikepdf
@@ -63,11 +63,23 @@ class Chunk:
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> page index in the chunk
     links: list[tuple[int, str, tuple]] = field(default_factory=list)  # (page, target id, CSS px rect)
     complaints: list[str] = field(default_factory=list)
+    misplaced: list[str] = field(default_factory=list)  # footnote calls whose note is on another page
+    uncovered: set[str] = field(default_factory=set)  # characters no font had
+    names: list[str] = field(default_factory=list)  # each page's named-page type (pdf.Layout.page_names)
+
+
+@dataclass
+class Stitched:
+    """What writing a stitched PDF found, as pdf.py reports it for a one-piece layout."""
+
+    complaints: list[str]
+    misplaced: list[str]  # pdf.misplaced_footnotes
+    uncovered: set[str]  # pdf.Layout.uncovered
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK) -> list[str]:
-    """Lay ``html`` out in chunks and write one PDF to ``dest``; returns WeasyPrint's complaints."""
+              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK) -> Stitched:
+    """Lay ``html`` out in chunks and write one PDF to ``dest``."""
     front, bodies = split(html, chunk_chars)
     if not bodies:
         raise Unstitchable("no page break to cut at")
@@ -82,7 +94,10 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
         names = stitch([head, *chunks], toc, dest)
     # a link to another chunk is WeasyPrint's complaint in its own chunk, and resolved in the whole
     resolved = {f"No anchor #{name} for internal URI reference" for name in names}
-    return [c for chunk in (head, *chunks) for c in chunk.complaints if c not in resolved]
+    every = (head, *chunks)
+    return Stitched([c for chunk in every for c in chunk.complaints if c not in resolved],
+                    [call for chunk in every for call in chunk.misplaced],
+                    set().union(*(chunk.uncovered for chunk in every)))
 
 
 def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int) -> list[Chunk]:
@@ -94,7 +109,9 @@ def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: 
         pages = laid.document.pages[1:] if pad else laid.document.pages
         chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
                       *_contents(pages))
-        writers.write(pdf.Layout(laid.document.copy(pages), laid.complaints), chunk)
+        laid = replace(laid, document=laid.document.copy(pages))
+        chunk.misplaced, chunk.names = pdf.misplaced_footnotes(laid), laid.page_names
+        writers.write(laid, chunk)
         chunks.append(chunk)
         first, folio = first + len(pages), folio + len(pages)
         del laid, pages  # the memory win: one chunk's pages alive at a time
@@ -108,7 +125,9 @@ def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int
     if len(laid.document.pages) != pages:
         raise Unstitchable("the contents changed length once numbered")
     head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages))
+    head.misplaced, head.names = pdf.misplaced_footnotes(laid), laid.page_names
     head.complaints = pdf.write(laid, head.path)
+    head.uncovered = laid.uncovered
     return head
 
 
@@ -277,6 +296,7 @@ class Writers:
     def write(self, laid: pdf.Layout, chunk: Chunk) -> None:
         if self.jobs <= 1 or not hasattr(os, "fork"):  # no fork (Windows): the same bytes, written here
             chunk.complaints = pdf.write(laid, chunk.path)
+            chunk.uncovered = laid.uncovered
             return
         while len(self.running) >= self.jobs - 1:
             self._reap()
@@ -284,7 +304,9 @@ class Writers:
         if pid == 0:  # the child: write, leave the complaints beside the PDF, exit without cleanup
             code = 1
             try:
-                chunk.path.with_suffix(".json").write_text(json.dumps(pdf.write(laid, chunk.path)))
+                complaints = pdf.write(laid, chunk.path)
+                found = {"complaints": complaints, "uncovered": sorted(laid.uncovered)}
+                chunk.path.with_suffix(".json").write_text(json.dumps(found))
                 code = 0
             finally:
                 os._exit(code)
@@ -302,7 +324,8 @@ class Writers:
         if os.waitstatus_to_exitcode(status) != 0:
             self.wait()
             raise Unstitchable(f"writing chunk {chunk.path.stem} failed (exit {os.waitstatus_to_exitcode(status)})")
-        chunk.complaints = json.loads(chunk.path.with_suffix(".json").read_text())
+        found = json.loads(chunk.path.with_suffix(".json").read_text())
+        chunk.complaints, chunk.uncovered = found["complaints"], set(found["uncovered"])
 
 
 # --- stitching the chunk PDFs ---------------------------------------------------------------------
@@ -320,7 +343,7 @@ def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
         out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
             [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
         _outline(out, toc, names)
-        out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
+        out.Root.PageLabels = _page_labels([name for chunk in chunks for name in chunk.names])
         # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
         out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return set(names)
@@ -386,27 +409,12 @@ def _outline(out: pikepdf.Pdf, toc: tuple[TocEntry, ...], names: dict) -> None:
         outline.root.extend(items(toc))
 
 
-def _page_labels(labels: list[str]) -> pikepdf.Dictionary:
-    """A /PageLabels number tree: a new range wherever the style changes or the count jumps."""
-    nums, previous = [], None
-    for index, label in enumerate(labels):
-        style = "/r" if label.isalpha() else "/D" if label.isdigit() else None
-        value = pdf_roman_value(label) if style == "/r" else int(label) if style else 0
-        if previous is None or style != previous[0] or value != previous[1] + 1:
-            entry = pikepdf.Dictionary(S=pikepdf.Name(style), St=value) if style else pikepdf.Dictionary(P="")
-            nums += [index, entry]
-        previous = (style, value)
+def _page_labels(names: list[str]) -> pikepdf.Dictionary:
+    """/PageLabels from every page's named-page type, as pdf.py writes them for one piece."""
+    nums = []
+    for index, style, first in pdf.label_ranges(names):
+        nums += [index, pikepdf.Dictionary(S=pikepdf.Name(f"/{style}"), St=first) if style else pikepdf.Dictionary()]
     return pikepdf.Dictionary(Nums=pikepdf.Array(nums))
-
-
-def pdf_roman_value(label: str) -> int:
-    """The number a lower-case roman label stands for."""
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    total = 0
-    for letter, following in zip(label, label[1:] + " "):
-        value = values[letter]
-        total += -value if following != " " and values[following] > value else value
-    return total
 
 
 class _StructTree:

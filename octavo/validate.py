@@ -14,11 +14,13 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .messages import CATALOGUE
 from .trees import replace_with_text
 
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
@@ -201,6 +203,10 @@ def _text_without(el) -> str:
     el = etree.fromstring(etree.tostring(el))
     for a in el.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML_NS):
         replace_with_text(a)
+    # A handout's paragraph numbers are not words of the text (the PDF's, in the margin, are
+    # digits, which the comparison does not count either).
+    for number in el.xpath(".//x:span[@class='para-num']", namespaces=XHTML_NS):
+        replace_with_text(number)
     # A line break after every block; inline elements (a note number after its word) join
     # without a space, as they print.
     for block in el.iter(*(f"{{{XHTML_NS['x']}}}{tag}" for tag in BLOCKS)):
@@ -293,7 +299,37 @@ def pdf_problems(path: Path) -> list[str]:
         with pdf.open_metadata() as xmp:
             if str(xmp.get("pdfuaid:part", "")) != "1":
                 problems.append("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+    cut = text_beyond_edges(path)
+    if cut:
+        problems.append(f"text beyond the page edge (cut off in print) on page{'s' if len(cut) > 1 else ''} "
+                        + ", ".join(f"{page} ({text[:30]!r})" for page, text in cut[:3]))
     return problems
+
+
+def text_beyond_edges(path: Path, tolerance: float = 0.5) -> list[tuple[int, str]]:
+    """(page number, the characters) for every page with characters outside the page box: what a
+    wide table or a long word pushed off the paper."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    found = []
+    try:
+        for n in range(len(pdf)):
+            page = pdf[n]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            outside = []
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.strip():
+                    left, bottom, right, top = text.get_charbox(i)
+                    if left < -tolerance or bottom < -tolerance or right > width + tolerance or top > height + tolerance:
+                        outside.append(char)
+            if outside:
+                found.append((n + 1, "".join(outside)))
+    finally:
+        pdf.close()
+    return found
 
 
 def _figures(tree) -> tuple[int, int]:
@@ -379,6 +415,12 @@ def words(text: str) -> list[str]:
 
 def outline_pages(path: Path) -> list[tuple[str, int]]:
     """Every outline entry (depth first) with the 0-based index of the page it opens."""
+    return [(title, page) for title, page, _ in outline_places(path)]
+
+
+def outline_places(path: Path) -> list[tuple[str, int, float | None]]:
+    """Every outline entry (depth first) with the 0-based index of its page and the height on that
+    page where it begins (PDF points from the page's foot; None when the destination does not say)."""
     import pikepdf
 
     with pikepdf.open(path) as pdf:
@@ -393,7 +435,7 @@ def outline_pages(path: Path) -> list[tuple[str, int]]:
                 if isinstance(dest, (pikepdf.String, pikepdf.Name)):
                     dest = _resolve_named(pdf, str(dest))
                 page = dest[0] if dest is not None else None
-                found.append((item.title, index.get(page.objgen) if page is not None else None))
+                found.append((item.title, index.get(page.objgen) if page is not None else None, _top(dest)))
                 walk(item.children)
 
         with pdf.open_outline() as outline:
@@ -401,7 +443,28 @@ def outline_pages(path: Path) -> list[tuple[str, int]]:
         return found
 
 
+def named_places(path: Path, names: tuple[str, ...]) -> dict[str, tuple[int, float | None]]:
+    """name -> (page index, height) of each of ``names`` that is a named destination of the PDF."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        if "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
+            return {}
+        index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        dests = {name: _resolve_named(pdf, name) for name in names}
+        return {name: (index.get(d[0].objgen), _top(d)) for name, d in dests.items() if d is not None}
+
+
+def _top(dest) -> float | None:
+    """The top of an /XYZ destination ([page /XYZ left top zoom])."""
+    if dest is None or len(dest) < 4 or str(dest[1]) != "/XYZ" or dest[3] is None:
+        return None
+    return float(dest[3])
+
+
 def _resolve_named(pdf, name: str):
+    import pikepdf
+
     tree = pdf.Root.Names.Dests
 
     def walk(node):
@@ -410,7 +473,7 @@ def _resolve_named(pdf, name: str):
             for i in range(0, len(values), 2):
                 if str(values[i]) == name.lstrip("/"):
                     value = values[i + 1]
-                    return value.get("/D") if isinstance(value, dict) or hasattr(value, "get") and "/D" in value else value
+                    return value.get("/D") if isinstance(value, pikepdf.Dictionary) else value
         for kid in node.get("/Kids", []):
             hit = walk(kid)
             if hit is not None:
@@ -432,17 +495,44 @@ class Parity:
 def edition_parity(epub: Path, pdf: Path) -> Parity:
     """Compare the body and notes of both editions.
 
-    The PDF's body is the pages from the first outline entry up to the credits page (its last
-    entry). Its extra words may be page numbers, note numbers (list markers) and running heads
-    (which repeat titles from the outline); anything else is unexplained.
+    The PDF's body runs from the first text's title (or the first outline entry) to where the
+    credits begin (the last entry), to the point on the page: a handout runs on. Its extra words may
+    be page numbers, note numbers (list markers), running heads (which repeat titles from the
+    outline) and pointers to notes left at the end; anything else is unexplained. Footnotes may
+    stand anywhere: words out of place are matched in a second pass.
     """
     epub_words = words(epub_reading_text(epub))
-    marks = outline_pages(pdf)
-    pdf_words = words(pdf_body_text(pdf, marks[0][1], marks[-1][1]))
-    running = set(words(" ".join(title for title, _ in marks)))
+    marks = outline_places(pdf)
+    named = named_places(pdf, (*TEXT_ANCHORS, *HANDOUT_ANCHORS))
+    starts = [marks[0][1:], *(named[n] for n in TEXT_ANCHORS if n in named)]
+    first = min(starts, key=lambda place: (place[0], -(place[1] or 0)))  # the earliest: a text's title
+    numbered = any(n in named for n in HANDOUT_ANCHORS)
+    pdf_words = words(pdf_body_text(pdf, first[0], marks[-1][1] + 1, start=first[1], stop_at=marks[-1][2],
+                                    right_mm=HANDOUT_NUMBERS_MM if numbered else 0))
+    running = set(words(" ".join(title for title, _, _ in marks)))
     missing, extra = _differences(epub_words, pdf_words)
-    unexplained = [w for w in extra if not w.isdigit() and w not in running and len(w) > 2]
+    # Footnotes print at the foot of their calls' pages, not after the text as in the EPUB (and long
+    # ones in a shorter list at the end): words that the alignment left on both sides are out of
+    # place, not missing
+    missing, extra = _out_of_place(missing, extra)
+    pointers = set(words(" ".join(language["note_at_end"] for language in CATALOGUE.values())))
+    unexplained = [w for w in extra if not w.isdigit() and w not in running | pointers and len(w) > 2]
     return Parity(len(epub_words), missing, unexplained)
+
+
+def _out_of_place(missing: list[str], extra: list[str]) -> tuple[list[str], list[str]]:
+    """Each word on both lists taken off both, as often as it is on both."""
+    return _first(missing, Counter(missing) - Counter(extra)), _first(extra, Counter(extra) - Counter(missing))
+
+
+def _first(words: list[str], counts: Counter) -> list[str]:
+    """The first ``counts[w]`` occurrences of each word, in order."""
+    kept = []
+    for word in words:
+        if counts[word] > 0:
+            counts[word] -= 1
+            kept.append(word)
+    return kept
 
 
 def _differences(a: list[str], b: list[str], window: int = 400) -> tuple[list[str], list[str]]:
@@ -478,19 +568,30 @@ def _differences(a: list[str], b: list[str], window: int = 400) -> tuple[list[st
 MM = 72 / 25.4
 
 
-def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_mm: float = 15) -> str:
+TEXT_ANCHORS = ("top", "t1-top")  # where a single text's or a volume's first text begins (its title)
+HANDOUT_ANCHORS = ("para-1", "t1-para-1")  # a handout's first numbered paragraph
+HANDOUT_NUMBERS_MM = 53  # styles/handout.css: the paragraph numbers sit this far in from the right edge, or less
+
+
+def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_mm: float = 15,
+                  start: float | None = None, stop_at: float | None = None, right_mm: float = 0) -> str:
     """Text of pages ``first`` to ``stop`` (exclusive) without what lies in the top ``top_mm`` and
     bottom ``bottom_mm`` of each page: the running heads and page numbers of styles/print.css,
-    which sit in the page margins (18 and 20 mm)."""
+    which sit in the page margins (18 and 20 mm). ``start``: on the first page, only what lies below
+    that height (PDF points); ``stop_at``: on the last page, only what lies above it (a handout's
+    text begins and ends mid-page); ``right_mm``: leave out that much of each page's right side."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         pages = []
-        for n in range(first, min(stop, len(pdf))):
+        last = min(stop, len(pdf)) - 1
+        for n in range(first, last + 1):
             page = pdf[n]
             width, height = page.get_size()
-            text = page.get_textpage().get_text_bounded(0, bottom_mm * MM, width, height - top_mm * MM)
+            top = min(height - top_mm * MM, start if n == first and start is not None else height)
+            bottom = max(bottom_mm * MM, stop_at if n == last and stop_at is not None else 0)
+            text = page.get_textpage().get_text_bounded(0, bottom, width - right_mm * MM, top) if top > bottom else ""
             pages.append(text)
         return "\n".join(pages)
     finally:

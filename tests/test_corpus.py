@@ -60,6 +60,13 @@ def test_every_corpus_pdf_reads_back_with_the_books_title_language_and_working_l
         assert not report.broken_links, f"{path.name}: PDF links to missing destinations {report.broken_links[:3]}"
 
 
+def test_no_corpus_pdf_has_text_beyond_the_page_edges(corpus):
+    from octavo.validate import text_beyond_edges
+
+    cut = {path.name: text_beyond_edges(pdf)[:3] for path, (_, _, pdf) in corpus.items()}
+    assert not {name: pages for name, pages in cut.items() if pages}
+
+
 def _letters(text: str) -> int:
     return sum(c.isalpha() for c in text)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 import re
 import zipfile
 
@@ -124,7 +125,8 @@ def test_pdf_has_a_printed_toc_with_page_numbers(seed_build):
 
 
 def test_epub_and_pdf_carry_the_same_words(seed_build):
-    """Body and notes agree word for word, in order.
+    """Body and notes agree word for word: the body in order, the notes wherever they print (at the
+    foot of their calls' pages in the PDF, after the text in the EPUB).
 
     Tolerance: the PDF also carries running heads and page numbers, and note numbers as list
     markers; hyphenation at line ends is undone before comparing, but a compound hyphenated
@@ -140,11 +142,14 @@ def test_epub_and_pdf_carry_the_same_words(seed_build):
     runheads = set(words(" ".join(SEED_TOC)))  # running heads repeat the section titles
     pdf_words = words("\n".join(body_pages))
     matcher = difflib.SequenceMatcher(None, epub_words, pdf_words, autojunk=False)
-    missing = [epub_words[i1:i2] for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")]
-    missing_count = sum(len(m) for m in missing)
-    assert missing_count <= 0.005 * len(epub_words), missing[:20]
+    missing = [w for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")
+               for w in epub_words[i1:i2]]
     extra = [w for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
              for w in pdf_words[j1:j2]]
+    moved = Counter(missing) & Counter(extra)  # footnotes: out of the EPUB's order, not missing
+    missing_count = len(missing) - sum(moved.values())
+    assert missing_count <= 0.005 * len(epub_words), (Counter(missing) - moved).most_common(20)
+    extra = list((Counter(extra) - moved).elements())
     unexplained = [w for w in extra if not w.isdigit() and w not in runheads and len(w) > 2]
     assert len(unexplained) <= 0.005 * len(epub_words), unexplained[:40]
     assert len(epub_words) > 9000  # the whole essay and its notes, not a fragment

@@ -31,13 +31,16 @@ def long_source(folder: Path, times: int = 4) -> Path:
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
     """The long book in one piece, stitched with -j 1 and stitched with -j 2: (html, {name: path})."""
-    from octavo.pdf import write_pdf
+    from octavo.pdf import footnote_room, write_pdf
+    from octavo.pipeline import _print_flavour
 
     folder = tmp_path_factory.mktemp("long")
     source = long_source(folder)
-    book = load_book(source, Config(inputs=(source,), output=folder), Result(source))
+    config = Config(inputs=(source,), output=folder)
+    book = load_book(source, config, Result(source))
     renderer = Renderer(None, folder / "templates")
-    toc, html = renderer.toc(book), renderer.print_html(book)
+    flavour = _print_flavour(book, config, footnote_room(config.paper))  # as the pipeline prints it: footnotes
+    toc, html = renderer.toc(book, flavour), renderer.print_html(book, "book", None, flavour)
     sheets = stylesheet_paths(None, "print")
     paths = {name: folder / f"{name}.pdf" for name in ("one", "j1", "j2")}
     with paths["one"].open("wb") as handle:
@@ -196,17 +199,16 @@ def test_a_document_without_one_body_group_is_not_stitched():
 
 
 @pytest.mark.slow
-def test_the_pipeline_stitches_a_long_book(tmp_path, monkeypatch, editions):
-    _, paths = editions
-    monkeypatch.setattr(stitch, "LONG", 100_000)  # the seed's body four times counts as long
+def test_the_pipeline_stitches_a_long_book_and_lays_a_short_one_out_in_one_piece(tmp_path, monkeypatch):
     source = long_source(tmp_path)
-    report = build_into(tmp_path / "out", source, formats=("pdf",), jobs=2)
-    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
-    built = tmp_path / "out" / "long-seed.pdf"
-    with pikepdf.open(built) as pdf:
-        assert "/PageLabels" in pdf.Root  # written by the stitcher
-    assert page_texts(built) == page_texts(paths["one"])
-
+    built = {}
+    for name, long in (("stitched", 100_000), ("whole", 10**9)):  # the seed's body four times: long, or not
+        monkeypatch.setattr(stitch, "LONG", long)
+        report = build_into(tmp_path / name, source, formats=("pdf",), jobs=2)
+        assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+        built[name] = tmp_path / name / "long-seed.pdf"
+    assert page_texts(built["stitched"]) == page_texts(built["whole"])
+    assert built["stitched"].read_bytes() != built["whole"].read_bytes()  # the stitcher did write it
 
 def test_the_read_back_checks_find_nothing_the_one_piece_pdf_does_not(editions):
     from octavo.validate import outline_pages, pdf_problems

@@ -114,7 +114,7 @@ def test_text_is_start_aligned_in_the_readers_serif_without_a_wide_fallback(book
                 face: win.getComputedStyle(ps[0]).fontFamily, count: ps.length};""")
     assert found["count"] > 3
     assert found["aligns"] == ["start"], "no justification a reader cannot hyphenate"
-    assert found["face"] == '"Source Serif Pro", serif', "the book's face or the reader's serif, nothing wider"
+    assert found["face"] == 'Literata, serif', "the book's face or the reader's serif, nothing wider"
 
 
 def test_a_note_as_a_pop_up_shows_it_has_no_indent_and_no_backlink(books):

@@ -1,0 +1,290 @@
+"""The handout profile (issue 9): numbered paragraphs with the same ids in the EPUB and the PDF, a
+class's page (A4 or letter, a measure of at most 75 characters, title, author, source and "page n
+of N" on every page, no near-empty pages) and booklets imposed for saddle stitching. The PDFs are
+read back with pypdfium2 and pikepdf."""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+
+import pypdfium2 as pdfium
+import pytest
+from lxml import etree
+
+from conftest import ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
+from octavo.validate import XHTML_NS, BookCheck, edition_parity, epub_spine, named_places
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+LETTER = (8.5 * 72, 11 * 72)
+READER = ROOT / "volumes" / "reader.toml"
+HEAD_FOOT_MM = 20  # styles/handout.css: the running head and foot sit in the top and bottom 20 mm
+NUMBER_COLUMN_MM = 53  # and the paragraph numbers in the right margin, at most this far from the edge
+
+
+@pytest.fixture(scope="module")
+def seed_handout(tmp_path_factory):
+    """The seed as a handout with its booklet, from the command line (no --paper: the handout's A4)."""
+    out = tmp_path_factory.mktemp("seed-handout")
+    proc = run_cli(str(SEED), "--profile", "handout", "--booklet", "-j", "1", "-o", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out / f"{SEED.stem}.epub", out / f"{SEED.stem}.pdf", out / f"{SEED.stem}-booklet.pdf"
+
+
+@pytest.fixture(scope="module")
+def reader_handout(tmp_path_factory):
+    """The course reader (three texts under three parts) as a handout."""
+    out = tmp_path_factory.mktemp("reader-handout")
+    report = build_into(out, READER, profile="handout", paper="A4", jobs=1)
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    return out / "reader.epub", out / "reader.pdf"
+
+
+RULE = """---
+title: "Numbering rule"
+author: "A. Teacher"
+language: en
+originalSource: "https://example.org/rule"
+---
+First paragraph, with words.
+{: #kept}
+
+## A heading
+
+* * *
+
+- first item
+- second item, with a [link back](#kept)
+
+> A quotation's first paragraph.
+>
+> Its second paragraph.
+
+From fairest creatures we desire increase,
+That thereby beauty's rose might never die,
+But as the riper should by time decease,
+His tender heir might bear his memory.
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+    code, not counted
+
+<div class="aside">
+<p>A paragraph inside raw HTML.</p>
+</div>
+
+Last paragraph.
+"""
+
+
+def numbered(epub) -> list[tuple[str, str, str, str]]:
+    """(element, id, printed number, first words) of every numbered block, in reading order."""
+    found = []
+    for _, doc in epub_spine(epub):
+        for el in doc.xpath(".//*[contains(concat(' ', @class, ' '), ' numbered ')]", namespaces=XHTML_NS):
+            number = el[0]
+            assert number.get("class") == "para-num" and number.get("aria-hidden") == "true"
+            words = " ".join("".join(el.itertext())[len(number.text):].split()[:3])
+            found.append((etree.QName(el).localname, el.get("id"), number.text, words))
+    return found
+
+
+def test_the_numbering_rule_counts_paragraphs_items_quotations_and_stanzas_once_each(tmp_path):
+    source = write_source(tmp_path, "rule.md", RULE)
+    report = build_into(tmp_path / "out", source, formats=("epub",), profile="handout")
+    assert report.ok
+    epub = tmp_path / "out" / "rule.epub"
+    assert numbered(epub) == [
+        ("p", "para-1", "1", "First paragraph, with"),
+        ("li", "para-2", "2", "first item"),
+        ("li", "para-3", "3", "second item, with"),
+        ("blockquote", "para-4", "4", "A quotation’s first"),  # one unit: its paragraphs are not counted
+        ("p", "para-5", "5", "From fairest creatures"),  # a stanza
+        ("p", "para-6", "6", "A paragraph inside"),  # inside raw HTML; the heading, rule, table, code are not
+        ("p", "para-7", "7", "Last paragraph."),
+    ]
+    docs = dict(epub_spine(epub))
+    link = next(a for doc in docs.values() for a in doc.xpath(".//x:li[@id='para-3']//x:a", namespaces=XHTML_NS))
+    name, fragment = link.get("href").split("#")
+    target = docs[name].xpath(f".//*[@id='{fragment}']")[0]
+    assert target.get("class") == "para-num" and target.getparent().get("id") == "para-1", \
+        "a link to the paragraph's own id still arrives at the paragraph"
+
+
+def test_the_book_profile_numbers_nothing(seed_build):
+    _, epub, _ = seed_build
+    assert numbered(epub) == []
+
+
+def test_handout_epubs_pass_epubcheck(seed_handout, reader_handout, tmp_path):
+    source = write_source(tmp_path, "rule.md", RULE)
+    build_into(tmp_path / "out", source, formats=("epub",), profile="handout")
+    assert_epubcheck_clean(seed_handout[0], reader_handout[0], tmp_path / "out" / "rule.epub")
+
+
+def pdf_paragraph_order(pdf, ids: list[str]) -> list[str]:
+    """The ids that are named destinations of the PDF, ordered by where they stand (page, then height)."""
+    places = named_places(pdf, tuple(ids))
+    return sorted(places, key=lambda name: (places[name][0], -places[name][1]))
+
+
+@pytest.mark.parametrize("which", ["seed", "reader"])
+def test_paragraph_ids_are_the_same_in_the_epub_and_the_pdf_and_in_order(which, seed_handout, reader_handout):
+    epub, pdf = (seed_handout if which == "seed" else reader_handout)[:2]
+    blocks = numbered(epub)
+    ids = [block_id for _, block_id, _, _ in blocks]
+    assert len(ids) > 50 and len(set(ids)) == len(ids)
+    assert pdf_paragraph_order(pdf, ids) == ids
+    numbers: dict[str, list[int]] = {}  # per text prefix ("" for a single text): its numbers in order
+    for _, block_id, printed, _ in blocks:
+        prefix, n = re.fullmatch(r"(t\d+-)?para-(\d+)", block_id).groups()
+        assert printed == n
+        numbers.setdefault(prefix or "", []).append(int(n))
+    assert all(found == list(range(1, len(found) + 1)) for found in numbers.values()), "each text counts from 1"
+    assert list(numbers) == ([""] if which == "seed" else ["t1-", "t2-", "t3-"])
+
+
+def page_texts(pdf) -> list[tuple[tuple[float, float], str, str, str]]:
+    """Per page: its size, the text of its head, of its body (without the number column) and of its foot."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        pages = []
+        for page in doc:
+            width, height = page.get_size()
+            text, band = page.get_textpage(), HEAD_FOOT_MM * MM
+            pages.append(((width, height), text.get_text_bounded(0, height - band, width, height),
+                          text.get_text_bounded(0, band, width - NUMBER_COLUMN_MM * MM, height - band),
+                          text.get_text_bounded(0, 0, width, band)))
+        return pages
+    finally:
+        doc.close()
+
+
+def test_every_page_is_a4_with_title_author_source_and_page_n_of_n(seed_handout):
+    pages = page_texts(seed_handout[1])
+    assert len(pages) > 10
+    for n, (size, head, _, foot) in enumerate(pages, 1):
+        assert size == pytest.approx(A4, abs=0.5)
+        assert "Trotskyism or Leninism?" in head and "Joseph Stalin" in head
+        assert "marxists.org/reference/archive/stalin/works/1924/11_19.htm" in foot
+        assert f"Page {n} of {len(pages)}" in foot
+
+
+def test_the_median_line_is_at_most_75_characters(seed_handout):
+    lines = [len(line.strip()) for _, _, body, _ in page_texts(seed_handout[1])
+             for line in body.splitlines() if line.strip()]
+    assert len(lines) > 500
+    assert statistics.median(lines) <= 75
+
+
+def near_empty_pages(pdf) -> list[int]:
+    """Pages whose text fills less than a quarter of the height between the head and the foot."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        found = []
+        for n, page in enumerate(doc):
+            height, band = page.get_size()[1], HEAD_FOOT_MM * MM
+            text = page.get_textpage()
+            boxes = [text.get_rect(i) for i in range(text.count_rects())]
+            boxes = [b for b in boxes if b[1] >= band and b[3] <= height - band]
+            used = max(b[3] for b in boxes) - min(b[1] for b in boxes) if boxes else 0
+            if used < 0.25 * (height - 2 * band):
+                found.append(n)
+        return found
+    finally:
+        doc.close()
+
+
+def test_the_course_reader_has_no_more_near_empty_pages_than_texts(reader_handout):
+    texts = 3  # volumes/reader.toml
+    assert len(near_empty_pages(reader_handout[1])) <= texts
+
+
+@pytest.mark.parametrize("which", ["seed", "reader"])
+def test_the_editions_say_the_same_words_in_the_same_order(which, seed_handout, reader_handout):
+    epub, pdf = (seed_handout if which == "seed" else reader_handout)[:2]
+    check = BookCheck(epub, pdf, parity=edition_parity(epub, pdf))
+    assert check.parity_problems == []
+    assert check.parity.epub_words > 9000
+
+
+# --- booklets ------------------------------------------------------------------------------------
+
+def test_saddle_stitch_order_for_six_pages():
+    from octavo.imposition import sheet_order
+
+    # two sheets: the first carries pages 8 (blank), 1 | 2, 7 (blank); the second 6, 3 | 4, 5
+    assert sheet_order(6) == [(None, 0), (1, None), (5, 2), (3, 4)]
+    assert sheet_order(4) == [(3, 0), (1, 2)]
+    assert sheet_order(1) == [(None, 0), (None, None)]
+
+
+def halves(pdf) -> list[tuple[str, str]]:
+    """(left half, right half) text of each sheet side."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for page in doc:
+            width, height = page.get_size()
+            text = page.get_textpage()
+            out.append((text.get_text_bounded(0, 0, width / 2, height).strip(),
+                        text.get_text_bounded(width / 2, 0, width, height).strip()))
+        return out
+    finally:
+        doc.close()
+
+
+def test_a_booklet_of_six_known_pages_folds_in_order():
+    from weasyprint import HTML
+
+    from octavo.imposition import impose
+
+    pages = "".join(f'<p style="break-after: page">PAGE{n}</p>' for n in range(1, 7))
+    source = HTML(string=f"<style>@page {{ size: A5 }}</style>{pages}").write_pdf()
+    sheets, again = io.BytesIO(), io.BytesIO()
+    impose(source, "A4", sheets)
+    impose(source, "A4", again)
+    assert sheets.getvalue() == again.getvalue(), "byte for byte the same every time"
+    assert halves(sheets.getvalue()) == [("", "PAGE1"), ("PAGE2", ""), ("PAGE6", "PAGE3"), ("PAGE4", "PAGE5")]
+    size = pdfium.PdfDocument(sheets.getvalue())[0].get_size()
+    assert size == pytest.approx((A4[1], A4[0]), abs=0.5), "landscape A4 sheets"
+
+
+def test_the_seed_booklet_puts_its_a5_pages_two_up_on_a4_sheets(seed_handout):
+    sides = halves(str(seed_handout[2]))
+    total = int(re.search(r"Page 1 of (\d+)", sides[0][1]).group(1))  # the A5 edition's own page count
+    assert total > len(page_texts(seed_handout[1])), "the half sheet holds less than an A4 page"
+    assert len(sides) == 2 * -(-total // 4)
+    assert f"Page 2 of {total}" in sides[1][0]
+    padded = -(-total // 4) * 4  # the first side's left half is the padded booklet's last page
+    assert (f"Page {total} of {total}" in sides[0][0]) == (padded == total)
+    assert (sides[0][0] == "") == (padded > total), "a padding page is blank"
+    doc = pdfium.PdfDocument(str(seed_handout[2]))
+    assert all(page.get_size() == pytest.approx((A4[1], A4[0]), abs=0.5) for page in doc)
+
+
+@pytest.mark.slow
+def test_letter_handouts_and_booklets(tmp_path):
+    report = build_into(tmp_path, SEED, formats=("pdf",), profile="handout", paper="letter", booklet=True)
+    assert report.ok
+    pages = page_texts(tmp_path / f"{SEED.stem}.pdf")
+    assert all(size == pytest.approx(LETTER, abs=0.5) for size, _, _, _ in pages)
+    doc = pdfium.PdfDocument(str(tmp_path / f"{SEED.stem}-booklet.pdf"))
+    assert all(page.get_size() == pytest.approx((LETTER[1], LETTER[0]), abs=0.5) for page in doc)
+
+
+def test_a_deleted_booklet_is_built_again_whatever_the_cache_says(tmp_path):
+    source = write_source(tmp_path, "rule.md", RULE)
+    out = tmp_path / "out"
+    booklet = out / "rule-booklet.pdf"
+    first = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    assert first.ok and booklet.is_file()
+    made = booklet.read_bytes()
+    assert build_into(out, source, formats=("pdf",), profile="handout", booklet=True).results[0].unchanged
+    booklet.unlink()
+    again = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    assert not again.results[0].unchanged and booklet in again.results[0].outputs
+    assert booklet.read_bytes() == made, "the same booklet, byte for byte"

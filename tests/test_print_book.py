@@ -1,0 +1,213 @@
+"""The print edition as a book (issue 9, book profile): the face, links, page labels, footnotes and
+pages, read back from real PDFs."""
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from conftest import CORPUS, assert_epubcheck_clean, build_into, load, write_source
+
+RUSSIAN = """---
+title: Манифест
+language: ru
+---
+Призрак бродит по Европе — *призрак коммунизма*. Все силы старой Европы объединились
+для **священной травли** этого призрака.
+"""
+
+
+def embedded_fonts(pdf_path):
+    """Each embedded font program: (base font name, the characters its cmap maps)."""
+    found = {}
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for font in (page.Resources.get("/Font") or {}).values():
+                for descendant in font.get("/DescendantFonts", [font]):
+                    descriptor = descendant.get("/FontDescriptor")
+                    program = descriptor.get("/FontFile2") if descriptor is not None else None
+                    if program is not None:
+                        ttf = TTFont(io.BytesIO(program.read_bytes()))
+                        found[str(descendant.BaseFont)] = {chr(c) for c in ttf.getBestCmap() or {}}
+    return found
+
+
+def test_russian_emphasis_is_set_in_a_true_italic_with_cyrillic(tmp_path):
+    source = write_source(tmp_path, "ru.md", RUSSIAN)
+    report = build_into(tmp_path / "out", source, formats=("pdf",))
+    assert report.ok
+    fonts = embedded_fonts(tmp_path / "out" / "ru.pdf")
+    italics = {name: chars for name, chars in fonts.items() if "Italic" in name}
+    assert italics, f"no italic face embedded: {sorted(fonts)}"
+    assert any(set("призрак") <= chars for chars in italics.values()), "the italic has no Cyrillic"
+    assert not any("Oblique" in name for name in fonts), "a faked italic"
+
+
+def link_boxes(pdf_path):
+    """Every link annotation's rectangle: (page number, width, height)."""
+    with pikepdf.open(pdf_path) as pdf:
+        return [(n, abs(float(a.Rect[2]) - float(a.Rect[0])), abs(float(a.Rect[3]) - float(a.Rect[1])))
+                for n, page in enumerate(pdf.pages, 1) for a in page.get("/Annots", [])
+                if a.get("/Subtype") == "/Link"]
+
+
+def test_every_link_of_the_seed_has_a_box_to_click(seed_build):
+    _, _, pdf = seed_build
+    boxes = link_boxes(pdf)
+    assert len(boxes) > 20, "the seed's note calls and contents entries are links"
+    flat = [box for box in boxes if box[1] < 2 or box[2] < 4]
+    assert not flat, f"links too thin to click (page, width, height): {flat[:5]}"
+
+
+def test_the_arrows_back_to_the_text_are_not_printed(seed_build):
+    from octavo.validate import pdf_page_texts
+
+    _, _, pdf = seed_build
+    assert "\u21a9" not in "".join(pdf_page_texts(pdf))
+
+
+def test_a_viewer_shows_the_printed_page_numbers(seed_build, tmp_path):
+    """Roman numbers in the front matter, arabic from the body's first page: the labels are the
+    folios printed at the foot of each page."""
+    from pypdf import PdfReader
+
+    from octavo.validate import pdf_page_texts
+
+    _, _, pdf = seed_build
+    labels = list(PdfReader(pdf).page_labels)
+    assert labels[:2] == ["i", "ii"] and "1" in labels
+    body = labels.index("1")
+    assert labels[body:] == [str(n) for n in range(1, len(labels) - body + 1)]
+    texts = pdf_page_texts(pdf)
+    for n in range(body + 1, len(labels)):  # the folio ends the page's text (the first page has none)
+        assert texts[n].split()[-1] == labels[n], f"page {n + 1}: printed {texts[n].split()[-1]}, labelled {labels[n]}"
+
+
+def test_page_label_ranges_start_wherever_numbering_does_not_go_on():
+    from octavo.pdf import label_ranges
+
+    names = ["cover", "cover", "front", "front", "body", "body", "body"]
+    assert label_ranges(names) == [(0, "", 0), (2, "r", 1), (4, "D", 1)]
+
+
+# --- footnotes: Capital ch. 15 (246 notes, a few of them pages long) -------------------------------
+
+CAPITAL = CORPUS / "marx-capital-v1-ch15.md"
+
+
+@pytest.fixture(scope="module")
+def capital(tmp_path_factory):
+    out = tmp_path_factory.mktemp("capital")
+    report = build_into(out, CAPITAL)
+    assert report.ok
+    return report, out / f"{CAPITAL.stem}.epub", out / f"{CAPITAL.stem}.pdf"
+
+
+def note_links(pdf_path):
+    """Each note call's link in the PDF: (page of the call, page its target is on, target name)."""
+    with pikepdf.open(pdf_path) as pdf:
+        page_of = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        targets = dict(_named_destinations(pdf.Root.Names.Dests))
+        links = set()
+        for n, page in enumerate(pdf.pages):
+            for annot in page.get("/Annots", []):
+                name = str(annot.get("/Dest") or (annot.get("/A") or {}).get("/D") or "")
+                if name.startswith("note-") and name in targets:
+                    links.add((n, page_of[targets[name][0].objgen], name))
+        return links
+
+
+def _named_destinations(node):
+    names = node.get("/Names", [])
+    for i in range(0, len(names), 2):
+        target = names[i + 1]
+        yield str(names[i]), target.get("/D", target) if isinstance(target, pikepdf.Dictionary) else target
+    for kid in node.get("/Kids", []):
+        yield from _named_destinations(kid)
+
+
+def test_nine_notes_in_ten_sit_at_the_foot_of_their_calls_page(capital):
+    report, _, pdf = capital
+    links = note_links(pdf)
+    notes = {name for _, _, name in links}
+    assert len(notes) > 200
+    on_page = {name for call, target, name in links if call == target}
+    assert len(on_page) >= 0.9 * len(notes), f"{len(on_page)} of {len(notes)} notes on their call's page"
+    # the build reports the footnotes that did not make it, at the note's line
+    misplaced = [d for r in report.results for d in r.diagnostics if d.code == "pdf.footnote-page"]
+    assert all(d.location.path == CAPITAL and d.location.line for d in misplaced)
+    assert len(misplaced) <= len(notes) - len(on_page)
+
+
+def test_every_note_is_printed_once(capital):
+    """Each note's words stand in the PDF as often as in the EPUB: once (a source may repeat a
+    note's sentence in its text), never dropped, never twice (at the foot and at the end). Numbers
+    are left out of the comparison: note calls print apart from their words."""
+    from octavo import model
+    from octavo.validate import epub_reading_text, pdf_body_text, words
+
+    _, epub, pdf = capital
+
+    def lettered(text: str) -> str:  # numbers left out: note calls print apart from their words
+        return " " + " ".join(w for w in words(text) if not w.isdigit()) + " "
+
+    with pikepdf.open(pdf) as opened:
+        pages = len(opened.pages)
+    # without running heads and folios, nor the stray list number PDFium reads at the foot of a page
+    # that breaks an endnote (invisible on the page)
+    printed = lettered(re.sub(r"(?m)^[0-9]+[.] *$", "", pdf_body_text(pdf, 0, pages)))
+    screen = lettered(epub_reading_text(epub))
+    text, _ = load(CAPITAL)
+    wrong = {}
+    for note in text.notes:
+        said = lettered(" ".join(model.plain_text(block.inlines) for block in model.walk_blocks(note.blocks)
+                                 if hasattr(block, "inlines")))
+        short = len(said.split()) < 6  # "l.c., p. 14" stands in many places: present is all one can ask
+        if not printed.count(said) or (printed.count(said) != screen.count(said) and not short):
+            wrong[note.number] = (printed.count(said), screen.count(said))
+    assert not wrong, f"note number: (times in the PDF, times in the EPUB): {wrong}"
+
+
+def test_footnotes_keep_the_editions_word_for_word_and_the_epub_valid(capital):
+    from octavo.validate import edition_parity
+
+    _, epub, pdf = capital
+    parity = edition_parity(epub, pdf)
+    assert len(parity.missing) <= 0.002 * parity.epub_words, parity.missing[:20]
+    assert len(parity.unexplained) <= 0.002 * parity.epub_words, parity.unexplained[:20]
+    assert_epubcheck_clean(epub)
+
+
+NOTED = """---
+title: Noted
+language: {language}
+---
+A short remark.[^1] A long one.[^2] The short one again.[^1]
+
+[^1]: The short note.
+[^2]: {long}
+"""
+
+
+@pytest.mark.parametrize("notes, language, expected", [
+    ("footnotes", "en", "See note 2 at the end."),
+    ("footnotes", "de", "Siehe Anmerkung 2 am Ende."),
+    ("endnotes", "en", None),
+])
+def test_short_notes_go_to_the_foot_long_ones_to_the_end_with_a_pointer(tmp_path, notes, language, expected):
+    from octavo.validate import pdf_page_texts
+
+    long = " ".join(["A sentence of a note far too long for the foot of any page."] * 60)
+    source = write_source(tmp_path, "noted.md", NOTED.format(language=language, long=long))
+    assert build_into(tmp_path / "out", source, formats=("pdf",), notes=notes).ok
+    pages = [" ".join(text.split()) for text in pdf_page_texts(tmp_path / "out" / "noted.pdf")]
+    [call_page] = [n for n, text in enumerate(pages) if "A short remark" in text]
+    at_foot = "The short note." in pages[call_page]
+    assert at_foot == (notes == "footnotes")
+    assert sum(text.count("The short note.") for text in pages) == 1
+    if expected:
+        assert expected in pages[call_page]
+    assert sum(text.count("far too long") for text in pages) == 60  # the long note, at the end, once

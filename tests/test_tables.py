@@ -1,0 +1,62 @@
+"""Tables in print never run off the page: wide ones get smaller type, figures are right-aligned in
+tabular figures and never broken, header rows repeat after a page break."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml import html as lxml_html
+
+from conftest import build_into, load, write_source
+from octavo.pipeline import single_book
+from octavo.render import Renderer
+from octavo.validate import pdf_page_texts, text_beyond_edges
+
+YEARS = ["1831-1835", "1836-1840", "1841-1845", "1846-1850", "1851-1855", "1856-1860", "1861-1865", "1866"]
+
+
+def table_source(folder, rows: int = 3, columns: int = len(YEARS)):
+    header = "| Annual average | " + " | ".join(YEARS[:columns]) + " |\n"
+    rule = "|---|" + "---:|" * columns + "\n"
+    body = "".join(f"| Row {r} | " + " | ".join(f"{(r + 1) * 1_234_567 + c:,}" for c in range(columns)) + " |\n"
+                   for r in range(rows))
+    return write_source(folder, "figures.md", "---\ntitle: Figures\n---\n\nBefore the table.\n\n"
+                        + header + rule + body + "\nAfter the table.\n")
+
+
+def print_tree(path):
+    text, _ = load(path)
+    book = single_book(text, datetime(2020, 1, 1))
+    return lxml_html.fromstring(Renderer().print_html(book).encode())
+
+
+def test_a_table_wider_than_the_page_is_marked_and_its_figures_are_numbers(tmp_path):
+    tree = print_tree(table_source(tmp_path))
+    [table] = tree.iter("table")
+    assert "very-wide" in table.get("class").split()
+    cells = table.xpath(".//tbody/tr[1]/td")
+    assert [c.get("class") for c in cells[1:]] == ["align-right number"] * len(YEARS)
+    assert "number" not in (cells[0].get("class") or "")  # "Row 0" is text
+
+
+def test_a_narrow_table_keeps_body_size(tmp_path):
+    tree = print_tree(table_source(tmp_path, columns=2))
+    [table] = tree.iter("table")
+    assert not {"wide", "very-wide"} & set((table.get("class") or "").split())
+
+
+def test_no_figure_of_a_wide_table_is_cut_at_the_page_edge_or_broken(tmp_path):
+    report = build_into(tmp_path / "out", table_source(tmp_path), formats=("pdf",))
+    assert report.ok
+    pdf = tmp_path / "out" / "figures.pdf"
+    assert text_beyond_edges(pdf) == []
+    text = " ".join(pdf_page_texts(pdf))
+    for figure in ("1,234,567", "2,469,134", "3,703,708"):
+        assert figure in text, figure  # on one line: not broken inside
+
+
+def test_header_rows_repeat_when_a_table_runs_onto_another_page(tmp_path):
+    report = build_into(tmp_path / "out", table_source(tmp_path, rows=60, columns=3), formats=("pdf",))
+    assert report.ok
+    pages = [t for t in pdf_page_texts(tmp_path / "out" / "figures.pdf") if "Row " in t]
+    assert len(pages) >= 2
+    assert all("Annual average" in page for page in pages)
