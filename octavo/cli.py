@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
                    help="after building, check the books (EPUBCheck, DAISY Ace, PDF read-back, edition parity) "
                         "with the tools installed; an EPUB that passes EPUBCheck and Ace claims EPUB "
                         "Accessibility conformance")
+    p.add_argument("--page-list", action=argparse.BooleanOptionalAction, default=None,
+                   help="mark the print edition's pages in the EPUB (default: when the PDF is built too; "
+                        "with --format epub, lays the print edition out without writing it)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     _profile_arguments(p)
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         check=args.check,
         jobs=max(1, args.jobs),
         debug=args.debug,
+        page_list=args.page_list,
         **_run_options(args, p),
     )
     inputs = list(config.inputs) or config.default_inputs()

@@ -18,6 +18,7 @@ from lxml import etree
 from . import messages
 from . import model as m
 from .model import Book, TocEntry
+from .pagelist import PageList, insert_before_letter, uncounted
 from .render import Page
 
 if TYPE_CHECKING:
@@ -31,14 +32,16 @@ _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entit
 
 
 def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-               cover: CoverImage | None = None) -> None:
+               cover: CoverImage | None = None, page_list: PageList | None = None) -> list[str]:
     """Write the EPUB for ``book`` to ``dest`` (a path or a binary file object); ``toc`` is the
     renderer's contents, for the NCX; ``cover`` the image the cover page shows, which library views
-    show too."""
+    show too; ``page_list`` the print edition's pages, marked in the text and listed in the nav.
+    Returns the labels of the pages that could not be marked."""
     trees = {page.name: etree.fromstring(page.markup.encode("utf-8"), _PARSER) for page in pages}
+    unmarked = _mark_pages(trees, pages, page_list, book) if page_list is not None else []
     where = _id_locations(trees)
     package = epub.EpubBook()
-    _metadata(package, book)
+    _metadata(package, book, page_list.source if page_list else None)
     if messages.direction(book.metadata.language) == "rtl":
         package.set_direction("rtl")  # the spine's page-progression-direction
     package.add_item(epub.EpubNcx())
@@ -64,6 +67,7 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
     raw = io.BytesIO()
     epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
     _rezip(raw.getvalue(), dest, book)
+    return unmarked
 
 
 def _add_assets(package: epub.EpubBook, book: Book) -> None:
@@ -71,6 +75,43 @@ def _add_assets(package: epub.EpubBook, book: Book) -> None:
     for n, asset in enumerate(book.assets, 1):
         package.add_item(epub.EpubItem(uid=f"img-{n}", file_name=asset.href, media_type=asset.media_type,
                                        content=asset.read()))
+
+
+def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book) -> list[str]:
+    """A page-break marker where each printed page begins (pagelist.py finds the letter), and the
+    nav's page-list of them, in page order. Returns the labels of the pages left unmarked."""
+    elements = {el.get("id"): el for tree in trees.values() for el in tree.iter() if isinstance(el.tag, str)
+                and el.get("id")}
+    skip = uncounted(book)
+    entries, unmarked = [], list(page_list.unplaced)
+    for anchor, page in page_list.pages:
+        element = elements.get(anchor)
+        marker_id = _free_id(f"page-{page.label}", elements)
+        marker = etree.Element(f"{{{XHTML}}}span", {"data-epub-type": "pagebreak", "role": "doc-pagebreak",
+                                                     "id": marker_id, "aria-label": page.label})
+        if element is not None and insert_before_letter(element, page.offset, marker, skip):
+            elements[marker_id] = marker
+            entries.append((marker_id, page.label))
+        else:
+            unmarked.append(page.label)
+    nav = next(trees[p.name] for p in pages if p.kind == "nav")
+    words = messages.words(book.metadata.language)
+    listing = etree.SubElement(nav.find(f"{{{XHTML}}}body"), f"{{{XHTML}}}nav", {
+        "data-epub-type": "page-list", "id": "page-list", "hidden": "hidden", "aria-label": words["page_list"]})
+    listing.tail = "\n"
+    ol = etree.SubElement(listing, f"{{{XHTML}}}ol")
+    for marker_id, label in entries:
+        etree.SubElement(etree.SubElement(ol, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", href=f"#{marker_id}").text = label
+    return unmarked
+
+
+def _free_id(wanted: str, taken: dict) -> str:
+    """``wanted``, or with a number after it when the book already has that id."""
+    found, n = wanted, 1
+    while found in taken:
+        n += 1
+        found = f"{wanted}-{n}"
+    return found
 
 
 def _id_locations(trees: dict) -> dict[str, str]:
@@ -121,7 +162,7 @@ def _ncx_entries(entries: tuple[TocEntry, ...], where: dict[str, str]) -> list:
     return out
 
 
-def _metadata(package: epub.EpubBook, book: Book) -> None:
+def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None) -> None:
     meta = book.metadata
     package.set_identifier(meta.identifier)
     package.set_title(meta.title)
@@ -155,7 +196,7 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     if meta.subtitle:
         package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    for prop, value in accessibility_metadata(book):
+    for prop, value in accessibility_metadata(book, page_source):
         package.add_metadata(None, "meta", value, {"property": prop})
 
 

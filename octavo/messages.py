@@ -18,6 +18,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         # single words (titles, labels, the table of contents)
         "contents": "Contents", "notes": "Notes", "cover": "Cover", "landmarks": "Landmarks",
+        "page_list": "Pages",  # the EPUB's list of the print edition's pages
         "credits": "Source and credits", "credits_many": "Sources and credits",
         "source": "Source", "subjects": "Subjects", "section": "Section", "by": "by",
         "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
@@ -50,6 +51,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "de": {
         "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
+        "page_list": "Seiten",
         "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise",
         "source": "Quelle", "subjects": "Schlagwörter", "section": "Abschnitt", "by": "von",
         "translated": "Übersetzt von", "edited": "Herausgegeben von", "back": "Zurück zum Text",
@@ -80,6 +82,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "fr": {
         "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
+        "page_list": "Pages",
         "credits": "Source et crédits", "credits_many": "Sources et crédits",
         "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
         "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
@@ -110,6 +113,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
+        "page_list": "Páginas",
         "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos",
         "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
         "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
@@ -139,6 +143,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "it": {
         "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
+        "page_list": "Pagine",
         "credits": "Fonte e crediti", "credits_many": "Fonti e crediti",
         "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
         "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
@@ -168,6 +173,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "ru": {
         "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
+        "page_list": "Страницы",
         "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
         "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
         "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
@@ -197,6 +203,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "zh": {
         "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
+        "page_list": "页码",
         "credits": "来源与说明", "credits_many": "来源与说明",
         "source": "来源", "subjects": "主题", "section": "第", "by": "",
         "translated": "翻译：", "edited": "编辑：", "back": "返回正文",

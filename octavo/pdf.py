@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -81,6 +81,34 @@ class Layout:
         """Each page's named-page type (print.css): what its number is counted in."""
         return [page._page_box.page_type.name for page in self.document.pages]  # private: no public API
 
+    @property
+    def root(self):
+        """The print document's root element (its tree is the one :meth:`texts` points into)."""
+        return self.document.pages[0]._page_box.children[0].element if self.document.pages else None
+
+    def texts(self) -> list[list[tuple[object, str]]]:
+        """Each page's running text in layout order, as (element holding it, text) pairs: the page's
+        body only (no running heads or folios, no footnote area). Content without text of the
+        markup's own (an image, generated text such as list markers, note calls and ornaments) is
+        there with "" as its text. The elements are those of the print document's tree."""
+        return [list(_body_texts(page._page_box)) for page in self.document.pages]  # private: no public API
+
+
+def _body_texts(box):
+    """(element, text) of the text boxes and images under ``box`` in tree order, outside page-margin,
+    footnote and note areas; generated text and images as ""."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or (
+                isinstance(box, boxes.PageBox) and child.element is None):
+            continue  # running heads, folios, the notes at the foot of the page (or in a note area)
+        if isinstance(child, boxes.TextBox):
+            generated = "::" in (child.element_tag or "")  # ::before, ::after, ::marker, ::footnote-call
+            yield child.element, "" if generated else child.text
+        elif isinstance(child, boxes.ReplacedBox):
+            yield child.element, ""  # an image: content without text
+        else:
+            yield from _body_texts(child)
+
 
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
            paper: str = "A5") -> Layout:
@@ -105,7 +133,7 @@ def misplaced_footnotes(laid_out: Layout) -> list[str]:
     misplaced = []
     for page in laid_out.document.pages:
         for box in page._page_box.children:  # private: the footnote area is the page box's second child
-            if isinstance(box, FootnoteAreaBox):
+            if isinstance(box, boxes.FootnoteAreaBox):
                 misplaced += [call for call in dict.fromkeys(_footnote_calls(box)) if call not in page.anchors]
     return misplaced
 

@@ -138,6 +138,8 @@ def settle(config: Config) -> Config:
     """Fill what the environment decides (SOURCE_DATE_EPOCH) into the config, so workers anywhere agree."""
     if config.source_date_epoch is None:
         config = replace(config, source_date_epoch=source_date_epoch())
+    if config.page_list is None:  # decided before the cache key: an EPUB-only rebuild keeps it
+        config = replace(config, page_list="pdf" in config.formats)
     return config
 
 
@@ -400,58 +402,105 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     numbers = paragraph_numbers(book, config)
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
-    if "epub" in config.formats:
-        from .epub import write_epub
+    seen = None
+    if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
+        from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
-        dest = config.output / f"{book.slug}.epub"
-        cover = _cover(book, config, result)
-        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
-        with atomic_output(dest) as handle:
-            write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover)
-        written.append(dest)
-    if "pdf" in config.formats:
-        from .glyphs import uncovered
-        from .pdf import footnote_room, layout, misplaced_footnotes, write  # WeasyPrint only when a PDF is wanted
-
-        dest = config.output / f"{book.slug}.pdf"
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
         print_toc = renderer.toc(book, print_flavour)
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
                                    print_flavour)
         sheets = stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile])
+        seen = PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
+        if "pdf" in config.formats:
+            dest = config.output / f"{book.slug}.pdf"
+            print_pdf(book, html, print_toc, sheets, config, dest, seen, result)
+            written.append(dest)
+            if config.booklet:
+                written.append(write_booklet(book, renderer, config, result, numbers))
+        else:
+            from .pdf import layout
+
+            seen(layout(book, html, print_toc, sheets, paper=config.paper))
+    if "epub" in config.formats:
+        from .epub import write_epub
+
+        dest = config.output / f"{book.slug}.epub"
+        cover = _cover(book, config, result)
+        pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
+        page_list = seen.page_list() if seen is not None and seen.want_breaks else None
         with atomic_output(dest) as handle:
-            made = _stitched(book, html, print_toc, sheets, config, handle)
-            if made is None:
-                laid_out = layout(book, html, print_toc, sheets, paper=config.paper)
-                made = (write(laid_out, handle), misplaced_footnotes(laid_out), laid_out.uncovered)
-        complaints, misplaced, missing = made
-        for message in _distinct(complaints):
-            result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-        result.diagnostics += _misplaced(book, misplaced)
-        result.diagnostics += uncovered(book, missing)
-        written.append(dest)
-        if config.booklet:
-            written.append(write_booklet(book, html, print_toc, config, result))
+            unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
+                                  page_list=page_list)
+        if unmarked:
+            result.diagnostics.append(Diagnostic(WARNING, "epub.page-list", f"page(s) {', '.join(unmarked)} of the "
+                                                 "print edition have no marker in the EPUB's page-list",
+                                                 Location(book.sources[0])))
+        written.insert(0, dest)
     return written
 
 
-def _stitched(book: Book, html: str, toc, sheets: list[Path], config: Config, handle):
-    """A long book's PDF laid out in chunks and stitched (bounded memory; with -j N on one input the
-    chunks are written in N processes): (complaints, misplaced footnote calls, uncovered characters),
-    or None when the book is short or cannot be cut (it is then laid out in one piece)."""
+def print_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, dest: Path, seen: PagesSeen,
+              result: Result) -> None:
+    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
+    chunks are written in N processes); anything else, or a book that cannot be cut, in one piece.
+    Every laid-out piece is shown to ``seen`` (page-list, footnotes) before it is freed."""
     from . import stitch
+    from .glyphs import uncovered
+    from .pdf import layout, write
 
-    if not stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
-        return None
-    jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
-    try:
-        made = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper, jobs=jobs)
-    except stitch.Unstitchable:
-        handle.seek(0)
-        handle.truncate()
-        return None
-    return made.complaints, made.misplaced, made.uncovered
+    complaints: list[str] | None = None
+    if stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
+        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
+        try:
+            with atomic_output(dest) as handle:
+                complaints, missing = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper,
+                                                       jobs=jobs, on_layout=seen)
+        except stitch.Unstitchable:
+            seen.reset()
+    if complaints is None:
+        laid_out = layout(book, html, toc, sheets, paper=config.paper)
+        seen(laid_out)
+        with atomic_output(dest) as handle:
+            complaints = write(laid_out, handle)
+        missing = laid_out.uncovered
+    for message in _distinct(complaints):
+        result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
+    result.diagnostics += _misplaced(book, seen.misplaced)
+    result.diagnostics += uncovered(book, missing)
+
+
+class PagesSeen:
+    """What the pipeline needs from each laid-out piece of the print edition, taken while it is
+    alive: where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
+
+    def __init__(self, book: Book, paper: str, want_breaks: bool):
+        self.book, self.paper, self.want_breaks = book, paper, want_breaks
+        self.reset()
+
+    def reset(self) -> None:
+        self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
+        self.misplaced: list[str] = []
+
+    def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
+        """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
+        page index ``first`` of the whole edition."""
+        from .pagelist import page_breaks, uncounted
+        from .pdf import misplaced_footnotes
+
+        self.misplaced += misplaced_footnotes(laid_out)
+        if self.want_breaks:
+            placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
+                                           laid_out.root, uncounted(self.book))
+            self.pieces.append((first, placed, unplaced))
+
+    def page_list(self):
+        from .pagelist import PageList, edition_name
+
+        pieces = sorted(self.pieces, key=lambda piece: piece[0])
+        return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
+                        tuple(label for _, _, unplaced in pieces for label in unplaced))
 
 
 def _print_flavour(book: Book, config: Config, room: int, numbers=None):
@@ -484,19 +533,21 @@ def paragraph_numbers(book: Book, config: Config):
     return book_numbers(book)
 
 
-def write_booklet(book: Book, html: str, toc, config: Config, result: Result) -> Path:
-    """<name>-booklet.pdf: the print edition laid out on half sheets (booklet.css), imposed two-up."""
+def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
+    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
     import io
 
     from .imposition import booklet_papers, impose
-    from .pdf import write_pdf
+    from .pdf import footnote_room, write_pdf
     from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
+    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    html = renderer.print_html(book, config.profile, None, flavour)
     pages = io.BytesIO()
     half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
     sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
-    complaints = write_pdf(book, html, toc, sheets, pages, paper=page)
+    complaints = write_pdf(book, html, renderer.toc(book, flavour), sheets, pages, paper=page)
     for message in _distinct(complaints):
         _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
     dest = config.output / f"{book.slug}-booklet.pdf"

@@ -614,7 +614,7 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
 NOT_WORDS = {"noteref", "footnote", "para-num"}
-LONGEST_BOUND = 15  # characters: a last word longer than this may still be hyphenated
+SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
 
 
 def keep_dashes_with_words(text: str) -> str:
@@ -623,9 +623,10 @@ def keep_dashes_with_words(text: str) -> str:
 
 
 def bind_last_word(p: etree._Element) -> None:
-    """A paragraph never ends on a lone short word or on the tail of a hyphenated one: its last
-    word is joined to the one before by a no-break space and is not hyphenated (a span the styles
-    give ``hyphens: manual``). Note calls after the last word are looked through."""
+    """A paragraph never ends on a lone short word: its last word, when short, is joined to the one
+    before by a no-break space. (Keeping a long last word from being hyphenated would take a span
+    with ``hyphens: manual``, and WeasyPrint 70 then breaks the lines before it badly: measured.)
+    Note calls and footnotes after the last word are looked through."""
     for el, attr in reversed(_text_slots(p)):
         text = getattr(el, attr) or ""
         if not text.strip():
@@ -633,16 +634,8 @@ def bind_last_word(p: etree._Element) -> None:
         found = LAST_WORD.search(text)
         if found is None and not any(c.isspace() for c in text.strip()):
             continue  # punctuation or a word's end after an inline ("emphasised</em>."): look before it
-        if found is None or len(found.group(2)) > LONGEST_BOUND:
-            return
-        start, end = found.span(2)
-        word = etree.Element("span", {"class": "last-word"})
-        word.text, word.tail = found.group(2), text[end:]
-        setattr(el, attr, text[:found.start(1)] + "\u00a0")
-        if attr == "text":
-            el.insert(0, word)
-        else:
-            el.addnext(word)
+        if found is not None and len(found.group(2)) <= SHORT_LAST_WORD:
+            setattr(el, attr, text[:found.start(1)] + "\u00a0" + text[found.start(2):])
         return
 
 

@@ -27,7 +27,7 @@ import json
 import os
 import tempfile
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -65,44 +65,35 @@ class Chunk:
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> page index in the chunk
     links: list[tuple[int, str, tuple]] = field(default_factory=list)  # (page, target id, CSS px rect)
     complaints: list[str] = field(default_factory=list)
-    misplaced: list[str] = field(default_factory=list)  # footnote calls whose note is on another page
-    uncovered: set[str] = field(default_factory=set)  # characters no font had
-    names: list[str] = field(default_factory=list)  # each page's named-page type (pdf.Layout.page_names)
-
-
-@dataclass
-class Stitched:
-    """What writing a stitched PDF found, as pdf.py reports it for a one-piece layout."""
-
-    complaints: list[str]
-    misplaced: list[str]  # pdf.misplaced_footnotes
-    uncovered: set[str]  # pdf.Layout.uncovered
+    uncovered: set[str] = field(default_factory=set)  # characters no font had (glyphs.py reports them)
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK) -> Stitched:
-    """Lay ``html`` out in chunks and write one PDF to ``dest``."""
+              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK, on_layout=None
+              ) -> tuple[list[str], set[str]]:
+    """Lay ``html`` out in chunks and write one PDF to ``dest``; returns WeasyPrint's complaints and
+    the characters no font had. ``on_layout(layout, labels, first)`` sees each laid-out chunk (its
+    pages' printed numbers, the index of its first page in the book) before it is freed."""
+    on_layout = on_layout or (lambda laid, labels, first: None)
     front, bodies = split(html, chunk_chars)
     if not bodies:
         raise Unstitchable("no page break to cut at")
     lay = lambda markup: pdf.layout(book, markup, toc, stylesheets, paper)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="octavo-stitch-") as tmp, Writers(jobs) as writers:
         front_pages = len(lay(front.markup(numbers={})).document.pages)  # placeholder numbers
-        chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages)
-        head = _lay_out_front(front, lay, chunks, Path(tmp), front_pages)
+        chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages, on_layout)
+        head = _lay_out_front(front, lay, chunks, Path(tmp), front_pages, on_layout)
         del front, bodies
         writers.wait()
         _give_back_memory()  # stitching holds every page's objects: make room for them first
         names = stitch([head, *chunks], toc, dest)
     # a link to another chunk is WeasyPrint's complaint in its own chunk, and resolved in the whole
     resolved = {f"No anchor #{name} for internal URI reference" for name in names}
-    every = (head, *chunks)
-    return Stitched([c for chunk in every for c in chunk.complaints if c not in resolved],
-                    [call for chunk in every for call in chunk.misplaced],
-                    set().union(*(chunk.uncovered for chunk in every)))
+    return ([c for chunk in (head, *chunks) for c in chunk.complaints if c not in resolved],
+            {c for chunk in (head, *chunks) for c in chunk.uncovered})
 
 
-def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int) -> list[Chunk]:
+def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int, on_layout) -> list[Chunk]:
     """Each body chunk laid out where it goes (page ``first`` on), handed to the writers, freed."""
     chunks, folio = [], 1
     for index, body in enumerate(bodies):
@@ -111,25 +102,25 @@ def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: 
         pages = laid.document.pages[1:] if pad else laid.document.pages
         chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
                       *_contents(pages))
-        laid = replace(laid, document=laid.document.copy(pages))
-        chunk.misplaced, chunk.names = pdf.misplaced_footnotes(laid), laid.page_names
-        writers.write(laid, chunk)
+        kept = pdf.Layout(laid.document.copy(pages), laid.complaints, laid.date)
+        on_layout(kept, chunk.labels, first)
+        writers.write(kept, chunk)
         chunks.append(chunk)
         first, folio = first + len(pages), folio + len(pages)
-        del laid, pages  # the memory win: one chunk's pages alive at a time
+        del laid, kept, pages  # the memory win: one chunk's pages alive at a time
     return chunks
 
 
-def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int) -> Chunk:
+def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int, on_layout) -> Chunk:
     """The front matter with the contents numbers the chunks give; it must keep its length."""
     numbers = {target: chunk.labels[page] for chunk in chunks for target, page in chunk.anchors.items()}
     laid = lay(front.markup(numbers=numbers))
     if len(laid.document.pages) != pages:
         raise Unstitchable("the contents changed length once numbered")
     head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages))
-    head.misplaced, head.names = pdf.misplaced_footnotes(laid), laid.page_names
+    on_layout(laid, laid.labels, 0)
     head.complaints = pdf.write(laid, head.path)
-    head.uncovered = laid.uncovered
+    head.uncovered = set(laid.uncovered)
     return head
 
 
@@ -298,7 +289,7 @@ class Writers:
     def write(self, laid: pdf.Layout, chunk: Chunk) -> None:
         if self.jobs <= 1 or not hasattr(os, "fork"):  # no fork (Windows): the same bytes, written here
             chunk.complaints = pdf.write(laid, chunk.path)
-            chunk.uncovered = laid.uncovered
+            chunk.uncovered = set(laid.uncovered)
             return
         while len(self.running) >= self.jobs - 1:
             self._reap()
@@ -307,8 +298,8 @@ class Writers:
             code = 1
             try:
                 complaints = pdf.write(laid, chunk.path)
-                found = {"complaints": complaints, "uncovered": sorted(laid.uncovered)}
-                chunk.path.with_suffix(".json").write_text(json.dumps(found))
+                chunk.path.with_suffix(".json").write_text(json.dumps({"complaints": complaints,
+                                                                       "uncovered": sorted(laid.uncovered)}))
                 code = 0
             finally:
                 os._exit(code)
@@ -326,8 +317,8 @@ class Writers:
         if os.waitstatus_to_exitcode(status) != 0:
             self.wait()
             raise Unstitchable(f"writing chunk {chunk.path.stem} failed (exit {os.waitstatus_to_exitcode(status)})")
-        found = json.loads(chunk.path.with_suffix(".json").read_text())
-        chunk.complaints, chunk.uncovered = found["complaints"], set(found["uncovered"])
+        written = json.loads(chunk.path.with_suffix(".json").read_text())
+        chunk.complaints, chunk.uncovered = written["complaints"], set(written["uncovered"])
 
 
 # --- stitching the chunk PDFs ---------------------------------------------------------------------
@@ -345,7 +336,7 @@ def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
         out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
             [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
         _outline(out, toc, names)
-        out.Root.PageLabels = _page_labels([name for chunk in chunks for name in chunk.names])
+        out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
         # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
         out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return set(names)
@@ -411,12 +402,27 @@ def _outline(out: pikepdf.Pdf, toc: tuple[TocEntry, ...], names: dict) -> None:
         outline.root.extend(items(toc))
 
 
-def _page_labels(names: list[str]) -> pikepdf.Dictionary:
-    """/PageLabels from every page's named-page type, as pdf.py writes them for one piece."""
-    nums = []
-    for index, style, first in pdf.label_ranges(names):
-        nums += [index, pikepdf.Dictionary(S=pikepdf.Name(f"/{style}"), St=first) if style else pikepdf.Dictionary()]
+def _page_labels(labels: list[str]) -> pikepdf.Dictionary:
+    """A /PageLabels number tree: a new range wherever the style changes or the count jumps."""
+    nums, previous = [], None
+    for index, label in enumerate(labels):
+        style = "/r" if label.isalpha() else "/D" if label.isdigit() else None
+        value = pdf_roman_value(label) if style == "/r" else int(label) if style else 0
+        if previous is None or style != previous[0] or value != previous[1] + 1:
+            entry = pikepdf.Dictionary(S=pikepdf.Name(style), St=value) if style else pikepdf.Dictionary(P="")
+            nums += [index, entry]
+        previous = (style, value)
     return pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+def pdf_roman_value(label: str) -> int:
+    """The number a lower-case roman label stands for."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for letter, following in zip(label, label[1:] + " "):
+        value = values[letter]
+        total += -value if following != " " and values[following] > value else value
+    return total
 
 
 class _StructTree:

@@ -3,7 +3,7 @@
     python tools/handout_pictures.py
 
 Builds into a temporary folder (the handout PDF and its booklet), then draws the handout's first
-page and the booklet's second sheet side with pypdfium2.
+page and the booklet's first sheet side with a page on both halves, with pypdfium2.
 """
 from __future__ import annotations
 
@@ -30,6 +30,21 @@ def draw(pdf: Path, index: int, dest: Path) -> None:
         doc.close()
 
 
+def full_side(pdf: Path) -> int:
+    """The first sheet side of a booklet with text on both halves (not a blank padding page)."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for index, page in enumerate(doc):
+            width, height = page.get_size()
+            text = page.get_textpage()
+            if text.get_text_bounded(0, 0, width / 2, height).strip() and \
+                    text.get_text_bounded(width / 2, 0, width, height).strip():
+                return index
+        return 0
+    finally:
+        doc.close()
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as out:
         report = build(Config(inputs=(SEED,), output=Path(out), formats=("pdf",), profile="handout", paper="A4",
@@ -38,7 +53,8 @@ def main() -> int:
             print("the build failed", file=sys.stderr)
             return 1
         draw(Path(out) / f"{SEED.stem}.pdf", 0, ROOT / "docs" / "handout.png")
-        draw(Path(out) / f"{SEED.stem}-booklet.pdf", 1, ROOT / "docs" / "booklet.png")
+        booklet = Path(out) / f"{SEED.stem}-booklet.pdf"
+        draw(booklet, full_side(booklet), ROOT / "docs" / "booklet.png")
     return 0
 
 
