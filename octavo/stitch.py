@@ -37,7 +37,9 @@ from lxml import html as lxml_html
 from . import pdf
 from .model import Book, TocEntry
 
-LONG = 400_000  # characters of print HTML from which a book is laid out in chunks
+LONG = 1_000_000  # characters of print HTML (about 500 A5 pages) from which a book is laid out in
+# chunks: where one piece needs more than about 250 MiB. Below it, one piece keeps the PDF's text as
+# WeasyPrint maps it for the whole book (a chunk may map the hyphen glyph to "-", not to U+2010).
 CHUNK = 200_000  # characters of print HTML per chunk: about 100 A5 pages
 BREAK_CLASSES = {"part", "text", "chapter", "notes", "colophon"}  # print.css breaks the page before these
 PX = 0.75  # WeasyPrint's CSS pixel in PDF points
