@@ -83,8 +83,12 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
     elements = {el.get("id"): el for tree in trees.values() for el in tree.iter() if isinstance(el.tag, str)
                 and el.get("id")}
     skip = uncounted(book)
+    nav = next(trees[p.name] for p in pages if p.kind == "nav")
+    contents = {el.get("id") for el in nav.iter() if isinstance(el.tag, str) and el.get("id")}
     entries, unmarked = [], list(page_list.unplaced)
     for anchor, page in page_list.pages:
+        if anchor in contents:
+            continue  # the printed contents: the EPUB's is its navigation document, outside the reading order page-lists point into
         element = elements.get(anchor)
         marker_id = _free_id(f"page-{page.label}", elements)
         marker = etree.Element(f"{{{XHTML}}}span", {"data-epub-type": "pagebreak", "role": "doc-pagebreak",
@@ -94,7 +98,6 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
             entries.append((marker_id, page.label))
         else:
             unmarked.append(page.label)
-    nav = next(trees[p.name] for p in pages if p.kind == "nav")
     words = messages.words(book.metadata.language)
     listing = etree.SubElement(nav.find(f"{{{XHTML}}}body"), f"{{{XHTML}}}nav", {
         "data-epub-type": "page-list", "id": "page-list", "hidden": "hidden", "aria-label": words["page_list"]})

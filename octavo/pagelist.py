@@ -64,7 +64,8 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
     found, unplaced = [], []
     for texts, label in zip(pages, labels):
         first = None
-        items = [(_anchor(element, parents, anchors), text) for element, text in texts]
+        items = [(_anchor(element, parents, anchors), text) for element, text in texts
+                 if element is None or not not_text(element)]
         for index, (anchor, text) in enumerate(items):
             if anchor is None:
                 continue  # text outside every element with an id: nothing to point at
@@ -189,12 +190,18 @@ def letters(element, skip: frozenset[str]) -> str:
 NOT_TEXT = {"doc-noteref", "doc-footnote"}  # roles of what is not the running text: note calls, notes set in it
 
 
+def not_text(element) -> bool:
+    """Note calls, notes set in the text and what screen readers are told to skip (a handout's
+    paragraph numbers): no page begins there, and their letters are not counted."""
+    return element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
+
+
 def _text_nodes(element, skip: frozenset[str]):
     """(element, "text" | "tail") for each piece of text inside ``element``, in document order,
     leaving out elements whose id is in ``skip`` or whose role is a note's (their tails stay)."""
     yield element, "text"
     for child in element:
-        if isinstance(child.tag, str) and child.get("id") not in skip and child.get("role") not in NOT_TEXT:
+        if isinstance(child.tag, str) and child.get("id") not in skip and not not_text(child):
             yield from _text_nodes(child, skip)
         yield child, "tail"
 

@@ -533,7 +533,8 @@ class Xhtml:
         elif isinstance(item, m.NoteRef):
             a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
                                                "role": "doc-noteref", "data-epub-type": "noteref"})
-            a.text = str(item.number)
+            # print: a word joiner keeps the call on the line of the word it follows (never a line's start)
+            a.text = ("\u2060" if self.flavour.bind_words else "") + str(item.number)
             note = self.notes.get(item.note)
             if self.flavour.footnotes and note is not None and note.refs[:1] == (item.id,) and not self.floats_off:
                 self._footnote(parent, note, self.flavour.footnotes.get(note.id, "end"))

@@ -11,9 +11,13 @@ import re
 
 from . import model as m
 
-WIDE = 40  # characters of unbreakable words side by side: beyond a narrow page's measure at body size
-VERY_WIDE = 60
-MANY_COLUMNS = 6  # padding and rules alone crowd a narrow page
+# Characters of unbreakable content side by side (figures, header words, a few letters of a text
+# word: print.css lets text words break anywhere as a last resort), padding included, from which a
+# table gets smaller type. An A5 page's measure holds about 70 characters of table type.
+WIDE = 64
+VERY_WIDE = 84
+EXTRA_WIDE = 100
+TEXT_WORD = 8  # letters of a text cell's word that count as unbreakable (it is hyphenated or broken)
 NUMBER = re.compile(r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
                     r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
                     r"[%)]?[a-z*\u2020\u2021]{0,2}")  # 12% · (42) · 642,607i (a note letter)
@@ -29,20 +33,29 @@ def is_numeric(text: str) -> bool:
 
 
 def width_class(table: m.Table) -> str | None:
-    """"very-wide", "wide" or None, from the columns' longest words and their number."""
-    longest: dict[int, int] = {}
+    """"wide", "very-wide", "extra-wide" or None: how much smaller its type must be for the table's
+    unbreakable content (figures, header words) to fit a narrow page side by side."""
+    least: dict[int, int] = {}
     columns = 0
     for row in table.rows:
         column = 0
         for cell in row.cells:
             if cell.colspan == 1:
-                words = cell_text(cell).split() or [""]
-                longest[column] = max(longest.get(column, 0), max(len(w) for w in words))
+                least[column] = max(least.get(column, 0), unbreakable(cell))
             column += cell.colspan
         columns = max(columns, column)
-    narrowest = sum(longest.values()) + 2 * columns  # a cell's padding is about two characters
-    if narrowest > VERY_WIDE or columns > 1.5 * MANY_COLUMNS:
-        return "very-wide"
-    if narrowest > WIDE or columns >= MANY_COLUMNS:
-        return "wide"
+    narrowest = sum(least.values()) + 2 * columns  # a cell's padding and rules: about two characters
+    for name, limit in (("extra-wide", EXTRA_WIDE), ("very-wide", VERY_WIDE), ("wide", WIDE)):
+        if narrowest > limit:
+            return name
     return None
+
+
+def unbreakable(cell: m.Cell) -> int:
+    """Characters of a cell that stay on one line: a figure whole, a header's longest word, a few
+    letters of a text word."""
+    text = cell_text(cell)
+    if is_numeric(text) and not cell.header:
+        return len(text)
+    longest = max((len(word) for word in text.split()), default=0)
+    return longest if cell.header else min(longest, TEXT_WORD)
