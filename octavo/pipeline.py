@@ -404,25 +404,26 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     written = []
     seen = None
     if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
+        from . import print_edition as printed
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
-        print_flavour = _print_flavour(book, config, footnote_room(config.paper), numbers)
+        print_flavour = printed.flavour(book, config, footnote_room(config.paper), numbers)
         print_toc = renderer.toc(book, print_flavour)
         html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
                                    print_flavour)
-        sheets = stylesheet_paths(config.styles, "print", PROFILE_SHEETS[config.profile])
-        seen = PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
+        sheets = stylesheet_paths(config.styles, "print", printed.SHEETS[config.profile])
+        seen = printed.PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
         if "pdf" in config.formats:
             dest = config.output / f"{book.slug}.pdf"
-            print_pdf(book, html, print_toc, sheets, config, dest, seen, result)
+            result.diagnostics += printed.write_pdf(book, html, print_toc, sheets, config, dest, seen)
             written.append(dest)
             if config.booklet:
-                written.append(write_booklet(book, renderer, config, result, numbers))
+                booklet, diagnostics = printed.write_booklet(book, renderer, config, numbers)
+                _extend_distinct(result.diagnostics, diagnostics)
+                written.append(booklet)
         else:
-            from .pdf import layout
-
-            seen(layout(book, html, print_toc, sheets, paper=config.paper))
+            printed.lay_out(book, html, print_toc, sheets, config, seen)
     if "epub" in config.formats:
         from .epub import write_epub
 
@@ -441,88 +442,6 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     return written
 
 
-def print_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, dest: Path, seen: PagesSeen,
-              result: Result) -> None:
-    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
-    chunks are written in N processes); anything else, or a book that cannot be cut, in one piece.
-    Every laid-out piece is shown to ``seen`` (page-list, footnotes) before it is freed."""
-    from . import stitch
-    from .glyphs import uncovered
-    from .pdf import layout, write
-
-    complaints: list[str] | None = None
-    if stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
-        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
-        try:
-            with atomic_output(dest) as handle:
-                complaints, missing = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper,
-                                                       jobs=jobs, on_layout=seen)
-        except stitch.Unstitchable:
-            seen.reset()
-    if complaints is None:
-        laid_out = layout(book, html, toc, sheets, paper=config.paper)
-        seen(laid_out)
-        with atomic_output(dest) as handle:
-            complaints = write(laid_out, handle)
-        missing = laid_out.uncovered
-    for message in _distinct(complaints):
-        result.diagnostics.append(Diagnostic("warning", "pdf.render", message, Location(book.sources[0])))
-    result.diagnostics += _misplaced(book, seen.misplaced)
-    result.diagnostics += uncovered(book, missing)
-
-
-class PagesSeen:
-    """What the pipeline needs from each laid-out piece of the print edition, taken while it is
-    alive: where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
-
-    def __init__(self, book: Book, paper: str, want_breaks: bool):
-        self.book, self.paper, self.want_breaks = book, paper, want_breaks
-        self.reset()
-
-    def reset(self) -> None:
-        self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
-        self.misplaced: list[str] = []
-
-    def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
-        """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
-        page index ``first`` of the whole edition."""
-        from .pagelist import page_breaks, uncounted
-        from .pdf import misplaced_footnotes
-
-        self.misplaced += misplaced_footnotes(laid_out)
-        if self.want_breaks:
-            placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
-                                           laid_out.root, uncounted(self.book))
-            self.pieces.append((first, placed, unplaced))
-
-    def page_list(self):
-        from .pagelist import PageList, edition_name
-
-        pieces = sorted(self.pieces, key=lambda piece: piece[0])
-        return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
-                        tuple(label for _, _, unplaced in pieces for label in unplaced))
-
-
-def _print_flavour(book: Book, config: Config, room: int, numbers=None):
-    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
-    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
-    from .render import PRINT, footnote_placement
-
-    footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
-    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
-
-
-def _misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
-    """A warning for each footnote printed on another page than its call, at the note's source line."""
-    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
-    return [Diagnostic("warning", "pdf.footnote-page",
-                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
-            for call in calls if call in notes]
-
-
-PROFILE_SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
-
-
 def paragraph_numbers(book: Book, config: Config):
     """A handout numbers its paragraphs: one map for both editions, so both carry the same numbers
     and ids. None for a book."""
@@ -533,29 +452,6 @@ def paragraph_numbers(book: Book, config: Config):
     return book_numbers(book)
 
 
-def write_booklet(book: Book, renderer, config: Config, result: Result, numbers) -> Path:
-    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
-    import io
-
-    from .imposition import booklet_papers, impose
-    from .pdf import footnote_room, write_pdf
-    from .render import stylesheet_paths
-
-    page, sheet = booklet_papers(config.paper)
-    flavour = _print_flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
-    html = renderer.print_html(book, config.profile, None, flavour)
-    pages = io.BytesIO()
-    half = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
-    sheets = stylesheet_paths(config.styles, "print", (*PROFILE_SHEETS[config.profile], *half))
-    complaints = write_pdf(book, html, renderer.toc(book, flavour), sheets, pages, paper=page)
-    for message in _distinct(complaints):
-        _extend_distinct(result.diagnostics, [Diagnostic("warning", "pdf.render", message, Location(book.sources[0]))])
-    dest = config.output / f"{book.slug}-booklet.pdf"
-    with atomic_output(dest) as handle:
-        impose(pages.getvalue(), sheet, handle)
-    return dest
-
-
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):
     """The book's cover (its own image, or a generated one: the EPUB's, or ``paper``'s proportions);
     problems are reported once even when the EPUB and the PDF both ask."""
@@ -564,11 +460,6 @@ def _cover(book: Book, config: Config, result: Result, paper: str | None = None)
     cover, diagnostics = book_cover(book, config.assets, paper)
     _extend_distinct(result.diagnostics, diagnostics)
     return cover
-
-
-def _distinct(messages: list[str], limit: int = 20) -> list[str]:
-    unique = list(dict.fromkeys(messages))
-    return unique[:limit] + ([f"... and {len(unique) - limit} more"] if len(unique) > limit else [])
 
 
 def book_date(files: list[Path], written: list[str | None], config: Config):

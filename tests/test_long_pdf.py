@@ -32,13 +32,13 @@ def long_source(folder: Path, times: int = 4) -> Path:
 def editions(tmp_path_factory):
     """The long book in one piece, stitched with -j 1 and stitched with -j 2: (html, {name: path})."""
     from octavo.pdf import footnote_room, write_pdf
-    from octavo.pipeline import _print_flavour
+    from octavo.print_edition import flavour as print_flavour
 
     folder = tmp_path_factory.mktemp("long")
     source = long_source(folder)
     book = load_book(source, Config(inputs=(source,), output=folder), Result(source))
     renderer = Renderer(None, folder / "templates")
-    flavour = _print_flavour(book, Config(), footnote_room("A5"))  # as a build makes it: footnotes
+    flavour = print_flavour(book, Config(), footnote_room("A5"))  # as a build makes it: footnotes
     toc, html = renderer.toc(book, flavour), renderer.print_html(book, "book", None, flavour)
     sheets = stylesheet_paths(None, "print")
     paths = {name: folder / f"{name}.pdf" for name in ("one", "j1", "j2")}

@@ -1,0 +1,130 @@
+"""The print edition between the renderer and the PDF writer: its markup flavour (footnotes, a
+handout's paragraph numbers), its layout in one piece or in chunks (stitch.py), what the build
+learns from each laid-out piece before it is freed (where pages begin, for the EPUB's page-list;
+footnotes off their call's page; characters no font had), and the booklet.
+
+Everything here returns diagnostics; the pipeline decides where they go.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from .atomic import atomic_output
+from .config import Config
+from .diagnostics import WARNING, Diagnostic, Location
+from .model import Book
+
+SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
+SAID = 20  # distinct complaints of WeasyPrint reported per PDF; the rest are counted
+
+
+def flavour(book: Book, config: Config, room: int, numbers=None):
+    """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    from .render import PRINT, footnote_placement
+
+    footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
+    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
+
+
+class PagesSeen:
+    """What the build needs from each laid-out piece of the print edition, taken while it is alive:
+    where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
+
+    def __init__(self, book: Book, paper: str, want_breaks: bool):
+        self.book, self.paper, self.want_breaks = book, paper, want_breaks
+        self.reset()
+
+    def reset(self) -> None:
+        self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
+        self.misplaced: list[str] = []
+
+    def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
+        """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
+        page index ``first`` of the whole edition."""
+        from .pagelist import page_breaks, uncounted
+        from .pdf import misplaced_footnotes
+
+        self.misplaced += misplaced_footnotes(laid_out)
+        if self.want_breaks:
+            placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
+                                           laid_out.root, uncounted(self.book))
+            self.pieces.append((first, placed, unplaced))
+
+    def page_list(self):
+        from .pagelist import PageList, edition_name
+
+        pieces = sorted(self.pieces, key=lambda piece: piece[0])
+        return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
+                        tuple(label for _, _, unplaced in pieces for label in unplaced))
+
+
+def lay_out(book: Book, html: str, toc, sheets: list[Path], config: Config, seen: PagesSeen) -> None:
+    """Lay the edition out without writing it (an EPUB's page-list without a PDF)."""
+    from .pdf import layout
+
+    seen(layout(book, html, toc, sheets, paper=config.paper))
+
+
+def write_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, dest: Path,
+              seen: PagesSeen) -> list[Diagnostic]:
+    """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
+    chunks are written in N processes); anything else, or a book that cannot be cut, in one piece.
+    Every laid-out piece is shown to ``seen`` before it is freed."""
+    from . import stitch
+    from .glyphs import uncovered
+    from .pdf import layout, write
+
+    complaints: list[str] | None = None
+    if stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
+        jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
+        try:
+            with atomic_output(dest) as handle:
+                complaints, missing = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper,
+                                                       jobs=jobs, on_layout=seen)
+        except stitch.Unstitchable:
+            seen.reset()
+    if complaints is None:
+        laid_out = layout(book, html, toc, sheets, paper=config.paper)
+        seen(laid_out)
+        with atomic_output(dest) as handle:
+            complaints = write(laid_out, handle)
+        missing = laid_out.uncovered
+    return complaints_said(book, complaints) + misplaced(book, seen.misplaced) + uncovered(book, missing)
+
+
+def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, list[Diagnostic]]:
+    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
+    from .imposition import booklet_papers, impose
+    from .pdf import footnote_room
+    from .pdf import write_pdf as lay_out_and_write
+    from .render import stylesheet_paths
+
+    page, sheet = booklet_papers(config.paper)
+    half = flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    html = renderer.print_html(book, config.profile, None, half)
+    pages = io.BytesIO()
+    extra = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
+    sheets = stylesheet_paths(config.styles, "print", (*SHEETS[config.profile], *extra))
+    complaints = lay_out_and_write(book, html, renderer.toc(book, half), sheets, pages, paper=page)
+    dest = config.output / f"{book.slug}-booklet.pdf"
+    with atomic_output(dest) as handle:
+        impose(pages.getvalue(), sheet, handle)
+    return dest, complaints_said(book, complaints)
+
+
+def misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
+    """A warning for each footnote printed on another page than its call, at the note's source line."""
+    notes = {note.refs[0]: note for text in book.texts for note in text.notes if note.refs}
+    return [Diagnostic(WARNING, "pdf.footnote-page",
+                       f"note {notes[call].number} is printed on another page than its call", notes[call].where)
+            for call in calls if call in notes]
+
+
+def complaints_said(book: Book, complaints: list[str]) -> list[Diagnostic]:
+    """WeasyPrint's complaints as warnings, each once, at most SAID of them (the rest counted)."""
+    unique = list(dict.fromkeys(complaints))
+    said = unique[:SAID] + ([f"... and {len(unique) - SAID} more"] if len(unique) > SAID else [])
+    return [Diagnostic(WARNING, "pdf.render", message, Location(book.sources[0])) for message in said]
