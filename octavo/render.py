@@ -715,11 +715,25 @@ PHRASING = frozenset({*TAGS.values(), "a", "span", "img", "br", "wbr"})
 
 def _as_inline_level(holder: etree._Element) -> None:
     """Every block element under ``holder`` becomes a span classed ``fn-TAG`` (print.css gives it its
-    display back): a <p> inside a paragraph would end that paragraph when the page is parsed."""
+    display back): a <p> inside a paragraph would end that paragraph when the page is parsed. Line
+    ends of the source become spaces outside code: WeasyPrint 70 breaks a footnote's line at each."""
     for el in holder.iter():
         if el is not holder and el.tag not in PHRASING:
             el.set("class", " ".join(["fn-" + el.tag, *(el.get("class") or "").split()]))
             el.tag = "span"
+    _unwrap_lines(holder)
+
+
+def _unwrap_lines(el: etree._Element) -> None:
+    """Newlines in ``el``'s text -> spaces, leaving preformatted code (``fn-pre``) as written."""
+    if "fn-pre" in (el.get("class") or "").split():
+        return
+    if el.text:
+        el.text = el.text.replace("\n", " ")
+    for child in el:
+        _unwrap_lines(child)
+        if child.tail:
+            child.tail = child.tail.replace("\n", " ")
 
 
 def _ends_inline(parent: etree._Element) -> bool:

@@ -323,3 +323,19 @@ def test_running_heads_use_the_short_title(tmp_path):
     assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
     heads = [head for head in band_text(tmp_path / "out" / "long-title.pdf", top_mm=14) if head]
     assert len(heads) >= 2 and set(heads) == {"The Critique"}
+
+
+def test_a_footnote_written_over_several_lines_is_set_as_one_paragraph(tmp_path):
+    """The source's line ends inside a note are spaces: WeasyPrint 70 would break a footnote's
+    line at each one, leaving short lines."""
+    import pypdfium2 as pdfium
+
+    source = write_source(tmp_path, "wrapped.md", "---\ntitle: Wrapped\n---\n\nA sentence with a note.[^1]\n\n"
+                          "[^1]: Dates are given in the old\n"
+                          "    and the new style.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "wrapped.pdf"))
+    lines = [" ".join(line.split()) for n in range(len(pdf)) for line in pdf[n].get_textpage().get_text_range().splitlines()]
+    pdf.close()
+    [note] = [line for line in lines if "Dates are" in line]
+    assert note.endswith("and the new style."), lines
