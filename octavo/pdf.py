@@ -138,6 +138,13 @@ def misplaced_footnotes(laid_out: Layout) -> list[str]:
     return misplaced
 
 
+def placed_footnotes(laid_out: Layout) -> set[str]:
+    """The calls (ids) whose footnote is printed at the foot of some page: a footnote WeasyPrint
+    could not place (at the end of a text, next to a tall table) is silently left out."""
+    return {call for page in laid_out.document.pages for box in page._page_box.children  # private, as above
+            if isinstance(box, boxes.FootnoteAreaBox) for call in _footnote_calls(box)}
+
+
 def _footnote_calls(box) -> list[str]:
     """The calls of the footnotes inside a box (each footnote names its call in ``data-call``)."""
     element = getattr(box, "element", None)

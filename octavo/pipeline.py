@@ -409,21 +409,23 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         print_flavour = printed.flavour(book, config, footnote_room(config.paper), numbers)
-        print_toc = renderer.toc(book, print_flavour)
-        html = renderer.print_html(book, config.profile, CoverView(cover.data_url, cover.alt) if cover else None,
-                                   print_flavour)
+
+        def make(flavour):  # the print HTML and its contents in one markup flavour
+            view = CoverView(cover.data_url, cover.alt) if cover else None
+            return renderer.print_html(book, config.profile, view, flavour), renderer.toc(book, flavour)
+
         sheets = stylesheet_paths(config.styles, "print", printed.SHEETS[config.profile])
         seen = printed.PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
         if "pdf" in config.formats:
             dest = config.output / f"{book.slug}.pdf"
-            result.diagnostics += printed.write_pdf(book, html, print_toc, sheets, config, dest, seen)
+            result.diagnostics += printed.write_pdf(book, make, print_flavour, sheets, config, dest, seen)
             written.append(dest)
             if config.booklet:
                 booklet, diagnostics = printed.write_booklet(book, renderer, config, numbers)
                 _extend_distinct(result.diagnostics, diagnostics)
                 written.append(booklet)
         else:
-            printed.lay_out(book, html, print_toc, sheets, config, seen)
+            printed.lay_out(book, *make(print_flavour), sheets, config, seen)
     if "epub" in config.formats:
         from .epub import write_epub
 

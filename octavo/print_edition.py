@@ -40,14 +40,16 @@ class PagesSeen:
     def reset(self) -> None:
         self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
         self.misplaced: list[str] = []
+        self.placed: set[str] = set()  # calls whose footnote is at the foot of a page
 
     def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
         """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
         page index ``first`` of the whole edition."""
         from .pagelist import page_breaks, uncounted
-        from .pdf import misplaced_footnotes
+        from .pdf import misplaced_footnotes, placed_footnotes
 
         self.misplaced += misplaced_footnotes(laid_out)
+        self.placed |= placed_footnotes(laid_out)
         if self.want_breaks:
             placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
                                            laid_out.root, uncounted(self.book))
@@ -68,15 +70,18 @@ def lay_out(book: Book, html: str, toc, sheets: list[Path], config: Config, seen
     seen(layout(book, html, toc, sheets, paper=config.paper))
 
 
-def write_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, dest: Path,
+def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Config, dest: Path,
               seen: PagesSeen) -> list[Diagnostic]:
     """The PDF: a long book laid out in chunks and stitched (bounded memory; with -j N on one input,
     chunks are written in N processes); anything else, or a book that cannot be cut, in one piece.
-    Every laid-out piece is shown to ``seen`` before it is freed."""
+    ``make(flavour)`` gives the print HTML and contents. Every laid-out piece is shown to ``seen``
+    before it is freed. A footnote WeasyPrint left out is set at the end (one piece: laid out again)
+    or reported (stitched)."""
     from . import stitch
     from .glyphs import uncovered
     from .pdf import layout, write
 
+    html, toc = make(print_flavour)
     complaints: list[str] | None = None
     if stitch.wanted(html, config.profile, custom_styles=config.styles is not None):
         jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
@@ -89,10 +94,31 @@ def write_pdf(book: Book, html: str, toc, sheets: list[Path], config: Config, de
     if complaints is None:
         laid_out = layout(book, html, toc, sheets, paper=config.paper)
         seen(laid_out)
+        left_out = lost_footnotes(book, print_flavour, seen.placed)
+        if left_out:  # at the end, with a pointer at the call, like a note too long for the page
+            print_flavour = replace(print_flavour, footnotes={**print_flavour.footnotes, **dict.fromkeys(left_out, "end")})
+            html, toc = make(print_flavour)
+            seen.reset()
+            laid_out = layout(book, html, toc, sheets, paper=config.paper)
+            seen(laid_out)
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
-    return complaints_said(book, complaints) + misplaced(book, seen.misplaced) + uncovered(book, missing)
+    return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
+            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing))
+
+
+def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:
+    """Ids of the notes meant for the foot of a page that no page printed."""
+    feet = print_flavour.footnotes or {}
+    return [note.id for text in book.texts for note in text.notes
+            if feet.get(note.id) == "foot" and note.refs and note.refs[0] not in placed]
+
+
+def lost(book: Book, note_ids: list[str]) -> list[Diagnostic]:
+    notes = {note.id: note for text in book.texts for note in text.notes}
+    return [Diagnostic(WARNING, "pdf.footnote-lost", f"note {notes[n].number} is missing from the PDF: WeasyPrint "
+                       "could not place it at the foot of a page", notes[n].where) for n in note_ids]
 
 
 def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, list[Diagnostic]]:
