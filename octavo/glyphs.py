@@ -56,6 +56,8 @@ def uncovered(book: m.Book, missing: set[str]) -> list[Diagnostic]:
     """One warning per text that uses characters in ``missing``; characters found in no text (the
     interface words of a catalogue) are reported against the book's first source."""
     wanted = {c for c in missing if not c.isspace()}
+    if not wanted:  # the usual case: no walk through the book
+        return []
     left = set(wanted)
     found: list[Diagnostic] = []
     for text in book.texts:

@@ -167,7 +167,7 @@ class Renderer:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
         return self.env.get_template("print/book.html").render(
-            ctx, profile=profile, handout=handout_lines(book, ctx["ui"]),
+            ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
             long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT})
 
 
