@@ -119,7 +119,10 @@ def ace_command() -> tuple[list[str], dict[str, str]] | str:
         (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)
     if chromium is None:
         return "DAISY Ace needs Chromium (install chromium, or set PUPPETEER_EXECUTABLE_PATH)"
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    # Ace gives Chromium 5 s to start; a first start on a fresh machine (cold disk) takes longer,
+    # and Ace then fails with no report, so allow a minute unless the user chose otherwise.
+    env = {"ACE_TIMEOUT_INITIAL": "60000", **os.environ,
+           "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     return [ace], env
 
 
@@ -131,11 +134,11 @@ def ace(path: Path) -> AceResult:
     command, env = found
     result = AceResult(path)
     with tempfile.TemporaryDirectory() as out:
-        proc = subprocess.run([*command, "--silent", "--force", "--outdir", out, str(path)],
+        proc = subprocess.run([*command, "--force", "--outdir", out, str(path)],
                               capture_output=True, text=True, env=env, timeout=900)
         report = Path(out) / "report.json"
         if not report.exists():
-            result.error = f"Ace wrote no report: {(proc.stderr or proc.stdout).strip()[-300:]}"
+            result.error = f"Ace wrote no report: {ace_errors(proc.stdout + proc.stderr)}"
             return result
         data = json.loads(report.read_text(encoding="utf-8"))
     for doc in data.get("assertions", []):
@@ -144,6 +147,13 @@ def ace(path: Path) -> AceResult:
             result.violations.append(f"{doc['earl:testSubject']['url']}: {check['earl:test']['dct:title']}: "
                                      f"{outcome.get('dct:description', '')[:200]}")
     return result
+
+
+def ace_errors(output: str) -> str:
+    """Ace's own error lines from its console output (colour codes removed), else its last words."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in output.splitlines()]
+    errors = list(dict.fromkeys(line for line in lines if line.startswith("error:")))
+    return "; ".join(errors)[-600:] if errors else " ".join(lines)[-300:]
 
 
 def evaluator() -> str:

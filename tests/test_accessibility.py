@@ -209,6 +209,24 @@ def test_check_claims_conformance_only_after_epubcheck_and_ace_pass_and_stays_re
     assert ace_violations(epub) == []
 
 
+def test_when_ace_fails_its_own_error_is_reported(seed_build, monkeypatch):
+    """Ace's console ends with "Re-run Ace using the --verbose option"; the reason is in its error
+    lines. (Here Chromium is given 50 ms to start, as Ace's 5 s default was on CI's first start.)"""
+    if isinstance(ace_command(), str) and not os.environ.get("CI"):
+        pytest.skip(ace_command())
+    monkeypatch.setenv("ACE_TIMEOUT_INITIAL", "50")
+    result = ace(seed_build[1])
+    assert result.error and "Timed out after 50 ms" in result.error, result.error
+    assert "--verbose" not in result.error
+
+
+def test_ace_gives_chromium_a_minute_to_start():
+    found = ace_command()
+    if isinstance(found, str):
+        pytest.skip(found)
+    assert int(found[1]["ACE_TIMEOUT_INITIAL"]) >= 60000 or "ACE_TIMEOUT_INITIAL" in os.environ
+
+
 def test_check_without_ace_reports_it_and_makes_no_claim(tmp_path):
     env = {**os.environ, "OCTAVO_ACE": str(tmp_path / "no-such-ace")}
     proc = run_cli(str(SEED), "--format", "epub", "--check", "-o", str(tmp_path / "out"), env=env)
