@@ -168,10 +168,12 @@ class Renderer:
         ctx = self._context(book, cover, flavour)
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
-            long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT})
+            long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT},
+            short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
+SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
 RUNNING_HEAD = 45  # characters at most in a running head: never two lines
 
 
@@ -179,6 +181,13 @@ def text_length(text: m.Text) -> int:
     """Characters of a text's body (notes left out): what decides whether its chapters open pages."""
     return sum(len(m.plain_text(inlines)) for s in text.sections if s.kind != "notes"
                for block in m.walk_blocks(s.blocks) for inlines in _inline_groups(block))
+
+
+def opening_length(text: m.Text) -> int:
+    """Characters of the text before its first heading (0 when it opens with one)."""
+    first = next((s for s in text.sections if s.kind == "opening"), None)
+    return 0 if first is None else sum(len(m.plain_text(inlines)) for block in m.walk_blocks(first.blocks)
+               for inlines in _inline_groups(block))
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD) -> str:

@@ -283,6 +283,31 @@ def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(t
     assert all(texts[page].lstrip().startswith(f"Chapter {n}") for n, page in enumerate(long_pages[1:], 2))
 
 
+def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_opening_does_not(tmp_path):
+    from octavo.validate import outline_pages, pdf_page_texts
+
+    chapters = "".join(f"\n## Chapter {n}\n\n" + "A long chapter, with many words in it. " * 120 + "\n"
+                       for n in range(1, 6))
+    short = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few opening words.\n" + chapters)
+    long = write_source(tmp_path, "long.md", "---\ntitle: Long\n---\n\n" + "An opening of many words. " * 60
+                        + "\n" + chapters)
+    assert build_into(tmp_path / "out", short, long, formats=("pdf",)).ok
+    for name, shared in (("short", True), ("long", False)):
+        pdf = tmp_path / "out" / f"{name}.pdf"
+        title_page = next(page for title, page in outline_pages(pdf) if title == name.title())
+        chapter_one = next(page for title, page in outline_pages(pdf) if title == "Chapter 1")
+        assert (chapter_one == title_page) is shared, name
+        if not shared:
+            assert pdf_page_texts(pdf)[chapter_one].lstrip().startswith("Chapter 1")
+
+
+def test_the_credits_say_a_description_that_repeats_the_archive_listing_once(seed_build):
+    from octavo.validate import pdf_page_texts
+
+    credits = pdf_page_texts(seed_build[2])[-1]
+    assert credits.count("Trotskyism or Leninism? | History | Russia") == 1
+
+
 def test_a_running_head_is_cut_at_a_word_with_an_ellipsis():
     from octavo.render import running_head
 
