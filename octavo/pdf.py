@@ -123,8 +123,34 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
+    numbers_to_the_wide_margin(document)
     return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
                   calendar.timegm(book.modified.timetuple()), captured.missing)
+
+
+def numbers_to_the_wide_margin(document: Document, name: str = "para-num") -> None:
+    """Margin numbers stand in the right margin (handout.css: CSS cannot tell which side a block's
+    page will be). On a page whose wide margin is the left one, a booklet's left-hand page, each is
+    mirrored into it and set flush against the text. Only these boxes move: nothing reflows."""
+    for page in document.pages:
+        box = page._page_box  # private: no public API
+        if box.margin_left <= box.margin_right:
+            continue
+        left, width = box.content_box_x(), box.width
+        for number in _boxes_of_class(box, name):
+            number.translate(2 * left + width - 2 * number.position_x - number.margin_width())
+            for line in getattr(number, "children", ()):
+                line.translate(number.width - sum(child.margin_width() for child in line.children))
+
+
+def _boxes_of_class(box, name: str):
+    """The outermost boxes under ``box`` made for an element of class ``name``."""
+    for child in box.all_children() if hasattr(box, "all_children") else ():
+        element = child.element
+        if element is not None and name in (element.get("class") or "").split() and child.element_tag != "span::before":
+            yield child
+        else:
+            yield from _boxes_of_class(child, name)
 
 
 def misplaced_footnotes(laid_out: Layout) -> list[str]:

@@ -180,6 +180,12 @@ def test_the_median_line_is_at_most_75_characters(seed_handout):
     assert statistics.median(lines) <= 75
 
 
+def test_a_single_text_handout_prints_its_title_once_above_the_contents(seed_handout):
+    body = page_texts(seed_handout[1])[0][2]
+    assert body.count("Trotskyism or Leninism?") == 2, "the title, then its line in the contents"
+    assert body.index("Joseph Stalin") < body.index("Contents") < body.index("Comrades, after Kamenev")
+
+
 def near_empty_pages(pdf) -> list[int]:
     """Pages whose text fills less than a quarter of the height between the head and the foot."""
     doc = pdfium.PdfDocument(str(pdf))
@@ -264,6 +270,26 @@ def test_the_seed_booklet_puts_its_a5_pages_two_up_on_a4_sheets(seed_handout):
     assert (sides[0][0] == "") == (padded > total), "a padding page is blank"
     doc = pdfium.PdfDocument(str(seed_handout[2]))
     assert all(page.get_size() == pytest.approx((A4[1], A4[0]), abs=0.5) for page in doc)
+
+
+def test_booklet_paragraph_numbers_stand_in_the_outer_margin_of_left_and_right_pages(seed_handout):
+    """Folded, a left-hand page's outer margin is on its left: the numbers go there, never by the fold."""
+    outer_mm, inner_mm, top_mm, bottom_mm = 30, 14, 14, 16  # styles/booklet.css
+    doc = pdfium.PdfDocument(str(seed_handout[2]))
+    try:
+        numbers = {"left": "", "right": ""}
+        for page in doc:
+            width, height = page.get_size()
+            text, low, high = page.get_textpage(), bottom_mm * MM, height - top_mm * MM
+            numbers["left"] += text.get_text_bounded(0, low, (outer_mm - 1) * MM, high) + " "
+            numbers["right"] += text.get_text_bounded(width - (outer_mm - 1) * MM, low, width, high) + " "
+            fold = text.get_text_bounded(width / 2 - (inner_mm - 1) * MM, low, width / 2 + (inner_mm - 1) * MM, high)
+            assert fold.strip() == "", f"text by the fold: {fold!r}"
+    finally:
+        doc.close()
+    for side, found in numbers.items():
+        assert re.fullmatch(r"[\d\s]*", found), side
+        assert len(found.split()) > 20, side
 
 
 @pytest.mark.slow
