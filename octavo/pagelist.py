@@ -187,7 +187,9 @@ def letters(element, skip: frozenset[str]) -> str:
     return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element, skip))
 
 
-NOT_TEXT = {"doc-noteref", "doc-footnote"}  # roles of what is not the running text: note calls, notes set in it
+# roles of what is not the running text: note calls, notes set in it, the links back from notes
+# (the EPUB's arrows at a note's end, the print edition's number at its start)
+NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
 
 
 def not_text(element) -> bool:

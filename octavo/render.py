@@ -72,10 +72,12 @@ class Flavour:
     footnotes: Mapping[str, str] | None = None  # print: note id -> "foot" (set at its first call) or "end"
     numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
+    number_notes: bool = False  # print: a note opens with its number, a link to its call (no ↩ arrows on paper)
 
 
 PLAIN = Flavour()
-PRINT = Flavour(bind_words=True)  # the print edition's line breaking is Octavo's (a reading system makes its own)
+# the print edition's line breaking is Octavo's (a reading system makes its own)
+PRINT = Flavour(bind_words=True, number_notes=True)
 
 
 @dataclass(frozen=True)
@@ -386,8 +388,12 @@ def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
 
 
 def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour = PLAIN) -> Markup:
-    """A note's blocks with its backlinks."""
-    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour).note(holder, note))
+    """A note at the end: its blocks, and its way back to the text (a backlink, or its number)."""
+    def fill(holder: etree._Element) -> None:
+        Xhtml(ui or ui_words("en"), flavour).note(holder, note)
+        if flavour.number_notes and note.refs:
+            _number_first(holder, note, gap="")  # print.css sets it in the margin, as a list's marker
+    return _markup_of(fill)
 
 
 def _markup_of(fill) -> Markup:
@@ -507,7 +513,8 @@ class Xhtml:
                 self.blocks(td, cell.blocks)
 
     def note(self, parent: etree._Element, note: m.Note) -> None:
-        """A note's blocks, then a link back to each reference (in its last paragraph, or a new one)."""
+        """A note's blocks and, on screen, a ↩ link back to each call (in its last paragraph, or a
+        new one). On paper (``number_notes``) the caller opens the note with its number instead."""
         holder = etree.Element("div")
         self.floats_off += 1
         try:
@@ -518,6 +525,8 @@ class Xhtml:
             parent.append(child)
         parent.text = holder.text
         if not note.refs:
+            return
+        if self.flavour.number_notes:
             return
         last = parent[-1] if len(parent) else None
         target = last if last is not None and last.tag == "p" else etree.SubElement(parent, "p")
@@ -580,16 +589,11 @@ class Xhtml:
         else:
             pointer = etree.SubElement(holder, "a", {"href": f"#{note.id}"})
             pointer.text = self.ui["note_at_end"].format(n=note.number)
+        _number_first(holder, note)
         span = etree.SubElement(parent, "span", {"class": "footnote" if placement == "foot" else "footnote pointer",
                                                  "role": "doc-footnote", "data-call": note.refs[0]})
         if placement == "foot":
             span.set("id", note.id)
-        number = etree.Element("a", {"class": "footnote-number", "href": f"#{note.refs[0]}"})  # back to the call
-        number.text, number.tail = str(note.number), " "
-        first = holder[0] if len(holder) and holder[0].get("class", "").startswith("fn-") else holder
-        number.tail += first.text or ""
-        first.text = None
-        first.insert(0, number)
         span.text = holder.text
         span.extend(list(holder))
 
@@ -720,6 +724,17 @@ def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]
 
 
 PHRASING = frozenset({*TAGS.values(), "a", "span", "img", "br", "wbr"})
+
+
+def _number_first(holder: etree._Element, note: m.Note, gap: str = " ") -> None:
+    """The note's number at the start of its first paragraph (or of ``holder``), a link back to its
+    first call: how a reader of the PDF returns to the text."""
+    number = etree.Element("a", {"class": "note-number", "href": f"#{note.refs[0]}", "role": "doc-backlink"})
+    number.text, number.tail = str(note.number), gap
+    first = holder[0] if len(holder) and (holder[0].tag == "p" or (holder[0].get("class") or "").startswith("fn-")) else holder
+    number.tail += first.text or ""
+    first.text = None
+    first.insert(0, number)
 
 
 def _as_inline_level(holder: etree._Element) -> None:

@@ -187,6 +187,8 @@ def test_each_marker_is_where_its_printed_page_begins(books, name):
     assert len(marks) == len(pages), f"{len(marks)} markers for {len(pages)} pages with text"
     for n, ((lines, folio), (label, after)) in enumerate(zip(pages, marks), 1):
         first_line = letters(lines[0]).rstrip("-") if lines else ""  # "": only an ornament on the page
+        # an endnote opens with its number on paper (a link back to its call), not in the EPUB
+        first_line = re.sub(r"^\d+", "", first_line) if not re.match(r"\d", letters(after)) else first_line
         assert letters(after).startswith(first_line), (
             f"page {n} ({label}) begins {lines[0]!r}; the EPUB after its marker: {after[:80]!r}")
         if folio is not None:

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import CORPUS, ROOT, assert_epubcheck_clean, build_into, load, write_source
+from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, load, write_source
 
 RUSSIAN = """---
 title: Манифест
@@ -67,6 +67,26 @@ def test_the_arrows_back_to_the_text_are_not_printed(seed_build):
 
     _, _, pdf = seed_build
     assert "\u21a9" not in "".join(pdf_page_texts(pdf))
+
+
+def test_endnotes_on_paper_open_with_their_number_a_link_back_to_the_call(tmp_path):
+    from octavo.validate import _named_destinations, outline_pages, pdf_page_texts
+
+    assert build_into(tmp_path, SEED, formats=("pdf",), notes="endnotes").ok
+    pdf = tmp_path / f"{SEED.stem}.pdf"
+    notes_page = dict(outline_pages(pdf))["Notes"]
+    with pikepdf.open(pdf) as doc:
+        calls = {name for name in _named_destinations(doc) if name.startswith("noteref-")}
+        back = set()
+        for page in list(doc.pages)[notes_page:]:
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                dest = annot.get("/Dest") if action is None else action.get("/D")
+                if dest is not None and not isinstance(dest, pikepdf.Array):
+                    back.add(str(dest).lstrip("/"))
+    assert len(calls) >= 3 and calls <= back, f"no way back from {sorted(calls - back)[:5]}"
+    first = [line.strip() for line in pdf_page_texts(pdf)[notes_page].splitlines() if line.strip()]
+    assert any(line.startswith("1 See Lenin") for line in first), first[:6]
 
 
 def test_a_viewer_shows_the_printed_page_numbers(seed_build, tmp_path):
