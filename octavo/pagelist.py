@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model as m
-from .render import PageBreak
+from .render import PageBreak, not_running_text
 
 IGNORED = {"\u00ad", "\u200b"}  # soft hyphen, zero-width space: layout may drop or print them
 HYPHENS = "-\u2010"  # what layout adds where it breaks a word
@@ -65,7 +65,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
     for texts, label in zip(pages, labels):
         first = None
         items = [(_anchor(element, parents, anchors), text) for element, text in texts
-                 if element is None or not not_text(element)]
+                 if element is None or not not_running_text(element)]
         for index, (anchor, text) in enumerate(items):
             if anchor is None:
                 continue  # text outside every element with an id: nothing to point at
@@ -187,23 +187,12 @@ def letters(element, skip: frozenset[str]) -> str:
     return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element, skip))
 
 
-# roles of what is not the running text: note calls, notes set in it, the links back from notes
-# (the EPUB's arrows at a note's end, the print edition's number at its start)
-NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
-
-
-def not_text(element) -> bool:
-    """Note calls, notes set in the text and what screen readers are told to skip (a handout's
-    paragraph numbers): no page begins there, and their letters are not counted."""
-    return element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
-
-
 def _text_nodes(element, skip: frozenset[str]):
     """(element, "text" | "tail") for each piece of text inside ``element``, in document order,
     leaving out elements whose id is in ``skip`` or whose role is a note's (their tails stay)."""
     yield element, "text"
     for child in element:
-        if isinstance(child.tag, str) and child.get("id") not in skip and not not_text(child):
+        if isinstance(child.tag, str) and child.get("id") not in skip and not not_running_text(child):
             yield from _text_nodes(child, skip)
         yield child, "tail"
 

@@ -647,8 +647,17 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
 
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
-NOT_WORDS = {"noteref", "footnote", "para-num"}
+# roles of what is not the running text: note calls, notes set in it, the links back from notes
+# (the EPUB's arrows at a note's end, the print edition's number at its start)
+NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
 SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
+
+
+def not_running_text(element: etree._Element) -> bool:
+    """Note calls, notes set in the text, links back from notes and what screen readers are told to
+    skip (a handout's paragraph numbers): not words of the paragraph. No line ends on them (the
+    last word is looked for before them) and no page of the page-list begins there."""
+    return element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
 
 
 def keep_dashes_with_words(text: str) -> str:
@@ -679,7 +688,7 @@ def _text_slots(p: etree._Element) -> list[tuple[etree._Element, str]]:
     slots: list[tuple[etree._Element, str]] = []
 
     def visit(el: etree._Element) -> None:
-        if not NOT_WORDS & set((el.get("class") or "").split()):
+        if not not_running_text(el):
             slots.append((el, "text"))
             for child in el:
                 visit(child)
