@@ -8,7 +8,7 @@ import zipfile
 
 from lxml import etree
 
-from conftest import ROOT, SEED, assert_epubcheck_clean, build_into, run_cli
+from conftest import SEED, assert_epubcheck_clean, build_into, run_cli
 from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, pdf_page_texts, read_pdf, words
 
 SEED_TOC = [

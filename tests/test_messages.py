@@ -143,9 +143,9 @@ def test_the_language_books_pass_epubcheck(books):
 
 
 def test_a_volume_speaks_its_own_language_and_each_text_its_own(tmp_path):
-    de = write_source(tmp_path, "de.md", "---\ntitle: Lohnarbeit\nlanguage: de\ntranslator: Anna\n---\n"
-                                         "Text.[^1]\n\n[^1]: Anmerkung.\n")
-    ru = write_source(tmp_path, "ru.md", "---\ntitle: Манифест\nlanguage: ru\n---\nТекст.[^1]\n\n[^1]: Примечание.\n")
+    write_source(tmp_path, "de.md", "---\ntitle: Lohnarbeit\nlanguage: de\ntranslator: Anna\n---\n"
+                                    "Text.[^1]\n\n[^1]: Anmerkung.\n")
+    write_source(tmp_path, "ru.md", "---\ntitle: Манифест\nlanguage: ru\n---\nТекст.[^1]\n\n[^1]: Примечание.\n")
     manifest = tmp_path / "reader.toml"
     manifest.write_text('title = "A reader"\nlanguage = "en"\neditor = "Ed"\n[[texts]]\nsource = "de.md"\n'
                         '[[texts]]\nsource = "ru.md"\n', encoding="utf-8")

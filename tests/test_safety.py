@@ -257,7 +257,7 @@ def canary_book(tmp_path_factory):
         '<a rel="attachment" href="../../outside/canary.txt">relative attachment</a>',
         f'<a href="{txt_uri}">file link</a>',
         f'<p style="background: url({png_uri})">styled paragraph</p>',
-        f'<span style="background-image: url(\'../../outside/canary.png\')">styled span</span>',
+        '<span style="background-image: url(\'../../outside/canary.png\')">styled span</span>',
         f'<style>@import url("{css_uri}"); body {{ background: url({png_uri}); }}</style>',
         f'<object data="{txt_uri}">object fallback</object>',
         f'<embed src="{txt_uri}">',
