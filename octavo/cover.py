@@ -132,7 +132,9 @@ def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
     ground = GROUNDS[int(hashlib.sha1(meta.identifier.encode("utf-8")).hexdigest(), 16) % len(GROUNDS)]
     canvas.putpalette([round(g + (i - g) * level / 255) for level in range(256) for g, i in zip(ground, INK)])
     out = io.BytesIO()
-    canvas.save(out, "PNG", optimize=False, compress_level=9)
+    # zlib's default level: 9 took five times as long (0.09 s, the build's costliest step) for a file
+    # 12 % smaller; the pixels are the same, and the bytes the same every time
+    canvas.save(out, "PNG", optimize=False, compress_level=6)
     return out.getvalue(), missing
 
 
