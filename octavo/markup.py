@@ -652,8 +652,11 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
 def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str) -> list:
     """Straight quotes that pair with a curly one, and closing single quotes, by walking the text."""
     edits, open_double, open_single = [], 0, 0
+    # every step below starts at one of these: the walk jumps from one to the next
+    marks = re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
     i = 0
-    while i < len(text):
+    while (mark := marks.search(text, i)) is not None:
+        i = mark.start()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         if text.startswith(left, i):
