@@ -296,7 +296,7 @@ def _plain(markdown: str) -> str:
 
 def _key(text: str) -> str:
     """What a contents entry has in common with its heading: letters and digits, case folded."""
-    return "".join(c for c in _plain(text).replace("''", "'").casefold() if c.isalnum())
+    return "".join(filter(str.isalnum, _plain(text).replace("''", "'").casefold()))
 
 
 def _keys(text: str) -> set[str]:
@@ -472,6 +472,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
         while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
             these = _entries(all_blocks[stop])
+            if not titled and len(these) < 3:
+                break  # too short to be an untitled list: no need to look for its headings
             matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
             if not these or sum(m is not None for m in matched) < 0.8 * len(these):
                 break
