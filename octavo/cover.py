@@ -153,6 +153,7 @@ class _Block:
         size, smallest = sizes
         while True:
             self.font = _load(found, size) if found else ImageFont.load_default(size)
+            self.widths: dict[str, float] = {}  # of this font
             self.lines = _balanced(_tokens(text), self.width, MEASURE)
             if len(self.lines) <= max_lines and all(self.width(line) <= MEASURE for line in self.lines):
                 break
@@ -165,7 +166,10 @@ class _Block:
         self.height = self.leading * len(self.lines)
 
     def width(self, line: str) -> float:
-        return self.font.getlength(line, **self.layout)
+        # balancing asks about the same few lines over and over (45 times for the seed's 4 lines)
+        if line not in self.widths:
+            self.widths[line] = self.font.getlength(line, **self.layout)
+        return self.widths[line]
 
     def draw(self, draw: ImageDraw.ImageDraw, top: int) -> int:
         """Draw the lines from ``top`` down; returns the y below the last line."""
