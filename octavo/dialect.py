@@ -936,5 +936,5 @@ def guess_language(body: str, sample: int = 60000) -> tuple[str, str]:
 
 def _count_between(text: str, first: int, last: int) -> int:
     """How many characters of ``text`` have code points from ``first`` to ``last`` (counted by the
-    regular expression engine: a Python loop over 60,000 characters, six times, took 0.05 s)."""
+    regular expression engine: a Python loop over the 60,000-character sample per script took 0.05 s)."""
     return len(re.findall(f"[\\u{first:04x}-\\u{last:04x}]", text))
