@@ -538,9 +538,10 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
         return m.group(0)
 
     line = FOOTNOTE_REF.sub(footnote, line)
-    if not THEMATIC_BREAK.match(line):
+    # a line without a marker's character is not searched (most lines have neither * nor [)
+    if "*" in line and not THEMATIC_BREAK.match(line):
         line = BARE_MARKER.sub(bare, line)
-    return NUMBER_MARKER.sub(number, line)
+    return NUMBER_MARKER.sub(number, line) if "[" in line else line
 
 
 # --- Pandoc's Markdown, as the marxists.org conversions write it ---------------------------------
