@@ -43,7 +43,9 @@ LARGEST = CORPUS / "smith-wealth-of-nations.md"
 OCTAVO = [sys.executable, str(ROOT / "build.py")]
 ONE_PIECE = [sys.executable, "-c", "import sys; from octavo import cli, stitch; stitch.LONG = float('inf'); "
              "sys.exit(cli.main())"]  # the same build, never stitched: the peer of a stitched PDF
-ENV = {**{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, "PYTHONPATH": str(ROOT)}  # as a user runs it
+# as a user runs it: no SOURCE_DATE_EPOCH, and modules cached as .pyc files, as an installed package has them
+ENV = {**{k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PYTHONDONTWRITEBYTECODE")},
+       "PYTHONPATH": str(ROOT)}
 
 
 def measure(cmd: list[str], repeat: int = 1) -> dict:
@@ -79,9 +81,13 @@ def figure(name: str, what: str, ours: dict, peer_name: str, peer: dict | None, 
 
 
 def seed_epub(tmp: Path, repeat: int) -> dict:
-    ours = measure([*OCTAVO, str(SEED), "--format", "epub", "-o", str(tmp / "seed"), "-q", "--force", "-j", "1"], repeat)
-    peer = measure([pandoc(), str(SEED), "-f", "markdown", "-M", "lang=en", "--toc", "-o", str(tmp / "seed.epub")],
-                   repeat)
+    octavo = [*OCTAVO, str(SEED), "--format", "epub", "-o", str(tmp / "seed"), "-q", "--force", "-j", "1"]
+    peer_cmd = [pandoc(), str(SEED), "-f", "markdown", "-M", "lang=en", "--toc", "-o", str(tmp / "seed.epub")]
+    runs = {"ours": [], "peer": []}
+    for _ in range(repeat):  # interleaved, so both see the same machine (it is shared)
+        runs["ours"].append(measure(octavo))
+        runs["peer"].append(measure(peer_cmd))
+    ours, peer = _median(runs["ours"]), _median(runs["peer"])
     ratio = ours["seconds"] / peer["seconds"]
     return figure("seed-epub", "seed EPUB, whole process", ours, "Pandoc EPUB", peer, "<= 0.6x", ratio <= 0.6)
 
@@ -152,7 +158,7 @@ def table(figures: list[dict]) -> str:
     for f in figures:
         o, p = f["octavo"], f["peer"]
         lines.append(f"| {f['what']} | {o['seconds']:.2f} s | {f['peer_name']} {p['seconds']:.2f} s | {f['ratio']:.2f}x "
-                     f"| {o['cpu_seconds']:.1f} / {p['cpu_seconds']:.1f} | {o['peak_mib']:.0f} / {p['peak_mib']:.0f} "
+                     f"| {o['cpu_seconds']:.2f} / {p['cpu_seconds']:.2f} | {o['peak_mib']:.0f} / {p['peak_mib']:.0f} "
                      f"| {(o['load'] + p['load']) / 2:.1f} | {f['goal']} | "
                      f"{'yes' if f['met'] else 'no'}{' — ' + f['note'] if f['note'] else ''} |")
     return "\n".join(lines)

@@ -78,6 +78,7 @@ KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
 KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
 KRAMDOWN_ID = re.compile(r"(?<![\w\"'=])#([\w:.\-]+)")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
+EMPHASIS_MARKS = str.maketrans("", "", "*_`")  # what _plain deletes
 MAX_EDGE_LINKS = 4  # more link-only blocks than this at an edge of the text are a list of links, not navigation
 
 # The Symbol font's code points (Word pastes its characters as U+F0xx) and what they are.
@@ -287,16 +288,17 @@ def _blank(lines: list[str], block: _Block) -> None:
 
 def _plain(markdown: str) -> str:
     """The words of some Markdown: links as their text, no emphasis marks, escapes or tags."""
-    text = LINK.sub(lambda m: m.group(2), markdown)
+    # asked of every paragraph, some several times: the link pattern only where a link can be
+    text = LINK.sub(lambda m: m.group(2), markdown) if "[" in markdown else markdown
     text = re.sub(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}", " ", text)
     text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"[*_`]+", "", text)
+    text = text.translate(EMPHASIS_MARKS)
     return " ".join(text.split())
 
 
 def _key(text: str) -> str:
     """What a contents entry has in common with its heading: letters and digits, case folded."""
-    return "".join(c for c in _plain(text).replace("''", "'").casefold() if c.isalnum())
+    return "".join(filter(str.isalnum, _plain(text).replace("''", "'").casefold()))
 
 
 def _keys(text: str) -> set[str]:
@@ -472,6 +474,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
         while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
             these = _entries(all_blocks[stop])
+            if not titled and len(these) < 3:
+                break  # too short to be an untitled list: no need to look for its headings
             matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
             if not these or sum(m is not None for m in matched) < 0.8 * len(these):
                 break

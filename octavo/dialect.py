@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import debris
@@ -537,9 +538,10 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
         return m.group(0)
 
     line = FOOTNOTE_REF.sub(footnote, line)
-    if not THEMATIC_BREAK.match(line):
+    # a line without a marker's character is not searched (most lines have neither * nor [)
+    if "*" in line and not THEMATIC_BREAK.match(line):
         line = BARE_MARKER.sub(bare, line)
-    return NUMBER_MARKER.sub(number, line)
+    return NUMBER_MARKER.sub(number, line) if "[" in line else line
 
 
 # --- Pandoc's Markdown, as the marxists.org conversions write it ---------------------------------
@@ -918,16 +920,22 @@ def guess_language(body: str, sample: int = 60000) -> tuple[str, str]:
     """A cheap, documented guess: the dominant script, and for Latin script the language whose
     commonest words occur most. Returns (BCP 47 tag, what it was based on)."""
     text = body[:sample]
-    letters = sum(1 for c in text if c.isalpha()) or 1
+    letters = sum(map(str.isalpha, text)) or 1
     for language, name, first, last in SCRIPTS:
-        count = sum(1 for c in text if first <= ord(c) <= last)
-        if language == "zh" and sum(1 for c in text if 0x3040 <= ord(c) <= 0x30FF) > count / 10:
+        count = _count_between(text, first, last)
+        if language == "zh" and _count_between(text, 0x3040, 0x30FF) > count / 10:
             continue  # kana among the ideographs: Japanese
         if count / letters > 0.3:
             return language, f"{name} ({count} of {letters} letters)"
-    words = re.findall(r"[^\W\d_]+", text.casefold())
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
+    counts = Counter(re.findall(r"[^\W\d_]+", text.casefold()))
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in STOPWORDS.items()}
     best = max(scores, key=scores.get)
     if best != "en" and scores[best] > 2 * scores["en"] and scores[best] >= 20:
         return best, f"{NAMES[best]} ({scores[best]} common {NAMES[best]} words against {scores['en']} English ones)"
     return "en", "English"
+
+
+def _count_between(text: str, first: int, last: int) -> int:
+    """How many characters of ``text`` have code points from ``first`` to ``last`` (counted by the
+    regular expression engine: a Python loop over the 60,000-character sample per script took 0.05 s)."""
+    return len(re.findall(f"[\\u{first:04x}-\\u{last:04x}]", text))

@@ -65,7 +65,9 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
     package.spine = spine
     package.toc = _ncx_entries(toc, where)
     raw = io.BytesIO()
-    epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True})
+    # stored, not deflated: _rezip reads every entry back and compresses it once, for good
+    epub.write_epub(raw, package, {"epub3_pages": False, "mtime": book.modified, "raise_exceptions": True,
+                                   "compresslevel": 0})
     _rezip(raw.getvalue(), dest, book)
     return unmarked
 

@@ -7,6 +7,7 @@ with the axis settings that make that instance.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ class FontFile:
     axes: tuple[tuple[str, float], ...] = ()  # variable font: axis tag -> value for this instance
 
 
+@functools.cache  # asked once per character of the cover: looking for the wheel each time took 0.01 s
 def book_face() -> tuple[FontFile, ...]:
     """Every weight and style of the book's face; () when its wheel is not installed. The wheel has one
     variable file per style, so each file is listed once per weight, with that weight's axis value."""

@@ -1,7 +1,7 @@
 """Languages as people write them -> BCP 47 tags.
 
-This is the only module that knows langcodes (and, through it, the ``language_data`` name tables,
-which ship with the package: no network). A language may be written as a tag or code in any case
+This is the only module that knows langcodes and its ``language_data`` name tables (which ship
+with the package: no network). A language may be written as a tag or code in any case
 and with underscores (``en``, ``EN``, ``en_US``, ``eng``, ``ger``, ``iw``) or as a name, in English
 or in the language itself (``English``, ``german``, ``Français``, ``русский``, ``Brazilian
 Portuguese``). :func:`find_tag` returns the tag to use, or None when the text names no language.
@@ -40,6 +40,8 @@ def named_language(word: str) -> str | None:
     word = " ".join(word.split())
     if len(word) < 2 or (word.isascii() and len(word) < 4):
         return None
+    if _names_no_language(word):
+        return None
     import langcodes
 
     try:
@@ -50,3 +52,11 @@ def named_language(word: str) -> str | None:
     if word.casefold() in names or (" " not in word and found.speaking_population() >= 100_000):
         return str(found)  # a name as such, or one word naming a living language ("简体中文"), not "Index" (kzf)
     return None
+
+
+def _names_no_language(word: str) -> bool:
+    """True when langcodes.find would not find ``word``: the same name table lookup it makes, without
+    importing langcodes (a tenth of a second of tables), which most words asked about never need."""
+    from language_data.names import name_to_code
+
+    return name_to_code("language", word) is None

@@ -27,6 +27,10 @@ import markdown
 from lxml import etree
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor, build_block_parser
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.serializers import to_html_string
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
@@ -333,20 +337,15 @@ class Parser:
         self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
         left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
         self.quotes = (left, right, left_single)
-        self.md = _Markdown(
-            extensions=["tables", "sane_lists", "attr_list", "smarty"],
-            extension_configs={
-                "smarty": {
-                    "smart_angled_quotes": False,
-                    "substitutions": {
-                        "left-double-quote": left, "right-double-quote": right,
-                        "left-single-quote": left_single, "right-single-quote": "\u2019",
-                        "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
-                    },
-                }
-            },
-            output_format="xhtml",
-        )
+        smarty = SmartyExtension(smart_angled_quotes=False, substitutions={
+            "left-double-quote": left, "right-double-quote": right,
+            "left-single-quote": left_single, "right-single-quote": "\u2019",
+            "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
+        })
+        # extensions as objects, not names: a name makes Python-Markdown read every installed package's
+        # entry points (importlib.metadata) to look for a plug-in of that name
+        self.md = _Markdown(extensions=[TableExtension(), SaneListExtension(), AttrListExtension(), smarty],
+                            output_format="xhtml")
         # after `code` and raw inline HTML (90): a marker written inside either stays text there
         self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
         # prettify stays: it gives back the newline a hard break took (lines count, and attr_list
@@ -653,8 +652,11 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
 def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str) -> list:
     """Straight quotes that pair with a curly one, and closing single quotes, by walking the text."""
     edits, open_double, open_single = [], 0, 0
+    # every step below starts at one of these: the walk jumps from one to the next
+    marks = re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
     i = 0
-    while i < len(text):
+    while (mark := marks.search(text, i)) is not None:
+        i = mark.start()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         if text.startswith(left, i):

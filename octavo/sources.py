@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -554,6 +553,8 @@ URL = re.compile(r"^(https?|ftp)://\S+$")
 
 
 def _did_you_mean(key: str) -> str:
+    import difflib  # here: only an unknown field needs it
+
     close = difflib.get_close_matches(key, sorted(KNOWN_FIELDS | BORROWED_FIELDS.keys()), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
