@@ -89,6 +89,23 @@ def test_endnotes_on_paper_open_with_their_number_a_link_back_to_the_call(tmp_pa
     assert any(line.startswith("1 See Lenin") for line in first), first[:6]
 
 
+def test_a_right_to_left_endnote_opens_with_its_number_on_the_right(tmp_path):
+    import pypdfium2 as pdfium
+
+    source = write_source(tmp_path, "ar.md", "---\ntitle: نص\nlanguage: ar\n---\n\nنص قصير.[^1]\n\n"
+                                             "[^1]: ملاحظة باللغة العربية.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",), notes="endnotes").ok
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "ar.pdf"))
+    try:
+        text = doc[2].get_textpage()
+        boxes = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    finally:
+        doc.close()
+    number = next(box for char, box in boxes if char == "1" and box[3] - box[1] > 6 and box[1] > 60)  # not call, folio
+    line = [box for char, box in boxes if char.strip() and char != "1" and abs(box[1] - number[1]) < 3]
+    assert line and all(box[0] < number[0] for box in line), "the note's words stand left of its number"
+
+
 def test_a_viewer_shows_the_printed_page_numbers(seed_build, tmp_path):
     """Roman numbers in the front matter, arabic from the body's first page: the labels are the
     folios printed at the foot of each page."""
