@@ -188,8 +188,9 @@ def text_length(text: m.Text) -> int:
 def opening_length(text: m.Text) -> int:
     """Characters of the text before its first heading (0 when it opens with one)."""
     first = next((s for s in text.sections if s.kind == "opening"), None)
-    return 0 if first is None else sum(len(m.plain_text(inlines)) for block in m.walk_blocks(first.blocks)
-               for inlines in _inline_groups(block))
+    if first is None:
+        return 0
+    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(first.blocks) for inlines in _inline_groups(block))
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
@@ -740,7 +741,9 @@ def _number_first(holder: etree._Element, note: m.Note, gap: str = " ") -> None:
     first call: how a reader of the PDF returns to the text."""
     number = etree.Element("a", {"class": "note-number", "href": f"#{note.refs[0]}", "role": "doc-backlink"})
     number.text, number.tail = str(note.number), gap
-    first = holder[0] if len(holder) and (holder[0].tag == "p" or (holder[0].get("class") or "").startswith("fn-")) else holder
+    opening = holder[0] if len(holder) else None  # a paragraph (in a footnote, its span) takes it
+    first = opening if opening is not None and (opening.tag == "p" or (opening.get("class") or "").startswith("fn-")) \
+        else holder
     number.tail += first.text or ""
     first.text = None
     first.insert(0, number)
