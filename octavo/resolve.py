@@ -175,17 +175,20 @@ def _title_and_author(tree, fields: dict, prepared, path: Path, report: Collecto
                     f"(line {where})", where)
     if not fields.get("author") and "author" in meta:
         authors = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", meta["author"][0]) if n.strip())
-    heading, above = _title_heading(tree, title, fields.get("author", ()))
+    heading, above, lead = _title_heading(tree, title, fields.get("author", ()))
     if heading is not None:
         if not title:
-            title = inline_text(heading)
+            title = _joined_title(lead, heading)
+            where = f"line {line(heading)}" if lead is None else f"lines {line(lead)} and {line(heading)}"
             report.warn("frontmatter.title", f"no title in front matter; using the first heading '{title}' "
-                        f"(line {line(heading)})", line(heading))
+                        f"({where})", line(heading))
         following = heading.getnext()
         if heading.find(f".//a[@{REF}]") is None:  # a note reference keeps its heading
-            for rule in [c for c in tree if c.tag == "hr" and c.getnext() in (heading, above)]:
+            for rule in [c for c in tree if c.tag == "hr" and c.getnext() in (heading, above, lead)]:
                 tree.remove(rule)  # the rule that only set the title off
             tree.remove(heading)
+            if lead is not None:
+                tree.remove(lead)
         for candidate in (above, following):
             names = _byline(candidate) if candidate is not None and candidate.getparent() is tree else None
             if names is None or (candidate is following and _same_title(inline_text(candidate), title)):
@@ -249,27 +252,53 @@ def _title_headings(tree, fields: dict) -> dict[str, tuple[str, int]]:
 
 
 def _title_heading(tree, title: str | None, authors: tuple[str, ...] = ()):
-    """The text's own title written as a lone top heading before any text, if there is one, and a
-    byline written right above it (or None)."""
+    """The text's own title written as a lone top heading before any text, if there is one, a
+    byline written right above it and a lead-in holding the title's first words (or None)."""
     children = [c for c in tree if isinstance(c.tag, str)]
     while len(children) > 1 and children[0].tag == "hr" and children[1].tag != "hr":
         children = children[1:]  # a rule above the title is the site's decoration
+    lead = next((children[i] for i in (0, 1) if len(children) > i + 1 and _lead_in(children[i], children[i + 1])),
+                None)
+    if lead is not None:  # it may stand under the byline
+        children.remove(lead)
     above = None
     if len(children) > 1 and children[1].tag in HEADINGS and _byline(children[0]) is not None and (
             children[0].tag not in HEADINGS or children[0].tag > children[1].tag) and (
             not authors or _same_names(_byline(children[0]), authors)):
         above, children = children[0], children[1:]
     if not children or children[0].tag not in HEADINGS:
-        return None, None
+        return None, None, None
     first = children[0]
     same_rank = [c for c in children if c.tag == first.tag]
-    if len(same_rank) != 1 and not (title and _same_title(inline_text(first), title)):
-        return None, None
-    if title and not _same_title(inline_text(first), title):
-        return None, None
+    if len(same_rank) != 1 and not (title and _same_title(_joined_title(lead, first), title)):
+        return None, None, None
+    if title and not _same_title(_joined_title(lead, first), title):
+        return None, None, None
     if any(c.tag in HEADINGS and c.tag < first.tag for c in children):
-        return None, None
-    return first, above
+        return None, None, None
+    return first, above, lead
+
+
+# words a title does not end on: a heading stopping on one leads into the next ("Draft Theses on")
+LEAD_IN_END = re.compile(r"\b(?:on|of|to|for|in|about|against|with|and|the|a|an|from|at|towards?|"
+                         r"über|zur|zum|von|für|der|die|das|den|dem|sur|de|du|des|la|le|les|sobre|del|el|"
+                         r"della|delle|di|о|об|по|к|на|и)$", re.IGNORECASE)
+
+
+def _lead_in(el, title: etree._Element) -> bool:
+    """A short heading, ranked below the title heading right after it, that stops mid-phrase: the
+    title's first words, set smaller by the archive (``### Draft Theses on`` over ``# National and
+    Colonial Questions``)."""
+    if el.tag not in HEADINGS or title.tag not in HEADINGS or el.tag <= title.tag:
+        return False
+    if el.find(f".//a[@{REF}]") is not None:
+        return False
+    written = " ".join(inline_text(el).split())
+    return 0 < len(written.split()) <= 8 and LEAD_IN_END.search(written) is not None
+
+
+def _joined_title(lead, heading) -> str:
+    return inline_text(heading) if lead is None else f"{' '.join(inline_text(lead).split())} {inline_text(heading)}"
 
 
 NAME_CONNECTORS = re.compile(r"\s*(?:,|;|&|/|\s(?:and|und|et|и|y|e|i|och|og|en)\s)\s*", re.IGNORECASE)

@@ -310,6 +310,32 @@ def test_a_line_under_the_title_that_is_not_names_stays_text(tmp_path, line):
     assert words_of(body(text)).startswith(line.split()[0])
 
 
+def test_a_lead_in_heading_that_stops_mid_phrase_is_the_start_of_the_title(tmp_path):
+    """The archive's header: the author, the title's first words set small, then the title."""
+    text, diagnostics = model(tmp_path, "## V. I. Lenin\n\n### Draft Theses on\n\n# National and Colonial "
+                                        "Questions\n\nThe text begins.\n")
+    assert text.metadata.title == "Draft Theses on National and Colonial Questions"
+    assert text.metadata.authors == ("V. I. Lenin",)
+    assert words_of(body(text)) == "The text begins."
+    assert ("frontmatter.title", 5) in found(diagnostics, "frontmatter.title")
+    alone, _ = model(tmp_path, "### Über die Rolle der\n\n# Arbeit\n\nText.\n")
+    assert alone.metadata.title == "Über die Rolle der Arbeit"
+
+
+@pytest.mark.parametrize("lead", ["Speech at the Congress", "Part One", "Draft Theses on Land and Peace Today, "
+                                  "With Notes Written by the Author on"])
+def test_a_heading_above_the_title_that_does_not_lead_into_it_stays(tmp_path, lead):
+    text, _ = model(tmp_path, f"### {lead}\n\n# The Tasks\n\nText.\n")
+    assert text.metadata.title == "The Tasks"
+    assert words_of(body(text)).startswith(lead.split()[0])
+
+
+def test_a_front_matter_title_that_includes_the_lead_in_takes_both_headings_out(tmp_path):
+    text, _ = model(tmp_path, "---\ntitle: Draft Theses on the Tasks\n---\n### Draft Theses on\n\n# The Tasks\n\n"
+                              "Text.\n")
+    assert words_of(body(text)) == "Text."
+
+
 def test_a_byline_when_the_front_matter_names_the_author(tmp_path):
     same, diagnostics = model(tmp_path, "---\nauthor: Karl Marx\n---\n# Capital\n\nKarl Marx\n\nText.\n")
     assert same.metadata.authors == ("Karl Marx",) and words_of(body(same)) == "Text."
