@@ -66,6 +66,7 @@ class Chunk:
     links: list[tuple[int, str, tuple]] = field(default_factory=list)  # (page, target id, CSS px rect)
     complaints: list[str] = field(default_factory=list)
     uncovered: set[str] = field(default_factory=set)  # characters no font had (glyphs.py reports them)
+    page_names: list[str] = field(default_factory=list)  # each page's named-page type: its numbering
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
@@ -103,6 +104,7 @@ def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: 
         chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
                       *_contents(pages))
         kept = pdf.Layout(laid.document.copy(pages), laid.complaints, laid.date)
+        chunk.page_names = kept.page_names
         on_layout(kept, chunk.labels, first)
         writers.write(kept, chunk)
         chunks.append(chunk)
@@ -117,7 +119,7 @@ def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int
     laid = lay(front.markup(numbers=numbers))
     if len(laid.document.pages) != pages:
         raise Unstitchable("the contents changed length once numbered")
-    head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages))
+    head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages), page_names=laid.page_names)
     on_layout(laid, laid.labels, 0)
     head.complaints = pdf.write(laid, head.path)
     head.uncovered = set(laid.uncovered)
@@ -336,7 +338,7 @@ def stitch(chunks: list[Chunk], toc: tuple[TocEntry, ...], dest) -> set[str]:
         out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(
             [item for name in sorted(names) for item in (pikepdf.String(name), names[name])])))
         _outline(out, toc, names)
-        out.Root.PageLabels = _page_labels([label for chunk in chunks for label in chunk.labels])
+        out.Root.PageLabels = _page_labels(pdf.label_ranges([name for chunk in chunks for name in chunk.page_names]))
         # objects packed in streams again (as WeasyPrint writes them): the pages came from several files
         out.save(dest, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return set(names)
@@ -402,27 +404,12 @@ def _outline(out: pikepdf.Pdf, toc: tuple[TocEntry, ...], names: dict) -> None:
         outline.root.extend(items(toc))
 
 
-def _page_labels(labels: list[str]) -> pikepdf.Dictionary:
-    """A /PageLabels number tree: a new range wherever the style changes or the count jumps."""
-    nums, previous = [], None
-    for index, label in enumerate(labels):
-        style = "/r" if label.isalpha() else "/D" if label.isdigit() else None
-        value = pdf_roman_value(label) if style == "/r" else int(label) if style else 0
-        if previous is None or style != previous[0] or value != previous[1] + 1:
-            entry = pikepdf.Dictionary(S=pikepdf.Name(style), St=value) if style else pikepdf.Dictionary(P="")
-            nums += [index, entry]
-        previous = (style, value)
+def _page_labels(ranges: list[tuple[int, str, int]]) -> pikepdf.Dictionary:
+    """The /PageLabels number tree of ``pdf.label_ranges``: what a book laid out in one piece has."""
+    nums = []
+    for index, style, start in ranges:
+        nums += [index, pikepdf.Dictionary(S=pikepdf.Name(f"/{style}"), St=start) if style else pikepdf.Dictionary()]
     return pikepdf.Dictionary(Nums=pikepdf.Array(nums))
-
-
-def pdf_roman_value(label: str) -> int:
-    """The number a lower-case roman label stands for."""
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    total = 0
-    for letter, following in zip(label, label[1:] + " "):
-        value = values[letter]
-        total += -value if following != " " and values[following] > value else value
-    return total
 
 
 class _StructTree:
