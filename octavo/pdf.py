@@ -132,6 +132,9 @@ def numbers_to_the_wide_margin(document: Document, name: str = "para-num") -> No
     """Margin numbers stand in the right margin (handout.css: CSS cannot tell which side a block's
     page will be). On a page whose wide margin is the left one, a booklet's left-hand page, each is
     mirrored into it and set flush against the text. Only these boxes move: nothing reflows."""
+    root = document.pages[0]._page_box.children[0].element if document.pages else None  # private: no public API
+    if root is None or not any(name in (el.get("class") or "").split() for el in root.iter()):
+        return  # no margin numbers (the book profile): no page's boxes need a walk
     for page in document.pages:
         box = page._page_box  # private: no public API
         if box.margin_left <= box.margin_right:
