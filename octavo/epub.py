@@ -18,7 +18,7 @@ from lxml import etree
 from . import messages
 from . import model as m
 from .model import Book, TocEntry
-from .pagelist import PageList, insert_before_letter, uncounted
+from .pagelist import PageList, insert_before_letter
 from .render import Page
 
 if TYPE_CHECKING:
@@ -84,7 +84,6 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
     nav's page-list of them, in page order. Returns the labels of the pages left unmarked."""
     elements = {el.get("id"): el for tree in trees.values() for el in tree.iter() if isinstance(el.tag, str)
                 and el.get("id")}
-    skip = uncounted(book)
     nav = next(trees[p.name] for p in pages if p.kind == "nav")
     contents = {el.get("id") for el in nav.iter() if isinstance(el.tag, str) and el.get("id")}
     entries, unmarked = [], list(page_list.unplaced)
@@ -95,7 +94,7 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
         marker_id = _free_id(f"page-{page.label}", elements)
         marker = etree.Element(f"{{{XHTML}}}span", {"data-epub-type": "pagebreak", "role": "doc-pagebreak",
                                                      "id": marker_id, "aria-label": page.label})
-        if element is not None and insert_before_letter(element, page.offset, marker, skip):
+        if element is not None and insert_before_letter(element, page.offset, marker):
             elements[marker_id] = marker
             entries.append((marker_id, page.label))
         else:

@@ -39,17 +39,7 @@ def edition_name(book: m.Book, paper: str) -> str:
     return f"{book.metadata.identifier} print edition, {paper}"
 
 
-def uncounted(book: m.Book) -> frozenset[str]:
-    """Ids of the elements whose text is not counted on either side: notes and their calls."""
-    ids = set()
-    for text in book.texts:
-        for note in text.notes:
-            ids.add(note.id)
-            ids.update(note.refs)
-    return frozenset(ids)
-
-
-def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, skip: frozenset[str]
+def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root
                 ) -> tuple[tuple[tuple[str, PageBreak], ...], tuple[str, ...]]:
     """Where each labelled page with text begins: (element id, PageBreak) in page order, and the
     labels of the pages with text where no place was found.
@@ -71,7 +61,7 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root, 
                 continue  # text outside every element with an id: nothing to point at
             cursor = cursors.get(anchor)
             if cursor is None:
-                cursor = cursors[anchor] = _Cursor(letters(anchor, skip))
+                cursor = cursors[anchor] = _Cursor(letters(anchor))
             if not text:  # a rule's ornament, an image: the page begins before it if it has no words
                 if first is None and not cursor.letters:
                     first = (anchor.get("id"), 0)
@@ -182,27 +172,27 @@ def _fold(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text if counted(c))
 
 
-def letters(element, skip: frozenset[str]) -> str:
+def letters(element) -> str:
     """The counted letters of an element's text in document order, lower case."""
-    return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element, skip))
+    return "".join(_fold(getattr(holder, side) or "") for holder, side in _text_nodes(element))
 
 
-def _text_nodes(element, skip: frozenset[str]):
+def _text_nodes(element):
     """(element, "text" | "tail") for each piece of text inside ``element``, in document order,
-    leaving out elements whose id is in ``skip`` or whose role is a note's (their tails stay)."""
+    leaving out what is not running text (render.not_running_text; their tails stay)."""
     yield element, "text"
     for child in element:
-        if isinstance(child.tag, str) and child.get("id") not in skip and not not_running_text(child):
-            yield from _text_nodes(child, skip)
+        if isinstance(child.tag, str) and not not_running_text(child):
+            yield from _text_nodes(child)
         yield child, "tail"
 
 
-def insert_before_letter(element, offset: int, marker, skip: frozenset[str]) -> bool:
+def insert_before_letter(element, offset: int, marker) -> bool:
     """Put ``marker`` (an empty lxml element) right before the ``offset``-th counted letter of
     ``element``'s text, inside whichever inline holds it, or before ``element`` when it has no
     letters at all; False when the text is shorter."""
     count = 0
-    for holder, side in _text_nodes(element, skip):
+    for holder, side in _text_nodes(element):
         text = getattr(holder, side) or ""
         for index, char in enumerate(text):
             if not counted(char):

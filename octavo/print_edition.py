@@ -45,14 +45,14 @@ class PagesSeen:
     def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
         """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
         page index ``first`` of the whole edition."""
-        from .pagelist import page_breaks, uncounted
+        from .pagelist import page_breaks
         from .pdf import misplaced_footnotes, placed_footnotes
 
         self.misplaced += misplaced_footnotes(laid_out)
         self.placed |= placed_footnotes(laid_out)
         if self.want_breaks:
             placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
-                                           laid_out.root, uncounted(self.book))
+                                           laid_out.root)
             self.pieces.append((first, placed, unplaced))
 
     def page_list(self):

@@ -267,18 +267,18 @@ def test_the_cli_flag_turns_the_page_list_on_and_off(tmp_path):
 def test_a_marker_goes_before_the_letter_inside_nested_inlines_and_note_calls_do_not_count():
     from octavo.pagelist import insert_before_letter
 
-    p = etree.fromstring('<p id="b">One <em>two <a id="r1">7</a> three</em>\n   four</p>')
+    p = etree.fromstring('<p id="b">One <em>two <a id="r1" role="doc-noteref">7</a> three</em>\n   four</p>')
 
     def marked(offset):
         tree = etree.fromstring(etree.tostring(p))
-        assert insert_before_letter(tree, offset, etree.Element("mark"), frozenset({"r1"}))
+        assert insert_before_letter(tree, offset, etree.Element("mark"))
         return etree.tostring(tree, encoding="unicode")
 
-    assert marked(0) == '<p id="b"><mark/>One <em>two <a id="r1">7</a> three</em>\n   four</p>'
-    assert marked(3) == '<p id="b">One <em><mark/>two <a id="r1">7</a> three</em>\n   four</p>'
-    assert marked(6) == '<p id="b">One <em>two <a id="r1">7</a> <mark/>three</em>\n   four</p>'
-    assert marked(11) == '<p id="b">One <em>two <a id="r1">7</a> three</em>\n   <mark/>four</p>'
-    assert not insert_before_letter(p, 15, etree.Element("mark"), frozenset({"r1"}))
+    assert marked(0) == '<p id="b"><mark/>One <em>two <a id="r1" role="doc-noteref">7</a> three</em>\n   four</p>'
+    assert marked(3) == '<p id="b">One <em><mark/>two <a id="r1" role="doc-noteref">7</a> three</em>\n   four</p>'
+    assert marked(6) == '<p id="b">One <em>two <a id="r1" role="doc-noteref">7</a> <mark/>three</em>\n   four</p>'
+    assert marked(11) == '<p id="b">One <em>two <a id="r1" role="doc-noteref">7</a> three</em>\n   <mark/>four</p>'
+    assert not insert_before_letter(p, 15, etree.Element("mark"))
 
 
 def test_a_printed_page_the_epub_cannot_mark_is_reported(tmp_path):
