@@ -181,16 +181,17 @@ RUNNING_HEAD = 45  # characters at most in a running head: never two lines
 
 def text_length(text: m.Text) -> int:
     """Characters of a text's body (notes left out): what decides whether its chapters open pages."""
-    return sum(len(m.plain_text(inlines)) for s in text.sections if s.kind != "notes"
-               for block in m.walk_blocks(s.blocks) for inlines in _inline_groups(block))
+    return sum(_characters(s.blocks) for s in text.sections if s.kind != "notes")
 
 
 def opening_length(text: m.Text) -> int:
     """Characters of the text before its first heading (0 when it opens with one)."""
-    first = next((s for s in text.sections if s.kind == "opening"), None)
-    if first is None:
-        return 0
-    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(first.blocks) for inlines in _inline_groups(block))
+    return sum(_characters(s.blocks) for s in text.sections if s.kind == "opening")
+
+
+def _characters(blocks: tuple[m.Block, ...]) -> int:
+    """Characters of text in some blocks and the blocks inside them (headings and tables aside)."""
+    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(blocks) for inlines in _inline_groups(block))
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
@@ -310,7 +311,7 @@ def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
     running text (not in a table, a heading or another note) and the note has at most ``room``
     characters (WeasyPrint never splits a footnote across pages); else "end", with a pointer at the call."""
     calls = {ref.id for t in book.texts for s in t.sections for ref in _calls(s.blocks)}
-    return {note.id: "foot" if note.refs and note.refs[0] in calls and _length(note) <= room else "end"
+    return {note.id: "foot" if note.refs and note.refs[0] in calls and _characters(note.blocks) <= room else "end"
             for t in book.texts for note in t.notes}
 
 
@@ -339,10 +340,6 @@ def _inline_groups(block: m.Block) -> tuple[tuple[m.Inline, ...], ...]:
     if isinstance(block, m.Verse):
         return block.lines
     return ()
-
-
-def _length(note: m.Note) -> int:
-    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(note.blocks) for inlines in _inline_groups(block))
 
 
 def _text_views(text: m.Text, flavour: Flavour) -> tuple[SectionView, ...]:
@@ -586,11 +583,11 @@ class Xhtml:
         holder = etree.Element("div")
         if placement == "foot":
             self.note(holder, note)
-            _as_inline_level(holder)
         else:
             pointer = etree.SubElement(holder, "a", {"href": f"#{note.id}"})
             pointer.text = self.ui["note_at_end"].format(n=note.number)
         _number_first(holder, note)
+        _as_inline_level(holder)
         span = etree.SubElement(parent, "span", {"class": "footnote" if placement == "foot" else "footnote pointer",
                                                  "role": "doc-footnote", "data-call": note.refs[0]})
         if placement == "foot":
@@ -741,9 +738,7 @@ def _number_first(holder: etree._Element, note: m.Note, gap: str = " ") -> None:
     first call: how a reader of the PDF returns to the text."""
     number = etree.Element("a", {"class": "note-number", "href": f"#{note.refs[0]}", "role": "doc-backlink"})
     number.text, number.tail = str(note.number), gap
-    opening = holder[0] if len(holder) else None  # a paragraph (in a footnote, its span) takes it
-    first = opening if opening is not None and (opening.tag == "p" or (opening.get("class") or "").startswith("fn-")) \
-        else holder
+    first = holder[0] if len(holder) and holder[0].tag == "p" else holder
     number.tail += first.text or ""
     first.text = None
     first.insert(0, number)
