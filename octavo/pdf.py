@@ -123,19 +123,20 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
-    numbers_to_the_wide_margin(document)
-    return Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
-                  calendar.timegm(book.modified.timetuple()), captured.missing)
+    laid_out = Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
+                      calendar.timegm(book.modified.timetuple()), captured.missing)
+    numbers_to_the_wide_margin(laid_out)
+    return laid_out
 
 
-def numbers_to_the_wide_margin(document: Document, name: str = "para-num") -> None:
+def numbers_to_the_wide_margin(laid_out: Layout, name: str = "para-num") -> None:
     """Margin numbers stand in the right margin (handout.css: CSS cannot tell which side a block's
     page will be). On a page whose wide margin is the left one, a booklet's left-hand page, each is
     mirrored into it and set flush against the text. Only these boxes move: nothing reflows."""
-    root = document.pages[0]._page_box.children[0].element if document.pages else None  # private: no public API
+    root = laid_out.root
     if root is None or not any(name in (el.get("class") or "").split() for el in root.iter()):
         return  # no margin numbers (the book profile): no page's boxes need a walk
-    for page in document.pages:
+    for page in laid_out.document.pages:
         box = page._page_box  # private: no public API
         if box.margin_left <= box.margin_right:
             continue
@@ -150,7 +151,7 @@ def _boxes_of_class(box, name: str):
     """The outermost boxes under ``box`` made for an element of class ``name``."""
     for child in box.all_children() if hasattr(box, "all_children") else ():
         element = child.element
-        if element is not None and name in (element.get("class") or "").split() and child.element_tag != "span::before":
+        if element is not None and name in (element.get("class") or "").split():
             yield child
         else:
             yield from _boxes_of_class(child, name)

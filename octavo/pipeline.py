@@ -404,7 +404,8 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     seen = None
-    if "pdf" in config.formats or ("epub" in config.formats and config.page_list):
+    marked = "epub" in config.formats and bool(config.page_list)  # the EPUB marks the print edition's pages
+    if "pdf" in config.formats or marked:
         from . import print_edition as printed
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
@@ -416,7 +417,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             return renderer.print_html(book, config.profile, view, flavour), renderer.toc(book, flavour)
 
         sheets = stylesheet_paths(config.styles, "print", printed.SHEETS[config.profile])
-        seen = printed.PagesSeen(book, config.paper, want_breaks="epub" in config.formats and bool(config.page_list))
+        seen = printed.PagesSeen(book, config.paper, want_breaks=marked)
         if "pdf" in config.formats:
             dest = config.output / f"{book.slug}.pdf"
             result.diagnostics += printed.write_pdf(book, make, print_flavour, sheets, config, dest, seen)
@@ -433,7 +434,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         dest = config.output / f"{book.slug}.epub"
         cover = _cover(book, config, result)
         pages = renderer.epub_pages(book, CoverView(cover.href, cover.alt), flavour)
-        page_list = seen.page_list() if seen is not None and seen.want_breaks else None
+        page_list = seen.page_list() if marked else None
         with atomic_output(dest) as handle:
             unmarked = write_epub(book, pages, toc, stylesheet_paths(config.styles, "epub"), handle, cover=cover,
                                   page_list=page_list)

@@ -507,7 +507,7 @@ def edition_parity(epub: Path, pdf: Path) -> Parity:
 
     The PDF's body runs from the first text's title (or the first outline entry) to where the
     credits begin (the last entry), to the point on the page: a handout runs on. Its extra words may
-    be page numbers, note numbers (list markers), running heads (which repeat titles from the
+    be page numbers, note numbers, running heads (which repeat titles from the
     outline) and pointers to notes left at the end; anything else is unexplained. Footnotes may
     stand anywhere: words out of place are matched in a second pass.
     """
