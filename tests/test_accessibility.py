@@ -13,7 +13,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
+from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
 from octavo.validate import OPF_NS, ace, ace_command, epub_opf, pdf_problems, read_pdf
 
 CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -149,8 +149,7 @@ ACE_SAMPLER = [  # tables, headings with notes, a text inside a quote, verse, Ch
 @pytest.mark.slow
 def test_corpus_sampler_volume_has_no_accessibility_issues(tmp_path):
     """One volume of the corpus's hardest structures, so one Ace run covers them all."""
-    if not CORPUS.is_dir():
-        pytest.skip("no corpus at ../shared/corpus")
+    needs_corpus()
     manifest = tmp_path / "sampler.toml"
     manifest.write_text('title = "Accessibility sampler"\nlanguage = "en"\n' + "".join(
         f'[[texts]]\nsource = "{(CORPUS / name).as_posix()}"\n' for name in ACE_SAMPLER), encoding="utf-8")

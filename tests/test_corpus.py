@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, assert_epubcheck_clean, build_into
+from conftest import CORPUS, assert_epubcheck_clean, build_into, needs_corpus
 from octavo.sources import read_source
 from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
 
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """{source path: (diagnostics, epub path, pdf path)} for every corpus file."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"no corpus at {CORPUS}")
+    needs_corpus()
     files = sorted(CORPUS.glob("*.md"))
     out = tmp_path_factory.mktemp("corpus")
     report = build_into(out, *files)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, assert_epubcheck_clean, build_into, run_cli, write_source
+from conftest import CORPUS, ROOT, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
 from octavo.pipeline import Events, build
 from octavo.config import Config
 
@@ -115,6 +115,7 @@ def test_a_dask_cluster_builds_what_one_process_builds(tmp_path):
     """A local scheduler and two workers (separate processes, another working folder) build part of
     the corpus plus a volume; the books are byte-identical to a -j 1 build."""
     pytest.importorskip("distributed")
+    needs_corpus()
     dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import CORPUS, build_into, write_source
+from conftest import CORPUS, build_into, needs_corpus, write_source
 from octavo.glyphs import advice, script_of
 
 HIEROGLYPHS = "\U00013000\U00013001"  # Egyptian hieroglyphs: in no font this project installs
@@ -75,6 +75,7 @@ def test_each_text_of_a_volume_is_told_about_its_own_characters(tmp_path):
 def test_a_chinese_text_prints_without_warnings_when_a_cjk_font_is_installed(tmp_path):
     if not font_covers(0x4E00):
         pytest.skip("no CJK font installed (CI installs fonts-wqy-microhei)")
+    needs_corpus()
     report = build_into(tmp_path, CORPUS / "luxun-yijian-xiaoshi.md", formats=("pdf",))
     assert report.ok
     assert not warnings_of(report)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
+from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
 
 CAPITAL_15 = CORPUS / "marx-capital-v1-ch15.md"
 CAPITAL_10 = CORPUS / "marx-capital-v1-ch10.md"  # tables whose rows split across pages
@@ -164,6 +164,7 @@ def a11y(path: Path) -> dict[str, list[str]]:
 def books(tmp_path_factory):
     """The seed, Capital ch. 15 and 10 and the reader volume, EPUB and PDF built together:
     name -> (epub, pdf)."""
+    needs_corpus()
     out = tmp_path_factory.mktemp("pagelist")
     report = build_into(out, SEED, CAPITAL_15, CAPITAL_10, READER, jobs=2)
     assert report.ok, [str(d) for r in report.results for d in r.diagnostics if d.level == "error"]

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, load, write_source
+from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, load, needs_corpus, write_source
 
 RUSSIAN = """---
 title: Манифест
@@ -137,6 +137,7 @@ CAPITAL = CORPUS / "marx-capital-v1-ch15.md"
 
 @pytest.fixture(scope="module")
 def capital(tmp_path_factory):
+    needs_corpus()
     out = tmp_path_factory.mktemp("capital")
     report = build_into(out, CAPITAL)
     assert report.ok
@@ -401,6 +402,7 @@ def test_a_footnote_weasyprint_cannot_place_is_set_at_the_end_not_lost(tmp_path)
     from octavo import model
     from octavo.validate import pdf_body_text, words
 
+    needs_corpus()
     chapter = CORPUS / "marx-capital-v1-ch10.md"
     report = build_into(tmp_path, chapter, formats=("pdf",))
     assert report.ok

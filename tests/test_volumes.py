@@ -13,7 +13,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
+from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
 from octavo.config import Config
 from octavo.pipeline import Result, load_book
 from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_spine, pdf_page_texts, read_pdf
@@ -612,8 +612,7 @@ def test_volume_running_heads_name_the_text_on_left_pages_and_the_section_on_rig
 
 @pytest.fixture(scope="module")
 def corpus_volumes(tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip("the corpus is not here")
+    needs_corpus()
     folder = tmp_path_factory.mktemp("corpus-volumes")
     capital = [CORPUS / f"marx-capital-v1-{name}.md" for name in CAPITAL]
     lines = ['title = "Capital, Volume I: Selections"', 'editor = "Course Editor"', 'language = "en"']
