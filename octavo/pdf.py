@@ -295,15 +295,20 @@ def _css_string(value: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 else c for c in value) + '"'
 
 
+FONT_EPOCH = -2_082_844_800  # 1904-01-01 in Unix time: a font's clock starts there (OpenType head table)
+
+
 @contextlib.contextmanager
 def _font_dates(date: int | None):
     """WeasyPrint makes a static font of each variable one with fontTools, which stamps the font with
-    the time (or SOURCE_DATE_EPOCH): the book's date keeps the file byte-identical from run to run."""
+    the time (or SOURCE_DATE_EPOCH): the book's date keeps the file byte-identical from run to run.
+    A font cannot be dated before 1904 (fontTools then fails and WeasyPrint falls back to the variable
+    font, losing every weight but the regular), so an older book stamps its fonts with 1904."""
     if date is None:
         yield
         return
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(date)
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(date, FONT_EPOCH))
     try:
         yield
     finally:
