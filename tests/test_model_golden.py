@@ -1,7 +1,7 @@
 """The seed's document model, as a readable dump, is a golden file: ids, kinds and lines.
 
 The dump lists every section, block, note and note reference with its id and the file line it
-was written on, and the first words of its text. A change to the model shows up here as a diff
+was written on, and its whole text (a changed word shows as a diff too). A change to the model shows up here as a diff
 to read. To accept an intended change: ``OCTAVO_UPDATE_GOLDEN=1 python -m pytest tests/test_model_golden.py``.
 """
 from __future__ import annotations
@@ -45,9 +45,7 @@ def _words(block) -> str:
     if inlines is None:
         return ""
     refs = [f"->{i.note}" for i in _inline_refs(inlines)]
-    text = m.plain_text(inlines)
-    short = text if len(text) <= 60 else text[:57].rstrip() + "..."
-    return short + (f" [{' '.join(refs)}]" if refs else "")
+    return m.plain_text(inlines) + (f" [{' '.join(refs)}]" if refs else "")
 
 
 def _inline_refs(inlines):
