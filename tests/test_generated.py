@@ -12,6 +12,9 @@ same way on any machine. To explore new inputs, change the seeds; keep what fail
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
+from collections import Counter
 import shutil
 import tempfile
 from pathlib import Path
@@ -39,7 +42,8 @@ RAW_INLINE = st.sampled_from([
     "<script>alert(1)</script>", "<a href=\"javascript:x()\">js</a>", "<img src=\"missing.png\" alt=\"alt\">",
     "<span style=\"color:red\" onclick=\"x()\">styled</span>", "<u>open", "</i>", "&amp;", "&nbsp;", "&#1;", "<!-- c -->",
     "<abbr title=\"see[^1]\">abbr</abbr>", "![picture[^2]](missing.png)", "![](/etc/passwd)", "<a href=\"#nowhere\">x</a>",
-    # opened and never closed: each may take the rest of its own block, never more
+])
+SWALLOWING = st.sampled_from([  # opened and never closed: each may take the rest of its own block, never more
     "<script>never closed", "<style>p {", "<noscript>", "<textarea>typed", "<title>t", "<xmp>", "<plaintext>",
     "<iframe>", "<noembed>", "<select><option>o",
 ])
@@ -47,38 +51,55 @@ RAW_INLINE = st.sampled_from([
 
 class Sentinels:
     """Hands out marker words (``Zq1``, ``Zq2``...) put first in a block, a list item, a table row or
-    a note: no element written later in the block can remove them, so both editions must show them."""
+    a note: no element written later in the block can remove them, so both editions must show them.
+    It also keeps every other word drawn as text (plain, emphasised, strong, a link's text), unless
+    an element that may take the rest of its block was drawn before it in that block."""
 
     def __init__(self):
         self.words: list[str] = []
+        self.said: list[str] = []
+        self.swallowed = False  # an unclosed <script>, <textarea>... was drawn in the current block
 
     def __call__(self) -> str:
         self.words.append(f"Zq{len(self.words) + 1}")
         return self.words[-1]
 
+    def said_word(self, word: str) -> str:
+        if not self.swallowed:
+            self.said.append(word)
+        return word
+
+    def new_block(self) -> None:
+        self.swallowed = False
+
 
 @st.composite
-def inline(draw, notes: list[str]) -> str:
+def inline(draw, notes: list[str], mark: Sentinels | None = None) -> str:
+    said = mark.said_word if mark is not None else (lambda w: w)  # noqa: E731
     parts = []
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(["word", "word", "anything", "punct", "em", "strong", "code", "link", "raw",
-                                     "footnote", "bare", "number"]))
+                                     "swallowing", "footnote", "bare", "number"]))
         if kind == "word":
-            parts.append(draw(word))
+            parts.append(said(draw(word)))
         elif kind == "anything":
             parts.append(draw(anything))
         elif kind == "punct":
             parts.append(draw(PUNCT))
         elif kind == "em":
-            parts.append(f"*{draw(word)}*" if draw(st.booleans()) else f"_{draw(word)}_")
+            parts.append(f"*{said(draw(word))}*" if draw(st.booleans()) else f"_{said(draw(word))}_")
         elif kind == "strong":
-            parts.append(f"**{draw(word)} {draw(word)}**")
+            parts.append(f"**{said(draw(word))} {said(draw(word))}**")
         elif kind == "code":
             parts.append(f"`{draw(anything).replace('`', '')}`")
         elif kind == "link":
-            parts.append(f"[{draw(word)}]({draw(SAFE_URL)})")
+            parts.append(f"[{said(draw(word))}]({draw(SAFE_URL)})")
         elif kind == "raw":
             parts.append(draw(RAW_INLINE))
+        elif kind == "swallowing":
+            parts.append(draw(SWALLOWING))
+            if mark is not None:
+                mark.swallowed = True
         elif kind == "footnote":
             label = draw(st.sampled_from(["1", "2", "3", "a", "note"]))
             notes.append(label)
@@ -94,7 +115,8 @@ def inline(draw, notes: list[str]) -> str:
 def block(draw, notes: list[str], mark: Sentinels) -> str:
     kind = draw(st.sampled_from(["para", "para", "heading", "list", "olist", "nested", "quote", "table", "code",
                                  "html", "rule", "indented-letters"]))
-    line = lambda: draw(inline(notes))  # noqa: E731
+    mark.new_block()
+    line = lambda: draw(inline(notes, mark))  # noqa: E731
     first = lambda: f"{mark()} {line()}"  # noqa: E731  (a line that starts a block or an item)
     if kind == "para":
         return "\n".join([first()] + [line() for _ in range(draw(st.integers(0, 2)))])
@@ -129,20 +151,24 @@ def block(draw, notes: list[str], mark: Sentinels) -> str:
 
 
 @st.composite
-def documents(draw) -> tuple[str, list[str]]:
-    """A source, and the marker words both of its editions must show."""
+def documents(draw) -> tuple[str, list[str], list[str]]:
+    """A source, the marker words both of its editions must show, and every other word it says as text."""
     notes: list[str] = []
     mark = Sentinels()
     title = draw(st.text(ANY_CHAR, max_size=30))
     body = [draw(block(notes, mark)) for _ in range(draw(st.integers(1, 8)))]
-    footnotes = [f"[^{label}]: {mark()} {draw(inline([]))}" for label in dict.fromkeys(notes) if draw(st.booleans())]
+    footnotes = []
+    for label in dict.fromkeys(notes):
+        if draw(st.booleans()):
+            mark.new_block()
+            footnotes.append(f"[^{label}]: {mark()} {draw(inline([], mark))}")
     archive = ""
     if draw(st.booleans()):
         markers = draw(st.lists(st.sampled_from(["*", "**", "***", "1", "2", "3"]), min_size=1, max_size=4))
         archive = f"\n\n{'#' * draw(st.integers(1, 4))} NOTES\n\n" + "\n\n".join(
             f"[{m}] {mark()} {draw(inline([]))}" for m in markers)
     front = yaml.safe_dump({"title": title, "author": draw(anything), "tags": [draw(anything)]}, allow_unicode=True)
-    return f"---\n{front}---\n\n" + "\n\n".join(body + footnotes) + archive + "\n", mark.words
+    return f"---\n{front}---\n\n" + "\n\n".join(body + footnotes) + archive + "\n", mark.words, mark.said
 
 
 FIXTURES = {
@@ -184,12 +210,16 @@ def test_generated_sources_always_build_keep_every_marked_word_and_a_sample_pass
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
     @given(documents())
-    def builds(document: tuple[str, list[str]]) -> None:
-        text, marked = document
+    def builds(document: tuple[str, list[str], list[str]]) -> None:
+        text, marked, said = document
         with tempfile.TemporaryDirectory() as folder:
             epub = build_and_check(Path(folder), "generated", text)
-            missing = [w for w in marked if w not in set(epub_reading_text(epub).split())]
+            reading = epub_reading_text(epub)
+            missing = [w for w in marked if w not in set(reading.split())]
             assert not missing, f"the EPUB lost {missing}\n--- source ---\n{text}"
+            tokens = Counter(re.findall(r"\w+", unicodedata.normalize("NFC", reading)))
+            lost = Counter(unicodedata.normalize("NFC", w) for w in said) - tokens
+            assert not lost, f"the EPUB lost words it was given: {sorted(lost)}\n--- source ---\n{text}"
             kept = keep / f"generated-{len(built)}.epub"
             shutil.copy(epub, kept)
             kept.with_suffix(".md").write_text(text, encoding="utf-8")
