@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .atomic import atomic_output, clean_stale
-from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
@@ -397,8 +396,9 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     from .render import PLAIN, CoverView, Renderer, stylesheet_paths
+    from .resources import user_cache
 
-    renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
+    renderer = Renderer(config.templates, user_cache("templates"))  # compiled templates are code: the user's own
     toc = renderer.toc(book)
     numbers = paragraph_numbers(book, config)
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN

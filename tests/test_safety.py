@@ -448,3 +448,48 @@ def test_every_book_built_here_passes_epubcheck(hostile_book, pictures_book, not
     """
     books = (hostile_book, pictures_book, not_images_book, canary_book, network_book)
     assert_epubcheck_clean(*(epub for _, epub, *_ in books))
+
+
+# --- compiled templates are code: they live where only the user writes ---------------------------
+
+JINJA_MAGIC = b"j2"  # the first bytes of every file Jinja's bytecode cache writes
+
+
+def jinja_bytecode(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.read_bytes()[:2] == JINJA_MAGIC]
+
+
+def test_compiled_templates_are_kept_in_the_users_cache_never_in_the_output_folder(tmp_path, monkeypatch):
+    """The output folder may be shared (a network drive, a Dask cluster's scratch space): whatever
+    another user puts there must never be loaded as code by the next build."""
+    monkeypatch.delenv("OCTAVO_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert report.ok, diagnostics(report)
+    assert jinja_bytecode(tmp_path / "out") == []
+    compiled = jinja_bytecode(tmp_path / "xdg" / "octavo")
+    assert compiled, "the templates were compiled once for the next build"
+    for folder in {p.parent for p in compiled}:
+        assert folder.stat().st_mode & 0o777 == 0o700, oct(folder.stat().st_mode)
+
+
+def test_the_cache_folder_can_be_chosen_or_turned_off(tmp_path, monkeypatch):
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", str(tmp_path / "mine"))
+    assert build_into(tmp_path / "out1", source, formats=("epub",)).ok
+    assert jinja_bytecode(tmp_path / "mine")
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert build_into(tmp_path / "out2", source, formats=("epub",)).ok
+    assert not (tmp_path / "xdg").exists() and jinja_bytecode(tmp_path / "out2") == []
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", str(shared))
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    assert build_into(tmp_path / "out", source, formats=("epub",)).ok
+    assert jinja_bytecode(shared) == [], "compiled templates were left where anyone may replace them"
