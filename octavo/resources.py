@@ -1,8 +1,8 @@
 """Where Octavo's own files are: the built-in templates and styles, and the user's cache folder.
 
 In a checkout they are the repository's top-level ``templates/`` and ``styles/`` (the folders a
-user copies from); an installed wheel carries the same folders inside the package
-(``octavo/templates``, ``octavo/styles``, mapped in pyproject.toml).
+user copies from) and ``docs/diagnostics.md``; an installed wheel carries the same files inside the
+package (``octavo/templates``, ``octavo/styles``, ``octavo/docs``, mapped in pyproject.toml).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def data_folder(name: str) -> Path:
 
 TEMPLATES = data_folder("templates")
 STYLES = data_folder("styles")
+DIAGNOSTICS = data_folder("docs") / "diagnostics.md"  # the catalogue of codes: octavo --explain reads it
 
 
 CACHE_VARIABLE = "OCTAVO_CACHE_DIR"
@@ -53,3 +54,4 @@ def user_cache(name: str) -> Path | None:
     except (OSError, RuntimeError):  # no home folder, a read-only disk: compiling costs a little time
         return None
     return folder
+
