@@ -63,6 +63,12 @@ def _undecodable(data: bytes) -> str | None:
     return None
 
 
+def animated(data: bytes) -> bool:
+    """Whether an approved image has more than one frame (an animated GIF, APNG or WebP)."""
+    with Image.open(io.BytesIO(data)) as image:
+        return getattr(image, "n_frames", 1) > 1
+
+
 def _looks_like_svg(data: bytes) -> bool:
     head = data[:4096].lstrip().lower()
     return head.startswith((b"<svg", b"<?xml")) and b"<svg" in head
@@ -134,7 +140,7 @@ class Images:
         if problem:
             return None, problem
         href = f"images/{hashlib.sha1(data).hexdigest()[:16]}.{ext}"
-        asset = self.assets.setdefault(href, Asset(path, href, media_type))
+        asset = self.assets.setdefault(href, Asset(path, href, media_type, animated(data)))
         return asset, ""
 
 

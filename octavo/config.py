@@ -38,6 +38,7 @@ class Config:
     profile: str = "book"  # book, or handout: paragraph numbers in both editions, a class's print layout
     booklet: bool = False  # also <name>-booklet.pdf: the PDF on half-size pages, imposed two-up for folding
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
+    certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))

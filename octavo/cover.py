@@ -50,6 +50,7 @@ class CoverImage:
     href: str  # the file's name inside the EPUB: cover.<ext>, beside cover.xhtml (images/ holds the text's own)
     alt: str  # what the cover says, for readers who cannot see it
     generated: bool
+    animated: bool = False  # a user's GIF, APNG or WebP of more than one frame
 
     @property
     def data_url(self) -> str:
@@ -78,7 +79,7 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
         asset, why = Images(where.path, asset_roots, report).resolve(str(meta.cover).strip())
         if asset is not None:
             ext = asset.href.rsplit(".", 1)[-1]
-            return CoverImage(asset.read(), asset.media_type, f"cover.{ext}", alt, False), diagnostics
+            return CoverImage(asset.read(), asset.media_type, f"cover.{ext}", alt, False, asset.animated), diagnostics
         diagnostics.append(Diagnostic("warning", "cover.image", f"cover image '{meta.cover}' is not used: {why}; "
                                       "the book gets a generated cover", where))
     data, missing = generated_cover(book, round(WIDTH * PAGE_PROPORTIONS.get((paper or '').lower(), HEIGHT / WIDTH)))

@@ -41,7 +41,7 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
     unmarked = _mark_pages(trees, pages, page_list, book) if page_list is not None else []
     where = _id_locations(trees)
     package = epub.EpubBook()
-    _metadata(package, book, page_list.source if page_list else None)
+    _metadata(package, book, page_list.source if page_list else None, bool(cover and cover.animated))
     if messages.direction(book.metadata.language) == "rtl":
         package.set_direction("rtl")  # the spine's page-progression-direction
     package.add_item(epub.EpubNcx())
@@ -166,7 +166,7 @@ def _ncx_entries(entries: tuple[TocEntry, ...], where: dict[str, str]) -> list:
     return out
 
 
-def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None) -> None:
+def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None, cover_animated: bool = False) -> None:
     meta = book.metadata
     package.set_identifier(meta.identifier)
     package.set_title(meta.title)
@@ -200,18 +200,22 @@ def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None
     if meta.subtitle:
         package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
-    for prop, value in accessibility_metadata(book, page_source):
+    for prop, value in accessibility_metadata(book, page_source, cover_animated):
         package.add_metadata(None, "meta", value, {"property": prop})
 
 
-def accessibility_metadata(book: Book, page_source: str | None = None) -> list[tuple[str, str]]:
+def accessibility_metadata(book: Book, page_source: str | None = None,
+                           cover_animated: bool = False) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 discovery metadata, computed from the content: (property, value) pairs.
 
     ``visual`` access mode only when the text has images (the cover repeats the title page in
     words); ``alternativeText`` only when every image has a description, and then text alone is
     sufficient; ``page_source``, the printed edition a page-list follows, adds page navigation.
-    The summary is written for this book, in its language. The conformance claim is not here:
-    only ``--check`` makes it (:func:`claim_conformance`), after the checks pass.
+    The summary is written for this book, in its language. Hazards: see :func:`hazards`.
+
+    The conformance claim (``dcterms:conformsTo``, ``a11y:certifiedBy``) is made only when the user
+    names who evaluated the book (``certifiedBy``, ``--certified-by``): automated checks, ours
+    included, cannot tell whether alt text is apt or the reading order makes sense.
     """
     words = messages.words(book.metadata.language)
     images = [image for text in book.texts for image in _images(text)]
@@ -229,7 +233,7 @@ def accessibility_metadata(book: Book, page_source: str | None = None) -> list[t
     if page_source:
         features += ["pageNavigation", "printPageNumbers"]
     pairs += [("schema:accessibilityFeature", feature) for feature in features]
-    pairs.append(("schema:accessibilityHazard", "none"))
+    pairs += [("schema:accessibilityHazard", hazard) for hazard in hazards(book, cover_animated)]
     summary = [words["summary_structure"]]
     if has_notes:
         summary.append(words["summary_notes"])
@@ -240,7 +244,53 @@ def accessibility_metadata(book: Book, page_source: str | None = None) -> list[t
     pairs.append(("schema:accessibilitySummary", " ".join(summary)))
     if page_source:
         pairs.append(("pageBreakSource", page_source))
+    if book.metadata.certified_by:
+        pairs += [("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", book.metadata.certified_by)]
     return pairs
+
+
+HAZARD_KINDS = ("flashing", "motionSimulation", "sound")
+NO, UNKNOWN, PRESENT = 0, 1, 2  # combined by the worst: one text that flashes makes the book flash
+
+
+def hazard_values(values: tuple[str, ...], state: dict[str, int]) -> dict[str, int]:
+    """``state`` (kind -> NO/UNKNOWN/PRESENT) as schema:accessibilityHazard ``values`` declare it:
+    ``none`` and ``unknown`` speak for every kind, ``flashing``, ``noFlashingHazard``,
+    ``unknownSoundHazard``, ... for one (values outside the vocabulary are left out)."""
+    state = dict(state)
+    for value in values:
+        if value in ("none", "unknown"):
+            state = dict.fromkeys(HAZARD_KINDS, NO if value == "none" else UNKNOWN)
+            continue
+        for kind in HAZARD_KINDS:
+            name = kind[0].upper() + kind[1:]
+            if value in (kind, f"no{name}Hazard", f"unknown{name}Hazard"):
+                state[kind] = PRESENT if value == kind else NO if value.startswith("no") else UNKNOWN
+                break
+    return state
+
+
+def hazards(book: Book, cover_animated: bool = False) -> list[str]:
+    """The book's ``schema:accessibilityHazard`` values.
+
+    A text whose images are still is ``none``; an animated image (a GIF, APNG or WebP of more than
+    one frame) may flash or simulate motion, which no check here can judge: those hazards are
+    ``unknown``. What the author declares (``accessibilityHazard`` in the front matter) wins, kind by
+    kind. A volume takes, for each kind of hazard, the worst of its texts (and of its cover)."""
+    def undeclared(animated: bool) -> dict[str, int]:
+        return {"flashing": UNKNOWN, "motionSimulation": UNKNOWN, "sound": NO} if animated else dict.fromkeys(HAZARD_KINDS, NO)
+
+    states = [hazard_values(t.metadata.hazards, undeclared(any(a.animated for a in t.assets))) for t in book.texts]
+    states.append(undeclared(cover_animated))
+    if book.metadata.hazards:  # a single text's front matter speaks for the whole book, its cover included
+        states = [hazard_values(book.metadata.hazards, {k: max(s[k] for s in states) for k in HAZARD_KINDS})]
+    worst = {kind: max(state[kind] for state in states) for kind in HAZARD_KINDS}
+    if all(v == NO for v in worst.values()):
+        return ["none"]
+    if all(v == UNKNOWN for v in worst.values()):
+        return ["unknown"]
+    return [kind if state == PRESENT else f"{('no', 'unknown')[state]}{kind[0].upper()}{kind[1:]}Hazard"
+            for kind, state in worst.items()]
 
 
 def _images(text) -> list[m.Image]:
@@ -299,26 +349,3 @@ def _finish_opf(content: bytes, book: Book) -> bytes:
 
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-
-
-def claim_conformance(data: bytes, certified_by: str, dest) -> None:
-    """Write the EPUB ``data`` to ``dest`` with the EPUB Accessibility conformance claim in its
-    package (``dcterms:conformsTo``, and who evaluated it: ``a11y:certifiedBy``). Only for a book
-    that passed the checks; the rest of the book stays byte for byte as it was."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = [(info.filename, src.read(info)) for info in src.infolist()]
-        stamp = src.infolist()[0].date_time
-    out = []
-    for name, content in entries:
-        if name.endswith(".opf"):
-            root = etree.fromstring(content, _PARSER)
-            metadata = root.find(f"{{{OPF}}}metadata")
-            for old in metadata.xpath("opf:meta[@property='dcterms:conformsTo' or @property='a11y:certifiedBy']",
-                                      namespaces={"opf": OPF}):
-                metadata.remove(old)  # a rebuilt book is claimed once
-            for prop, value in (("dcterms:conformsTo", CONFORMANCE), ("a11y:certifiedBy", certified_by)):
-                meta = etree.SubElement(metadata, f"{{{OPF}}}meta", {"property": prop})
-                meta.text = value
-            content = etree.tostring(root, encoding="utf-8", xml_declaration=True)
-        out.append((name, content))
-    _write_zip(out, stamp, dest)

@@ -260,6 +260,8 @@ class Metadata:
     description: str | None = None
     cover: str | None = None  # the cover image as the front matter or manifest names it (cover.py checks it)
     short_title: str | None = None  # front matter shortTitle: the title in print running heads
+    certified_by: str | None = None  # who evaluated the book's accessibility (certifiedBy, --certified-by): the claim
+    hazards: tuple[str, ...] = ()  # accessibilityHazard values the author declares; (): worked out from the content
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,7 @@ class Asset:
     path: Path  # the resolved file on disk, inside an allowed folder
     href: str  # where it lives in the book: images/<sha1-prefix>.<ext>
     media_type: str
+    animated: bool = False  # a GIF, APNG or WebP of more than one frame: it may flash
 
     def read(self) -> bytes:
         """The bytes, provided they are still the ones that were approved (the href holds their hash)."""

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .atomic import atomic_output, clean_stale
-from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
@@ -105,32 +104,19 @@ def build(config: Config, events: Events | None = None) -> Report:
     report = Report([results[path] for path, _ in inputs], problems)
     if config.check:
         report.checks, report.unchecked = check_outputs(report.results)
-        slugs = dict(inputs)
-        claimed = {c.epub for c in report.checks if c.accessible}
-        for result in report.results:  # a claimed EPUB was rewritten: the cache records the new file
-            if any(p in claimed for p in result.outputs):
-                remember(cache, result, slugs[result.input], ("epub",))
     return report
 
 
 def check_outputs(results: list[Result]):
-    """--check: validate what was built with the installed tools; an EPUB that passes EPUBCheck
-    (0/0) and DAISY Ace (0 violations) is rewritten with the EPUB Accessibility conformance claim."""
-    from .epub import claim_conformance
-    from .validate import check_books, evaluator
+    """--check: validate what was built with the checkers installed (they never change a book)."""
+    from .validate import check_books
 
     books = []
     for result in (r for r in results if r.ok):
         epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
         pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
         books.append((epub, pdf))
-    checks, unchecked = check_books(books)
-    for check in checks:
-        if check.accessible:
-            data = check.epub.read_bytes()
-            with atomic_output(check.epub) as handle:
-                claim_conformance(data, evaluator(), handle)
-    return checks, unchecked
+    return check_books(books)
 
 
 def settle(config: Config) -> Config:
@@ -300,6 +286,8 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
             return result
         if slug is not None:
             book = replace(book, slug=slug)
+        if config.certified_by:
+            book = replace(book, metadata=replace(book.metadata, certified_by=config.certified_by))
         result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets)]))
         if any(d.code == "images.missing" for d in result.diagnostics):
             result.roots = list(dict.fromkeys([*(p.absolute().parent for p in book.sources), *config.assets]))
@@ -397,8 +385,9 @@ def stable_uuid(*parts: str) -> uuid.UUID:
 
 def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     from .render import PLAIN, CoverView, Renderer, stylesheet_paths
+    from .resources import user_cache
 
-    renderer = Renderer(config.templates, config.output / CACHE_FOLDER / "templates")
+    renderer = Renderer(config.templates, user_cache("templates"))  # compiled templates are code: the user's own
     toc = renderer.toc(book)
     numbers = paragraph_numbers(book, config)
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN

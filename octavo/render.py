@@ -237,7 +237,7 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
         try:
             cache.mkdir(parents=True, exist_ok=True)
             bytecode = _BytecodeCache(str(cache))
-        except OSError:  # an unwritable output folder only costs compiling
+        except OSError:  # an unwritable cache folder only costs compiling
             bytecode = None
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

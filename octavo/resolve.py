@@ -115,6 +115,8 @@ def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] 
         meta_title=fields.get("metaTitle"),
         description=fields.get("metaDescription"),
         cover=fields.get("cover"),
+        certified_by=fields.get("certifiedBy"),
+        hazards=fields.get("accessibilityHazard", ()),
     )
 
 

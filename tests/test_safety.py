@@ -74,6 +74,15 @@ HOSTILE_HTML = {
     "style": ("<style>body { display: none; color: #c0ffee }</style>", "#c0ffee", "<style>"),  # our own CSS hides things too
     "link": ('<link rel="stylesheet" href="evil.css"/>', "evil.css", "<link>"),
     "style-attr": ('<span style="color: red">styled words</span>', "color: red", "style="),
+    # every attribute that holds a URL is checked, not only href= and src=
+    "q-cite": ('<q cite="javascript:alert(4)">quoted words</q>', "alert(4)", "javascript: URL in cite="),
+    "blockquote-cite": ('<blockquote cite="vbscript:msgbox(5)">\n<p>Cited words</p>\n</blockquote>', "msgbox(5)",
+                        "vbscript: URL in cite="),
+    # the scheme is read as a browser reads it: entities decoded, tabs, newlines and controls gone
+    "tab-entity": ('Read <a href="java&#x09;script:alert(6)">tabbed js</a> here.', "alert(6)", "javascript: URL in href="),
+    "newline-entity": ('Read <a href="java&#10;script:alert(7)">broken js</a> here.', "alert(7)", "javascript: URL in href="),
+    "control-first": ('Read <a href="&#x01; javascript:alert(8)">controlled js</a> here.', "alert(8)", "javascript: URL in href="),
+    "markdown-entity": ('Read [entity js](java&#x09;script:alert(9)) here.', "alert(9)", "javascript: URL in href="),
 }
 
 
@@ -100,9 +109,67 @@ def test_dangerous_html_is_removed_with_a_warning(hostile_book, case):
 def test_the_text_around_removed_html_stays(hostile_book):
     _, epub, pdf = hostile_book
     text = epub_reading_text(epub)
-    for words in ("Click text", "a js link", "raw js", "styled words"):
+    for words in ("Click text", "a js link", "raw js", "styled words", "quoted words", "Cited words", "tabbed js",
+                  "entity js"):
         assert words in text
     assert "styled words" in " ".join(" ".join(pdf_page_texts(pdf)).split())  # a no-break space binds them
+
+
+# Attributes whose value is a URL, from the HTML Living Standard's attribute index and its obsolete
+# features (what a reading system may follow or fetch)
+URL_VALUED = {"href", "src", "cite", "action", "formaction", "poster", "data", "longdesc", "background", "srcset",
+              "usemap", "ping", "manifest", "codebase", "classid", "archive", "profile", "icon", "itemid", "itemtype"}
+
+
+def test_no_allowed_attribute_that_holds_a_url_keeps_a_script_url():
+    """The allow-list may grow; whatever URL attribute it lets through, a script URL never passes."""
+    from octavo.sanitize import ALLOWED_ATTRIBUTES, allowed_attributes
+
+    checked = 0
+    for tag, names in ALLOWED_ATTRIBUTES.items():
+        for name in names & URL_VALUED:
+            heard = []
+            kept = allowed_attributes("a" if tag == "*" else tag, [(name, " JavaScript:alert(1)")],
+                                      lambda code, message: heard.append(message))
+            assert kept == [] and heard == [f"removed javascript: URL in {name}="], (tag, name, kept, heard)
+            checked += 1
+    assert checked >= 4  # a href, img src, q and blockquote cite
+
+
+@pytest.mark.parametrize("html", [
+    '<a href="java&#x09;script:alert(1)">x</a>',  # a tab inside the scheme (browsers drop tabs and newlines)
+    '<a href="java&#10;script:alert(1)">x</a>',
+    '<a href="java\nscript:alert(1)">x</a>',
+    '<a href="jav&#x0D;ascript:alert(1)">x</a>',
+    '<a href="&#x01;&#x1f; javascript:alert(1)">x</a>',  # controls and spaces before it
+    '<a href="&#106;ava&#x73;cript&colon;alert(1)">x</a>',  # entities for letters and the colon
+    '<a href="java&amp;#x09;script:alert(1)">x</a>',  # an entity written as text is decoded too
+    '<a href="JAVA\u200bSCRIPT:alert(1)">x</a>',  # an invisible format character
+    '<q cite="java&#x09;script:alert(1)">x</q>',
+])
+def test_a_script_url_is_recognised_however_it_is_written(html):
+    from lxml import etree
+
+    from octavo.sanitize import Findings, sanitize_into
+
+    parent, findings = etree.Element("div"), Findings()
+    sanitize_into(parent, html, lambda n: n + 1, findings)
+    element = parent[0]
+    assert element.get("href") is None and element.get("cite") is None, etree.tostring(element)
+    assert [message for _, message in findings.seen] == [f"removed javascript: URL in {'cite' if '<q' in html else 'href'}="]
+
+
+def test_ordinary_urls_keep_their_attributes():
+    from lxml import etree
+
+    from octavo.sanitize import Findings, sanitize_into
+
+    parent, findings = etree.Element("div"), Findings()
+    sanitize_into(parent, '<a href="https://example.org/a:b">x</a><q cite="notes.html#n1">y</q>'
+                  '<a href="mailto:someone@example.org">z</a><a href="#top">t</a>', lambda n: n + 1, findings)
+    assert [(el.get("href"), el.get("cite")) for el in parent] == [
+        ("https://example.org/a:b", None), (None, "notes.html#n1"), ("mailto:someone@example.org", None), ("#top", None)]
+    assert not findings.seen
 
 
 def test_the_epub_is_never_scripted(hostile_book):
@@ -381,3 +448,48 @@ def test_every_book_built_here_passes_epubcheck(hostile_book, pictures_book, not
     """
     books = (hostile_book, pictures_book, not_images_book, canary_book, network_book)
     assert_epubcheck_clean(*(epub for _, epub, *_ in books))
+
+
+# --- compiled templates are code: they live where only the user writes ---------------------------
+
+JINJA_MAGIC = b"j2"  # the first bytes of every file Jinja's bytecode cache writes
+
+
+def jinja_bytecode(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.read_bytes()[:2] == JINJA_MAGIC]
+
+
+def test_compiled_templates_are_kept_in_the_users_cache_never_in_the_output_folder(tmp_path, monkeypatch):
+    """The output folder may be shared (a network drive, a Dask cluster's scratch space): whatever
+    another user puts there must never be loaded as code by the next build."""
+    monkeypatch.delenv("OCTAVO_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert report.ok, diagnostics(report)
+    assert jinja_bytecode(tmp_path / "out") == []
+    compiled = jinja_bytecode(tmp_path / "xdg" / "octavo")
+    assert compiled, "the templates were compiled once for the next build"
+    for folder in {p.parent for p in compiled}:
+        assert folder.stat().st_mode & 0o777 == 0o700, oct(folder.stat().st_mode)
+
+
+def test_the_cache_folder_can_be_chosen_or_turned_off(tmp_path, monkeypatch):
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", str(tmp_path / "mine"))
+    assert build_into(tmp_path / "out1", source, formats=("epub",)).ok
+    assert jinja_bytecode(tmp_path / "mine")
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert build_into(tmp_path / "out2", source, formats=("epub",)).ok
+    assert not (tmp_path / "xdg").exists() and jinja_bytecode(tmp_path / "out2") == []
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", str(shared))
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    assert build_into(tmp_path / "out", source, formats=("epub",)).ok
+    assert jinja_bytecode(shared) == [], "compiled templates were left where anyone may replace them"
