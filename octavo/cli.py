@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         page_list=args.page_list,
         **_run_options(args, p),
     )
-    inputs = list(config.inputs) or config.default_inputs()
+    inputs = config.all_inputs()
     if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
         return EXIT_USAGE

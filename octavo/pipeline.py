@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .atomic import atomic_output, clean_stale
+from .atomic import OutputError, atomic_output, clean_stale, writable_folder
 from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
@@ -76,11 +76,15 @@ def build(config: Config, events: Events | None = None) -> Report:
     config = settle(config)
     inputs, notes = select_inputs(config)
     events.planned([path for path, _ in inputs])
-    clean_stale(config.output)
-    problems = check_customisation(config)
+    problems = check_output_folder(config) if inputs else []
+    if not problems:
+        clean_stale(config.output)
+        problems = check_customisation(config)
     events.checked(problems)
     if any(d.level == ERROR for d in problems):
-        failed = [_not_built(path, "the templates or styles have errors (above)") for path, _ in inputs]
+        why = "the output folder cannot be written (above)" if problems[0].code == "output.folder" else \
+            "the templates or styles have errors (above)"
+        failed = [_not_built(path, why) for path, _ in inputs]
         for result in failed:
             events.finished(result)
         return Report(failed, problems)
@@ -144,12 +148,22 @@ def settle(config: Config) -> Config:
 
 def select_inputs(config: Config) -> tuple[list[tuple[Path, str]], dict[Path, str]]:
     """(input, output name) pairs of this run (its shard), and a note for each renamed output."""
-    inputs = list(dict.fromkeys(config.inputs or config.default_inputs()))  # each input once
+    inputs = list(dict.fromkeys(config.all_inputs()))  # each input once
     names = output_names(inputs)  # over all inputs: every shard names outputs alike
     if config.shard:
         k, n = config.shard
         inputs = inputs[k - 1::n]
     return [(p, names[p][0]) for p in inputs], {p: names[p][1] for p in inputs if names[p][1]}
+
+
+def check_output_folder(config: Config) -> list[Diagnostic]:
+    """The output folder is made and tried before anything is laid out: a folder the user may not
+    write in is said at once, not after the whole book was built."""
+    why = writable_folder(config.output)
+    if why is None:
+        return []
+    return [Diagnostic(ERROR, "output.folder", f"cannot write the books into this folder: {why} "
+                       "(choose another with -o DIR)", Location(config.output))]
 
 
 def check_customisation(config: Config) -> list[Diagnostic]:
@@ -306,6 +320,10 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)
+    except OutputError as exc:  # the disk's or the folder's, not Octavo's: no "please report this"
+        kept = f"the previous {exc.dest.name} is left as it was" if exc.existed else "nothing was written there"
+        result.diagnostics.append(Diagnostic(ERROR, "output.write", f"cannot write {exc.dest}: {exc.reason}; {kept}",
+                                             Location(path)))
     except Exception as exc:  # a bug in Octavo: report it against this input, keep building the others
         detail = traceback.format_exc() if config.debug else f"{type(exc).__name__}: {exc}"
         result.diagnostics.append(Diagnostic(ERROR, "internal", f"Octavo failed on this input: {detail} "
@@ -316,6 +334,10 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
 def load_book(path: Path, config: Config, result: Result) -> Book | None:
     from .sources import read_source
 
+    if path.is_dir():
+        result.diagnostics.append(Diagnostic(ERROR, "input.folder", "this is a folder with no Markdown source (.md) "
+                                             "or volume manifest (.toml) in it", Location(path)))
+        return None
     if not path.is_file():
         result.diagnostics.append(Diagnostic(ERROR, "input.missing", "no such file", Location(path)))
         return None

@@ -1,0 +1,140 @@
+"""The mistakes people make, and what Octavo says about them: errors that are the user's (a full
+disk, an output folder that cannot be written, a folder given as input, an empty source, an
+unquoted colon in YAML) are said as what they are, never as Octavo's bug."""
+from __future__ import annotations
+
+import errno
+import io
+from pathlib import Path
+
+import pytest
+
+from conftest import build_into, run_cli, write_source
+from octavo import atomic, pipeline
+
+GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.\n"
+
+
+def _diagnostics(report) -> list[str]:
+    return [str(d) for r in report.results for d in r.diagnostics] + [str(d) for d in report.problems]
+
+
+# --- a full disk ------------------------------------------------------------------------------------
+
+class _FullDisk(io.BufferedWriter):
+    """A file on a disk with no space left: every write fails as the kernel says it."""
+
+    def write(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_said_as_such_naming_the_file_and_the_previous_file_is_kept(tmp_path, monkeypatch):
+    source = write_source(tmp_path, "good.md", GOOD)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "good.epub").write_bytes(b"the previous edition")
+    monkeypatch.setattr(atomic, "_open", lambda path: _FullDisk(io.FileIO(path, "wb")))
+    report = build_into(out, source, formats=("epub",))
+    assert not report.ok
+    said = _diagnostics(report)
+    assert said == [f"{source}: error: cannot write {out / 'good.epub'}: the disk is full (no space left on device); "
+                    "the previous good.epub is left as it was [output.write]"]
+    assert (out / "good.epub").read_bytes() == b"the previous edition"
+    assert [p.name for p in out.iterdir() if atomic.TMP_MARK in p.name] == []
+
+
+def test_a_full_disk_with_no_previous_file_says_nothing_was_written(tmp_path, monkeypatch):
+    source = write_source(tmp_path, "good.md", GOOD)
+    out = tmp_path / "out"
+    monkeypatch.setattr(atomic, "_open", lambda path: _FullDisk(io.FileIO(path, "wb")))
+    report = build_into(out, source, formats=("epub",))
+    assert _diagnostics(report) == [f"{source}: error: cannot write {out / 'good.epub'}: the disk is full (no space "
+                                    "left on device); nothing was written there [output.write]"]
+    assert not (out / "good.epub").exists()
+
+
+# --- an output folder that cannot be written ---------------------------------------------------------
+
+def _no_layout(monkeypatch):
+    def laid_out(*args, **kwargs):
+        raise AssertionError("the book was laid out although its folder cannot be written")
+    monkeypatch.setattr(pipeline, "write_book", laid_out)
+
+
+def test_an_output_folder_the_user_may_not_write_in_is_found_before_layout(tmp_path, monkeypatch):
+    source = write_source(tmp_path, "good.md", GOOD)
+    out = tmp_path / "out"
+
+    def refused(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(atomic, "_open", refused)
+    _no_layout(monkeypatch)
+    report = build_into(out, source)
+    assert [str(d) for d in report.problems] == [
+        f"{out}: error: cannot write the books into this folder: permission denied (choose another with -o DIR) "
+        "[output.folder]"]
+    assert [(r.input, [d.code for d in r.diagnostics]) for r in report.results] == [(source, ["build.skipped"])]
+    assert report.results[0].diagnostics[0].message == "not built: the output folder cannot be written (above)"
+
+
+def test_an_output_folder_that_is_a_file_is_said_once_on_the_command_line(tmp_path):
+    source = write_source(tmp_path, "good.md", GOOD)
+    taken = write_source(tmp_path, "notes.txt", "a file, not a folder\n")
+    proc = run_cli(str(source), "-o", str(taken / "books"), "--format", "epub", "-j", "1")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"{taken / 'books'}: error: cannot write the books into this folder: a file "
+                                        "stands in its path (choose another with -o DIR) [output.folder]"]
+    assert proc.stdout.splitlines() == [f"FAILED {source}: not built: the output folder cannot be written (above)",
+                                        "1 input: 0 built, 0 unchanged, 1 failed, 0 warnings"]
+    assert "Traceback" not in proc.stderr and "please report" not in proc.stderr
+
+
+# --- a folder as input --------------------------------------------------------------------------------
+
+def test_a_folder_given_as_input_builds_its_sources_and_volumes(tmp_path):
+    folder = tmp_path / "texts"
+    write_source(folder, "alone.md", GOOD.replace("Good", "Alone"))
+    write_source(folder, "chapter.md", GOOD.replace("Good", "Chapter"))
+    write_source(folder, "reader.toml", 'title = "Reader"\n[[texts]]\nsource = "chapter.md"\n')
+    out = tmp_path / "out"
+    proc = run_cli(str(folder), "-o", str(out), "--format", "epub", "-j", "1")
+    assert proc.returncode == 0, proc.stderr
+    # chapter.md is a text of reader.toml: it is built as part of the volume, not as a book of its own
+    assert sorted(p.name for p in out.glob("*.epub")) == ["alone.epub", "reader.epub"]
+
+
+def test_a_folder_with_nothing_to_build_says_it_is_a_folder(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_cli(str(empty), "-o", str(tmp_path / "out"), "--format", "epub", "-j", "1")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"{empty}: error: this is a folder with no Markdown source (.md) or volume "
+                                        "manifest (.toml) in it [input.folder]"]
+
+
+# --- empty sources, colons in YAML ----------------------------------------------------------------------
+
+def test_an_empty_source_and_one_with_front_matter_only_are_warnings_that_name_them(tmp_path):
+    empty = write_source(tmp_path, "empty.md", "")
+    bare = write_source(tmp_path, "bare.md", "---\ntitle: Only a title\n---\n\n   \n")
+    proc = run_cli(str(empty), str(bare), "-o", str(tmp_path / "out"), "--format", "epub", "-j", "1")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert f"{empty}: warning: this source has no text: the file is empty; the book has a title page and nothing " \
+           "else [source.empty]" in lines
+    assert f"{bare}: warning: this source has no text: it has front matter but no text after it; the book has a " \
+           "title page and nothing else [source.empty]" in lines
+    full = run_cli(str(write_source(tmp_path, "full.md", GOOD)), "-o", str(tmp_path / "out"), "--format", "epub")
+    assert "source.empty" not in full.stderr
+
+
+@pytest.mark.parametrize("line, quoted", [
+    ("title: Capital: A Critique", 'title: "Capital: A Critique"'),
+    ('subtitle: Book One: "The Process"', 'subtitle: "Book One: \\"The Process\\""'),
+])
+def test_an_unquoted_colon_in_a_yaml_value_suggests_quoting_it_at_its_line(tmp_path, line, quoted):
+    source = write_source(tmp_path, "colon.md", f"---\nauthor: Karl Marx\n{line}\n---\n\nText.\n")
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert _diagnostics(report) == [f"{source}:3: error: front matter is not valid YAML: mapping values are not "
+                                    f"allowed here; a value with ': ' in it must be quoted: {quoted} "
+                                    "[frontmatter.yaml]"]
