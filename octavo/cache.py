@@ -31,7 +31,7 @@ from .diagnostics import Diagnostic, Location
 from .resources import PACKAGE, STYLES, TEMPLATES
 
 FOLDER = ".octavo-cache"
-SCHEMA = 1
+SCHEMA = 2
 LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
 RENDERING = {  # distributions whose version changes what is written (besides any font package)
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
@@ -199,12 +199,12 @@ def libraries() -> list[str]:
 
 def _plain(d: Diagnostic) -> list:
     where = d.location
-    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None]
+    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None, d.subject]
 
 
 def _diagnostic(item: list) -> Diagnostic:
-    level, code, message, path, line = item
-    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None)
+    level, code, message, path, line, subject = item
+    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None, subject)
 
 
 def _checksum(record: dict) -> str:

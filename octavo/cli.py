@@ -80,7 +80,8 @@ def print_checks(report) -> None:
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
     """How a build runs: output detail, strictness, cache, watching, where inputs are built."""
-    p.add_argument("-v", "--verbose", action="store_true", help="also list the outputs that were unchanged")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the outputs that were unchanged, and each finding on its own line "
+                        "(by default, repeated findings of one kind in one file are one line)")
     p.add_argument("--strict", action="store_true", help="warnings fail the build (exit status 1)")
     p.add_argument("--force", action="store_true", help="rebuild everything, whatever the cache says")
     p.add_argument("--watch", action="store_true",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .diagnostics import ERROR, WARNING, Diagnostic
+from .diagnostics import ERROR, WARNING, Diagnostic, condensed, in_line_order
 
 
 class Display:
@@ -23,6 +23,7 @@ class Display:
         self.terminal = self.out.isatty() if terminal is None else terminal
         self.progress = None
         self.tasks: dict[Path, int] = {}
+        self.printed: set[Diagnostic] = set()  # a text's findings, said once though a volume reads it too
 
     # --- the build's events (octavo.pipeline.Events) ---
 
@@ -45,9 +46,10 @@ class Display:
             self.tasks[path] = self.progress.add_task(path.name, total=None, count="")  # a bar that pulses
 
     def finished(self, result) -> None:
-        for diagnostic in result.diagnostics:
-            if diagnostic.code == "build.skipped":  # its reason was printed once, above; FAILED says the rest
-                continue
+        fresh = [d for d in result.diagnostics if d not in self.printed
+                 and d.code != "build.skipped"]  # its reason was printed once, above; FAILED says the rest
+        self.printed.update(fresh)
+        for diagnostic in in_line_order(fresh) if self.verbose else condensed(fresh):
             if diagnostic.level == ERROR or not self.quiet:
                 self._print(str(diagnostic), self.err)
         if not result.ok:
@@ -101,9 +103,10 @@ class Display:
 
 
 def tally(report) -> dict[str, int]:
+    """Inputs by status, and warnings: each finding once, though a volume repeats its texts'."""
     statuses = [r.status for r in report.results]
-    warnings = sum(d.level == WARNING for r in report.results for d in r.diagnostics)
-    warnings += sum(d.level == WARNING for d in report.problems)
+    found = {d for r in report.results for d in r.diagnostics} | set(report.problems)
+    warnings = sum(d.level == WARNING for d in found)
     return {"inputs": len(statuses), "built": statuses.count("built"), "unchanged": statuses.count("unchanged"),
             "failed": statuses.count("failed"), "warnings": warnings}
 

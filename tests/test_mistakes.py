@@ -138,3 +138,59 @@ def test_an_unquoted_colon_in_a_yaml_value_suggests_quoting_it_at_its_line(tmp_p
     assert _diagnostics(report) == [f"{source}:3: error: front matter is not valid YAML: mapping values are not "
                                     f"allowed here; a value with ': ' in it must be quoted: {quoted} "
                                     "[frontmatter.yaml]"]
+
+
+# --- noise a user cannot act on ---------------------------------------------------------------------------
+
+SEED_MARKERS = ("sources/stalin-trotskyism-or-leninism-1924.md:62: warning: note markers [1]...[9] have no note; "
+                "kept as written: lines 62, 64, 66, 89, 102, 128, 132 [notes.undefined]")
+
+
+def test_the_seeds_nine_markers_are_one_line_printed_once_for_the_text_and_its_volume(tmp_path):
+    proc = run_cli("sources/stalin-trotskyism-or-leninism-1924.md", "volumes/reader.toml", "-o", str(tmp_path),
+                   "--format", "epub", "-j", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [SEED_MARKERS]
+    assert proc.stdout.splitlines()[-1] == "2 inputs: 2 built, 0 unchanged, 0 failed, 9 warnings"
+
+
+def test_verbose_lists_each_finding(tmp_path):
+    proc = run_cli("sources/stalin-trotskyism-or-leninism-1924.md", "-o", str(tmp_path), "--format", "epub", "-v")
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 9
+    assert lines[0] == ("sources/stalin-trotskyism-or-leninism-1924.md:62: warning: note marker [1] has no note; "
+                        "kept as written [notes.undefined]")
+    assert lines[-1] == ("sources/stalin-trotskyism-or-leninism-1924.md:132: warning: note marker [9] has no note; "
+                         "kept as written [notes.undefined]")
+
+
+def test_korschs_links_outside_the_book_are_one_line(tmp_path):
+    from conftest import CORPUS, needs_corpus
+
+    needs_corpus()
+    korsch = CORPUS / "korsch-marxism-and-philosophy-1923.md"
+    proc = run_cli(str(korsch), "-o", str(tmp_path), "--format", "epub")
+    outside = [line for line in proc.stderr.splitlines() if line.endswith("[links.outside]")]
+    assert outside == [f"{korsch}:13: warning: 25 links point outside the book and no originalSource is known to "
+                       "resolve them; their link texts are kept: lines 13, 25, 30, 44, 46, 199, 412, 569, 605, 614, "
+                       "952, 1186, ... [links.outside]"]
+
+
+def test_findings_of_one_input_print_in_line_order_and_unlike_findings_stay_apart(tmp_path):
+    source = write_source(tmp_path, "order.md", """\
+        ---
+        title: Order
+        ---
+
+        A link to [nowhere](#nowhere) comes first.
+
+        A second [dead end](#dead-end).
+
+        Then a marker [1] with no note, and another [2].
+        """)
+    proc = run_cli(str(source), "-o", str(tmp_path / "out"), "--format", "epub")
+    assert proc.stderr.splitlines() == [
+        f"{source}:5: warning: link to '#nowhere' has no target in this text; the link text is kept; and 1 more "
+        "like it, line 7 [links.broken]",
+        f"{source}:9: warning: note markers [1], [2] have no note; kept as written: line 9 [notes.undefined]",
+    ]
