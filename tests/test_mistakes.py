@@ -194,3 +194,43 @@ def test_findings_of_one_input_print_in_line_order_and_unlike_findings_stay_apar
         "like it, line 7 [links.broken]",
         f"{source}:9: warning: note markers [1], [2] have no note; kept as written: line 9 [notes.undefined]",
     ]
+
+
+# --- a pipe or a log --------------------------------------------------------------------------------------
+
+def test_in_a_log_a_long_book_prints_a_line_now_and_then_until_it_finishes():
+    import re
+    import time
+
+    from octavo.console import Display
+    from octavo.pipeline import Result
+
+    out = io.StringIO()
+    display = Display(out=out, err=io.StringIO(), terminal=False, heartbeat=0.2)
+    display.started(Path("long.md"), None)
+    time.sleep(1.0)
+    display.finished(Result(Path("long.md")))
+    said = out.getvalue().splitlines()
+    time.sleep(0.5)
+    display.close()
+    assert out.getvalue().splitlines() == said, "lines after the book finished"
+    beats = [line for line in said if line.startswith("still building")]
+    assert len(beats) >= 2 and all(re.fullmatch(r"still building long\.md \(\d+ s\)", line) for line in beats), said
+
+
+@pytest.mark.slow
+def test_in_a_pipe_each_books_result_is_printed_as_it_finishes(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SEED
+
+    small = write_source(tmp_path, "small.md", GOOD)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(SEED), str(small), "-o", str(tmp_path / "out"),
+                             "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline().rstrip("\n")
+        running = proc.poll() is None  # the seed's PDF takes seconds more
+    finally:
+        rest = proc.communicate(timeout=600)[0]
+    assert first == f"wrote {tmp_path / 'out' / 'small.epub'}" and running, first + rest
