@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR",
                    help="folder of templates that override the built-in ones, file by file")
     p.add_argument("--styles", type=Path, metavar="DIR",
-                   help="folder with common.css, epub.css and/or print.css overriding the built-in ones")
+                   help=f"folder of style sheets overriding the built-in ones, file by file: {_style_sheets()}")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
@@ -54,11 +54,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _style_sheets() -> str:
+    """The built-in style sheets a --styles folder may override, as the help names them."""
+    from .resources import STYLES
+
+    return ", ".join(sorted(sheet.name for sheet in STYLES.glob("*.css")))
+
+
 def _profile_arguments(p: argparse.ArgumentParser) -> None:
     """What kind of edition: a book to keep, or a handout for a class."""
     p.add_argument("--profile", choices=PROFILES, default="book",
                    help="book (default), or handout: numbered paragraphs in both editions, A4 (or --paper letter) "
-                        "with a wide margin for notes, title, author, source and 'page n of N' on every page")
+                        "with a wide margin for notes, title, author, source and 'page n of N' on every page; "
+                        "an edition other than a book on A5 adds its profile and paper to the file names "
+                        "(NAME-handout.pdf, NAME-a4.pdf)")
     p.add_argument("--booklet", action="store_true",
                    help="also write NAME-booklet.pdf: the PDF on A5 (half-letter) pages imposed two-up on A4 "
                         "(letter) sheets in saddle-stitch order; print duplex, flip on short edge, fold")
@@ -109,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     for folder in (args.templates, args.styles, *args.assets):
         if folder is not None and not folder.is_dir():
             p.error(f"no such folder: {folder}")
+    if args.booklet and args.format == "epub":
+        p.error("--booklet imposes the PDF's pages on sheets; with --format epub there is nothing to impose "
+                "(use --format pdf or all)")
     config = Config(
         inputs=tuple(args.inputs),
         output=args.output,

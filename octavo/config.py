@@ -54,6 +54,15 @@ class Config:
             found += (folder_inputs(path) or [path]) if path.is_dir() else [path]  # an empty folder is reported
         return found
 
+    def edition_suffix(self) -> str:
+        """What the output names add for an edition other than a book on A5, so that editions built
+        into one folder never overwrite each other: ``-handout`` (on its A4), ``-a4`` (a book on A4),
+        ``-handout-letter``."""
+        parts = [] if self.profile == "book" else [self.profile]
+        if self.paper != PROFILE_PAPER.get(self.profile):
+            parts.append(self.paper.lower())
+        return "".join(f"-{part}" for part in parts)
+
     def output_options(self) -> dict[str, object]:
         """The fields that change what is written: name -> value (the cache key is made of these)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("run")}

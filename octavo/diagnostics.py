@@ -134,8 +134,9 @@ def in_line_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def condensed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """One input's findings in line order, two or more of one code and level in one file made one:
-    ``note markers [1]...[9] have no note; kept as written: lines 12, 30, ...``."""
+    """One input's findings in line order, two or more warnings of one code in one file made one:
+    ``note markers [1]...[9] have no note; kept as written: lines 12, 30, ...``. Errors stay one a
+    line: each must be fixed."""
     ordered = in_line_order(diagnostics)
     groups: dict[tuple, list[Diagnostic]] = {}
     for d in ordered:
@@ -143,7 +144,7 @@ def condensed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     out = []
     for d in ordered:
         group = groups[(d.level, d.code, d.location.path if d.location else None)]
-        if len(group) == 1:
+        if len(group) == 1 or d.level == ERROR:
             out.append(d)
         elif group[0] is d:
             out.append(replace(d, message=_group_message(group)))

@@ -149,7 +149,7 @@ def settle(config: Config) -> Config:
 def select_inputs(config: Config) -> tuple[list[tuple[Path, str]], dict[Path, str]]:
     """(input, output name) pairs of this run (its shard), and a note for each renamed output."""
     inputs = list(dict.fromkeys(config.all_inputs()))  # each input once
-    names = output_names(inputs)  # over all inputs: every shard names outputs alike
+    names = output_names(inputs, config.edition_suffix())  # over all inputs: every shard names outputs alike
     if config.shard:
         k, n = config.shard
         inputs = inputs[k - 1::n]
@@ -287,12 +287,13 @@ def input_size(path: Path) -> int:
         return 0
 
 
-def output_names(inputs: list[Path]) -> dict[Path, tuple[str, str | None]]:
-    """Output file name (slug) of every input, decided up front so parallel builds never collide."""
+def output_names(inputs: list[Path], suffix: str = "") -> dict[Path, tuple[str, str | None]]:
+    """Output file name (slug) of every input, decided up front so parallel builds never collide;
+    ``suffix`` names an edition other than a book on A5 (``-handout``, ``-a4``)."""
     taken: dict[str, Path] = {}
     names = {}
     for path in inputs:
-        base = slugify(path.stem)
+        base = slugify(path.stem) + suffix
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -376,7 +377,8 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     for index, entry in enumerate(manifest.entries):
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
-            texts.append(load_text(source, config, manifest.text_id(index), manifest.text_level(entry)))
+            text = load_text(source, config, manifest.text_id(index), manifest.text_level(entry))
+            texts.append(entry.corrected(text))  # the manifest's title, author, ... win over the text's
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:
             broken.append(entry)

@@ -234,3 +234,131 @@ def test_in_a_pipe_each_books_result_is_printed_as_it_finishes(tmp_path):
     finally:
         rest = proc.communicate(timeout=600)[0]
     assert first == f"wrote {tmp_path / 'out' / 'small.epub'}" and running, first + rest
+
+
+# --- editions built into one folder ------------------------------------------------------------------------
+
+def test_each_profile_and_paper_has_its_own_names_so_no_edition_overwrites_another(tmp_path):
+    source = write_source(tmp_path, "essay.md", GOOD)
+    out = tmp_path / "same"
+    book = build_into(out, source, formats=("epub",))
+    assert [p.name for p in book.results[0].outputs] == ["essay.epub"]
+    kept = (out / "essay.epub").read_bytes()
+    handout = build_into(out, source, formats=("epub",), profile="handout", paper="A4")
+    assert [p.name for p in handout.results[0].outputs] == ["essay-handout.epub"]
+    letter = build_into(out, source, formats=("epub",), profile="handout", paper="letter")
+    assert [p.name for p in letter.results[0].outputs] == ["essay-handout-letter.epub"]
+    a4 = build_into(out, source, formats=("epub",), paper="A4")
+    assert [p.name for p in a4.results[0].outputs] == ["essay-a4.epub"]
+    assert (out / "essay.epub").read_bytes() == kept, "the book's EPUB was overwritten"
+    assert b"para-1" in b"".join(__import__("zipfile").ZipFile(out / "essay-handout.epub").read(n)
+                                 for n in __import__("zipfile").ZipFile(out / "essay-handout.epub").namelist())
+
+
+# --- options that say what they do ------------------------------------------------------------------------
+
+def test_the_styles_help_names_every_style_sheet_a_user_may_override():
+    from conftest import ROOT
+
+    helped = " ".join(run_cli("--help").stdout.split())
+    sheets = sorted(p.name for p in (ROOT / "styles").glob("*.css"))
+    assert {"handout.css", "booklet.css", "print.css"} <= set(sheets)
+    assert f"file by file: {', '.join(sheets)}" in helped
+
+
+def test_a_booklet_of_an_epub_only_build_says_there_is_nothing_to_impose(tmp_path):
+    source = write_source(tmp_path, "essay.md", GOOD)
+    proc = run_cli(str(source), "--booklet", "--format", "epub", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == ("build.py: error: --booklet imposes the PDF's pages on sheets; with "
+                                            "--format epub there is nothing to impose (use --format pdf or all)")
+    assert not (tmp_path / "out").exists()
+
+
+# --- a volume manifest corrects what an archive download got wrong -----------------------------------------
+
+WRONG = """---
+title: "MIA: Chapter 1 (Wrong Title)"
+author: Unknown
+date: 2001
+---
+
+# First section
+
+{body}
+"""
+
+
+def _volume(tmp_path, fields: str) -> Path:
+    body = "\n\n".join(f"Paragraph {n} of the text, with enough words in it to fill a line or two of the page. " * 3
+                       for n in range(40))
+    write_source(tmp_path, "chapter.md", WRONG.format(body=body))
+    write_source(tmp_path, "other.md", "---\ntitle: Other\nauthor: Rosa Luxemburg\n---\n\nText.\n")
+    return write_source(tmp_path, "reader.toml", f'title = "Reader"\neditors = ["Ann Editor", "Bob Editor"]\n'
+                                                 f'[[texts]]\nsource = "chapter.md"\n{fields}\n'
+                                                 '[[texts]]\nsource = "other.md"\n')
+
+
+def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    from octavo.validate import OPF_NS, XHTML_NS, epub_opf
+
+    manifest = _volume(tmp_path, 'title = "The Right Title"\nauthor = "Karl Marx"\n'
+                                 'translator = ["Samuel Moore", "Edward Aveling"]\ndate = "1867"')
+    report = build_into(tmp_path / "out", manifest, jobs=1)
+    assert report.ok, _diagnostics(report)
+    epub, pdf = tmp_path / "out" / "reader.epub", tmp_path / "out" / "reader.pdf"
+    with zipfile.ZipFile(epub) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+        contents = [" ".join("".join(a.itertext()).split()) for a in nav.iterfind(".//x:nav//x:a", XHTML_NS)]
+        credits = " ".join(" ".join(etree.fromstring(z.read("EPUB/colophon.xhtml")).itertext()).split())
+        header = " ".join(" ".join(etree.fromstring(z.read("EPUB/c001.xhtml")).itertext()).split())
+    assert "The Right Title" in contents and not any("Wrong" in c for c in contents)
+    for words in ("The Right Title", "Karl Marx", "Samuel Moore", "Edward Aveling", "1867"):
+        assert words in credits and words in header, words
+    assert "Wrong" not in credits + header and "Unknown" not in credits + header and "2001" not in credits
+    opf = epub_opf(epub)
+    creators = [(e.text, e.get("id")) for e in opf.iterfind(".//dc:creator", OPF_NS)]
+    assert [name for name, _ in creators] == ["Ann Editor", "Bob Editor"]
+    contributors = [e.text for e in opf.iterfind(".//dc:contributor", OPF_NS)]
+    assert {"Karl Marx", "Samuel Moore", "Edward Aveling", "Rosa Luxemburg"} <= set(contributors)
+    assert "Unknown" not in contributors
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    heads, pages = [], []
+    for page in doc:
+        width, height = page.get_size()
+        text = page.get_textpage()
+        pages.append(text.get_text_range())
+        heads.append(" ".join(text.get_text_bounded(0, height * 0.93, width, height).split()))  # the top band
+    assert heads.count("The Right Title") >= 3, heads  # the running heads of the text's pages
+    assert not any("Wrong" in text for text in pages)
+
+
+@pytest.mark.parametrize("manifest, said", [
+    ('title = "R"\n[[texts]]\nsource = "a.md"\ntitel = "X"\n',
+     "4: error: unknown key 'titel' in [[texts]]; did you mean 'title'? (known: source, part, title, author, "
+     "translator, date) [manifest.unknown]"),
+    ('title = "R"\n[[text]]\nsource = "a.md"\n',
+     "2: error: unknown key 'text'; did you mean 'texts'? (known: title, subtitle, language, identifier, publisher, "
+     "rights, date, description, cover, editor, editors, texts) [manifest.unknown]"),
+    ('title = "R"\nedtior = "Ann"\n[[texts]]\nsource = "a.md"\n',
+     "2: error: unknown key 'edtior'; did you mean 'editor'? (known: title, subtitle, language, identifier, "
+     "publisher, rights, date, description, cover, editor, editors, texts) [manifest.unknown]"),
+    ('title = "R"\ntranslator = "Ann"\n[[texts]]\nsource = "a.md"\n',
+     "2: error: unknown key 'translator'; 'translator' is a text's: write it in that text's [[texts]] table (known: "
+     "title, subtitle, language, identifier, publisher, rights, date, description, cover, editor, editors, texts) "
+     "[manifest.unknown]"),
+    ('title = "R"\n[[texts]]\nsource = "a.md"\nauthor = { name = "A" }\n',
+     "4: error: 'author' must be a name or a list of names, not a table [manifest.type]"),
+])
+def test_every_unknown_manifest_key_gets_a_suggestion(tmp_path, manifest, said):
+    write_source(tmp_path, "a.md", GOOD)
+    path = write_source(tmp_path, "r.toml", manifest)
+    report = build_into(tmp_path / "out", path, formats=("epub",))
+    assert f"{path}:{said}" in _diagnostics(report)
