@@ -94,7 +94,8 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="warnings fail the build (exit status 1)")
     p.add_argument("--force", action="store_true", help="rebuild everything, whatever the cache says")
     p.add_argument("--watch", action="store_true",
-                   help="build, then rebuild whenever an input, template or style changes (Ctrl-C stops)")
+                   help="build, then rebuild whenever a file the build reads changes: a source, a text of a "
+                        "volume, an image, a template or a style sheet (Ctrl-C stops)")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="build each input as a task on a Dask cluster (pip install 'octavo[dask]'); "
                         "sources and output must be on a filesystem the workers share")
@@ -146,12 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.watch:
         from .watch import watch
 
-        return watch(config, lambda: run(config, args))
+        return watch(config, lambda: build_once(config, args))
     return run(config, args)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """One build with its display; the exit status."""
+    return build_once(config, args)[0]
+
+
+def build_once(config: Config, args: argparse.Namespace):
+    """One build with its display: the exit status and the report."""
     from .console import Display
     from .pipeline import Events, build
 
@@ -165,4 +171,4 @@ def run(config: Config, args: argparse.Namespace) -> int:
     display.summary(report)
     if config.check:
         print_checks(report)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return (EXIT_OK if report.ok else EXIT_FAILED), report

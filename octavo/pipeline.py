@@ -35,8 +35,7 @@ class Result:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unchanged: bool = False  # every output came from the cache
-    reads: list[Path] = field(default_factory=list)  # the files the build read (sources, images)
-    roots: list[Path] = field(default_factory=list)  # folders a missing image was looked up in
+    reads: list[Path] = field(default_factory=list)  # the files the build read or looked for (sources, images)
 
     @property
     def ok(self) -> bool:
@@ -200,7 +199,7 @@ def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) 
         output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
         if output is not None:
             other = tuple(f"{f}." for f in FORMATS if f != fmt)  # the other edition's own complaints
-            cache.store(result.input, slug, fmt, output, result.reads, result.roots,
+            cache.store(result.input, slug, fmt, output, result.reads,
                         [d for d in result.diagnostics if not d.code.startswith(other)])
 
 
@@ -315,9 +314,8 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
             return result
         if slug is not None:
             book = replace(book, slug=slug)
-        result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets)]))
-        if any(d.code == "images.missing" for d in result.diagnostics):
-            result.roots = list(dict.fromkeys([*(p.absolute().parent for p in book.sources), *config.assets]))
+        result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets),
+                                           *(p for t in book.texts for p in t.looked_for)]))  # a missing image's names
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)

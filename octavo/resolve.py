@@ -76,6 +76,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         sections=tuple(sections),
         level=level,
         assets=tuple(images.assets.values()),
+        looked_for=tuple(dict.fromkeys(images.looked_for)),
     )
 
 

@@ -362,3 +362,101 @@ def test_every_unknown_manifest_key_gets_a_suggestion(tmp_path, manifest, said):
     path = write_source(tmp_path, "r.toml", manifest)
     report = build_into(tmp_path / "out", path, formats=("epub",))
     assert f"{path}:{said}" in _diagnostics(report)
+
+
+# --- --watch watches what the build reads ------------------------------------------------------------------
+
+def test_watch_reacts_to_what_the_build_reads_and_to_nothing_else(tmp_path):
+    from test_safety import png
+    from watchfiles import Change
+
+    from octavo.config import Config
+    from octavo.pipeline import build
+    from octavo.watch import watched
+
+    src = tmp_path / "src"
+    essay = write_source(src, "essay.md", "---\ntitle: Essay\n---\n\n![a figure](fig/a.png) and ![lost](lost.png)\n")
+    (src / "fig").mkdir()
+    (src / "fig" / "a.png").write_bytes(png())
+    broken = write_source(src, "broken.md", "---\ntitle: [unclosed\n---\n\nText.\n")
+    volume = write_source(tmp_path / "vol", "v.toml", 'title = "V"\n[[texts]]\nsource = "../src/broken.md"\n')
+    templates, styles = tmp_path / "templates", tmp_path / "styles"
+    templates.mkdir(), styles.mkdir()
+    config = Config(inputs=(essay, volume), output=src / "out", formats=("epub",), templates=templates, styles=styles)
+    report = build(config)
+    assert [r.ok for r in report.results] == [True, False]
+    what = watched(config, report)
+
+    def sees(path: Path) -> bool:
+        return what(Change.modified, str(path))
+
+    for path in (essay, src / "fig" / "a.png", src / "lost.png", volume, broken, templates / "epub" / "base.xhtml",
+                 styles / "epub.css"):
+        assert sees(path), f"{path} is read by the build"
+    for path in (src / "build.log", src / "notes.txt", src / "other.png", src / "fig" / "b.png",
+                 src / ".#essay.md", src / "essay.md~", src / ".essay.md.swp", src / "4913", src / "new.md",
+                 src / "out" / "essay.epub", src / "out" / ".octavo-cache" / "essay.epub.json",
+                 src / f".essay.epub{atomic.TMP_MARK}12", styles / "README.txt"):
+        assert not sees(path), f"{path} is not read by the build"
+    assert what.folders() == sorted({src, src / "fig", tmp_path / "vol", templates, styles} - {src / "fig"})
+
+
+def test_with_no_input_a_new_source_or_manifest_is_seen_but_not_an_editors_files(tmp_path):
+    from watchfiles import Change
+
+    from octavo.config import Config
+    from octavo.watch import watched
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "volumes").mkdir()
+    what = watched(Config(project=tmp_path, output=tmp_path / "output"))
+    assert what(Change.added, str(tmp_path / "sources" / "new.md"))
+    assert what(Change.added, str(tmp_path / "volumes" / "new.toml"))
+    assert not what(Change.added, str(tmp_path / "sources" / ".#new.md"))
+    assert not what(Change.added, str(tmp_path / "sources" / "build.log"))
+    assert not what(Change.added, str(tmp_path / "output" / "new.epub"))
+
+
+@pytest.mark.slow
+def test_watch_with_its_log_in_the_watched_folder_builds_once_and_ctrl_c_ends_it_with_status_0(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    src = tmp_path / "src"
+    essay = write_source(src, "essay.md", GOOD.replace("Text.", "Text. ![lost](lost.png)"))
+    log = src / "build.log"
+    with open(log, "w") as handle:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(essay), "-o", str(src / "out"),
+                                 "--format", "epub", "-j", "1", "--watch"], stdout=handle, stderr=subprocess.STDOUT)
+
+    def said() -> str:
+        return log.read_text()
+
+    def wait_for(text: str, count: int = 1, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while said().count(text) < count:
+            assert time.monotonic() < deadline, f"no {count} x '{text}' in:\n{said()}"
+            assert proc.poll() is None, said()
+            time.sleep(0.2)
+
+    try:
+        wait_for("watching")
+        time.sleep(3)  # the log has been written to many times by now
+        for name in (".#essay.md", "essay.md~", "notes.txt", "other.png"):
+            (src / name).write_text("an editor's or another program's file")
+        time.sleep(3)
+        assert said().count("1 input:") == 1, f"rebuilt for files the build does not read:\n{said()}"
+        essay.write_text(GOOD.replace("Text.", "Text, changed."))
+        wait_for("1 input: 1 built", count=2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 0, said()
+    assert "Traceback" not in said() and "KeyboardInterrupt" not in said()
