@@ -315,7 +315,8 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
         if slug is not None:
             book = replace(book, slug=slug)
         result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets),
-                                           *(p for t in book.texts for p in t.looked_for)]))  # a missing image's names
+                                           *(p for t in book.texts for p in t.looked_for),  # a missing image's names
+                                           *_cover_reads(book, config)]))
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)
@@ -476,6 +477,14 @@ def paragraph_numbers(book: Book, config: Config):
     from .paragraphs import book_numbers
 
     return book_numbers(book)
+
+
+def _cover_reads(book: Book, config: Config) -> list[Path]:
+    if not book.metadata.cover:
+        return []
+    from .cover import cover_reads
+
+    return cover_reads(book, config.assets)
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

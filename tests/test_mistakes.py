@@ -375,7 +375,8 @@ def test_watch_reacts_to_what_the_build_reads_and_to_nothing_else(tmp_path):
     from octavo.watch import watched
 
     src = tmp_path / "src"
-    essay = write_source(src, "essay.md", "---\ntitle: Essay\n---\n\n![a figure](fig/a.png) and ![lost](lost.png)\n")
+    essay = write_source(src, "essay.md", "---\ntitle: Essay\ncover: front.png\n---\n\n![a figure](fig/a.png) and "
+                                          "![lost](lost.png)\n")
     (src / "fig").mkdir()
     (src / "fig" / "a.png").write_bytes(png())
     broken = write_source(src, "broken.md", "---\ntitle: [unclosed\n---\n\nText.\n")
@@ -390,7 +391,7 @@ def test_watch_reacts_to_what_the_build_reads_and_to_nothing_else(tmp_path):
     def sees(path: Path) -> bool:
         return what(Change.modified, str(path))
 
-    for path in (essay, src / "fig" / "a.png", src / "lost.png", volume, broken, templates / "epub" / "base.xhtml",
+    for path in (essay, src / "fig" / "a.png", src / "lost.png", src / "front.png", volume, broken, templates / "epub" / "base.xhtml",
                  styles / "epub.css"):
         assert sees(path), f"{path} is read by the build"
     for path in (src / "build.log", src / "notes.txt", src / "other.png", src / "fig" / "b.png",
