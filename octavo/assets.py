@@ -82,6 +82,7 @@ class Images:
         self.roots = [self.base] + [Path(r).resolve() for r in roots]
         self.report = report
         self.assets: dict[str, Asset] = {}  # href -> asset, in first-use order
+        self.looked_for: list[Path] = []  # the files a refused image was looked for at (its appearing changes the book)
 
     def rewrite(self, tree: etree._Element, line_of) -> None:
         """Point every ``<img>`` at its asset, or replace it with ``[its description]`` (reported at
@@ -122,6 +123,7 @@ class Images:
         if not inside:
             return None, "it is outside the source's folder" + (" and the asset folders" if len(self.roots) > 1 else "")
         path = next((c for c in inside if c.is_file()), None)
+        self.looked_for += inside[: inside.index(path) + 1] if path is not None else inside
         if path is None:
             return None, "no such file next to the source" + (" or in the asset folders" if len(self.roots) > 1 else "")
         try:

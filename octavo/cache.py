@@ -8,8 +8,8 @@ and reads still hold:
   the built-in templates and styles (content), every Config field that changes output (folders and
   files by content: see ``Config.output_options``), SOURCE_DATE_EPOCH, and the format;
 - the reads: the content of every file the build read (the source or the manifest and its texts,
-  the images), and for a book with a missing image, the listing of the folders it was looked up in
-  (a new or changed file there, other than a text, may be the image);
+  the images), and each name a missing image was looked for at (its appearing is a change; other
+  files appearing in the folder are not);
 - the output itself: still there with the size and modification time it was written with.
 
 A record that cannot be read, fails its checksum or describes something else is ignored (and
@@ -31,15 +31,13 @@ from .diagnostics import Diagnostic, Location
 from .resources import PACKAGE, STYLES, TEMPLATES
 
 FOLDER = ".octavo-cache"
-SCHEMA = 1
+SCHEMA = 3
 LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
 RENDERING = {  # distributions whose version changes what is written (besides any font package)
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
     "markdown", "jinja2", "markupsafe", "lxml", "nh3", "python-frontmatter", "pyyaml", "langcodes",
     "language-data", "charset-normalizer", "html5lib",
 }
-TEXTS = (".md", ".markdown", ".txt", ".toml", ".yaml", ".yml", ".json")
-MAX_LISTING = 10_000  # a folder with more entries than this is never taken as unchanged
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,11 @@ class Cache:
             return None
         if any(self.digest(Path(p)) != d for p, d in record["reads"].items()):
             return None
-        if any(listing(Path(p)) != d for p, d in record["listings"].items()):
-            return None
         return Hit(output, [_diagnostic(d) for d in record["diagnostics"]])
 
-    def store(self, path: Path, slug: str, fmt: str, output: Path, reads: list[Path], roots: list[Path],
+    def store(self, path: Path, slug: str, fmt: str, output: Path, reads: list[Path],
               diagnostics: list[Diagnostic]) -> None:
-        """Record a freshly written output (``roots``: folders a missing image was looked up in)."""
+        """Record a freshly written output (``reads``: files read, and names a missing image was looked for at)."""
         try:
             stat = output.stat()
             record = {
@@ -85,7 +81,6 @@ class Cache:
                 "key": self.key(fmt),
                 "output": {"name": output.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
                 "reads": {str(p.resolve()): self.digest(p.resolve()) for p in reads},
-                "listings": {str(r.resolve()): listing(r.resolve()) for r in roots},
                 "diagnostics": [_plain(d) for d in diagnostics],
             }
             record["checksum"] = _checksum(record)
@@ -155,31 +150,6 @@ def tree_digest(folder: Path, pattern: str = "*") -> str:
     return h.hexdigest()
 
 
-def listing(folder: Path) -> str:
-    """The files under a folder (names; sizes and times of all but texts): '' when it is too big to
-    watch, which never matches."""
-    entries = []
-    stack = [folder]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as found:
-                for entry in found:
-                    if entry.name == FOLDER:
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-                    elif entry.name.lower().endswith(TEXTS):  # another text changing is not a new image
-                        entries.append(entry.path)
-                    else:
-                        stat = entry.stat()
-                        entries.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
-                    if len(entries) > MAX_LISTING:
-                        return ""
-        except OSError:
-            continue
-    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
-
-
 def libraries() -> list[str]:
     """name-version of each installed rendering library and font package (from the dist-info folders)."""
     found = set()
@@ -199,12 +169,12 @@ def libraries() -> list[str]:
 
 def _plain(d: Diagnostic) -> list:
     where = d.location
-    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None]
+    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None, d.subject]
 
 
 def _diagnostic(item: list) -> Diagnostic:
-    level, code, message, path, line = item
-    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None)
+    level, code, message, path, line, subject = item
+    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None, subject)
 
 
 def _checksum(record: dict) -> str:

@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR",
                    help="folder of templates that override the built-in ones, file by file")
     p.add_argument("--styles", type=Path, metavar="DIR",
-                   help="folder with common.css, epub.css and/or print.css overriding the built-in ones")
+                   help=f"folder of style sheets overriding the built-in ones, file by file: {_style_sheets()}")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="build up to N inputs at once, each in its own process (default: the number of CPUs)")
     p.add_argument("--assets", type=Path, metavar="DIR", action="append", default=[],
@@ -64,11 +64,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _style_sheets() -> str:
+    """The built-in style sheets a --styles folder may override, as the help names them."""
+    from .resources import STYLES
+
+    return ", ".join(sorted(sheet.name for sheet in STYLES.glob("*.css")))
+
+
 def _profile_arguments(p: argparse.ArgumentParser) -> None:
     """What kind of edition: a book to keep, or a handout for a class."""
     p.add_argument("--profile", choices=PROFILES, default="book",
                    help="book (default), or handout: numbered paragraphs in both editions, A4 (or --paper letter) "
-                        "with a wide margin for notes, title, author, source and 'page n of N' on every page")
+                        "with a wide margin for notes, title, author, source and 'page n of N' on every page; "
+                        "an edition other than a book on A5 adds its profile and paper to the file names "
+                        "(NAME-handout.pdf, NAME-a4.pdf)")
     p.add_argument("--booklet", action="store_true",
                    help="also write NAME-booklet.pdf: the PDF on A5 (half-letter) pages imposed two-up on A4 "
                         "(letter) sheets in saddle-stitch order; print duplex, flip on short edge, fold")
@@ -92,11 +101,13 @@ def print_checks(report) -> None:
 
 def _run_arguments(p: argparse.ArgumentParser) -> None:
     """How a build runs: output detail, strictness, cache, watching, where inputs are built."""
-    p.add_argument("-v", "--verbose", action="store_true", help="also list the outputs that were unchanged")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the outputs that were unchanged, and each finding on its own line "
+                        "(by default, repeated findings of one kind in one file are one line)")
     p.add_argument("--strict", action="store_true", help="warnings fail the build (exit status 1)")
     p.add_argument("--force", action="store_true", help="rebuild everything, whatever the cache says")
     p.add_argument("--watch", action="store_true",
-                   help="build, then rebuild whenever an input, template or style changes (Ctrl-C stops)")
+                   help="build, then rebuild whenever a file the build reads changes: a source, a text of a "
+                        "volume, an image, a template or a style sheet (Ctrl-C stops)")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="build each input as a task on a Dask cluster (pip install 'octavo[dask]'); "
                         "sources and output must be on a filesystem the workers share")
@@ -128,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     for folder in (args.templates, args.styles, *args.assets):
         if folder is not None and not folder.is_dir():
             p.error(f"no such folder: {folder}")
+    if args.booklet and args.format == "epub":
+        p.error("--booklet imposes the PDF's pages on sheets; with --format epub there is nothing to impose "
+                "(use --format pdf or all)")
     config = Config(
         inputs=tuple(args.inputs),
         output=args.output,
@@ -147,19 +161,24 @@ def main(argv: list[str] | None = None) -> int:
         certified_by=args.certified_by.strip() if args.certified_by else None,
         **_run_options(args, p),
     )
-    inputs = list(config.inputs) or config.default_inputs()
+    inputs = config.all_inputs()
     if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
         return EXIT_USAGE
     if args.watch:
         from .watch import watch
 
-        return watch(config, lambda: run(config, args))
+        return watch(config, lambda: build_once(config, args))
     return run(config, args)
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """One build with its display; the exit status."""
+    return build_once(config, args)[0]
+
+
+def build_once(config: Config, args: argparse.Namespace):
+    """One build with its display: the exit status and the report."""
     from .console import Display
     from .pipeline import Events, build
 
@@ -173,4 +192,4 @@ def run(config: Config, args: argparse.Namespace) -> int:
     display.summary(report)
     if config.check:
         print_checks(report)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return (EXIT_OK if report.ok else EXIT_FAILED), report

@@ -45,9 +45,46 @@ class Config:
         found += sorted((self.project / "volumes").glob("*.toml"))
         return found
 
+    def all_inputs(self) -> list[Path]:
+        """The inputs to build: each INPUT, a folder as the sources and manifests in it; with no
+        INPUT, the project's sources/ and volumes/."""
+        if not self.inputs:
+            return self.default_inputs()
+        found = []
+        for path in self.inputs:
+            found += (folder_inputs(path) or [path]) if path.is_dir() else [path]  # an empty folder is reported
+        return found
+
+    def edition_suffix(self) -> str:
+        """What the output names add for an edition other than a book on A5, so that editions built
+        into one folder never overwrite each other: ``-handout`` (on its A4), ``-a4`` (a book on A4),
+        ``-handout-letter``."""
+        parts = [] if self.profile == "book" else [self.profile]
+        if self.paper != PROFILE_PAPER.get(self.profile):
+            parts.append(self.paper.lower())
+        return "".join(f"-{part}" for part in parts)
+
     def output_options(self) -> dict[str, object]:
         """The fields that change what is written: name -> value (the cache key is made of these)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("run")}
+
+
+def folder_inputs(folder: Path) -> list[Path]:
+    """A folder given as INPUT: its manifests (*.toml) and its sources (*.md), except those a manifest
+    of the folder lists as its texts (they are built as part of the volume)."""
+    import tomllib  # here: a build of sources alone never parses TOML
+
+    manifests = sorted(folder.glob("*.toml"))
+    texts = set()
+    for manifest in manifests:
+        try:
+            entries = tomllib.loads(manifest.read_text(encoding="utf-8-sig")).get("texts", [])
+        except (OSError, ValueError):
+            continue
+        if isinstance(entries, list):
+            texts.update((folder / e["source"]).resolve() for e in entries
+                         if isinstance(e, dict) and isinstance(e.get("source"), str))
+    return [p for p in sorted(folder.glob("*.md")) if p.resolve() not in texts] + manifests
 
 
 def source_date_epoch() -> int | None:

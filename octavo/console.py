@@ -3,26 +3,38 @@ that knows rich.
 
 On a terminal: a progress bar for the batch, a spinner with the elapsed time for each book being
 built (a long PDF shows it is alive), and a summary table. Anywhere else (a log, a pipe): plain
-lines only, flushed as they happen, and a one-line summary, ``N inputs: B built, U unchanged, F
-failed, W warnings``. Diagnostics go to stderr (``FILE:LINE: LEVEL: MESSAGE [CODE]``), everything else
+lines only, flushed as each book finishes, ``still building NAME (2 min)`` every so often for a book
+that takes long, and a one-line summary, ``N inputs: B built, U unchanged, F failed, W warnings``. Diagnostics go to stderr (``FILE:LINE: LEVEL: MESSAGE [CODE]``), everything else
 to stdout.
 """
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from pathlib import Path
 
-from .diagnostics import ERROR, WARNING, Diagnostic
+from .diagnostics import ERROR, WARNING, Diagnostic, condensed, in_line_order
+
+
+HEARTBEAT = 60.0  # seconds between "still building" lines in a log
 
 
 class Display:
-    def __init__(self, quiet: bool = False, verbose: bool = False, out=None, err=None, terminal: bool | None = None):
+    def __init__(self, quiet: bool = False, verbose: bool = False, out=None, err=None, terminal: bool | None = None,
+                 heartbeat: float = HEARTBEAT):
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.quiet, self.verbose = quiet, verbose
         self.terminal = self.out.isatty() if terminal is None else terminal
         self.progress = None
         self.tasks: dict[Path, int] = {}
+        self.heartbeat = heartbeat
+        self.running: dict[Path, list[float]] = {}  # inputs being built -> [started, next line due] (a log's heartbeat)
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.beating: threading.Thread | None = None
+        self.printed: set[Diagnostic] = set()  # a text's findings, said once though a volume reads it too
 
     # --- the build's events (octavo.pipeline.Events) ---
 
@@ -43,11 +55,32 @@ class Display:
     def started(self, path: Path, pid: int | None) -> None:
         if self.progress is not None:
             self.tasks[path] = self.progress.add_task(path.name, total=None, count="")  # a bar that pulses
+        elif not self.terminal and not self.quiet:
+            with self.lock:
+                now = time.monotonic()
+                self.running[path] = [now, now + self.heartbeat]
+            if self.beating is None:
+                self.beating = threading.Thread(target=self._beat, name="octavo-heartbeat", daemon=True)
+                self.beating.start()
+
+    def _beat(self) -> None:
+        """In a log: a line now and then for each book still being built, so a long PDF shows it is alive."""
+        while not self.stopped.wait(self.heartbeat / 4):
+            now = time.monotonic()
+            with self.lock:
+                due = [(path, now - times[0]) for path, times in self.running.items() if now >= times[1]]
+                for path, _ in due:
+                    self.running[path][1] = now + self.heartbeat
+            for path, elapsed in due:
+                self._print(f"still building {path} ({_duration(elapsed)})", self.out)
 
     def finished(self, result) -> None:
-        for diagnostic in result.diagnostics:
-            if diagnostic.code == "build.skipped":  # its reason was printed once, above; FAILED says the rest
-                continue
+        with self.lock:
+            self.running.pop(result.input, None)
+        fresh = [d for d in result.diagnostics if d not in self.printed
+                 and d.code != "build.skipped"]  # its reason was printed once, above; FAILED says the rest
+        self.printed.update(fresh)
+        for diagnostic in in_line_order(fresh) if self.verbose else condensed(fresh):
             if diagnostic.level == ERROR or not self.quiet:
                 self._print(str(diagnostic), self.err)
         if not result.ok:
@@ -67,6 +100,7 @@ class Display:
     # --- the end ---
 
     def close(self) -> None:
+        self.stopped.set()
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
@@ -100,10 +134,16 @@ class Display:
             print(line, file=stream, flush=True)
 
 
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds} s" if minutes and seconds else f"{minutes} min" if minutes else f"{seconds} s"
+
+
 def tally(report) -> dict[str, int]:
+    """Inputs by status, and warnings: each finding once, though a volume repeats its texts'."""
     statuses = [r.status for r in report.results]
-    warnings = sum(d.level == WARNING for r in report.results for d in r.diagnostics)
-    warnings += sum(d.level == WARNING for d in report.problems)
+    found = {d for r in report.results for d in r.diagnostics} | set(report.problems)
+    warnings = sum(d.level == WARNING for d in found)
     return {"inputs": len(statuses), "built": statuses.count("built"), "unchanged": statuses.count("unchanged"),
             "failed": statuses.count("failed"), "warnings": warnings}
 

@@ -91,6 +91,17 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
     return CoverImage(data, "image/png", "cover.png", alt, True), diagnostics
 
 
+def cover_reads(book: Book, asset_roots: tuple[Path, ...] = ()) -> list[Path]:
+    """The files the ``cover`` field's image was looked for at (found or not): what a build of the
+    book reads for its cover, so that a change there (or the image appearing) rebuilds it."""
+    if not book.metadata.cover:
+        return []
+    where = getattr(book.metadata.cover, "location", None) or Location(book.sources[0])
+    images = Images(where.path, asset_roots, Collector(where.path))
+    images.resolve(str(book.metadata.cover).strip())
+    return images.looked_for
+
+
 def _lines(book: Book, words: dict[str, str]) -> list[str]:
     """What the cover says, line by line: title, subtitle, the people the book is by."""
     return [line for line in (book.metadata.title, book.metadata.subtitle, _people(book, words)) if line]

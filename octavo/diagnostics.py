@@ -6,8 +6,9 @@ Bugs stay tracebacks; problems in the input never do.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 ERROR = "error"
 WARNING = "warning"
@@ -43,6 +44,7 @@ class Diagnostic:
     code: str
     message: str
     location: Location | None = None
+    subject: str | None = field(default=None, compare=False)  # what the message is about ("[3]"), for grouping
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -64,11 +66,11 @@ class Collector:
     path: Path
     items: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, code: str, message: str, line: int | None = None) -> None:
-        self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line)))
+    def warn(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
+        self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line), subject))
 
-    def error(self, code: str, message: str, line: int | None = None) -> None:
-        self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line)))
+    def error(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
+        self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line), subject))
 
     @property
     def has_errors(self) -> bool:
@@ -91,3 +93,76 @@ class LineIndex:
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
+
+
+# --- what is printed: one input's findings in line order, repeats of one code as one line ----------------
+
+MAX_LINES = 12  # lines named in a grouped finding; -v lists every finding
+
+
+def _listed(subjects: list[str]) -> str:
+    return ", ".join(subjects) if len(subjects) <= 4 else f"{subjects[0]}...{subjects[-1]}"
+
+
+# code -> the sentence for n findings of it (their subjects in order, when they have one)
+GROUPED: dict[str, Callable[[int, list[str]], str]] = {
+    "notes.undefined": lambda n, s: f"note markers {_listed(s)} have no note; kept as written" if s
+    else f"{n} note markers have no note; kept as written",
+    "notes.unreferenced": lambda n, s: f"notes {_listed(s)} are never referenced; they are kept in the notes" if s
+    else f"{n} notes are never referenced; they are kept in the notes",
+    "links.outside": lambda n, s: f"{n} links point outside the book and no originalSource is known to resolve "
+    "them; their link texts are kept",
+    "dialect.navigation": lambda n, s: f"removed {n} pieces of the web site's navigation (links to other pages, "
+    "footers)",
+}
+
+
+def in_line_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One input's findings file by file (in the order files first appear), each file's by line; what
+    has no line comes first in its file, and the build's verdicts (``build.*``) last."""
+    files: dict[object, int] = {}
+    for d in diagnostics:
+        files.setdefault(d.location.path if d.location else None, len(files))
+
+    def key(item):
+        index, d = item
+        path = d.location.path if d.location else None
+        line = d.location.line if d.location else None
+        return (d.code.startswith("build."), files[path], line or 0, index)
+
+    return [d for _, d in sorted(enumerate(diagnostics), key=key)]
+
+
+def condensed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One input's findings in line order, two or more warnings of one code in one file made one:
+    ``note markers [1]...[9] have no note; kept as written: lines 12, 30, ...``. Errors stay one a
+    line: each must be fixed."""
+    ordered = in_line_order(diagnostics)
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in ordered:
+        groups.setdefault((d.level, d.code, d.location.path if d.location else None), []).append(d)
+    out = []
+    for d in ordered:
+        group = groups[(d.level, d.code, d.location.path if d.location else None)]
+        if len(group) == 1 or d.level == ERROR:
+            out.append(d)
+        elif group[0] is d:
+            out.append(replace(d, message=_group_message(group)))
+    return out
+
+
+def _group_message(group: list[Diagnostic]) -> str:
+    lines = list(dict.fromkeys(d.location.line for d in group if d.location and d.location.line))
+    phrase = GROUPED.get(group[0].code)
+    if phrase is not None:
+        subjects = [d.subject for d in group if d.subject]
+        message = phrase(len(group), subjects if len(subjects) == len(group) else [])
+        return message + (f": {_lines(lines)}" if lines else "")
+    others = lines[1:] if lines and lines[0] == group[0].location.line else lines
+    more = f"; and {len(group) - 1} more like it" + (f", {_lines(others)}" if others else "")
+    return group[0].message + more
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:MAX_LINES])
+    return ("line " if len(lines) == 1 else "lines ") + shown + (", ..." if len(lines) > MAX_LINES else "")

@@ -534,7 +534,8 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
     def number(m: re.Match) -> str:
         if m.group(1) in labels:
             return placeholder(m.group(1), m.group(0))
-        report.warn("notes.undefined", f"note marker [{m.group(1)}] has no note; kept as written", line_no)
+        report.warn("notes.undefined", f"note marker [{m.group(1)}] has no note; kept as written", line_no,
+                    subject=f"[{m.group(1)}]")
         return m.group(0)
 
     line = FOOTNOTE_REF.sub(footnote, line)

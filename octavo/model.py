@@ -325,6 +325,7 @@ class Text:
     sections: tuple[Section, ...]
     level: int  # rank of the text's own title
     assets: tuple[Asset, ...] = ()  # images the text uses, each once
+    looked_for: tuple[Path, ...] = ()  # files its images were looked for at (found or not): what the build read
 
     @property
     def notes(self) -> tuple[Note, ...]:

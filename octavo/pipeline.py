@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .atomic import atomic_output, clean_stale
+from .atomic import OutputError, atomic_output, clean_stale, writable_folder
+from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
@@ -34,8 +35,7 @@ class Result:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unchanged: bool = False  # every output came from the cache
-    reads: list[Path] = field(default_factory=list)  # the files the build read (sources, images)
-    roots: list[Path] = field(default_factory=list)  # folders a missing image was looked up in
+    reads: list[Path] = field(default_factory=list)  # the files the build read or looked for (sources, images)
 
     @property
     def ok(self) -> bool:
@@ -75,11 +75,15 @@ def build(config: Config, events: Events | None = None) -> Report:
     config = settle(config)
     inputs, notes = select_inputs(config)
     events.planned([path for path, _ in inputs])
-    clean_stale(config.output)
-    problems = check_customisation(config)
+    problems = check_output_folder(config) if inputs else []
+    if not problems:
+        clean_stale(config.output)
+        problems = check_customisation(config)
     events.checked(problems)
     if any(d.level == ERROR for d in problems):
-        failed = [_not_built(path, "the templates or styles have errors (above)") for path, _ in inputs]
+        why = "the output folder cannot be written (above)" if problems[0].code == "output.folder" else \
+            "the templates or styles have errors (above)"
+        failed = [_not_built(path, why) for path, _ in inputs]
         for result in failed:
             events.finished(result)
         return Report(failed, problems)
@@ -130,12 +134,22 @@ def settle(config: Config) -> Config:
 
 def select_inputs(config: Config) -> tuple[list[tuple[Path, str]], dict[Path, str]]:
     """(input, output name) pairs of this run (its shard), and a note for each renamed output."""
-    inputs = list(dict.fromkeys(config.inputs or config.default_inputs()))  # each input once
-    names = output_names(inputs)  # over all inputs: every shard names outputs alike
+    inputs = list(dict.fromkeys(config.all_inputs()))  # each input once
+    names = output_names(inputs, config.edition_suffix())  # over all inputs: every shard names outputs alike
     if config.shard:
         k, n = config.shard
         inputs = inputs[k - 1::n]
     return [(p, names[p][0]) for p in inputs], {p: names[p][1] for p in inputs if names[p][1]}
+
+
+def check_output_folder(config: Config) -> list[Diagnostic]:
+    """The output folder is made and tried before anything is laid out: a folder the user may not
+    write in is said at once, not after the whole book was built."""
+    why = writable_folder(config.output)
+    if why is None:
+        return []
+    return [Diagnostic(ERROR, "output.folder", f"cannot write the books into this folder: {why} "
+                       "(choose another with -o DIR)", Location(config.output))]
 
 
 def check_customisation(config: Config) -> list[Diagnostic]:
@@ -172,7 +186,7 @@ def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) 
         output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
         if output is not None:
             other = tuple(f"{f}." for f in FORMATS if f != fmt)  # the other edition's own complaints
-            cache.store(result.input, slug, fmt, output, result.reads, result.roots,
+            cache.store(result.input, slug, fmt, output, result.reads,
                         [d for d in result.diagnostics if not d.code.startswith(other)])
 
 
@@ -259,12 +273,13 @@ def input_size(path: Path) -> int:
         return 0
 
 
-def output_names(inputs: list[Path]) -> dict[Path, tuple[str, str | None]]:
-    """Output file name (slug) of every input, decided up front so parallel builds never collide."""
+def output_names(inputs: list[Path], suffix: str = "") -> dict[Path, tuple[str, str | None]]:
+    """Output file name (slug) of every input, decided up front so parallel builds never collide;
+    ``suffix`` names an edition other than a book on A5 (``-handout``, ``-a4``)."""
     taken: dict[str, Path] = {}
     names = {}
     for path in inputs:
-        base = slugify(path.stem)
+        base = slugify(path.stem) + suffix
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -288,12 +303,16 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
             book = replace(book, slug=slug)
         if config.certified_by:
             book = replace(book, metadata=replace(book.metadata, certified_by=config.certified_by))
-        result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets)]))
-        if any(d.code == "images.missing" for d in result.diagnostics):
-            result.roots = list(dict.fromkeys([*(p.absolute().parent for p in book.sources), *config.assets]))
+        result.reads = list(dict.fromkeys([*book.sources, *(a.path for a in book.assets),
+                                           *(p for t in book.texts for p in t.looked_for),  # a missing image's names
+                                           *_cover_reads(book, config)]))
         result.outputs = write_book(book, config, result)
     except OctavoError as exc:
         result.diagnostics.extend(exc.diagnostics)
+    except OutputError as exc:  # the disk's or the folder's, not Octavo's: no "please report this"
+        kept = f"the previous {exc.dest.name} is left as it was" if exc.existed else "nothing was written there"
+        result.diagnostics.append(Diagnostic(ERROR, "output.write", f"cannot write {exc.dest}: {exc.reason}; {kept}",
+                                             Location(path)))
     except Exception as exc:  # a bug in Octavo: report it against this input, keep building the others
         detail = traceback.format_exc() if config.debug else f"{type(exc).__name__}: {exc}"
         result.diagnostics.append(Diagnostic(ERROR, "internal", f"Octavo failed on this input: {detail} "
@@ -304,6 +323,10 @@ def build_input(path: Path, config: Config, slug: str | None = None) -> Result:
 def load_book(path: Path, config: Config, result: Result) -> Book | None:
     from .sources import read_source
 
+    if path.is_dir():
+        result.diagnostics.append(Diagnostic(ERROR, "input.folder", "this is a folder with no Markdown source (.md) "
+                                             "or volume manifest (.toml) in it", Location(path)))
+        return None
     if not path.is_file():
         result.diagnostics.append(Diagnostic(ERROR, "input.missing", "no such file", Location(path)))
         return None
@@ -342,7 +365,8 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     for index, entry in enumerate(manifest.entries):
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
-            texts.append(load_text(source, config, manifest.text_id(index), manifest.text_level(entry)))
+            text = load_text(source, config, manifest.text_id(index), manifest.text_level(entry))
+            texts.append(entry.corrected(text))  # the manifest's title, author, ... win over the text's
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:
             broken.append(entry)
@@ -443,6 +467,14 @@ def paragraph_numbers(book: Book, config: Config):
     from .paragraphs import book_numbers
 
     return book_numbers(book)
+
+
+def _cover_reads(book: Book, config: Config) -> list[Path]:
+    if not book.metadata.cover:
+        return []
+    from .cover import cover_reads
+
+    return cover_reads(book, config.assets)
 
 
 def _cover(book: Book, config: Config, result: Result, paper: str | None = None):

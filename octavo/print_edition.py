@@ -122,7 +122,7 @@ def lost(book: Book, note_ids: list[str]) -> list[Diagnostic]:
 
 
 def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, list[Diagnostic]]:
-    """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
+    """<name>-booklet.pdf (the name with its edition's suffix): the print edition laid out again on half sheets (booklet.css), imposed two-up."""
     from .imposition import booklet_papers, impose
     from .pdf import footnote_room
     from .pdf import write_pdf as lay_out_and_write

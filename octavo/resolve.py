@@ -76,6 +76,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         sections=tuple(sections),
         level=level,
         assets=tuple(images.assets.values()),
+        looked_for=tuple(dict.fromkeys(images.looked_for)),
     )
 
 
@@ -411,7 +412,8 @@ def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, 
             continue  # written where no link can be (inside `code`): it stayed text
         d = by_label.get(ref.label)
         if d is None:
-            report.warn("notes.undefined", f"reference to note [{ref.label}], which is not defined; kept as written", ref.line)
+            report.warn("notes.undefined", f"reference to note [{ref.label}], which is not defined; kept as written",
+                        ref.line, subject=f"[{ref.label}]")
             continue
         if d not in order:
             order.append(d)
@@ -424,7 +426,8 @@ def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, 
     for i, d in enumerate(prepared.defs):
         if i not in order:
             if by_label.get(d.label) == i:
-                report.warn("notes.unreferenced", f"note [{d.label}] is never referenced; it is kept in the notes", d.line)
+                report.warn("notes.unreferenced", f"note [{d.label}] is never referenced; it is kept in the notes", d.line,
+                            subject=f"[{d.label}]")
             order.append(i)
     note_ids = {i: ids.new(f"note-{number}") for number, i in enumerate(order, 1)}
     notes = []

@@ -86,6 +86,10 @@ def read_source(path: Path) -> Source:
     text = _clean_characters(text, report)
     fields, body, body_line = _split_front_matter(text, report)
     body = _header_metadata(body, fields, report, body_line)
+    if not body.strip() and not report.has_errors:
+        what = "the file is empty" if not text.strip() else "it has front matter but no text after it"
+        report.warn("source.empty", f"this source has no text: {what}; the book has a title page and nothing "
+                    "else")
     return Source(path, fields, body, body_line, text, report)
 
 
@@ -426,7 +430,8 @@ def _parse_yaml(fm_text: str, report: Collector, first_line: int = 1) -> dict[st
         context = ""
         if exc.context and exc.context_mark and exc.context_mark is not mark:
             context = f" ({exc.context} that starts on line {exc.context_mark.line + first_line})"
-        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}{context}",
+        hint = _quote_hint(fm_text, mark.line) if mark and exc.problem == "mapping values are not allowed here" else ""
+        report.error("frontmatter.yaml", f"front matter is not valid YAML: {exc.problem or exc}{context}{hint}",
                      mark.line + first_line if mark else first_line)
         return {}
     except yaml.YAMLError as exc:
@@ -569,6 +574,18 @@ def _language(key: str, written: str, line: int, report: Collector, borrowed: bo
         report.warn("frontmatter.language", f"language '{written}' is read as the BCP 47 tag '{tag}' "
                     f"({display_name(tag)})", line)
     return tag
+
+
+def _quote_hint(fm_text: str, line: int) -> str:
+    """For a value with a colon in it (``title: Capital: Volume One``): the line, quoted as YAML wants it."""
+    lines = fm_text.split("\n")
+    written = lines[line] if line < len(lines) else ""
+    key, sep, value = written.partition(":")
+    value = value.strip()
+    if not sep or not key.strip() or not value or value[0] in "\"'[{|>":
+        return ""
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"; a value with ': ' in it must be quoted: {key.strip()}: {quoted}"
 
 
 def _normal(key: str) -> str:

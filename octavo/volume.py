@@ -11,14 +11,17 @@ assembled texts into parts and gives the volume its metadata and stable identifi
     [[texts]]
     source = "../sources/some-text.md"    # relative to the manifest
     part = "Part One"                     # optional; consecutive texts with one part share it
+    title = "..."                         # optional: title, author, translator, date win over the
+                                          # text's front matter (an archive download's mistakes)
 """
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -29,8 +32,10 @@ from .sources import as_text
 
 VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")
 TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description", "cover")
-NAME_FIELDS = ("editor",)
-ENTRY_FIELDS = ("source", "part")
+NAME_FIELDS = ("editor", "editors")  # one field: "editors" is the plural's spelling of it
+ENTRY_FIELDS = ("source", "part", "title", "author", "translator", "date")
+ENTRY_TEXT = ("title", "date")  # a text's fields the manifest may correct: text ...
+ENTRY_NAMES = {"author": "authors", "translator": "translators"}  # ... and names (Metadata's field)
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -42,6 +47,16 @@ class Entry:
     written: str  # the path as the manifest gives it (stable across machines: used for the identifier)
     part: str | None
     line: int  # the manifest line of this entry's ``[[texts]]`` header (or its ``source`` key)
+    fields: dict = field(default_factory=dict)  # Metadata fields the manifest gives this text (title, authors, ...)
+
+    def corrected(self, text: Text) -> Text:
+        """The text with the manifest's title, authors, translators and date instead of its own."""
+        if not self.fields:
+            return text
+        fields = dict(self.fields)
+        if "title" in fields:
+            fields["short_title"] = None  # the text's own short title named its own title
+        return replace(text, metadata=replace(text.metadata, **fields))
 
 
 @dataclass
@@ -92,10 +107,13 @@ def read_manifest(path: Path) -> Manifest:
             names = _as_names(value)
             if names is None:
                 report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
+            elif "editor" in manifest.fields:
+                report.warn("manifest.duplicate", "'editor' and 'editors' are both given; the first is used", line)
             elif names:
-                manifest.fields[key] = names
+                manifest.fields["editor"] = names
         elif key != "texts":
-            report.error("manifest.unknown", f"unknown key '{key}' (known: {', '.join(_known())})", line)
+            report.error("manifest.unknown", f"unknown key '{key}'{_did_you_mean(key, _known())} "
+                         f"(known: {', '.join(_known())})", line)
     if "title" not in manifest.fields and as_text(data.get("title", "")) == "":  # missing or blank
         report.error("manifest.title", "the manifest needs a 'title' for the volume", lines.find((), "title"))
     language = manifest.fields.get("language")
@@ -124,8 +142,9 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
         header = lines.table(index)
         for key in table:
             if key not in ENTRY_FIELDS:
-                report.error("manifest.unknown", f"unknown key '{key}' in [[texts]] (known: source, part)",
-                             lines.find(("texts", index), key, header))
+                report.error("manifest.unknown", f"unknown key '{key}' in [[texts]]{_did_you_mean(key, ENTRY_FIELDS)} "
+                             f"(known: {', '.join(ENTRY_FIELDS)})", lines.find(("texts", index), key, header))
+        corrections = _entry_fields(table, index, header, lines, report)
         source, part = table.get("source"), table.get("part")
         source_line = lines.find(("texts", index), "source", header)
         if source is None:
@@ -147,7 +166,30 @@ def _read_entries(texts: object, manifest: Manifest, lines: _KeyLines) -> None:
             report.warn("manifest.duplicate", f"source '{source}' is listed twice (first on line {seen[resolved]}); "
                         "it is included again", source_line)
         seen.setdefault(resolved, source_line)
-        manifest.entries.append(Entry(path, source.strip(), as_text(part) if part else None, source_line))
+        manifest.entries.append(Entry(path, source.strip(), as_text(part) if part else None, source_line,
+                                      corrections))
+
+
+def _entry_fields(table: dict, index: int, header: int, lines: _KeyLines, report: Collector) -> dict:
+    """The title, author, translator and date a [[texts]] table gives its text (as Metadata fields)."""
+    found = {}
+    for key in (*ENTRY_TEXT, *ENTRY_NAMES):
+        if key not in table:
+            continue
+        value, line = table[key], lines.find(("texts", index), key, header)
+        if key in ENTRY_NAMES:
+            names = _as_names(value)
+            if names is None:
+                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
+            elif names:
+                found[ENTRY_NAMES[key]] = names
+        else:
+            text = as_text(value)
+            if text is None:
+                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
+            elif text:
+                found[key] = text
+    return found
 
 
 def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
@@ -265,6 +307,19 @@ def _as_names(value: object) -> tuple[str, ...] | None:
 
 def _kind(value: object) -> str:
     return {list: "a list", dict: "a table", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(key: str, known) -> str:
+    """A suggestion for an unknown key: the closest known one, or (at the top) a text's own field."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if known is ENTRY_FIELDS:
+        return ""
+    if key in ENTRY_FIELDS:
+        return f"; '{key}' is a text's: write it in that text's [[texts]] table"
+    close = difflib.get_close_matches(key, ENTRY_FIELDS, n=1, cutoff=0.7)
+    return f"; did you mean '{close[0]}' (a text's: in its [[texts]] table)?" if close else ""
 
 
 def _known() -> tuple[str, ...]:

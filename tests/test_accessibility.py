@@ -181,7 +181,7 @@ def test_the_handout_has_no_accessibility_issues(tmp_path):
         pytest.skip("no --profile option yet: the handout profile is not built")
     proc = run_cli(str(SEED), "--profile", "handout", "--format", "epub", "-o", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert ace_violations(tmp_path / f"{SEED.stem}.epub") == []
+    assert ace_violations(tmp_path / f"{SEED.stem}-handout.epub") == []
 
 
 # --- the conformance claim: only when someone who evaluated the book is named ---------------------

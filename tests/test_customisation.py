@@ -39,7 +39,7 @@ def test_paper_size_sets_the_pdf_page_size(tmp_path):
     source = write_source(tmp_path, "t.md", "---\ntitle: Paper\n---\n\nText.\n")
     build_into(tmp_path / "a4", source, formats=("pdf",), paper="A4")
     build_into(tmp_path / "letter", source, formats=("pdf",), paper="letter")
-    with pikepdf.open(tmp_path / "a4" / "t.pdf") as pdf:
+    with pikepdf.open(tmp_path / "a4" / "t-a4.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox][2:] == [595, 842]
-    with pikepdf.open(tmp_path / "letter" / "t.pdf") as pdf:
+    with pikepdf.open(tmp_path / "letter" / "t-letter.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox][2:] == [612, 792]

@@ -180,7 +180,7 @@ def test_cli_builds_the_seed_and_reports_warnings_with_file_and_line(tmp_path):
     proc = run_cli(str(SEED), "-o", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / f"{SEED.stem}.epub").is_file() and (tmp_path / f"{SEED.stem}.pdf").is_file()
-    assert "stalin-trotskyism-or-leninism-1924.md:62: warning: note marker [1] has no note" in proc.stderr
+    assert "stalin-trotskyism-or-leninism-1924.md:62: warning: note markers [1]...[9] have no note" in proc.stderr
     assert "1 input: 1 built" in proc.stdout
 
 

@@ -29,7 +29,7 @@ def seed_handout(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-handout")
     proc = run_cli(str(SEED), "--profile", "handout", "--booklet", "-j", "1", "-o", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out / f"{SEED.stem}.epub", out / f"{SEED.stem}.pdf", out / f"{SEED.stem}-booklet.pdf"
+    return out / f"{SEED.stem}-handout.epub", out / f"{SEED.stem}-handout.pdf", out / f"{SEED.stem}-handout-booklet.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def reader_handout(tmp_path_factory):
     out = tmp_path_factory.mktemp("reader-handout")
     report = build_into(out, READER, profile="handout", paper="A4", jobs=1)
     assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
-    return out / "reader.epub", out / "reader.pdf"
+    return out / "reader-handout.epub", out / "reader-handout.pdf"
 
 
 RULE = """---
@@ -94,9 +94,9 @@ def numbered(epub) -> list[tuple[str, str, str, str]]:
 
 def test_the_numbering_rule_counts_paragraphs_items_quotations_and_stanzas_once_each(tmp_path):
     source = write_source(tmp_path, "rule.md", RULE)
-    report = build_into(tmp_path / "out", source, formats=("epub",), profile="handout")
+    report = build_into(tmp_path / "out", source, formats=("epub",), profile="handout", paper="A4")
     assert report.ok
-    epub = tmp_path / "out" / "rule.epub"
+    epub = tmp_path / "out" / "rule-handout.epub"
     assert numbered(epub) == [
         ("p", "para-1", "1", "First paragraph, with"),
         ("li", "para-2", "2", "first item"),
@@ -121,8 +121,8 @@ def test_the_book_profile_numbers_nothing(seed_build):
 
 def test_handout_epubs_pass_epubcheck(seed_handout, reader_handout, tmp_path):
     source = write_source(tmp_path, "rule.md", RULE)
-    build_into(tmp_path / "out", source, formats=("epub",), profile="handout")
-    assert_epubcheck_clean(seed_handout[0], reader_handout[0], tmp_path / "out" / "rule.epub")
+    build_into(tmp_path / "out", source, formats=("epub",), profile="handout", paper="A4")
+    assert_epubcheck_clean(seed_handout[0], reader_handout[0], tmp_path / "out" / "rule-handout.epub")
 
 
 def pdf_paragraph_order(pdf, ids: list[str]) -> list[str]:
@@ -296,21 +296,21 @@ def test_booklet_paragraph_numbers_stand_in_the_outer_margin_of_left_and_right_p
 def test_letter_handouts_and_booklets(tmp_path):
     report = build_into(tmp_path, SEED, formats=("pdf",), profile="handout", paper="letter", booklet=True)
     assert report.ok
-    pages = page_texts(tmp_path / f"{SEED.stem}.pdf")
+    pages = page_texts(tmp_path / f"{SEED.stem}-handout-letter.pdf")
     assert all(size == pytest.approx(LETTER, abs=0.5) for size, _, _, _ in pages)
-    doc = pdfium.PdfDocument(str(tmp_path / f"{SEED.stem}-booklet.pdf"))
+    doc = pdfium.PdfDocument(str(tmp_path / f"{SEED.stem}-handout-letter-booklet.pdf"))
     assert all(page.get_size() == pytest.approx((LETTER[1], LETTER[0]), abs=0.5) for page in doc)
 
 
 def test_a_deleted_booklet_is_built_again_whatever_the_cache_says(tmp_path):
     source = write_source(tmp_path, "rule.md", RULE)
     out = tmp_path / "out"
-    booklet = out / "rule-booklet.pdf"
-    first = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    booklet = out / "rule-handout-booklet.pdf"
+    first = build_into(out, source, formats=("pdf",), profile="handout", paper="A4", booklet=True)
     assert first.ok and booklet.is_file()
     made = booklet.read_bytes()
-    assert build_into(out, source, formats=("pdf",), profile="handout", booklet=True).results[0].unchanged
+    assert build_into(out, source, formats=("pdf",), profile="handout", paper="A4", booklet=True).results[0].unchanged
     booklet.unlink()
-    again = build_into(out, source, formats=("pdf",), profile="handout", booklet=True)
+    again = build_into(out, source, formats=("pdf",), profile="handout", paper="A4", booklet=True)
     assert not again.results[0].unchanged and booklet in again.results[0].outputs
     assert booklet.read_bytes() == made, "the same booklet, byte for byte"
