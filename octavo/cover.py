@@ -8,9 +8,11 @@ WebP, verified); an image that cannot be used is reported and the generated cove
 The generated cover is a 1600 x 2560 PNG: title, subtitle, and the author (a volume: its editors)
 in the book's face (fonts.py), light on one of a few dark grounds chosen by the book's identifier.
 Writing that a face lacks (Chinese, Arabic, Hebrew) is set in an installed font that has it, found
-through fontconfig; if none has it, that is reported. The same book always gives the same bytes.
+through fontconfig (for Chinese, Japanese and Korean, the Song/Ming face the PDF uses, when
+installed); a line that no installed font can set is left off the cover, never drawn as empty
+boxes, and that is reported. The same book always gives the same bytes.
 
-The only module that draws (Pillow's ImageDraw) and reads font tables (fontTools).
+The only module that draws (Pillow's ImageDraw).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 from . import messages
 from .assets import Images
 from .diagnostics import Collector, Diagnostic, Location
-from .fonts import FontFile, book_face, face_file
+from .fonts import BOOK_FACE_COVERS, FontFile, book_face, charmap, face_file, script_face, uncovered
 from .model import Book
 
 WIDTH, HEIGHT = 1600, 2560
@@ -85,9 +87,9 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
     data, missing = generated_cover(book, round(WIDTH * PAGE_PROPORTIONS.get((paper or '').lower(), HEIGHT / WIDTH)))
     if missing:
         diagnostics.append(Diagnostic("warning", "cover.font", "no installed font has the characters "
-                                      f"{''.join(sorted(missing))!r} ({_scripts(missing)}); they show as empty boxes "
-                                      "on the cover: install a font for them (see the README's set-up)",
-                                      Location(book.sources[0])))
+                                      f"{''.join(sorted(missing))!r} ({_scripts(missing)}); the generated cover "
+                                      "leaves out the lines that use them: install a font for them (README: Fonts "
+                                      "for other scripts)", Location(book.sources[0])))
     return CoverImage(data, "image/png", "cover.png", alt, True), diagnostics
 
 
@@ -131,6 +133,7 @@ def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
     subtitle = _Block(meta.subtitle, 400, "italic", (84, 56), 4, language, direction, missing) if meta.subtitle else None
     people = _people(book, words)
     byline = _Block(people, 400, "normal", (92, 56), 3, language, direction, missing) if people else None
+    subtitle = subtitle if subtitle and subtitle.lines else None
 
     ornament = 190  # gap, rule, gap between title and subtitle
     block = title.height + (ornament + subtitle.height if subtitle else 0)
@@ -152,19 +155,22 @@ def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
 
 class _Block:
     """Some text set in balanced lines, centred, at the largest size (between ``sizes``) at which it
-    fits in ``max_lines``; at the smallest size, the last line is cut with an ellipsis."""
+    fits in ``max_lines``; at the smallest size, the last line is cut with an ellipsis. Text that no
+    installed font can set has no lines: it is not drawn (its characters are added to ``missing``)."""
 
     def __init__(self, text: str, weight: int, style: str, sizes: tuple[int, int], max_lines: int,
                  language: str, direction: str, missing: set[str]):
         text = " ".join(text.split())
         self.layout = {"direction": direction, "language": language} if RAQM else {}
-        found = _font_for(text, weight, style)
+        found = _font_for(text, weight, style, language)
         if found is None:
-            missing.update(c for c in text if not c.isspace() and not _covered(_face(weight, style), c))
-            found = _face(weight, style)
+            needed = {c for c in text if not c.isspace()}
+            missing.update(uncovered(needed) or {c for c in needed if not _covered(_face(weight, style), c)})
+            self.lines, self.leading, self.height = [], 0, 0
+            return
         size, smallest = sizes
         while True:
-            self.font = _load(found, size) if found else ImageFont.load_default(size)
+            self.font = _load(found, size)
             self.widths: dict[str, float] = {}  # of this font
             self.lines = _balanced(_tokens(text), self.width, MEASURE)
             if len(self.lines) <= max_lines and all(self.width(line) <= MEASURE for line in self.lines):
@@ -185,6 +191,8 @@ class _Block:
 
     def draw(self, draw: ImageDraw.ImageDraw, top: int) -> int:
         """Draw the lines from ``top`` down; returns the y below the last line."""
+        if not self.lines:
+            return top
         ascent = self.font.getmetrics()[0]
         for n, line in enumerate(self.lines):
             baseline = top + n * self.leading + round(self.leading * 0.1) + ascent
@@ -252,54 +260,46 @@ def _face(weight: int, style: str) -> _Font | None:
     return _Font(file.path, 0, file.axes) if file else None
 
 
-def _font_for(text: str, weight: int, style: str) -> _Font | None:
+def _font_for(text: str, weight: int, style: str, language: str = "") -> _Font | None:
     """The book's face if it has every character of ``text`` (its upright if the italic lacks some),
-    else an installed font that has them all, else None."""
+    else an installed font that has them all (the language's own face first: fonts.SCRIPT_FACES),
+    else None."""
     needed = {c for c in text if not c.isspace()}
     for font in (_face(weight, style), _face(weight, "normal")):
         if font is not None and all(_covered(font, c) for c in needed):
             return font
-    return _system_font(frozenset(needed), weight)
-
-
-@functools.lru_cache(maxsize=32)
-def _charmap(font: _Font) -> frozenset[int]:
-    from fontTools.ttLib import TTFont  # here: an EPUB of a Latin title never loads WeasyPrint's font stack
-
-    with TTFont(font.path, fontNumber=font.index, lazy=True) as ttf:
-        return frozenset(ttf["cmap"].getBestCmap())
-
-
-BOOK_FACE_COVERS = range(0x20, 0x250)  # Latin-1 and Latin Extended: every book face has them
+    face = script_face(language)
+    return _system_font(frozenset(needed), weight, face.family if face else "")
 
 
 def _covered(font: _Font | None, char: str) -> bool:
     if font is not None and ord(char) in BOOK_FACE_COVERS and any(font.path == f.path for f in book_face()):
         return True
-    return font is not None and ord(char) in _charmap(font)
+    return font is not None and ord(char) in charmap(font.path, font.index)
 
 
 @functools.lru_cache(maxsize=32)
-def _system_font(needed: frozenset[str], weight: int) -> _Font | None:
-    """An installed font with every character (fontconfig), preferring proportional, upright, not
-    condensed, near ``weight``; ties go to the path, so a machine always picks the same one."""
+def _system_font(needed: frozenset[str], weight: int, family: str = "") -> _Font | None:
+    """An installed font with every character (fontconfig), preferring ``family``, then proportional,
+    upright, not condensed, near ``weight``; ties go to the path, so a machine always picks the same one."""
     fc_list = shutil.which("fc-list")
     if fc_list is None or not needed:
         return None
     charset = " ".join(f"{ord(c):x}" for c in sorted(needed))
     try:
-        listing = subprocess.run([fc_list, "--format", "%{file}|%{index}|%{style}|%{weight}|%{spacing}\n",
+        listing = subprocess.run([fc_list, "--format", "%{file}|%{index}|%{style}|%{weight}|%{spacing}|%{family}\n",
                                   f":charset={charset}"], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     candidates = []
     for row in listing.splitlines():
-        path, index, style, font_weight, spacing = (row.split("|") + [""] * 5)[:5]
+        path, index, style, font_weight, spacing, families = (row.split("|") + [""] * 6)[:6]
         if not path.lower().endswith((".ttf", ".otf", ".ttc")):
             continue
         fc_weight = int(font_weight) if font_weight.isdigit() else 80  # fontconfig: 80 regular, 200 bold
         css_weight = 400 if fc_weight <= 100 else 600 if fc_weight < 200 else 700
-        candidates.append(((spacing == "100", "italic" in style.lower() or "oblique" in style.lower(),
+        candidates.append(((family not in families.split(","), spacing == "100",
+                            "italic" in style.lower() or "oblique" in style.lower(),
                             "condensed" in style.lower(), abs(css_weight - weight), path, index), path, index))
     if not candidates:
         return None

@@ -418,6 +418,13 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     written = []
     seen = None
     marked = "epub" in config.formats and bool(config.page_list)  # the EPUB marks the print edition's pages
+    if "pdf" in config.formats:
+        from .glyphs import unprintable
+
+        unfit = unprintable(book)
+        result.diagnostics += unfit
+        if any(d.level == ERROR for d in unfit):
+            return []  # characters no font has: a PDF of empty boxes is not a book, and nothing is written
     if "pdf" in config.formats or marked:
         from . import print_edition as printed
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted

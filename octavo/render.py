@@ -176,7 +176,9 @@ class Renderer:
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
-RUNNING_HEAD = 45  # characters at most in a running head: never two lines
+RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
+PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
+ROMAN = re.compile(r"[IVXLCDM]+")
 
 
 def text_length(text: m.Text) -> int:
@@ -195,11 +197,26 @@ def _characters(blocks: tuple[m.Block, ...]) -> int:
 
 
 def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
-    """A title short enough for a running head: whole, or cut at a word boundary with an ellipsis."""
+    """A title for a running head, on one line: whole; else its first phrases that fit (up to a
+    colon, a comma, a full stop or a spaced dash, when they make at least 40 % of a line), never
+    cut mid-phrase; only a title with no such place is cut at a word, with an ellipsis. (print.css
+    sets running heads in spaced small capitals, a title written in capitals too.)"""
     if len(title) <= limit:
         return title
+    ends = [end.start() for end in PHRASE_END.finditer(title) if limit * 0.4 <= end.start() <= limit]
+    if ends:
+        return title[:ends[-1]].rstrip()
     cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit - 1]
     return cut.rstrip(" ,;:.\u2013\u2014-") + "\u2026"
+
+
+def shouting(title: str | None) -> bool:
+    """A title written in capitals ("I. THE FACTS ABOUT THE OCTOBER UPRISING"): print sets it in
+    small capitals (print.css ``.caps``). A roman numeral alone ("XXXVIII.") is not shouting."""
+    letters = [c for c in title or "" if c.isalpha()]
+    if len(letters) < 4 or any(c.islower() for c in letters) or not any(c.isupper() for c in letters):
+        return False
+    return any(len(word) >= 3 and not ROMAN.fullmatch(word) for word in re.findall(r"[^\W\d_]+", title))
 
 
 def fill(message: str, **values) -> Markup:
@@ -254,6 +271,7 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
     env.filters["direction"] = messages.direction
     env.filters["running"] = running_head  # print: a running head that never wraps
+    env.filters["caps"] = lambda title: " caps" if shouting(title) else ""  # a class: set in small capitals
     return env
 
 
@@ -449,8 +467,8 @@ class Xhtml:
                 span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
                 self.inlines(span, line)
         elif isinstance(block, m.Heading):
-            h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs,
-                         classes=("toc-sub",) if block.in_toc else ())
+            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if shouting(m.plain_text(block.inlines)) else ()))
+            h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs, classes=classes)
             self.inlines(h, block.inlines)
         elif isinstance(block, m.ListBlock):
             lst = self._el(parent, "ol" if block.ordered else "ul", block.id, block.attrs,

@@ -49,6 +49,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     _drop_attribute_lists(tree, report)
     title, authors = _title_and_author(tree, fields, prepared, source.path, report)
     metadata = _metadata(fields, title, language, authors)
+    _dashes_in_headings(tree)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
@@ -98,12 +99,31 @@ class _Ids:
         return candidate
 
 
+SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
+
+
+def en_dashes(title):
+    """A hyphen-minus between spaces in a title is the en dash a typesetter would set."""
+    return SPACED_HYPHEN.sub(" \u2013 ", title) if isinstance(title, str) and " - " in title else title
+
+
+def _dashes_in_headings(tree) -> None:
+    """Headings set a spaced hyphen as an en dash (titles, heads, contents and running heads alike;
+    code inside a heading keeps its hyphens)."""
+    for heading in tree.iter(*HEADINGS):
+        for el in heading.iter():
+            if el.tag != "code":
+                el.text = en_dashes(el.text)
+            if el is not heading:
+                el.tail = en_dashes(el.tail)
+
+
 def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] = ()) -> m.Metadata:
     return m.Metadata(
-        title=title,
+        title=en_dashes(title),
         language=language,
-        subtitle=fields.get("subtitle"),
-        short_title=fields.get("shortTitle"),
+        subtitle=en_dashes(fields.get("subtitle")),
+        short_title=en_dashes(fields.get("shortTitle")),
         authors=fields.get("author") or authors,
         translators=fields.get("translator", ()),
         editors=fields.get("editor", ()),

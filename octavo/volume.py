@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .diagnostics import Collector, Located, Location
 from .model import Book, Metadata, Part, Text
+from .resolve import en_dashes
 from .slugs import slugify
 from .sources import as_text
 
@@ -207,9 +208,9 @@ def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Bo
     fields = manifest.fields
     authors = tuple(dict.fromkeys(a for t in texts for a in t.metadata.authors))
     metadata = Metadata(
-        title=fields["title"],
+        title=en_dashes(fields["title"]),
         language=fields.get("language") or (texts[0].metadata.language if texts else "en"),
-        subtitle=fields.get("subtitle"),
+        subtitle=en_dashes(fields.get("subtitle")),
         authors=authors,
         editors=fields.get("editor", ()),
         date=fields.get("date"),
@@ -222,7 +223,7 @@ def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Bo
     return Book(
         slug=slugify(manifest.path.stem),
         metadata=metadata,
-        parts=tuple(Part(f"part-{n}", title, tuple(group)) for n, (title, group) in enumerate(parts, 1)),
+        parts=tuple(Part(f"part-{n}", en_dashes(title), tuple(group)) for n, (title, group) in enumerate(parts, 1)),
         modified=modified,
         is_volume=True,
         sources=(manifest.path, *(t.path for t in texts)),

@@ -344,13 +344,15 @@ def test_the_credits_say_a_description_that_repeats_the_archive_listing_once(see
     assert credits.count("Trotskyism or Leninism? | History | Russia") == 1
 
 
-def test_a_running_head_is_cut_at_a_word_with_an_ellipsis():
+def test_a_running_head_is_cut_at_a_phrase_and_only_without_one_at_a_word_with_an_ellipsis():
     from octavo.render import running_head
 
     assert running_head("Trotskyism or Leninism?") == "Trotskyism or Leninism?"
-    cut = running_head("The Eighteenth Brumaire of Louis Bonaparte, with a preface by the author")
-    assert cut.endswith("\u2026") and len(cut) <= 46
-    assert "The Eighteenth Brumaire of Louis Bonaparte, with a preface".startswith(cut[:-1])
+    title = "The Eighteenth Brumaire of Louis Bonaparte, with a preface by the author and notes"
+    assert running_head(title) == "The Eighteenth Brumaire of Louis Bonaparte"  # a whole phrase, no "…"
+    cut = running_head("The Eighteenth Brumaire of Louis Bonaparte with a preface by the author and his notes")
+    assert cut.endswith("\u2026") and len(cut) <= 65
+    assert "The Eighteenth Brumaire of Louis Bonaparte with a preface by the".startswith(cut[:-1])
     assert cut[:-1] == cut[:-1].rstrip(" ,")
 
 
@@ -375,7 +377,7 @@ def test_running_heads_use_the_short_title(tmp_path):
                           "Economy of Everything Under the Sun\nshortTitle: The Critique\n---\n" + body)
     assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
     heads = [head for head in band_text(tmp_path / "out" / "long-title.pdf", top_mm=14) if head]
-    assert len(heads) >= 2 and set(heads) == {"The Critique"}
+    assert len(heads) >= 2 and set(heads) == {"THE CRITIQUE"}  # set in small capitals: drawn from capitals
 
 
 def test_a_footnote_written_over_several_lines_is_set_as_one_paragraph(tmp_path):
