@@ -33,14 +33,17 @@ class PagesSeen:
     """What the build needs from each laid-out piece of the print edition, taken while it is alive:
     where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
 
-    def __init__(self, book: Book, paper: str, want_breaks: bool):
+    def __init__(self, book: Book, paper: str, want_breaks: bool, preflight: str | None = None):
         self.book, self.paper, self.want_breaks = book, paper, want_breaks
+        self.preflight = preflight  # the profile whose pages the preflight checks ("book", "handout",
+        # "booklet"); None: no preflight
         self.reset()
 
     def reset(self) -> None:
         self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
         self.misplaced: list[str] = []
         self.placed: set[str] = set()  # calls whose footnote is at the foot of a page
+        self.findings: list[Diagnostic] = []  # the preflight's
 
     def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
         """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
@@ -50,6 +53,9 @@ class PagesSeen:
 
         self.misplaced += misplaced_footnotes(laid_out)
         self.placed |= placed_footnotes(laid_out)
+        if self.preflight:
+            self.findings += preflight(self.book, laid_out, laid_out.labels if labels is None else labels,
+                                       self.preflight, first)
         if self.want_breaks:
             placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
                                            laid_out.root)
@@ -61,6 +67,16 @@ class PagesSeen:
         pieces = sorted(self.pieces, key=lambda piece: piece[0])
         return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
                         tuple(label for _, _, unplaced in pieces for label in unplaced))
+
+
+def preflight(book: Book, laid_out, labels: list[str], profile: str, first: int = 0) -> list[Diagnostic]:
+    """The preflight's findings on one laid-out piece (its first page is page ``first`` of the edition)."""
+    from . import preflight as checks
+    from .pdf import page_views
+
+    findings = checks.check(page_views(laid_out), labels, laid_out.root, profile)
+    findings = [replace(f, page=f.page + first) for f in findings]
+    return checks.diagnostics(findings, checks.block_places(book), laid_out.root, Location(book.sources[0]))
 
 
 def lay_out(book: Book, html: str, toc, sheets: list[Path], config: Config, seen: PagesSeen) -> None:
@@ -105,7 +121,8 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
     return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
-            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing))
+            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing)
+            + seen.findings)
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:
@@ -124,8 +141,7 @@ def lost(book: Book, note_ids: list[str]) -> list[Diagnostic]:
 def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, list[Diagnostic]]:
     """<name>-booklet.pdf: the print edition laid out again on half sheets (booklet.css), imposed two-up."""
     from .imposition import booklet_papers, impose
-    from .pdf import footnote_room
-    from .pdf import write_pdf as lay_out_and_write
+    from .pdf import footnote_room, layout, write
     from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
@@ -134,11 +150,13 @@ def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, 
     pages = io.BytesIO()
     extra = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
     sheets = stylesheet_paths(config.styles, "print", (*SHEETS[config.profile], *extra))
-    complaints = lay_out_and_write(book, html, renderer.toc(book, half), sheets, pages, paper=page)
+    laid_out = layout(book, html, renderer.toc(book, half), sheets, paper=page)
+    findings = preflight(book, laid_out, laid_out.labels, "booklet") if config.preflight else []
+    complaints = write(laid_out, pages)
     dest = config.output / f"{book.slug}-booklet.pdf"
     with atomic_output(dest) as handle:
         impose(pages.getvalue(), sheet, handle)
-    return dest, complaints_said(book, complaints)
+    return dest, complaints_said(book, complaints) + findings
 
 
 def misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:
