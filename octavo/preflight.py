@@ -103,7 +103,7 @@ def _broken_between(before: str, after: str, block) -> bool:
     if not tail or not head or tail != before or tail[-1] in HYPHENS:
         return False
     last, first = tail.split()[-1], head.split()[0]
-    if not (last[-1].isalnum() and first[0].isalnum()):
+    if not (last[-1].isalnum() or first[0].isalnum()):  # "1," + "091": the source says whether it is one word
         return False
     text = _block_text(block)
     return last + first in text and f"{last} {first}" not in text

@@ -20,13 +20,15 @@ SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds aft
 SAID = 20  # distinct complaints of WeasyPrint reported per PDF; the rest are counted
 
 
-def flavour(book: Book, config: Config, room: int, numbers=None):
+def flavour(book: Book, config: Config, room: int, numbers=None, paper: str | None = None):
     """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
-    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers; tables too
+    wide for the measure of ``paper`` (default: the config's) in column groups."""
     from .render import PRINT, footnote_placement
+    from .tables import measure
 
     footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
-    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
+    return replace(PRINT, footnotes=footnotes, numbers=numbers, table_room=measure(paper or config.paper, config.profile))
 
 
 class PagesSeen:
@@ -145,7 +147,7 @@ def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, 
     from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
-    half = flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    half = flavour(book, config, footnote_room(page), numbers, page)  # a half page: shorter footnotes, tables
     html = renderer.print_html(book, config.profile, None, half)
     pages = io.BytesIO()
     extra = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
