@@ -185,7 +185,8 @@ def tables_apart(pages: list, folio) -> list[Finding]:
 # --- the paper ----------------------------------------------------------------------------------
 
 def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
-    """Text beyond the sheet's edge (error); in a handout or booklet, text within EDGE_MM of it."""
+    """Text beyond the sheet's edge (error); in a handout or booklet, text within EDGE_MM of it (a
+    booklet's right-hand pages, the even indices, are folded at their left edge, the others at their right)."""
     findings = []
     margin = EDGE_MM * PX_PER_MM if profile in ("handout", "booklet") else 0
     for n, page in enumerate(pages):
@@ -196,9 +197,10 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
             right = line.left + _text_width(line)
             if line.left < -0.5 or line.top < -0.5 or right > page.width + 0.5 or line.bottom > page.height + 0.5:
                 out = out or line
-            elif margin and (line.left < margin or line.top < margin or right > page.width - margin
-                             or line.bottom > page.height - margin):
-                near = near or line
+            elif margin and (line.left < margin and not (profile == "booklet" and n % 2 == 0)
+                             or right > page.width - margin and not (profile == "booklet" and n % 2 == 1)
+                             or line.top < margin or line.bottom > page.height - margin):
+                near = near or line  # a booklet's page meets the next at the fold: no edge there
         if out is not None:
             findings.append(Finding("preflight.off-page", ERROR, f"text beyond the edge of the paper: "
                                     f"{out.text.strip()[:40]!r}", _element(out), folio(n), n))

@@ -83,7 +83,22 @@ def column_groups(table: m.Table, room: int) -> list[tuple[int, ...]] | None:
             current = [0]
         current.append(column)
     groups.append(tuple(current))
-    return groups if len(groups) > 1 else None
+    if len(groups) < 2:
+        return None
+    even = _even(columns, len(groups))  # as many groups, of about as many columns each, if they fit
+    return even if all(sum(width[c] for c in group) <= room for group in even) else groups
+
+
+def _even(columns: int, count: int) -> list[tuple[int, ...]]:
+    """Columns 1 .. columns-1 cut into ``count`` runs of nearly equal length, each after column 0."""
+    others = list(range(1, columns))
+    size, extra = divmod(len(others), count)
+    groups, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        groups.append((0, *others[start:end]))
+        start = end
+    return groups
 
 
 def _splittable(table: m.Table, columns: int) -> bool:
