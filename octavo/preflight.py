@@ -354,6 +354,45 @@ def coloured(pages: list, folio) -> list[Finding]:
             for (r, g, b), (line, n) in first.items()]
 
 
+# --- the EPUB -----------------------------------------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+SCROLLS = "table-wrap"  # epub.py's box that scrolls a table sideways (epub.css)
+
+
+def epub_findings(spine: list[tuple[str, object]], path) -> list[Diagnostic]:
+    """What a phone would show wrong, from the EPUB's spine documents ((file name, parsed XHTML)):
+    a table outside a box that scrolls (cut at the screen's edge), a note call whose note is not in
+    the book, a note printed twice (two notes with the same words)."""
+    found, notes, seen = [], {}, {}
+    for name, doc in spine:
+        for element in doc.iter(f"{XHTML}li", f"{XHTML}aside", f"{XHTML}div", f"{XHTML}section"):
+            if element.get(EPUB_TYPE) in ("endnote", "footnote", "rearnote") and element.get("id"):
+                notes[f"{name}#{element.get('id')}"] = element
+    for name, doc in spine:
+        for table in doc.iter(f"{XHTML}table"):
+            box = table.getparent()
+            if SCROLLS not in (box.get("class") or "").split():
+                found.append(Diagnostic(WARNING, "preflight.epub-table", f"{name}: a table is not in a box that "
+                                        "scrolls: a table wider than the screen is cut at its edge", Location(path)))
+        for call in doc.iter(f"{XHTML}a"):
+            if call.get(EPUB_TYPE) != "noteref" and call.get("role") != "doc-noteref":
+                continue
+            href = call.get("href") or ""
+            target = href if "#" in href and not href.startswith("#") else f"{name}{href}"
+            if target not in notes:
+                found.append(Diagnostic(ERROR, "preflight.call-without-note", f"{name}: the note call "
+                                        f"{''.join(call.itertext()).strip()!r} leads to no note ({href})", Location(path)))
+    for target, note in notes.items():
+        words = " ".join("".join(note.itertext()).split()).rstrip("↩0123456789 ")
+        if len(words) >= 20 and words in seen:
+            found.append(Diagnostic(WARNING, "preflight.note-twice", f"{target}: the note is printed twice (as "
+                                    f"{seen[words]}): {words[:50]!r}", Location(path)))
+        seen.setdefault(words, target)
+    return found
+
+
 # --- findings -> diagnostics ---------------------------------------------------------------------
 
 def block_places(book: m.Book) -> dict[str, Location]:

@@ -648,6 +648,8 @@ class BookCheck:
     ace: AceResult | None = None
     pdf_problems: list[str] | None = None
     parity: Parity | None = None
+    preflight: list | None = None  # the EPUB's preflight findings (preflight.epub_findings); the print
+    # edition's are among the build's diagnostics
 
     @property
     def accessible(self) -> bool:
@@ -671,7 +673,8 @@ class BookCheck:
     @property
     def ok(self) -> bool:
         return not (self.epubcheck and not self.epubcheck.clean) and not (self.ace and not self.ace.clean) \
-            and not self.pdf_problems and not self.parity_problems
+            and not self.pdf_problems and not self.parity_problems \
+            and not any(d.level == "error" for d in self.preflight or ())
 
     def lines(self) -> list[str]:
         """The report on this book, a line per edition and one for the pair."""
@@ -688,6 +691,8 @@ class BookCheck:
                 out.append(f"    EPUBCheck: {message}")
             for message in (self.ace.violations if self.ace else [])[:10]:
                 out.append(f"    Ace: {message}")
+            for finding in (self.preflight or [])[:10]:
+                out.append(f"    preflight: {finding}")
         if self.pdf is not None and self.pdf_problems is not None:
             out.append(f"  {self.pdf}: " + ("; ".join(self.pdf_problems) if self.pdf_problems else
                                              "tagged (PDF/UA-1), language, title shown, outline, fonts embedded, "
@@ -723,6 +728,10 @@ def check_books(books: list[tuple[Path | None, Path | None]]) -> tuple[list[Book
             if check.epub is not None:
                 check.ace = ace(check.epub)
     for check in checks:
+        if check.epub is not None:
+            from .preflight import epub_findings
+
+            check.preflight = epub_findings(epub_spine(check.epub), check.epub)
         if check.pdf is not None:
             check.pdf_problems = pdf_problems(check.pdf)
             if check.epub is not None:

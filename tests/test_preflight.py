@@ -156,3 +156,27 @@ def test_octavos_own_styles_set_capitals_tables_with_whole_words_and_figures_in_
     assert not codes & {"preflight.column-narrow", "preflight.number-broken", "preflight.word-broken",
                         "preflight.small-type", "preflight.caption-apart", "preflight.header-apart",
                         "preflight.off-page"}
+
+
+def xhtml(body: str):
+    from lxml import etree
+
+    return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+                            f"<body>{body}</body></html>")
+
+
+def test_in_the_epub_a_table_outside_a_scroll_box_a_call_without_note_and_a_note_twice_are_found():
+    from octavo.preflight import epub_findings
+
+    note = "The following few figures indicate the increase in the factories."
+    spine = [("c001.xhtml", xhtml('<table><tr><td>1</td></tr></table>'
+                                  '<div class="table-wrap"><table><tr><td>2</td></tr></table></div>'
+                                  '<p>Text<a role="doc-noteref" epub:type="noteref" href="c002.xhtml#note-1">1</a>'
+                                  '<a role="doc-noteref" epub:type="noteref" href="c002.xhtml#note-9">9</a></p>')),
+             ("c002.xhtml", xhtml(f'<ol><li id="note-1" epub:type="endnote"><p>{note}</p></li>'
+                                  f'<li id="note-2" epub:type="endnote"><p>{note}</p></li></ol>'))]
+    found = {(d.code, d.level): d.message for d in epub_findings(spine, "book.epub")}
+    assert set(found) == {("preflight.epub-table", "warning"), ("preflight.call-without-note", "error"),
+                          ("preflight.note-twice", "warning")}
+    assert found[("preflight.call-without-note", "error")] == "c001.xhtml: the note call '9' leads to no note (c002.xhtml#note-9)"
+    assert found[("preflight.note-twice", "warning")].startswith("c002.xhtml#note-2: the note is printed twice")
