@@ -14,6 +14,7 @@ knows element trees and numbers only: :mod:`octavo.pdf` reads WeasyPrint's boxes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -105,8 +106,15 @@ def _broken_between(before: str, after: str, block) -> bool:
     last, first = tail.split()[-1], head.split()[0]
     if not (last[-1].isalnum() or first[0].isalnum()):  # "1," + "091": the source says whether it is one word
         return False
+    if _breaks_anywhere(last[-1]) or _breaks_anywhere(first[0]):
+        return False  # Chinese, Japanese: a line may break between any two characters
     text = _block_text(block)
     return last + first in text and f"{last} {first}" not in text
+
+
+def _breaks_anywhere(char: str) -> bool:
+    """A character of a script written without spaces between words (wide: CJK)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _block_text(block) -> str:

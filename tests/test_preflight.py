@@ -180,3 +180,30 @@ def test_in_the_epub_a_table_outside_a_scroll_box_a_call_without_note_and_a_note
                           ("preflight.note-twice", "warning")}
     assert found[("preflight.call-without-note", "error")] == "c001.xhtml: the note call '9' leads to no note (c002.xhtml#note-9)"
     assert found[("preflight.note-twice", "warning")].startswith("c002.xhtml#note-2: the note is printed twice")
+
+
+def lines_of(*texts):
+    """One page of a paragraph laid out as ``texts``, one line each, as pdf.page_views gives it."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pdf import Line, PageView
+
+    root = Element("html")
+    p = SubElement(root, "p")
+    p.text = "".join(texts) if all(ord(t[0]) > 0x2e80 for t in texts) else " ".join(texts)
+    lines = tuple(Line(p, "body", (t,), (p,), 0, 20 * n, 100, 20 * n + 14, 14, 0, ((0, 0, 0),))
+                  for n, t in enumerate(texts))
+    return root, p, PageView("body", 560, 794, 0, 700, None, 20 * len(texts), lines, (), (), (), frozenset([p]))
+
+
+def test_a_word_broken_without_a_hyphen_is_found_but_not_a_break_between_chinese_characters():
+    from octavo.preflight import check
+
+    root, p, page = lines_of("no Exc", "ess here")
+    p.text = "no Excess here"
+    [finding] = [f for f in check([page], ["1"], root) if f.code == "preflight.word-broken"]
+    assert "'Excess'" in finding.message and "'Exc/ess'" in finding.message and finding.folio == "1"
+    root, p, page = lines_of("我们今天", "去看电影")
+    assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
+    root, p, page = lines_of("no Exc-", "ess here")  # hyphenated: allowed
+    assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
