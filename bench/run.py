@@ -18,6 +18,9 @@ of cores, -j 2 cannot get two cores). Trust the ratios, not the seconds. Peers:
   build with ``-j 1`` and in one piece (stitching off), each against Pandoc.
 - largest-pdf: the largest corpus text's PDF (Wealth of Nations, stitched, ``-j 1``), peak memory.
   Goal <= 300 MiB; its peer is the same text's PDF in one piece.
+- preflight: the preflight (reading the laid-out pages and checking them, ``--check``) on Capital
+  ch. 15 (214 A5 pages, tables and footnotes), against the layout of the same book, in one process,
+  medians of ``--repeat`` runs of each phase. Goal <= 0.1x.
 
 Results are also written to ``bench/results/latest.json`` (not committed); bench/RESULTS.md keeps
 the figures with machine and date. Speed is never asserted in tests.
@@ -143,6 +146,45 @@ def largest_pdf(tmp: Path) -> dict:
                   "<= 300 MiB", met)
 
 
+PREFLIGHT_BOOK = CORPUS / "marx-capital-v1-ch15.md"
+
+
+def preflight_cost(repeat: int) -> dict:
+    """The preflight's time against the layout's, for the same laid-out book, in this process."""
+    sys.path.insert(0, str(ROOT))
+    from octavo import pdf
+    from octavo import preflight as checks
+    from octavo.config import Config
+    from octavo.pipeline import load_book, Result
+    from octavo.print_edition import flavour
+    from octavo.render import Renderer, stylesheet_paths
+
+    config = Config(inputs=(PREFLIGHT_BOOK,))
+    book = load_book(PREFLIGHT_BOOK, config, Result(PREFLIGHT_BOOK))
+    renderer = Renderer()
+    printed = flavour(book, config, pdf.footnote_room(config.paper))
+    html, toc = renderer.print_html(book, "book", None, printed), renderer.toc(book, printed)
+    sheets = stylesheet_paths(None, "print", ())
+    runs = {"layout": [], "preflight": []}
+    for _ in range(repeat):
+        load = os.getloadavg()[0]
+        wall, cpu = time.perf_counter(), time.process_time()
+        laid = pdf.layout(book, html, toc, sheets, paper=config.paper)
+        runs["layout"].append({"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+                               "peak_mib": 0, "load": load})
+        wall, cpu = time.perf_counter(), time.process_time()
+        found = checks.check(pdf.page_views(laid), laid.labels, laid.root)
+        checks.diagnostics(found, checks.block_places(book), laid.root, None)
+        runs["preflight"].append({"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+                                  "peak_mib": 0, "load": load})
+        pages = len(laid.document.pages)
+        del laid
+    ours, peer = _median(runs["preflight"]), _median(runs["layout"])
+    ratio = ours["seconds"] / peer["seconds"]
+    return figure("preflight", f"preflight of {PREFLIGHT_BOOK.stem} ({pages} pages)", ours,
+                  "its layout", peer, "<= 0.1x", ratio <= 0.1, "in one process; peak memory not measured")
+
+
 def _pages(pdf: Path) -> int:
     try:
         import pypdfium2
@@ -169,9 +211,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each short measurement (median)")
     parser.add_argument("--corpus-repeat", type=int, default=1, help="interleaved -j 1 / -j 2 corpus runs (median)")
     parser.add_argument("--quick", action="store_true", help="EPUB-only corpus, no long or largest PDF")
-    parser.add_argument("--only", nargs="*", choices=("seed-epub", "corpus", "long-pdf", "largest-pdf"))
+    parser.add_argument("--only", nargs="*", choices=("seed-epub", "corpus", "long-pdf", "largest-pdf", "preflight"))
     args = parser.parse_args()
-    wanted = set(args.only or ("seed-epub", "corpus", "long-pdf", "largest-pdf"))
+    wanted = set(args.only or ("seed-epub", "corpus", "long-pdf", "largest-pdf", "preflight"))
     if args.quick:
         wanted -= {"long-pdf", "largest-pdf"}
     figures = []
@@ -185,6 +227,8 @@ def main() -> int:
             figures += long_pdf(tmp)
         if "largest-pdf" in wanted:
             figures.append(largest_pdf(tmp))
+        if "preflight" in wanted:
+            figures.append(preflight_cost(args.repeat))
     machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)

@@ -37,6 +37,7 @@ class Config:
     notes: str = "footnotes"  # PDF: "footnotes" at the foot of their pages, or "endnotes" (NOTES)
     profile: str = "book"  # book, or handout: paragraph numbers in both editions, a class's print layout
     booklet: bool = False  # also <name>-booklet.pdf: the PDF on half-size pages, imposed two-up for folding
+    preflight: bool = False  # check the laid-out print pages as a typesetter would (preflight.py); on with check
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
 

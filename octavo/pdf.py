@@ -110,6 +110,134 @@ def _body_texts(box):
             yield from _body_texts(child)
 
 
+# --- the laid-out pages as plain data, for the preflight (preflight.py) -------------------------
+
+FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}  # break-before values that start a new page
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line (CSS px from the page's top left corner)."""
+
+    block: object  # the element whose box holds the line (a paragraph, a cell); a margin box's at-keyword
+    area: str  # "body", "footnotes" or "margin" (running heads, folios)
+    texts: tuple[str, ...]  # its text fragments in order; generated text (list markers, calls) as ""
+    elements: tuple  # the element of each fragment
+    left: float
+    top: float
+    right: float
+    bottom: float
+    font_size: float  # px, of its first fragment with text
+    stretch: float  # px justification added to each word space
+    colours: tuple[tuple[float, float, float], ...]  # sRGB of each fragment with text
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """A piece of a table on a page: its caption, or one of its rows."""
+
+    table: object  # the <table> element
+    kind: str  # "caption", "head", "body" or "foot"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the preflight reads of one laid-out page."""
+
+    name: str  # its named-page type (print.css)
+    width: float
+    height: float
+    content_top: float  # the page area, margins excluded
+    content_bottom: float
+    notes_top: float | None  # where the footnotes begin; None: no footnotes on the page
+    body_bottom: float  # the lowest box of the body's flow (lines, images, table rows)
+    lines: tuple[Line, ...]  # body, footnotes and margin boxes, each in layout order
+    tables: tuple[TablePart, ...]
+    opening: tuple[tuple[object, str], ...]  # the boxes the page's flow opens with, outermost first:
+    # (element, its break-before)
+    closing: tuple[tuple[object, str], ...]  # the boxes it closes with: (element, its break-after)
+    elements: frozenset  # every element with a block-level box on the page
+
+
+def page_views(laid_out: Layout) -> list[PageView]:
+    """Every page of a layout as plain data (private WeasyPrint attributes read here only)."""
+    return [_page_view(page._page_box) for page in laid_out.document.pages]
+
+
+def _page_view(page) -> PageView:
+    lines, tables, elements = [], [], set()
+    notes_top, bottom = None, page.content_box_y()
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            _read_lines(child, "margin", child.at_keyword, lines, tables, elements)
+        elif isinstance(child, boxes.FootnoteAreaBox):
+            if child.children:
+                notes_top = child.position_y
+                _read_lines(child, "footnotes", None, lines, tables, elements)
+        elif child.element is not None:
+            bottom = max(bottom, _read_lines(child, "body", None, lines, tables, elements))
+    flow = next((c for c in page.children if isinstance(c, boxes.BlockBox) and c.element is not None), None)
+    return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
+                    page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
+                    _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements))
+
+
+def _edge(box, side: int, name: str) -> tuple[tuple[object, str], ...]:
+    """The boxes a page's flow opens (``side`` 0) or closes (-1) with, outermost first, each with its
+    break-before (or break-after)."""
+    found = []
+    while isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+        found.append((box.element, box.style[name]))
+        box = box.children[side] if box.children else None
+    return tuple(found)
+
+
+def _read_lines(box, area: str, block, lines: list, tables: list, elements: set, table=None,
+                group: str = "body") -> float:
+    """Lines, table parts and block elements under ``box`` into the lists; returns the lowest bottom."""
+    if isinstance(box, boxes.LineBox):
+        texts = list(_fragments(box))
+        sized = [b for b in texts if b.text.strip()] or texts
+        lines.append(Line(
+            block if area == "margin" else box.element, area,
+            tuple("" if "::" in (b.element_tag or "") else b.text for b in texts), tuple(b.element for b in texts),
+            box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height,
+            sized[0].style["font_size"] if sized else box.style["font_size"],
+            max((getattr(b, "justification_spacing", 0) or 0 for b in texts), default=0.0),
+            tuple(tuple(b.style["color"].to("srgb").coordinates) for b in texts if b.text.strip())))
+        return box.position_y + box.height
+    bottom = 0.0
+    if isinstance(box, boxes.TableBox) or getattr(box, "is_table_wrapper", False):
+        table = box.element
+    elif isinstance(box, boxes.TableCaptionBox):
+        tables.append(TablePart(table, "caption"))
+    elif isinstance(box, boxes.TableRowGroupBox):
+        group = "head" if box.is_header else "foot" if box.is_footer else "body"
+    elif isinstance(box, boxes.TableRowBox):
+        tables.append(TablePart(table, group))
+    if isinstance(box, boxes.BlockLevelBox) and box.element is not None:
+        elements.add(box.element)
+    if isinstance(box, (boxes.ReplacedBox, boxes.TableRowBox)):
+        bottom = box.position_y + box.margin_height()
+    for child in getattr(box, "children", ()):
+        bottom = max(bottom, _read_lines(child, area, block, lines, tables, elements, table, group))
+    return bottom
+
+
+def _fragments(box):
+    """The text boxes (and images) of a line, in order."""
+    for child in box.children:
+        if isinstance(child, (boxes.TextBox, boxes.ReplacedBox)):
+            if isinstance(child, boxes.TextBox):
+                yield child
+        elif isinstance(child, boxes.ParentBox):
+            yield from _fragments(child)
+
+
 def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path],
            paper: str = "A5") -> Layout:
     """Lay the print edition out; ``toc`` (the renderer's contents) becomes the outline."""

@@ -127,6 +127,8 @@ def settle(config: Config) -> Config:
     """Fill what the environment decides (SOURCE_DATE_EPOCH) into the config, so workers anywhere agree."""
     if config.source_date_epoch is None:
         config = replace(config, source_date_epoch=source_date_epoch())
+    if config.check and not config.preflight:  # --check looks at the laid-out pages too: part of the key
+        config = replace(config, preflight=True)
     if config.page_list is None:  # decided before the cache key: an EPUB-only rebuild keeps it
         config = replace(config, page_list="pdf" in config.formats)
     return config
@@ -437,7 +439,8 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             return renderer.print_html(book, config.profile, view, flavour), renderer.toc(book, flavour)
 
         sheets = stylesheet_paths(config.styles, "print", printed.SHEETS[config.profile])
-        seen = printed.PagesSeen(book, config.paper, want_breaks=marked)
+        seen = printed.PagesSeen(book, config.paper, want_breaks=marked,
+                                 preflight=config.profile if config.preflight else None)
         if "pdf" in config.formats:
             dest = config.output / f"{book.slug}.pdf"
             result.diagnostics += printed.write_pdf(book, make, print_flavour, sheets, config, dest, seen)
@@ -448,6 +451,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
                 written.append(booklet)
         else:
             printed.lay_out(book, *make(print_flavour), sheets, config, seen)
+            result.diagnostics += seen.findings
     if "epub" in config.formats:
         from .epub import write_epub
 

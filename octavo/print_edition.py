@@ -13,34 +13,39 @@ from pathlib import Path
 
 from .atomic import atomic_output
 from .config import Config
-from .diagnostics import WARNING, Diagnostic, Location
+from .diagnostics import ERROR, WARNING, Diagnostic, Location
 from .model import Book
 
 SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
 SAID = 20  # distinct complaints of WeasyPrint reported per PDF; the rest are counted
 
 
-def flavour(book: Book, config: Config, room: int, numbers=None):
+def flavour(book: Book, config: Config, room: int, numbers=None, paper: str | None = None):
     """The print markup: notes at the foot of their pages (a note longer than ``room`` characters at
-    the end), or all at the end with --notes endnotes; a handout's paragraph numbers."""
+    the end), or all at the end with --notes endnotes; a handout's paragraph numbers; tables too
+    wide for the measure of ``paper`` (default: the config's) in column groups."""
     from .render import PRINT, footnote_placement
+    from .tables import measure
 
     footnotes = footnote_placement(book, room) if config.notes == "footnotes" else None
-    return replace(PRINT, footnotes=footnotes, numbers=numbers) if footnotes or numbers else PRINT
+    return replace(PRINT, footnotes=footnotes, numbers=numbers, table_room=measure(paper or config.paper, config.profile))
 
 
 class PagesSeen:
     """What the build needs from each laid-out piece of the print edition, taken while it is alive:
     where its pages begin (for the EPUB's page-list) and the footnotes off their call's page."""
 
-    def __init__(self, book: Book, paper: str, want_breaks: bool):
+    def __init__(self, book: Book, paper: str, want_breaks: bool, preflight: str | None = None):
         self.book, self.paper, self.want_breaks = book, paper, want_breaks
+        self.preflight = preflight  # the profile whose pages the preflight checks ("book", "handout",
+        # "booklet"); None: no preflight
         self.reset()
 
     def reset(self) -> None:
         self.pieces: list[tuple[int, tuple, tuple]] = []  # (first page, breaks, labels left unplaced)
         self.misplaced: list[str] = []
         self.placed: set[str] = set()  # calls whose footnote is at the foot of a page
+        self.findings: list[Diagnostic] = []  # the preflight's
 
     def __call__(self, laid_out, labels: list[str] | None = None, first: int = 0) -> None:
         """Take a laid-out piece whose pages are numbered ``labels`` (default: its own) and start at
@@ -50,6 +55,9 @@ class PagesSeen:
 
         self.misplaced += misplaced_footnotes(laid_out)
         self.placed |= placed_footnotes(laid_out)
+        if self.preflight:
+            self.findings += preflight(self.book, laid_out, laid_out.labels if labels is None else labels,
+                                       self.preflight, first)
         if self.want_breaks:
             placed, unplaced = page_breaks(laid_out.texts(), laid_out.labels if labels is None else labels,
                                            laid_out.root)
@@ -61,6 +69,16 @@ class PagesSeen:
         pieces = sorted(self.pieces, key=lambda piece: piece[0])
         return PageList(tuple(b for _, placed, _ in pieces for b in placed), edition_name(self.book, self.paper),
                         tuple(label for _, _, unplaced in pieces for label in unplaced))
+
+
+def preflight(book: Book, laid_out, labels: list[str], profile: str, first: int = 0) -> list[Diagnostic]:
+    """The preflight's findings on one laid-out piece (its first page is page ``first`` of the edition)."""
+    from . import preflight as checks
+    from .pdf import page_views
+
+    findings = checks.check(page_views(laid_out), labels, laid_out.root, profile)
+    findings = [replace(f, page=f.page + first) for f in findings]
+    return checks.diagnostics(findings, checks.block_places(book), laid_out.root, Location(book.sources[0]))
 
 
 def lay_out(book: Book, html: str, toc, sheets: list[Path], config: Config, seen: PagesSeen) -> None:
@@ -104,8 +122,11 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
+    glyphs = uncovered(book, missing)
+    if seen.preflight:  # an empty box where a letter should be is an error of the printed page
+        glyphs = [Diagnostic(ERROR, "preflight.glyph", d.message, d.location) for d in glyphs]
     return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
-            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing))
+            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + glyphs + seen.findings)
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:
@@ -124,21 +145,22 @@ def lost(book: Book, note_ids: list[str]) -> list[Diagnostic]:
 def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, list[Diagnostic]]:
     """<name>-booklet.pdf (the name with its edition's suffix): the print edition laid out again on half sheets (booklet.css), imposed two-up."""
     from .imposition import booklet_papers, impose
-    from .pdf import footnote_room
-    from .pdf import write_pdf as lay_out_and_write
+    from .pdf import footnote_room, layout, write
     from .render import stylesheet_paths
 
     page, sheet = booklet_papers(config.paper)
-    half = flavour(book, config, footnote_room(page), numbers)  # a half page holds shorter footnotes
+    half = flavour(book, config, footnote_room(page), numbers, page)  # a half page: shorter footnotes, tables
     html = renderer.print_html(book, config.profile, None, half)
     pages = io.BytesIO()
     extra = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
     sheets = stylesheet_paths(config.styles, "print", (*SHEETS[config.profile], *extra))
-    complaints = lay_out_and_write(book, html, renderer.toc(book, half), sheets, pages, paper=page)
+    laid_out = layout(book, html, renderer.toc(book, half), sheets, paper=page)
+    findings = preflight(book, laid_out, laid_out.labels, "booklet") if config.preflight else []
+    complaints = write(laid_out, pages)
     dest = config.output / f"{book.slug}-booklet.pdf"
     with atomic_output(dest) as handle:
         impose(pages.getvalue(), sheet, handle)
-    return dest, complaints_said(book, complaints)
+    return dest, complaints_said(book, complaints) + findings
 
 
 def misplaced(book: Book, calls: list[str]) -> list[Diagnostic]:

@@ -73,6 +73,8 @@ class Flavour:
     numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
     number_notes: bool = False  # print: a note opens with its number, a link to its call (no ↩ arrows on paper)
+    table_room: int | None = None  # print: characters of table type across the measure; a table wider is
+    # printed in column groups (tables.column_groups); None: every table whole (a screen scrolls it)
 
 
 PLAIN = Flavour()
@@ -507,19 +509,32 @@ class Xhtml:
             self.floats_off -= 1
 
     def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
+        """The table; on paper, one table per column group when it is too wide for the measure (the
+        first keeps its id and caption, each repeats the label column)."""
         width = tables.width_class(table)
-        el = self._el(parent, "table", table.id, table.attrs, classes=(width,) if width else ())
-        if table.caption:
-            self.inlines(etree.SubElement(el, "caption"), table.caption)
-        group_el, group = None, None
-        for row in table.rows:
-            if row.group != group:
-                group, group_el = row.group, etree.SubElement(el, f"t{row.group}")
+        groups = tables.column_groups(table, self.flavour.table_room) if self.flavour.table_room else None
+        columns = tables.least_widths(table)[1]
+        for n, group in enumerate(groups or [None]):
+            classes = tuple(c for c in (width, "column-group" if groups else None) if c)
+            el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
+            if table.caption and n == 0:
+                self.inlines(etree.SubElement(el, "caption"), table.caption)
+            self._rows(el, table, group, columns)
+            el.tail = "\n"
+
+    def _rows(self, el: etree._Element, table: m.Table, group: tuple[int, ...] | None, columns: int) -> None:
+        group_el, kind = None, None
+        heads = tables.header_rows(table)
+        for n, row in enumerate(table.rows):
+            if n < heads:
+                row = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+            if row.group != kind:
+                kind, group_el = row.group, etree.SubElement(el, f"t{row.group}")
             tr = etree.SubElement(group_el, "tr")
             tr.tail = "\n"
-            for cell in row.cells:
+            for cell in (row.cells if group is None else tables.cells_in(row, group, columns)):
                 classes = (f"align-{cell.align}",) if cell.align else ()
-                if not cell.header and tables.is_numeric(tables.cell_text(cell)):
+                if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
                     classes += ("number",)
                 td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
                 if cell.colspan > 1:

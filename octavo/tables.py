@@ -1,9 +1,12 @@
 """How wide a table is, read from its words: the renderer marks wide tables (smaller type on
-paper, a sideways scroll on screens) and numeric cells (right-aligned, tabular figures).
+paper, a sideways scroll on screens), numeric cells (right-aligned, tabular figures, never broken)
+and, on paper, splits a table too wide for the measure into column groups that repeat its label
+column.
 
 A table's narrowest possible layout is about the sum, over its columns, of the longest word in
-each: words do not break. That sum, in characters, is measured here instead of laying the table
-out, so both editions get the same classes without a second layout pass.
+each: a column is never narrower than its longest word, and a figure never breaks. That sum, in
+characters, is measured here instead of laying the table out, so both editions get the same
+classes without a second layout pass.
 """
 from __future__ import annotations
 
@@ -11,14 +14,19 @@ import re
 
 from . import model as m
 
-# Characters of unbreakable content side by side (figures, header words, a few letters of a text
-# word: print.css lets text words break anywhere as a last resort), padding included, from which a
-# table gets smaller type. An A5 page's measure holds about 70 characters of table type.
+# Characters of unbreakable content side by side (figures, the longest word of each cell), padding
+# included, from which a table gets smaller type (print.css: 0.75 em of the body's 10.5 pt, 7.9 pt,
+# never less: nothing is set below 7 pt). An A5 page's measure holds about 70 characters of table type.
 WIDE = 64
-VERY_WIDE = 84
-EXTRA_WIDE = 100
-TEXT_WORD = 8  # letters of a text cell's word that count as unbreakable (it is hyphenated or broken)
-NUMBER = re.compile(r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
+TEXT_WORD = 14  # letters of a text cell's word that count as unbreakable (longer ones are hyphenated)
+# Characters of a wide table's type (7.9 pt) the measure of each paper holds: the page width less
+# print.css's margins (30 mm), at about 1.5 mm a character of figures (handout.css: a 130 mm
+# measure on any paper). A table that needs more is printed in column groups, each repeating the
+# label column.
+MEASURE = {"a5": 78, "6x9": 81, "b5": 97, "a4": 120, "letter": 124, "legal": 124, "half-letter": 73}
+HANDOUT_MEASURE = 86
+NUMBER = re.compile(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · yds. 1,091,373,930
+                    r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
                     r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
                     r"[%)]?[a-z*\u2020\u2021]{0,2}")  # 12% · (42) · 642,607i (a note letter)
 
@@ -28,13 +36,20 @@ def cell_text(cell: m.Cell) -> str:
 
 
 def is_numeric(text: str) -> bool:
-    """A figure or a range of them, to align on its digits and never break."""
+    """A figure or a range of them (with its unit), to align on its digits and never break."""
     return bool(text) and NUMBER.fullmatch(text) is not None
 
 
 def width_class(table: m.Table) -> str | None:
-    """"wide", "very-wide", "extra-wide" or None: how much smaller its type must be for the table's
-    unbreakable content (figures, header words) to fit a narrow page side by side."""
+    """"wide" or None: whether its type must be smaller for the table's unbreakable content
+    (figures, words) to fit a narrow page side by side."""
+    least, columns = least_widths(table)
+    return "wide" if sum(least.values()) + 2 * columns > WIDE else None
+
+
+def least_widths(table: m.Table) -> tuple[dict[int, int], int]:
+    """Column index -> characters of its widest unbreakable content (cells of one column only),
+    and the number of columns."""
     least: dict[int, int] = {}
     columns = 0
     for row in table.rows:
@@ -44,18 +59,106 @@ def width_class(table: m.Table) -> str | None:
                 least[column] = max(least.get(column, 0), unbreakable(cell))
             column += cell.colspan
         columns = max(columns, column)
-    narrowest = sum(least.values()) + 2 * columns  # a cell's padding and rules: about two characters
-    for name, limit in (("extra-wide", EXTRA_WIDE), ("very-wide", VERY_WIDE), ("wide", WIDE)):
-        if narrowest > limit:
-            return name
-    return None
+    return least, columns
+
+
+def measure(paper: str, profile: str = "book") -> int:
+    """Characters of a wide table's type that a page of ``paper`` holds across its measure."""
+    room = MEASURE.get(paper.lower(), MEASURE["a5"])
+    return min(room, HANDOUT_MEASURE) if profile == "handout" else room
+
+
+def column_groups(table: m.Table, room: int) -> list[tuple[int, ...]] | None:
+    """The columns of each table to print instead of ``table`` when it does not fit ``room``
+    characters: the label column (the first) and as many of the others as fit, in order; None when
+    it fits, or when its cells span columns other than whole rows (it is printed whole, smaller)."""
+    least, columns = least_widths(table)
+    width = {c: least.get(c, 0) + 2 for c in range(columns)}  # a cell's padding and rules: two characters
+    if columns < 3 or sum(width.values()) <= room or not _splittable(table, columns):
+        return None
+    groups, current = [], [0]
+    for column in range(1, columns):
+        if len(current) > 1 and sum(width[c] for c in current) + width[column] > room:
+            groups.append(tuple(current))
+            current = [0]
+        current.append(column)
+    groups.append(tuple(current))
+    if len(groups) < 2:
+        return None
+    even = _even(columns, len(groups))  # as many groups, of about as many columns each, if they fit
+    return even if all(sum(width[c] for c in group) <= room for group in even) else groups
+
+
+def _even(columns: int, count: int) -> list[tuple[int, ...]]:
+    """Columns 1 .. columns-1 cut into ``count`` runs of nearly equal length, each after column 0."""
+    others = list(range(1, columns))
+    size, extra = divmod(len(others), count)
+    groups, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        groups.append((0, *others[start:end]))
+        start = end
+    return groups
+
+
+def _splittable(table: m.Table, columns: int) -> bool:
+    """Every cell spans one column and one row, or a whole row (a group label: COTTON)."""
+    return all((cell.colspan == 1 or cell.colspan == columns) and cell.rowspan == 1
+               for row in table.rows for cell in row.cells)
+
+
+def cells_in(row: m.Row, group: tuple[int, ...], columns: int) -> list[m.Cell]:
+    """The cells of ``row`` in the columns of ``group``; a cell across the whole row spans the group."""
+    kept, column = [], 0
+    for cell in row.cells:
+        if cell.colspan == columns and columns > 1:
+            kept.append(m.Cell(cell.blocks, cell.header, len(group), 1, cell.align, cell.attrs))
+        elif column in group:
+            kept.append(cell)
+        column += cell.colspan
+    return kept
+
+
+def header_rows(table: m.Table) -> int:
+    """How many rows open the table as its header: rows the source marked so, or else (an archive's
+    HTML table writes its header as bold body cells) leading rows whose every cell is bold or empty,
+    followed by at least one other row. Printed as a header, they repeat after a page break and
+    stay with the first body row."""
+    marked = sum(1 for _ in _leading(table.rows, lambda row: row.group == "head"))
+    if marked:
+        return marked
+    bold = sum(1 for _ in _leading(table.rows, _bold_row))
+    return bold if bold < len(table.rows) else 0
+
+
+def _leading(rows, wanted):
+    for row in rows:
+        if not wanted(row):
+            return
+        yield row
+
+
+def _bold_row(row: m.Row) -> bool:
+    kinds = [_bold_cell(cell) for cell in row.cells]
+    return row.group == "body" and all(k is not False for k in kinds) and any(kinds)
+
+
+def _bold_cell(cell: m.Cell) -> bool | None:
+    """True: all its text is bold or a header's; None: no text; False: some text is not bold."""
+    if cell.header:
+        return True
+    inlines = [i for b in m.walk_blocks(cell.blocks) for i in getattr(b, "inlines", ())
+               if not (isinstance(i, m.Run) and not i.text.strip()) and not isinstance(i, m.LineBreak)]
+    if not inlines:
+        return None
+    return all(isinstance(i, m.Span) and i.kind in ("strong", "bold") for i in inlines)
 
 
 def unbreakable(cell: m.Cell) -> int:
-    """Characters of a cell that stay on one line: a figure whole, a header's longest word, a few
-    letters of a text word."""
+    """Characters of a cell that stay on one line: a figure whole (each line of it), its longest
+    word (hyphenation may break a very long text word)."""
     text = cell_text(cell)
-    if is_numeric(text) and not cell.header:
-        return len(text)
     longest = max((len(word) for word in text.split()), default=0)
+    if is_numeric(text):  # whole on its line; a unit before it may have a line of its own (lbs.<br>135,831,162)
+        return longest if text[0].isalpha() else len(text)
     return longest if cell.header else min(longest, TEXT_WORD)

@@ -661,6 +661,8 @@ class BookCheck:
     pdf_text: bool = False  # the PDF's text was read back (pdf_problems then covers text beyond the edges)
     parity: Parity | None = None
     claim: str | None = None  # the EPUB's a11y:certifiedBy when it claims conformance: who evaluated it
+    preflight: list | None = None  # the EPUB's preflight findings (preflight.epub_findings); the print
+    # edition's are among the build's diagnostics
 
     @property
     def parity_problems(self) -> list[str]:
@@ -680,7 +682,8 @@ class BookCheck:
     def ok(self) -> bool:
         """Nothing that ran found a problem (a check that did not run found nothing either)."""
         return not (self.epubcheck and not self.epubcheck.clean) and not (self.ace and not self.ace.clean) \
-            and not self.pdf_problems and not self.parity_problems
+            and not self.pdf_problems and not self.parity_problems \
+            and not any(d.level == "error" for d in self.preflight or ())
 
     @property
     def not_run(self) -> list[str]:
@@ -716,6 +719,8 @@ class BookCheck:
                 out.append(f"    EPUBCheck: {message}")
             for message in (self.ace.violations if self.ace else [])[:10]:
                 out.append(f"    Ace: {message}")
+            for finding in (self.preflight or [])[:10]:
+                out.append(f"    preflight: {finding}")
             out.append(f"  {self.epub}: " + (
                 f"claims conformance ({CONFORMANCE_CLAIM}), evaluated by {self.claim}" if self.claim else
                 "makes no conformance claim (automated checks cannot certify a book: name who evaluated it, "
@@ -776,6 +781,9 @@ def check_books(books: list[tuple[Path | None, Path | None]]) -> tuple[list[Book
     for check in checks:
         if check.epub is not None:
             check.claim = conformance_claim(check.epub)
+            from .preflight import epub_findings
+
+            check.preflight = epub_findings(epub_spine(check.epub), check.epub)
         if check.pdf is not None:
             check.pdf_problems = pdf_problems(check.pdf, read_text=not no_text)
             check.pdf_text = not no_text

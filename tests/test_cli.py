@@ -184,7 +184,7 @@ def test_watch_rebuilds_on_change_and_keeps_running_through_errors(tmp_path):
 
 def codes_used() -> set[str]:
     """Every diagnostic code written in octavo/: the code argument of warn/error/add/_report calls
-    and of Diagnostic(level, code, ...)."""
+    and of Diagnostic(level, code, ...), and the preflight's Finding(code, ...)."""
     import ast
 
     pattern = re.compile(r"^[a-z]+(\.[a-z][a-z-]*)+$|^internal$")
@@ -194,7 +194,7 @@ def codes_used() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            position = {"warn": 0, "error": 0, "add": 0, "_report": 0, "Diagnostic": 1}.get(name)
+            position = {"warn": 0, "error": 0, "add": 0, "_report": 0, "Diagnostic": 1, "Finding": 0}.get(name)
             if position is None or len(node.args) <= position:
                 continue
             arg = node.args[position]

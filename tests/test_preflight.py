@@ -1,0 +1,209 @@
+"""The preflight finds, on the laid-out pages, what a typesetter would send back: each defect is
+shown by a minimal source, made to show it by a stylesheet that undoes Octavo's own care where
+needed, and found with its code, level, printed page and source line. Octavo's own styles set the
+same sources without the errors."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, build_into, write_source
+
+FIGURES = """\
+| Annual average | 1831-1835 | 1836-1840 |
+|---|---:|---:|
+| Import | 1,096,373 | 2,389,729 |
+"""
+
+SOURCES = {
+    # a label column squeezed to a letter's width: "Excessive" set one letter per line
+    "narrow.md": "---\ntitle: Narrow\n---\n\nA table.\n\n| A | B |\n|---|---|\n| Excessive | 1 |\n",
+    # a figure in a cell too narrow for it, allowed to break anywhere
+    "figure.md": "---\ntitle: Figure\n---\n\nA table.\n\n| A | B |\n|---|---|\n| Cotton cloth | yds. 1,091,373,930 |\n",
+    # a caption pushed away from its rows
+    "caption.md": "---\ntitle: Caption\n---\n\nA table.\n\n<table><caption>Population</caption>"
+                  "<tr><th>Year</th><th>People</th></tr><tr><td>1831</td><td>24,621,107</td></tr></table>\n",
+    # a code line wider than the paper
+    "wide.md": "---\ntitle: Wide\n---\n\nCode:\n\n    " + "x" * 200 + "\n\nAfter.\n",
+    # a heading left at the foot of its page
+    "heading.md": "---\ntitle: Heading\n---\n\nFirst words.\n\n### The heading\n\n> " + "A quotation that will not split. " * 60
+                  + "\n",
+    # a block that will not split, sent whole to the next page: this page ends early
+    "short.md": "---\ntitle: Short\n---\n\nA first paragraph.\n\n> " + "A long quotation that will not split. " * 60
+                + "\n\nAfter.\n",
+    # coloured type
+    "colour.md": "---\ntitle: Colour\n---\n\nA *coloured* word in the print edition.\n",
+    # a letter no font has (Linear B)
+    "glyph.md": "---\ntitle: Glyph\n---\n\nThe sign \U00010000 in a line.\n",
+    # tiny type
+    "small.md": "---\ntitle: Small\n---\n\n`very small code words in them` and words.\n",
+}
+
+UNDONE = """
+td { overflow-wrap: anywhere; hyphens: manual; }
+td.number, td { white-space: normal; }
+table { width: 12mm; max-width: 12mm; }
+caption { break-after: auto; padding-bottom: 160mm; }
+pre { white-space: pre; }
+h3 { break-after: auto; }
+blockquote { break-inside: avoid; }
+em { color: #cc0000; }
+code { font-size: 5pt; }
+@page { @top-center { content: "A running head far too long for one line of the page's head, so it runs over onto a second line and down"; } }
+"""
+
+
+@pytest.fixture(scope="module")
+def undone(tmp_path_factory):
+    """{source name: diagnostics} of the sources built with the preflight and the undoing styles."""
+    folder = tmp_path_factory.mktemp("preflight")
+    styles = folder / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text((ROOT / "styles" / "print.css").read_text() + UNDONE)
+    paths = [write_source(folder, name, text) for name, text in SOURCES.items()]
+    report = build_into(folder / "out", *paths, formats=("pdf",), styles=styles, preflight=True)
+    return {r.input.name: r.diagnostics for r in report.results}
+
+
+def found(diagnostics, code):
+    return [d for d in diagnostics if d.code == code]
+
+
+def test_letters_stacked_in_a_column_narrower_than_its_word_are_an_error_at_the_tables_line(undone):
+    [d] = found(undone["narrow.md"], "preflight.column-narrow")
+    assert d.level == "error" and d.location.line == 7  # the table's first line
+    assert "'Excessive' is set as 'Ex/" in d.message and d.message.startswith("page 1:")
+
+
+def test_a_figure_broken_inside_is_an_error(undone):
+    [d] = found(undone["figure.md"], "preflight.number-broken")
+    assert d.level == "error" and "the figure 1,091,373,930 is broken" in d.message and "page 1:" in d.message
+
+
+def test_a_caption_on_another_page_than_its_first_row_is_found(undone):
+    [d] = found(undone["caption.md"], "preflight.caption-apart")
+    assert d.level == "warning" and d.location.line == 7
+
+
+def test_text_beyond_the_edge_of_the_paper_is_an_error(undone):
+    [d] = found(undone["wide.md"], "preflight.off-page")
+    assert d.level == "error" and "xxxx" in d.message
+
+
+def test_a_heading_as_the_last_line_of_a_page_is_found(undone):
+    [d] = found(undone["heading.md"], "preflight.heading-last")
+    assert "'The heading'" in d.message and d.location.line == 7
+
+
+def test_a_page_ending_early_with_no_forced_break_is_found(undone):
+    [d] = found(undone["short.md"], "preflight.short-page")
+    assert d.message.startswith("page 1:") and "lines early" in d.message
+
+
+def test_coloured_type_in_the_print_edition_is_found(undone):
+    [d] = found(undone["colour.md"], "preflight.colour")
+    assert "#cc0000" in d.message
+
+
+def test_a_letter_no_font_has_is_an_error_naming_what_to_install(undone):
+    [d] = found(undone["glyph.md"], "preflight.glyph")
+    assert d.level == "error" and "U+10000" in d.message and "install" in d.message and d.location.line == 5
+
+
+def test_type_below_seven_points_is_found(undone):
+    [d] = found(undone["small.md"], "preflight.small-type")
+    assert "5.0 pt" in d.message
+
+
+def test_a_running_head_of_two_lines_is_found(undone):
+    assert found(undone["heading.md"], "preflight.head-lines")
+
+
+def test_without_the_preflight_a_build_says_nothing_of_it(tmp_path):
+    path = write_source(tmp_path, "narrow.md", SOURCES["narrow.md"])
+    report = build_into(tmp_path / "out", path, formats=("pdf",))
+    assert not [d for r in report.results for d in r.diagnostics if d.code.startswith("preflight.")]
+
+
+CAPITAL = """\
+---
+title: Quinquennial periods
+---
+
+The flour is given in quarters of corn.
+
+<table>
+<caption>Quinquennial periods and the year 1866</caption>
+<tr><td><b>ANNUAL AVERAGE</b></td><td><b>1831-1835</b></td><td><b>1836-1840</b></td><td><b>1841-1845</b></td>
+<td><b>1846-1850</b></td><td><b>1851-1855</b></td><td><b>1856-1860</b></td><td><b>1861-1865</b></td><td><b>1866</b></td></tr>
+<tr><td><b>Excess of import over export</b></td><td>871,110</td><td>2,137,959</td><td>2,704,809</td><td>8,621,091</td>
+<td>8,037,746</td><td>10,572,462</td><td>14,707,117</td><td>16,241,122</td></tr>
+</table>
+
+The following figures indicate the increase in the factories.
+
+<table>
+<tr><td></td><td>Quantity Exported. 1848.</td><td>Quantity Exported. 1860.</td><td>Quantity Exported. 1865.</td></tr>
+<tr><td>Cotton cloth</td><td>yds. <br>1,091,373,930</td><td>yds. <br>2,776,218,427</td><td>yds. <br>2,015,237,851</td></tr>
+</table>
+"""
+
+
+def test_octavos_own_styles_set_capitals_tables_with_whole_words_and_figures_in_readable_type(tmp_path):
+    path = write_source(tmp_path, "capital.md", CAPITAL)
+    report = build_into(tmp_path / "out", path, formats=("pdf",), preflight=True)
+    codes = {d.code for r in report.results for d in r.diagnostics}
+    assert report.ok
+    assert not codes & {"preflight.column-narrow", "preflight.number-broken", "preflight.word-broken",
+                        "preflight.small-type", "preflight.caption-apart", "preflight.header-apart",
+                        "preflight.off-page"}
+
+
+def xhtml(body: str):
+    from lxml import etree
+
+    return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+                            f"<body>{body}</body></html>")
+
+
+def test_in_the_epub_a_table_outside_a_scroll_box_a_call_without_note_and_a_note_twice_are_found():
+    from octavo.preflight import epub_findings
+
+    note = "The following few figures indicate the increase in the factories."
+    spine = [("c001.xhtml", xhtml('<table><tr><td>1</td></tr></table>'
+                                  '<div class="table-wrap"><table><tr><td>2</td></tr></table></div>'
+                                  '<p>Text<a role="doc-noteref" epub:type="noteref" href="c002.xhtml#note-1">1</a>'
+                                  '<a role="doc-noteref" epub:type="noteref" href="c002.xhtml#note-9">9</a></p>')),
+             ("c002.xhtml", xhtml(f'<ol><li id="note-1" epub:type="endnote"><p>{note}</p></li>'
+                                  f'<li id="note-2" epub:type="endnote"><p>{note}</p></li></ol>'))]
+    found = {(d.code, d.level): d.message for d in epub_findings(spine, "book.epub")}
+    assert set(found) == {("preflight.epub-table", "warning"), ("preflight.call-without-note", "error"),
+                          ("preflight.note-twice", "warning")}
+    assert found[("preflight.call-without-note", "error")] == "c001.xhtml: the note call '9' leads to no note (c002.xhtml#note-9)"
+    assert found[("preflight.note-twice", "warning")].startswith("c002.xhtml#note-2: the note is printed twice")
+
+
+def lines_of(*texts):
+    """One page of a paragraph laid out as ``texts``, one line each, as pdf.page_views gives it."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pdf import Line, PageView
+
+    root = Element("html")
+    p = SubElement(root, "p")
+    p.text = "".join(texts) if all(ord(t[0]) > 0x2e80 for t in texts) else " ".join(texts)
+    lines = tuple(Line(p, "body", (t,), (p,), 0, 20 * n, 100, 20 * n + 14, 14, 0, ((0, 0, 0),))
+                  for n, t in enumerate(texts))
+    return root, p, PageView("body", 560, 794, 0, 700, None, 20 * len(texts), lines, (), (), (), frozenset([p]))
+
+
+def test_a_word_broken_without_a_hyphen_is_found_but_not_a_break_between_chinese_characters():
+    from octavo.preflight import check
+
+    root, p, page = lines_of("no Exc", "ess here")
+    p.text = "no Excess here"
+    [finding] = [f for f in check([page], ["1"], root) if f.code == "preflight.word-broken"]
+    assert "'Excess'" in finding.message and "'Exc/ess'" in finding.message and finding.folio == "1"
+    root, p, page = lines_of("我们今天", "去看电影")
+    assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
+    root, p, page = lines_of("no Exc-", "ess here")  # hyphenated: allowed
+    assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
