@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .atomic import atomic_output
 from .config import Config
-from .diagnostics import ERROR, WARNING, Diagnostic, Location
+from .diagnostics import WARNING, Diagnostic, Location
 from .model import Book
 
 SHEETS = {"book": (), "handout": ("handout",)}  # stylesheets a profile adds after print.css
@@ -122,11 +122,9 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
-    glyphs = uncovered(book, missing)
-    if seen.preflight:  # an empty box where a letter should be is an error of the printed page
-        glyphs = [Diagnostic(ERROR, "preflight.glyph", d.message, d.location) for d in glyphs]
     return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
-            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + glyphs + seen.findings)
+            + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing)
+            + seen.findings)
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:

@@ -33,7 +33,6 @@ SOURCES = {
     # coloured type
     "colour.md": "---\ntitle: Colour\n---\n\nA *coloured* word in the print edition.\n",
     # a letter no font has (Linear B)
-    "glyph.md": "---\ntitle: Glyph\n---\n\nThe sign \U00010000 in a line.\n",
     # tiny type
     "small.md": "---\ntitle: Small\n---\n\n`very small code words in them` and words.\n",
 }
@@ -102,11 +101,6 @@ def test_a_page_ending_early_with_no_forced_break_is_found(undone):
 def test_coloured_type_in_the_print_edition_is_found(undone):
     [d] = found(undone["colour.md"], "preflight.colour")
     assert "#cc0000" in d.message
-
-
-def test_a_letter_no_font_has_is_an_error_naming_what_to_install(undone):
-    [d] = found(undone["glyph.md"], "preflight.glyph")
-    assert d.level == "error" and "U+10000" in d.message and "install" in d.message and d.location.line == 5
 
 
 def test_type_below_seven_points_is_found(undone):
