@@ -53,6 +53,14 @@ def test_a_full_disk_with_no_previous_file_says_nothing_was_written(tmp_path, mo
     assert not (out / "good.epub").exists()
 
 
+def test_a_folder_where_an_output_goes_is_said_as_such(tmp_path):
+    source = write_source(tmp_path, "good.md", GOOD)
+    (tmp_path / "out" / "good.epub").mkdir(parents=True)
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert _diagnostics(report) == [f"{source}: error: cannot write {tmp_path / 'out' / 'good.epub'}: a folder of "
+                                    "that name is in the way; nothing was written there [output.write]"]
+
+
 # --- an output folder that cannot be written ---------------------------------------------------------
 
 def _no_layout(monkeypatch):
