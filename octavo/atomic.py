@@ -22,7 +22,8 @@ TMP_MARK = ".octavo-tmp-"
 DISK_ERRORS = {errno.ENOSPC: "the disk is full (no space left on device)", errno.EDQUOT: "the disk quota is used up",
                errno.EFBIG: "the file is larger than this file system allows",
                errno.EROFS: "the folder is on a read-only file system",
-               errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.EISDIR: "a folder of that name is in the way"}
 
 
 class OutputError(Exception):

@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", type=Path,
-                   help="Markdown sources (.md) or volume manifests (.toml) to build")
+                   help="Markdown sources (.md), volume manifests (.toml), or folders of them to build")
     p.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
                    help="folder for the built files (default: output)")
     p.add_argument("--format", choices=(*FORMATS, "all"), default="all",

@@ -3,9 +3,10 @@ that knows rich.
 
 On a terminal: a progress bar for the batch, a spinner with the elapsed time for each book being
 built (a long PDF shows it is alive), and a summary table. Anywhere else (a log, a pipe): plain
-lines only, flushed as each book finishes, ``still building NAME (2 min)`` every so often for a book
-that takes long, and a one-line summary, ``N inputs: B built, U unchanged, F failed, W warnings``. Diagnostics go to stderr (``FILE:LINE: LEVEL: MESSAGE [CODE]``), everything else
-to stdout.
+lines only, flushed as each book finishes, ``still building NAME (2 min)`` every minute for a book
+that takes long, and a one-line summary, ``N inputs: B built, U unchanged, F failed, W warnings``.
+Diagnostics go to stderr (``FILE:LINE: LEVEL: MESSAGE [CODE]``), in line order, repeated warnings
+of one code in one file as one line (``-v``: each); everything else to stdout.
 """
 from __future__ import annotations
 
@@ -67,12 +68,11 @@ class Display:
         """In a log: a line now and then for each book still being built, so a long PDF shows it is alive."""
         while not self.stopped.wait(self.heartbeat / 4):
             now = time.monotonic()
-            with self.lock:
-                due = [(path, now - times[0]) for path, times in self.running.items() if now >= times[1]]
-                for path, _ in due:
-                    self.running[path][1] = now + self.heartbeat
-            for path, elapsed in due:
-                self._print(f"still building {path} ({_duration(elapsed)})", self.out)
+            with self.lock:  # held while printing: a book's own lines never come before its last beat
+                for path, times in self.running.items():
+                    if now >= times[1]:
+                        times[1] = now + self.heartbeat
+                        self._print(f"still building {path} ({_duration(now - times[0])})", self.out)
 
     def finished(self, result) -> None:
         with self.lock:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_into, run_cli, write_source
+from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
 from octavo import atomic, pipeline
 
 GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.\n"
@@ -51,6 +51,14 @@ def test_a_full_disk_with_no_previous_file_says_nothing_was_written(tmp_path, mo
     assert _diagnostics(report) == [f"{source}: error: cannot write {out / 'good.epub'}: the disk is full (no space "
                                     "left on device); nothing was written there [output.write]"]
     assert not (out / "good.epub").exists()
+
+
+def test_a_folder_where_an_output_goes_is_said_as_such(tmp_path):
+    source = write_source(tmp_path, "good.md", GOOD)
+    (tmp_path / "out" / "good.epub").mkdir(parents=True)
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert _diagnostics(report) == [f"{source}: error: cannot write {tmp_path / 'out' / 'good.epub'}: a folder of "
+                                    "that name is in the way; nothing was written there [output.write]"]
 
 
 # --- an output folder that cannot be written ---------------------------------------------------------
@@ -299,6 +307,10 @@ def _volume(tmp_path, fields: str) -> Path:
                                                  '[[texts]]\nsource = "other.md"\n')
 
 
+CORRECTIONS = 'title = "The Right Title"\nauthor = "Karl Marx"\ntranslator = ["Samuel Moore", "Edward Aveling"]\n' \
+              'date = "1867"'
+
+
 def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp_path):
     import zipfile
 
@@ -306,11 +318,9 @@ def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp
 
     from octavo.validate import OPF_NS, XHTML_NS, epub_opf
 
-    manifest = _volume(tmp_path, 'title = "The Right Title"\nauthor = "Karl Marx"\n'
-                                 'translator = ["Samuel Moore", "Edward Aveling"]\ndate = "1867"')
-    report = build_into(tmp_path / "out", manifest, jobs=1)
+    report = build_into(tmp_path / "out", _volume(tmp_path, CORRECTIONS), formats=("epub",))
     assert report.ok, _diagnostics(report)
-    epub, pdf = tmp_path / "out" / "reader.epub", tmp_path / "out" / "reader.pdf"
+    epub = tmp_path / "out" / "reader.epub"
     with zipfile.ZipFile(epub) as z:
         nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
         contents = [" ".join("".join(a.itertext()).split()) for a in nav.iterfind(".//x:nav//x:a", XHTML_NS)]
@@ -327,9 +337,15 @@ def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp
     assert {"Karl Marx", "Samuel Moore", "Edward Aveling", "Rosa Luxemburg"} <= set(contributors)
     assert "Unknown" not in contributors
 
+
+@pytest.mark.slow
+def test_a_manifests_title_is_the_running_head_of_its_text_in_print_and_the_epub_passes_epubcheck(tmp_path):
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
+    report = build_into(tmp_path / "out", _volume(tmp_path, CORRECTIONS), jobs=1)
+    assert report.ok, _diagnostics(report)
+    assert_epubcheck_clean(tmp_path / "out" / "reader.epub")
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "reader.pdf"))
     heads, pages = [], []
     for page in doc:
         width, height = page.get_size()

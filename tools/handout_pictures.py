@@ -52,8 +52,8 @@ def main() -> int:
         if not report.ok:
             print("the build failed", file=sys.stderr)
             return 1
-        draw(Path(out) / f"{SEED.stem}.pdf", 0, ROOT / "docs" / "handout.png")
-        booklet = Path(out) / f"{SEED.stem}-booklet.pdf"
+        draw(Path(out) / f"{SEED.stem}-handout.pdf", 0, ROOT / "docs" / "handout.png")
+        booklet = Path(out) / f"{SEED.stem}-handout-booklet.pdf"
         draw(booklet, full_side(booklet), ROOT / "docs" / "booklet.png")
     return 0
 
