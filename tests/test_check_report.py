@@ -87,6 +87,10 @@ def test_explain_without_a_code_lists_every_documented_code(capsys):
     assert main(["--explain"]) == 0
     listed = re.findall(r"^  ([a-z.-]+)  ", capsys.readouterr().out, re.M)
     assert listed == documented and len(listed) > 40
+    from octavo.codes import catalogue
+
+    incomplete = [c.code for c in catalogue().values() if not (c.level and c.meaning and c.fix and c.section)]
+    assert incomplete == [], "every row gives a level, a meaning and a fix, under a section"
 
 
 def test_explain_an_unknown_code_suggests_the_nearest(capsys):
