@@ -64,18 +64,19 @@ SOURCES: dict[str, bytes] = {
                           + "originalSource: 'https://example.com/?a=1&b=2'\n"
                           + "---\n\n# & < \" > heading\n\nText & < \" >.\n").encode(),
 }
+# Inputs of a size or depth that costs minutes to build and check: their own batch, in the slow tier.
+HUGE = {"long-line.md", "deep-quotes.md", "deep-quotes-spaced.md", "deep-lists.md", "deep-mixed.md", "deep-html.md",
+        "many-notes.md"}
 FAILING = {"malformed-yaml.md", "unclosed-list.md", "wrong-types.md", "alias-bomb.md", "binary.md", "png-renamed.md"}
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    """All broken sources built in one batch: {file name: (Result, epub path or None)}."""
-    folder = tmp_path_factory.mktemp("broken")
+def build_batch(folder: Path, names) -> dict:
+    """The named broken sources built in one batch: {file name: (Result, epub path or None)}."""
     paths = []
-    for name, data in SOURCES.items():
+    for name in names:
         path = folder / "src" / name
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(SOURCES[name])
         paths.append(path)
     report = build_into(folder / "out", *paths, formats=("epub",))
     results = {}
@@ -83,6 +84,18 @@ def batch(tmp_path_factory):
         epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
         results[result.input.name] = (result, epub)
     return results
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The broken sources of ordinary size, built in one batch."""
+    return build_batch(tmp_path_factory.mktemp("broken"), [name for name in SOURCES if name not in HUGE])
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory):
+    """The huge and deeply nested sources, built in one batch (slow tier)."""
+    return build_batch(tmp_path_factory.mktemp("huge"), sorted(HUGE))
 
 
 def messages(result) -> list[str]:
@@ -100,7 +113,14 @@ def no_internal_errors(result) -> None:
 
 def test_every_book_built_from_broken_input_passes_epubcheck(batch):
     built = [epub for name, (result, epub) in batch.items() if name not in FAILING]
-    assert all(built) and len(built) == len(SOURCES) - len(FAILING)
+    assert all(built) and len(built) == len(SOURCES) - len(FAILING) - len(HUGE)
+    assert_epubcheck_clean(*built)
+
+
+@pytest.mark.slow
+def test_every_huge_book_passes_epubcheck(huge):
+    built = [epub for name, (result, epub) in huge.items()]
+    assert all(built) and len(built) == len(HUGE)
     assert_epubcheck_clean(*built)
 
 
@@ -218,19 +238,21 @@ def test_binary_junk_is_an_error_not_a_book(batch):
         assert f"{name}: error: this looks like a binary file" in messages(result)[0]
 
 
-def test_a_single_300_kb_line_is_kept_whole(batch):
-    result, epub = batch["long-line.md"]
+@pytest.mark.slow
+def test_a_single_300_kb_line_is_kept_whole(huge):
+    result, epub = huge["long-line.md"]
     assert result.ok and not result.diagnostics
     text = epub_reading_text(epub)
     assert text.count("word") == 60_000 and "END" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, words", [
     ("deep-quotes.md", "deep quote text"), ("deep-quotes-spaced.md", "spaced quote text"),
     ("deep-lists.md", "item 2999"), ("deep-mixed.md", "mixed text"),
 ])
-def test_thousands_of_nesting_levels_are_flattened_with_a_warning(batch, name, words):
-    result, epub = batch[name]
+def test_thousands_of_nesting_levels_are_flattened_with_a_warning(huge, name, words):
+    result, epub = huge[name]
     no_internal_errors(result)
     assert result.ok and "dialect.nesting" in codes(result), messages(result)
     assert any(f"{name}:" in m and "nested more than 12 levels deep are flattened" in m for m in messages(result))
@@ -253,14 +275,16 @@ def test_the_nesting_cap_keeps_the_text_and_leaves_code_and_shallow_lines_alone(
         "levels (2 lines) [dialect.nesting]"]
 
 
-def test_deeply_nested_lists_keep_every_item(batch):
-    _, epub = batch["deep-lists.md"]
+@pytest.mark.slow
+def test_deeply_nested_lists_keep_every_item(huge):
+    _, epub = huge["deep-lists.md"]
     text = epub_reading_text(epub)
     assert all(f"item {i}" in text for i in range(0, 3000, 97))
 
 
-def test_thousands_of_nested_html_elements_are_flattened_with_a_warning(batch):
-    result, epub = batch["deep-html.md"]
+@pytest.mark.slow
+def test_thousands_of_nested_html_elements_are_flattened_with_a_warning(huge):
+    result, epub = huge["deep-html.md"]
     assert result.ok and "html.depth" in codes(result), messages(result)
     assert "html text" in epub_reading_text(epub)
 
@@ -307,8 +331,9 @@ def test_a_recursion_error_in_the_parser_is_a_diagnostic_naming_the_file(tmp_pat
     assert not (tmp_path / "out" / "deep.epub").exists()
 
 
-def test_five_thousand_notes_are_numbered_and_linked(batch):
-    result, epub = batch["many-notes.md"]
+@pytest.mark.slow
+def test_five_thousand_notes_are_numbered_and_linked(huge):
+    result, epub = huge["many-notes.md"]
     assert result.ok and not result.diagnostics, messages(result)[:5]
     docs = epub_spine(epub)
     refs = [a for _, d in docs for a in d.iterfind(".//x:a[@epub:type='noteref']", XHTML_NS)]
@@ -393,8 +418,9 @@ def test_ampersands_brackets_and_quotes_in_every_metadata_field_survive_escaping
     assert info["/Keywords"] == f"x{NASTY}"  # the same source's EPUB is EPUBChecked with the batch
 
 
-@pytest.mark.parametrize("name", ["controls.md", "deep-quotes.md", "deep-lists.md", "deep-html.md", "long-heading.md",
-                                  "templates.md", "note-problems.md", "latin1.md", "empty.md"])
+@pytest.mark.parametrize("name", ["controls.md", *(pytest.param(n, marks=pytest.mark.slow) for n in (
+                                      "deep-quotes.md", "deep-lists.md", "deep-html.md")),
+                                  "long-heading.md", "templates.md", "note-problems.md", "latin1.md", "empty.md"])
 def test_broken_sources_that_build_also_make_a_readable_pdf(tmp_path, name):
     source = tmp_path / name
     source.write_bytes(SOURCES[name])
