@@ -168,14 +168,18 @@ class Renderer:
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
+        # a handout of one text without sections prints no contents box: it would list the text alone
+        bare = profile == "handout" and not book.is_volume and len(ctx["toc"]) == 2 and not ctx["toc"][0].children
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
+            contents=not bare,
             long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
+HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = re.compile(r"[IVXLCDM]+")
@@ -657,7 +661,8 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     names = meta.editors if book.is_volume and meta.editors else meta.authors
     before, _, rest = ui["page_of"].partition("{n}")
     between, _, after = rest.partition("{total}")
-    return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
+    return {"title": running_head(getattr(meta, "short_title", None) or meta.title, HANDOUT_HEAD),
+            "author": ui["list_separator"].join(names),
             "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
 
 
