@@ -113,7 +113,7 @@ class Renderer:
         NCX, the printed contents and the PDF outline all print this (without the sections a flavour
         leaves out: notes that all became footnotes)."""
         ui = ui_words(book.metadata.language)
-        credits = m.TocEntry(ui["credits_many"] if book.is_volume else ui["credits"], COLOPHON, kind="colophon")
+        credits = m.TocEntry(ui["credits"], COLOPHON, kind="colophon")  # one wording for a text and a volume
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         kept = {v.id for views in self.sections(book, flavour).values() for v in views}
         left_out = {s.id for t in book.texts for s in t.sections} - kept
