@@ -183,6 +183,7 @@ HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a 
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = re.compile(r"[IVXLCDM]+")
+NUMERAL = re.compile(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
 
 
 def text_length(text: m.Text) -> int:
@@ -276,6 +277,7 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["direction"] = messages.direction
     env.filters["running"] = running_head  # print: a running head that never wraps
     env.filters["caps"] = lambda title: " caps" if shouting(title) else ""  # a class: set in small capitals
+    env.filters["numeral"] = lambda title: bool(NUMERAL.fullmatch(title or ""))  # a poem's number as its title
     return env
 
 
