@@ -19,7 +19,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # single words (titles, labels, the table of contents)
         "contents": "Contents", "notes": "Notes", "cover": "Cover", "landmarks": "Landmarks",
         "page_list": "Pages",  # the EPUB's list of the print edition's pages
-        "credits": "Source and credits", "credits_many": "Sources and credits",
+        "credits": "Sources and credits",
         "source": "Source", "subjects": "Subjects", "section": "Section", "by": "by",
         "translated": "Translated by", "edited": "Edited by", "back": "Back to the text",
         # sentences and lines with placeholders
@@ -31,10 +31,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Source: {url}",
         "subjects_line": "Subjects: {tags}",
         "listing_line": "Archive listing: {title}",
-        "made_with": "This edition was made with Octavo from the source file {files}.",
-        "made_with_many": "This edition was made with Octavo from the source files {files}.",
-        "made_with_volume": "This edition was made with Octavo from the source files {files}, gathered by the "
-                            "manifest {manifest}.",
+        "made_with": "This edition was made with Octavo.",
         "published_by": "Published by {publisher}.",
         "cover_alt": "Cover: {text}",
         "list_separator": ", ",
@@ -52,7 +49,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "de": {
         "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
         "page_list": "Seiten",
-        "credits": "Quelle und Nachweise", "credits_many": "Quellen und Nachweise",
+        "credits": "Quellen und Nachweise",
         "source": "Quelle", "subjects": "Schlagwörter", "section": "Abschnitt", "by": "von",
         "translated": "Übersetzt von", "edited": "Herausgegeben von", "back": "Zurück zum Text",
         "section_n": "Abschnitt {n}",
@@ -63,10 +60,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Quelle: {url}",
         "subjects_line": "Schlagwörter: {tags}",
         "listing_line": "Eintrag im Archiv: {title}",
-        "made_with": "Diese Ausgabe wurde mit Octavo aus der Quelldatei {files} erstellt.",
-        "made_with_many": "Diese Ausgabe wurde mit Octavo aus den Quelldateien {files} erstellt.",
-        "made_with_volume": "Diese Ausgabe wurde mit Octavo aus den Quelldateien {files} erstellt, "
-                            "zusammengestellt im Manifest {manifest}.",
+        "made_with": "Diese Ausgabe wurde mit Octavo erstellt.",
         "published_by": "Verlag: {publisher}.",
         "cover_alt": "Umschlag: {text}",
         "list_separator": ", ",
@@ -83,7 +77,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "fr": {
         "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
         "page_list": "Pages",
-        "credits": "Source et crédits", "credits_many": "Sources et crédits",
+        "credits": "Sources et crédits",
         "source": "Source", "subjects": "Sujets", "section": "Section", "by": "par",
         "translated": "Traduit par", "edited": "Édité par", "back": "Retour au texte",
         "section_n": "Section {n}",
@@ -94,10 +88,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Source\u00a0: {url}",
         "subjects_line": "Sujets\u00a0: {tags}",
         "listing_line": "Notice de l’archive\u00a0: {title}",
-        "made_with": "Cette édition a été réalisée avec Octavo à partir du fichier source {files}.",
-        "made_with_many": "Cette édition a été réalisée avec Octavo à partir des fichiers sources {files}.",
-        "made_with_volume": "Cette édition a été réalisée avec Octavo à partir des fichiers sources {files}, "
-                            "réunis par le manifeste {manifest}.",
+        "made_with": "Cette édition a été réalisée avec Octavo.",
         "published_by": "Publié par {publisher}.",
         "cover_alt": "Couverture\u00a0: {text}",
         "list_separator": ", ",
@@ -114,7 +105,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "es": {
         "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
         "page_list": "Páginas",
-        "credits": "Fuente y créditos", "credits_many": "Fuentes y créditos",
+        "credits": "Fuentes y créditos",
         "source": "Fuente", "subjects": "Temas", "section": "Sección", "by": "por",
         "translated": "Traducción de", "edited": "Edición de", "back": "Volver al texto",
         "section_n": "Sección {n}",
@@ -125,10 +116,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Fuente: {url}",
         "subjects_line": "Temas: {tags}",
         "listing_line": "Ficha del archivo: {title}",
-        "made_with": "Esta edición se hizo con Octavo a partir del archivo fuente {files}.",
-        "made_with_many": "Esta edición se hizo con Octavo a partir de los archivos fuente {files}.",
-        "made_with_volume": "Esta edición se hizo con Octavo a partir de los archivos fuente {files}, reunidos "
-                            "por el manifiesto {manifest}.",
+        "made_with": "Esta edición se hizo con Octavo.",
         "published_by": "Publicado por {publisher}.",
         "cover_alt": "Cubierta: {text}",
         "list_separator": ", ",
@@ -144,7 +132,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it": {
         "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
         "page_list": "Pagine",
-        "credits": "Fonte e crediti", "credits_many": "Fonti e crediti",
+        "credits": "Fonti e crediti",
         "source": "Fonte", "subjects": "Argomenti", "section": "Sezione", "by": "di",
         "translated": "Traduzione di", "edited": "A cura di", "back": "Torna al testo",
         "section_n": "Sezione {n}",
@@ -155,10 +143,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Fonte: {url}",
         "subjects_line": "Argomenti: {tags}",
         "listing_line": "Scheda d’archivio: {title}",
-        "made_with": "Questa edizione è stata realizzata con Octavo dal file sorgente {files}.",
-        "made_with_many": "Questa edizione è stata realizzata con Octavo dai file sorgente {files}.",
-        "made_with_volume": "Questa edizione è stata realizzata con Octavo dai file sorgente {files}, riuniti "
-                            "dal manifesto {manifest}.",
+        "made_with": "Questa edizione è stata realizzata con Octavo.",
         "published_by": "Pubblicato da {publisher}.",
         "cover_alt": "Copertina: {text}",
         "list_separator": ", ",
@@ -174,7 +159,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ru": {
         "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
         "page_list": "Страницы",
-        "credits": "Источник и выходные данные", "credits_many": "Источники и выходные данные",
+        "credits": "Источники и выходные данные",
         "source": "Источник", "subjects": "Темы", "section": "Раздел", "by": "",
         "translated": "Перевод:", "edited": "Редактор:", "back": "Назад к тексту",
         "section_n": "Раздел {n}",
@@ -185,10 +170,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "Источник: {url}",
         "subjects_line": "Темы: {tags}",
         "listing_line": "Запись в архиве: {title}",
-        "made_with": "Это издание подготовлено в Octavo из исходного файла {files}.",
-        "made_with_many": "Это издание подготовлено в Octavo из исходных файлов {files}.",
-        "made_with_volume": "Это издание подготовлено в Octavo из исходных файлов {files}, собранных по "
-                            "манифесту {manifest}.",
+        "made_with": "Это издание подготовлено в Octavo.",
         "published_by": "Издатель: {publisher}.",
         "cover_alt": "Обложка: {text}",
         "list_separator": ", ",
@@ -204,7 +186,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "zh": {
         "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
         "page_list": "页码",
-        "credits": "来源与说明", "credits_many": "来源与说明",
+        "credits": "来源与说明",
         "source": "来源", "subjects": "主题", "section": "第", "by": "",
         "translated": "翻译：", "edited": "编辑：", "back": "返回正文",
         "section_n": "第{n}节",
@@ -215,9 +197,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "source_line": "来源：{url}",
         "subjects_line": "主题：{tags}",
         "listing_line": "档案条目：{title}",
-        "made_with": "本版本由 Octavo 根据源文件 {files} 制作。",
-        "made_with_many": "本版本由 Octavo 根据源文件 {files} 制作。",
-        "made_with_volume": "本版本由 Octavo 根据清单 {manifest} 汇集的源文件 {files} 制作。",
+        "made_with": "本版本由 Octavo 制作。",
         "published_by": "出版者：{publisher}。",
         "cover_alt": "封面：{text}",
         "list_separator": "、",

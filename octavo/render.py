@@ -115,7 +115,7 @@ class Renderer:
         NCX, the printed contents and the PDF outline all print this (without the sections a flavour
         leaves out: notes that all became footnotes)."""
         ui = ui_words(book.metadata.language)
-        credits = m.TocEntry(ui["credits_many"] if book.is_volume else ui["credits"], COLOPHON, kind="colophon")
+        credits = m.TocEntry(ui["credits"], COLOPHON, kind="colophon")  # one wording for a text and a volume
         languages = {t.anchor: t.metadata.language for t in book.texts}  # a text's entries speak its language
         kept = {v.id for views in self.sections(book, flavour).values() for v in views}
         left_out = {s.id for t in book.texts for s in t.sections} - kept
@@ -170,17 +170,22 @@ class Renderer:
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
+        # a handout of one text without sections prints no contents box: it would list the text alone
+        bare = profile == "handout" and not book.is_volume and len(ctx["toc"]) == 2 and not ctx["toc"][0].children
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
+            contents=not bare,
             long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
+HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = re.compile(r"[IVXLCDM]+")
+NUMERAL = re.compile(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
 
 
 def text_length(text: m.Text) -> int:
@@ -274,6 +279,7 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["direction"] = messages.direction
     env.filters["running"] = running_head  # print: a running head that never wraps
     env.filters["caps"] = lambda title: " caps" if shouting(title) else ""  # a class: set in small capitals
+    env.filters["numeral"] = lambda title: bool(NUMERAL.fullmatch(title or ""))  # a poem's number as its title
     return env
 
 
@@ -672,7 +678,8 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     names = meta.editors if book.is_volume and meta.editors else meta.authors
     before, _, rest = ui["page_of"].partition("{n}")
     between, _, after = rest.partition("{total}")
-    return {"title": getattr(meta, "short_title", None) or meta.title, "author": ui["list_separator"].join(names),
+    return {"title": running_head(getattr(meta, "short_title", None) or meta.title, HANDOUT_HEAD),
+            "author": ui["list_separator"].join(names),
             "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
 
 

@@ -621,6 +621,11 @@ def pdf_body_text(path: Path, first: int, stop: int, top_mm: float = 14, bottom_
             bodies.append(textpage.get_text_bounded(0, foot, width - right_mm * MM, top))
             if foot > bottom:
                 feet.append(textpage.get_text_bounded(0, bottom, width - right_mm * MM, foot))
+            elif n == last and bottom > bottom_mm * MM:  # the text stops mid-page (a handout's credits
+                # follow it): its footnotes stand below, at the foot of that page
+                below = _footnotes_top(textpage, bottom_mm * MM, height - top_mm * MM)
+                if bottom_mm * MM < below <= bottom:
+                    feet.append(textpage.get_text_bounded(0, bottom_mm * MM, width - right_mm * MM, below))
         return "\n".join(bodies + feet)
     finally:
         pdf.close()

@@ -17,7 +17,7 @@ SEED_TOC = [
     "II. THE PARTY AND THE PREPARATION FOR OCTOBER",
     "III. TROTSKYISM OR LENINISM?",
     "Notes",
-    "Source and credits",
+    "Sources and credits",
 ]
 
 

@@ -166,9 +166,10 @@ def page_texts(pdf) -> list[tuple[tuple[float, float], str, str, str]]:
 def test_every_page_is_a4_with_title_author_source_and_page_n_of_n(seed_handout):
     pages = page_texts(seed_handout[1])
     assert len(pages) > 10
+    assert pages[0][1].strip() == "", "page 1 has no running head: its title is under it"
     for n, (size, head, _, foot) in enumerate(pages, 1):
         assert size == pytest.approx(A4, abs=0.5)
-        assert "Trotskyism or Leninism?" in head and "Joseph Stalin" in head
+        assert n == 1 or ("Trotskyism or Leninism?" in head and "Joseph Stalin" in head)
         assert "marxists.org/reference/archive/stalin/works/1924/11_19.htm" in foot
         assert f"Page {n} of {len(pages)}" in foot
 
@@ -274,7 +275,7 @@ def test_the_seed_booklet_puts_its_a5_pages_two_up_on_a4_sheets(seed_handout):
 
 def test_booklet_paragraph_numbers_stand_in_the_outer_margin_of_left_and_right_pages(seed_handout):
     """Folded, a left-hand page's outer margin is on its left: the numbers go there, never by the fold."""
-    outer_mm, inner_mm, top_mm, bottom_mm = 30, 14, 14, 16  # styles/booklet.css
+    outer_mm, inner_mm, top_mm, bottom_mm = 30, 14, 18, 19  # styles/booklet.css
     doc = pdfium.PdfDocument(str(seed_handout[2]))
     try:
         numbers = {"left": "", "right": ""}
@@ -314,3 +315,104 @@ def test_a_deleted_booklet_is_built_again_whatever_the_cache_says(tmp_path):
     again = build_into(out, source, formats=("pdf",), profile="handout", paper="A4", booklet=True)
     assert not again.results[0].unchanged and booklet in again.results[0].outputs
     assert booklet.read_bytes() == made, "the same booklet, byte for byte"
+
+
+# --- the page a class writes on (issue 17): edges, heads, line spacing, the title block ---------------
+
+EDGE_MM = 10  # office printers cut nearer the edge than this
+
+
+def char_boxes(pdf, page_index: int):
+    """Every printed character of a page: (char, left, bottom, right, top, baseline y, font size)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        text = doc[page_index].get_textpage()
+        found = []
+        for i in range(text.count_chars()):
+            char = chr(raw.FPDFText_GetUnicode(text, i))
+            if char.isspace() or not char.isprintable():
+                continue
+            x, y = ctypes.c_double(), ctypes.c_double()
+            raw.FPDFText_GetCharOrigin(text, i, ctypes.byref(x), ctypes.byref(y))
+            found.append((char, *text.get_charbox(i), round(y.value, 1), round(raw.FPDFText_GetFontSize(text, i), 1)))
+        return found, doc[page_index].get_size()
+    finally:
+        doc.close()
+
+
+def too_near_the_edge(pdf) -> list[tuple[int, str, float]]:
+    """(page, character, distance in mm) of everything printed within EDGE_MM of a sheet's edge."""
+    doc = pdfium.PdfDocument(str(pdf))
+    count = len(doc)
+    doc.close()
+    near = []
+    for n in range(count):
+        boxes, (width, height) = char_boxes(pdf, n)
+        for char, left, bottom, right, top, _, _ in boxes:
+            distance = min(left, bottom, width - right, height - top) / MM
+            if distance < EDGE_MM:
+                near.append((n + 1, char, round(distance, 1)))
+    return near
+
+
+def test_nothing_on_a_handout_or_its_booklet_is_within_10_mm_of_the_sheet_edge(seed_handout):
+    _, pdf, booklet = seed_handout
+    assert not too_near_the_edge(pdf)[:10]
+    assert not too_near_the_edge(booklet)[:10]
+
+
+def test_booklet_heads_are_one_line_and_page_one_has_none(seed_handout):
+    """Each A5 half of a sheet: the text above its body is at most one line (one baseline)."""
+    booklet = seed_handout[2]
+    doc = pdfium.PdfDocument(str(booklet))
+    sheets = len(doc)
+    doc.close()
+    heads = {}
+    for n in range(sheets):
+        boxes, (width, height) = char_boxes(booklet, n)
+        for half in (0, 1):
+            baselines = {y for _, left, _, _, top, y, _ in boxes
+                         if top > height - 18 * MM and half * width / 2 <= left < (half + 1) * width / 2}
+            head = "".join(c for c, left, _, _, top, _, _ in boxes
+                           if top > height - 18 * MM and half * width / 2 <= left < (half + 1) * width / 2)
+            heads[(n, half)] = head
+            assert len(baselines) <= 1, f"sheet {n + 1}, half {half}: a head of {len(baselines)} lines: {head}"
+    assert heads[(0, 1)] == ""  # the first sheet's right half is page 1: its title is under it
+    assert "JosephStalin" in heads[(1, 0)] and "TrotskyismorLeninism?" in heads[(2, 1)]  # pages 2 and 3
+
+
+def test_handout_lines_are_spaced_at_least_1_4_for_writing_between_them(seed_handout):
+    pdf = seed_handout[1]
+    for page in (1, 2):
+        boxes, _ = char_boxes(pdf, page)
+        sizes = {}
+        for _, left, _, _, _, baseline, size in boxes:
+            if left < 150 * MM:  # the text column, not the paragraph numbers
+                sizes.setdefault(size, set()).add(baseline)
+        for size in (11.0, 9.0):  # the body, and footnotes (0.82 em)
+            lines = sorted(sizes.get(size, ()))
+            if len(lines) < 3:
+                continue
+            pitch = min(b - a for a, b in zip(lines, lines[1:]) if b - a > 1)
+            assert pitch >= 1.4 * size - 0.1, (page, size, pitch)
+
+
+@pytest.mark.slow
+def test_zetkins_handout_keeps_title_author_and_date_together_without_a_contents_box(tmp_path):
+    from conftest import CORPUS, needs_corpus
+
+    needs_corpus()
+    report = build_into(tmp_path, CORPUS / "zetkin-women-1896.md", formats=("pdf",), profile="handout",
+                        paper="A4", booklet=True)
+    assert report.ok
+    pdf, booklet = tmp_path / "zetkin-women-1896.pdf", tmp_path / "zetkin-women-1896-booklet.pdf"
+    first = " ".join(page_texts(pdf)[0][2].split())
+    title = "Only in Conjunction With the Proletarian Woman Will Socialism Be Victorious"
+    assert first.startswith(f"{title} Clara Zetkin (1896)"), first[:200]
+    assert "Contents" not in first and first.count(title) == 1
+    assert page_texts(pdf)[0][1].strip() == ""  # no running head over the title
+    assert not too_near_the_edge(pdf)[:10] and not too_near_the_edge(booklet)[:10]

@@ -3,6 +3,7 @@ running heads and the credits page, read back from real PDFs (and the EPUB, pars
 from __future__ import annotations
 
 import ctypes
+import re
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -188,3 +189,30 @@ def test_a_running_head_is_cut_after_a_phrase_never_inside_one():
     assert running_head(fits) == fits
     cut = running_head("Only in Conjunction With the Proletarian Woman Will Socialism Be Victorious")
     assert cut.endswith("\u2026") and len(cut) <= 65  # no phrase ends in it: the last resort, at a word
+
+
+ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+          "XVII", "XVIII", "XIX", "XX", "XXI", "XXII", "XXIII", "XXIV", "XXV", "XXVI", "XXVII", "XXVIII"]
+
+
+def test_poems_numbered_only_are_listed_four_to_a_line_with_their_page_numbers(tmp_path):
+    """A contents of bare numerals (the Sonnets) is compact: numerals in columns, each with its page."""
+    poems = "\n\n".join(f"{r}.\n\n" + "\n".join(["A line of verse that scans in some ten syllables"] * 14)
+                        for r in ROMANS)
+    source = tmp_path / "sonnets.md"
+    source.write_text(f"---\ntitle: Sonnets\n---\n\n{poems}\n", encoding="utf-8")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "sonnets.pdf"))
+    try:
+        text = pdf[1].get_textpage()
+        rows: dict[float, list[str]] = {}
+        for rect in range(text.count_rects()):
+            left, bottom, right, top = text.get_rect(rect)
+            rows.setdefault(round(bottom), []).append(" ".join(text.get_text_bounded(left, bottom, right, top).split()))
+    finally:
+        pdf.close()
+    lines = [" ".join(row) for _, row in sorted(rows.items(), reverse=True)]
+    assert lines[0] == "Contents"
+    numbered = [line for line in lines if re.match(r"^[IVX]+\. ", line)]
+    assert len(numbered) == len(ROMANS) // 4, lines  # four poems to a line
+    assert numbered[0].split() == ["I.", "1", "II.", "2", "III.", "3", "IV.", "4"]  # each with its page number
