@@ -112,9 +112,6 @@ def _body_texts(box):
 
 # --- the laid-out pages as plain data, for the preflight (preflight.py) -------------------------
 
-FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}  # break-before values that start a new page
-
-
 @dataclass(frozen=True)
 class Line:
     """One laid-out line (CSS px from the page's top left corner)."""

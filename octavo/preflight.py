@@ -34,6 +34,7 @@ URLISH = re.compile(r"[/@]|^www\.|\.\w{2,4}$")  # a web or mail address may brea
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # a caption apart: preflight.caption-apart
 CELLS = {"td", "th"}
 COLOUR_TOLERANCE = 0.08  # channels further apart than this: not a grey
+FORCED = {"page", "left", "right", "recto", "verso"}  # break values that begin a new page
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
         for line in page.lines:
             if not line.text.strip():
                 continue
-            right = line.left + _text_width(line)
+            right = line.right  # a line box is as wide as its text
             if line.left < -0.5 or line.top < -0.5 or right > page.width + 0.5 or line.bottom > page.height + 0.5:
                 out = out or line
             elif margin and (line.left < margin and not (profile == "booklet" and n % 2 == 0)
@@ -217,11 +218,6 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
                                     f"edge, where office printers cut: {near.text.strip()[:40]!r}",
                                     _element(near), folio(n), n))
     return findings
-
-
-def _text_width(line) -> float:
-    """A line box is as wide as its text (the right edge where the text ends)."""
-    return line.right - line.left
 
 
 def _element(line):
@@ -263,9 +259,6 @@ def _forced(pages: list, n: int) -> bool:
         return True
     return (any(brk in FORCED and element not in pages[n - 1].elements for element, brk in pages[n].opening)
             or any(brk in FORCED and element not in pages[n].elements for element, brk in pages[n - 1].closing))
-
-
-FORCED = {"page", "left", "right", "recto", "verso"}
 
 
 def short_pages(pages: list, folio) -> list[Finding]:

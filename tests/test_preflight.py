@@ -207,3 +207,25 @@ def test_a_word_broken_without_a_hyphen_is_found_but_not_a_break_between_chinese
     assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
     root, p, page = lines_of("no Exc-", "ess here")  # hyphenated: allowed
     assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
+
+
+def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pdf import Line, PageView
+    from octavo.preflight import check
+
+    root = Element("html")
+    a, b, c = (SubElement(root, "p") for _ in range(3))
+
+    def page(*blocks):
+        lines = tuple(Line(block, "body", (f"words of {n}",), (block,), 0, 20 * n, 100, 20 * n + 14, 14, 0,
+                           ((0, 0, 0),)) for n, block in enumerate(blocks))
+        return PageView("body", 560, 794, 0, 20 * len(blocks), None, 20 * len(blocks), lines, (), (), (),
+                        frozenset(blocks))
+
+    # page 1 ends with b's first line (an orphan); page 2 opens with b's last line (a widow), then c
+    findings = check([page(a, a, a, b), page(b, c, c, c)], ["7", "8"], root)
+    assert {(f.code, f.folio, f.element) for f in findings} == {("preflight.orphan", "7", b),
+                                                                ("preflight.widow", "8", b)}
+    assert not check([page(a, a, b, b), page(b, b, c, c)], ["7", "8"], root)
