@@ -212,12 +212,18 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
                 near = near or line  # a booklet's page meets the next at the fold: no edge there
         if out is not None:
             findings.append(Finding("preflight.off-page", ERROR, f"text beyond the edge of the paper: "
-                                    f"{out.text.strip()[:40]!r}", _element(out), folio(n), n))
+                                    f"{_shown(out.text, 40)}", _element(out), folio(n), n))
         if near is not None:
             findings.append(Finding("preflight.near-edge", WARNING, f"text within {EDGE_MM} mm of the sheet's "
-                                    f"edge, where office printers cut: {near.text.strip()[:40]!r}",
+                                    f"edge, where office printers cut: {_shown(near.text, 40)}",
                                     _element(near), folio(n), n))
     return findings
+
+
+def _shown(text: str, length: int) -> str:
+    """A line's text for a message, quoted: no word joiners or soft hyphens, plain spaces."""
+    text = " ".join(text.replace("\u2060", "").replace("\u00ad", "").split())
+    return f"'{text[:length]}'"
 
 
 def _element(line):
@@ -237,7 +243,7 @@ def stranded(pages: list, folio) -> list[Finding]:
         following = [line for line in pages[n + 1].lines if line.area == "body" and line.text.strip()]
         if getattr(last.block, "tag", None) in HEADINGS and following and not _forced(pages, n + 1):
             findings.append(Finding("preflight.heading-last", WARNING, f"a heading is the last line of the page: "
-                                    f"{last.text.strip()[:50]!r}", last.block, folio(n), n))
+                                    f"{_shown(last.text, 50)}", last.block, folio(n), n))
             continue
         if not following or getattr(last.block, "tag", None) not in ("p", "li", "blockquote", "dd"):
             continue
@@ -288,10 +294,10 @@ def running_heads(pages: list, folio) -> list[Finding]:
         for lines in heads.values():
             if len(lines) > 1:
                 findings.append(Finding("preflight.head-lines", WARNING, f"the running head takes {len(lines)} lines: "
-                                        f"{' '.join(l.text.strip() for l in lines)[:60]!r}", None, folio(n), n))
+                                        f"{_shown(' '.join(l.text for l in lines), 60)}", None, folio(n), n))
             elif lines[-1].bottom > page.content_top - 2 * PX_PER_PT:
                 findings.append(Finding("preflight.head-touches", WARNING, "the running head touches the text: "
-                                        f"{lines[-1].text.strip()[:60]!r}", None, folio(n), n))
+                                        f"{_shown(lines[-1].text, 60)}", None, folio(n), n))
     return findings
 
 
@@ -318,7 +324,7 @@ def hyphen_ladders_and_loose_lines(pages: list, folio) -> list[Finding]:
                 loose[line.block] = (stretch, line, n)
     for stretch, line, n in loose.values():
         findings.append(Finding("preflight.loose-line", WARNING, f"a justified line's word spaces are stretched by "
-                                f"{stretch:.2f} em (limit {LOOSE_EM}): {line.text.strip()[:50]!r}", line.block,
+                                f"{stretch:.2f} em (limit {LOOSE_EM}): {_shown(line.text, 50)}", line.block,
                                 folio(n), n))
     return findings
 
@@ -335,7 +341,7 @@ def small_type(pages: list, parents: dict, folio) -> list[Finding]:
             if where not in seen:
                 seen.add(where)
                 findings.append(Finding("preflight.small-type", WARNING, f"type of {line.font_size / PX_PER_PT:.1f} pt, "
-                                        f"below {SMALLEST_PT} pt: {words[:40]!r}", where, folio(n), n))
+                                        f"below {SMALLEST_PT} pt: {_shown(words, 40)}", where, folio(n), n))
     return findings
 
 
@@ -351,7 +357,7 @@ def coloured(pages: list, folio) -> list[Finding]:
                     counts[key] += 1
                     first.setdefault(key, (line, n))
     return [Finding("preflight.colour", WARNING, f"text printed in colour #{r:02x}{g:02x}{b:02x} "
-                    f"({counts[(r, g, b)]} lines): {line.text.strip()[:40]!r}", _element(line), folio(n), n)
+                    f"({counts[(r, g, b)]} lines): {_shown(line.text, 40)}", _element(line), folio(n), n)
             for (r, g, b), (line, n) in first.items()]
 
 

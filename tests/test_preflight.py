@@ -229,3 +229,13 @@ def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
     assert {(f.code, f.folio, f.element) for f in findings} == {("preflight.orphan", "7", b),
                                                                 ("preflight.widow", "8", b)}
     assert not check([page(a, a, b, b), page(b, b, c, c)], ["7", "8"], root)
+
+
+def test_check_turns_the_preflight_on_and_it_is_part_of_the_cache_key(tmp_path):
+    from octavo.cache import Cache
+    from octavo.config import Config
+    from octavo.pipeline import settle
+
+    plain, checked = settle(Config(output=tmp_path)), settle(Config(output=tmp_path, check=True))
+    assert not plain.preflight and checked.preflight
+    assert Cache(plain).key("pdf") != Cache(checked).key("pdf"), "a PDF built without the preflight is not reused"
