@@ -61,7 +61,28 @@ def check(pages: list, labels: list[str], root, profile: str = "book") -> list[F
     findings += hyphen_ladders_and_loose_lines(pages, folio)
     findings += small_type(pages, parents, folio)
     findings += coloured(pages, folio)
+    findings += calls_without_notes(pages, parents, folio)
     return findings
+
+
+def calls_without_notes(pages: list, parents: dict, folio) -> list[Finding]:
+    """In a book whose notes stand at the foot of their pages: a note call whose page shows neither
+    its note nor a pointer to it ("See note 2 at the end")."""
+    if not any(page.feet for page in pages):
+        return []  # notes at the end (--notes endnotes): the call is a link, as in the EPUB
+    found = []
+    for n, page in enumerate(pages):
+        for call in page.calls:
+            if call not in page.feet:
+                element = _by_id(parents, call)
+                number = "".join(element.itertext()).strip("\u2060 ") if element is not None else call
+                found.append(Finding("preflight.note-unpointed", WARNING, f"note call {number} has neither its "
+                                     "note nor a pointer to it at the foot of its page", element, folio(n), n))
+    return found
+
+
+def _by_id(parents: dict, wanted: str):
+    return next((e for e in parents if e.get("id") == wanted), None)
 
 
 # --- words and figures broken where they may not be ----------------------------------------------

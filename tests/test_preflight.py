@@ -239,3 +239,14 @@ def test_check_turns_the_preflight_on_and_it_is_part_of_the_cache_key(tmp_path):
     plain, checked = settle(Config(output=tmp_path)), settle(Config(output=tmp_path, check=True))
     assert not plain.preflight and checked.preflight
     assert Cache(plain).key("pdf") != Cache(checked).key("pdf"), "a PDF built without the preflight is not reused"
+
+
+def test_a_note_call_whose_page_has_neither_the_note_nor_a_pointer_is_found(tmp_path):
+    # the Russian manifesto's folio 2: a call on a heading (a heading's note is set at the end)
+    path = write_source(tmp_path, "call.md", "---\ntitle: Call\n---\n\nFirst words.\n\n## A heading[^1]\n\n"
+                        "Its text, with a note that stands at the foot.[^2]\n\n[^1]: The heading's note.\n\n"
+                        "[^2]: A short note.\n")
+    report = build_into(tmp_path / "out", path, formats=("pdf",), preflight=True)
+    found = [d for r in report.results for d in r.diagnostics if d.code == "preflight.note-unpointed"]
+    assert [d.message for d in found] == ["page 1: note call 1 has neither its note nor a pointer to it at the foot "
+                                          "of its page"]
