@@ -238,7 +238,11 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
             findings.append(Finding("preflight.near-edge", WARNING, f"text within {EDGE_MM} mm of the sheet's "
                                     f"edge, where office printers cut: {_shown(near.text, 40)}",
                                     _element(near), folio(n), n))
-    return findings
+    firsts = {}
+    for finding in findings:  # one finding per code, on its first page, with the number of pages
+        firsts.setdefault(finding.code, finding)
+    counts = Counter(finding.code for finding in findings)
+    return [_on_pages(finding, counts[code]) for code, finding in firsts.items()]
 
 
 def _shown(text: str, length: int) -> str:
@@ -305,21 +309,35 @@ def short_pages(pages: list, folio) -> list[Finding]:
 
 
 def running_heads(pages: list, folio) -> list[Finding]:
-    """A running head of more than one line, or one that reaches down to the text."""
-    findings = []
+    """A running head of more than one line, or one that reaches down to the text: one finding per
+    head, on its first page, with the number of pages."""
+    found: dict[tuple[str, str], Finding] = {}
+    counts: Counter = Counter()
     for n, page in enumerate(pages):
         heads: dict[str, list] = {}
         for line in page.lines:
             if line.area == "margin" and str(line.block).startswith("@top") and line.text.strip():
                 heads.setdefault(line.block, []).append(line)
         for lines in heads.values():
+            text = _shown(" ".join(line.text for line in lines), 60)
             if len(lines) > 1:
-                findings.append(Finding("preflight.head-lines", WARNING, f"the running head takes {len(lines)} lines: "
-                                        f"{_shown(' '.join(l.text for l in lines), 60)}", None, folio(n), n))
+                finding = Finding("preflight.head-lines", WARNING, f"the running head takes {len(lines)} lines: {text}",
+                                  None, folio(n), n)
             elif lines[-1].bottom > page.content_top - 2 * PX_PER_PT:
-                findings.append(Finding("preflight.head-touches", WARNING, "the running head touches the text: "
-                                        f"{_shown(lines[-1].text, 60)}", None, folio(n), n))
-    return findings
+                finding = Finding("preflight.head-touches", WARNING, f"the running head touches the text: {text}",
+                                  None, folio(n), n)
+            else:
+                continue
+            counts[(finding.code, text)] += 1
+            found.setdefault((finding.code, text), finding)
+    return [_on_pages(f, counts[key]) for key, f in found.items()]
+
+
+def _on_pages(finding: Finding, count: int) -> Finding:
+    if count <= 1:
+        return finding
+    return Finding(finding.code, finding.level, f"{finding.message} (and on {count - 1} more pages)", finding.element,
+                   finding.folio, finding.page)
 
 
 # --- lines --------------------------------------------------------------------------------------
@@ -438,9 +456,10 @@ def block_places(book: m.Book) -> dict[str, Location]:
     return places
 
 
-def diagnostics(findings: list[Finding], places: dict[str, Location], root, fallback: Location) -> list[Diagnostic]:
+def diagnostics(findings: list[Finding], places: dict[str, Location], root, fallback: Location,
+                edition: str = "") -> list[Diagnostic]:
     """Each finding at the source line of the nearest block around its element (else ``fallback``),
-    its message saying the printed page."""
+    its message saying the printed page (of ``edition``: "booklet ", or "" for the PDF)."""
     parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
     out = []
     for finding in findings:
@@ -448,6 +467,6 @@ def diagnostics(findings: list[Finding], places: dict[str, Location], root, fall
         while element is not None and where is None:
             where = places.get(element.get("id") or "")
             element = parents.get(element)
-        page = f"page {finding.folio}" if finding.folio else f"unnumbered page {finding.page + 1}"
+        page = f"{edition}page {finding.folio}" if finding.folio else f"unnumbered {edition}page {finding.page + 1}"
         out.append(Diagnostic(finding.level, finding.code, f"{page}: {finding.message}", where or fallback))
     return out

@@ -250,3 +250,14 @@ def test_a_note_call_whose_page_has_neither_the_note_nor_a_pointer_is_found(tmp_
     found = [d for r in report.results for d in r.diagnostics if d.code == "preflight.note-unpointed"]
     assert [d.message for d in found] == ["page 1: note call 1 has neither its note nor a pointer to it at the foot "
                                           "of its page"]
+
+
+def test_in_a_handout_text_within_ten_millimetres_of_the_sheets_edge_is_found_once_with_its_pages(tmp_path):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "handout.css").write_text((ROOT / "styles" / "handout.css").read_text()
+                                        + "\n@page { margin: 6mm 6mm 6mm 6mm; }\n")
+    path = write_source(tmp_path, "edge.md", "---\ntitle: Edge\n---\n\n" + "A paragraph of the handout.\n\n" * 3)
+    report = build_into(tmp_path / "out", path, formats=("pdf",), styles=styles, profile="handout", preflight=True)
+    [d] = [d for r in report.results for d in r.diagnostics if d.code == "preflight.near-edge"]
+    assert d.level == "warning" and d.message.startswith("page 1: text within 10 mm of the sheet's edge")
