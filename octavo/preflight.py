@@ -8,8 +8,10 @@ concerns; :func:`diagnostics` places them at the source line of that element's b
 
 Errors are what a reader reads wrong or cannot read (a figure broken inside, a table column
 narrower than its longest word, text off the paper); warnings are what a proofreader would send
-back (a heading or a single line stranded, a short page, a loose line, coloured type). This module
-knows element trees and numbers only: :mod:`octavo.pdf` reads WeasyPrint's boxes.
+back (a heading or a single line stranded, a short page, a loose line, coloured type). A letter no
+font has is an error too (print_edition.py: WeasyPrint tells it only while writing). This module
+knows element trees and numbers only: :mod:`octavo.pdf` reads WeasyPrint's boxes. The EPUB is
+checked from its parsed spine (:func:`epub_findings`, run by ``--check``).
 """
 from __future__ import annotations
 
