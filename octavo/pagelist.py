@@ -47,15 +47,33 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root
     Every text fragment of every page is matched, in order, against the letters of its element
     (so a phrase that repeats in a paragraph is found where the layout put it); the first fragment
     of a page gives that page's place. A page without text (a blank page, a full-page image) or
-    without a number (a cover) gets none."""
+    without a number (a cover) gets none. A table's header row printed again after a page break is
+    not where that page begins. A page that opens inside a table printed in column groups (each a
+    table of its own on paper, render.py; whole in the EPUB, its rows holding every column) begins
+    at that table's start."""
     parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
     anchors: dict[object, object] = {}
     cursors: dict[object, _Cursor] = {}
     found, unplaced = [], []
+    headers: set = set()  # table header groups printed on an earlier page
     for texts, label in zip(pages, labels):
-        first = None
-        items = [(_anchor(element, parents, anchors), text) for element, text in texts
-                 if element is None or not not_running_text(element)]
+        first, seen_here = None, set()
+        items = []
+        for element, text in texts:
+            if element is not None and not_running_text(element):
+                continue
+            header = _enclosing(element, parents, lambda e: e.tag == "thead")
+            if header is not None:
+                if header in headers:
+                    continue  # repeated after a page break
+                seen_here.add(header)
+            group = _enclosing(element, parents, lambda e: e.tag == "table" and _grouped(e))
+            if group is not None:  # its rows hold other cells in the EPUB: no letter of it is the same
+                if first is None and not items:
+                    first = (group.get("data-columns-of") or group.get("id"), 0)
+                continue
+            items.append((_anchor(element, parents, anchors), text))
+        headers |= seen_here
         for index, (anchor, text) in enumerate(items):
             if anchor is None:
                 continue  # text outside every element with an id: nothing to point at
@@ -74,6 +92,20 @@ def page_breaks(pages: list[list[tuple[object, str]]], labels: list[str], root
         elif label and any(text for _, text in texts):
             unplaced.append(label)
     return tuple(found), tuple(unplaced)
+
+
+def _enclosing(element, parents: dict, wanted):
+    """The nearest of ``element`` and its ancestors that is ``wanted``, or None."""
+    while element is not None:
+        if isinstance(element.tag, str) and wanted(element):
+            return element
+        element = parents.get(element)
+    return None
+
+
+def _grouped(table) -> bool:
+    """A table printed in column groups (render.py): the EPUB has it whole."""
+    return bool(table.get("data-columns-of")) or "column-group" in (table.get("class") or "").split()
 
 
 def _following(items: list, index: int, wanted: int = 12) -> list[str]:

@@ -112,9 +112,6 @@ def _body_texts(box):
 
 # --- the laid-out pages as plain data, for the preflight (preflight.py) -------------------------
 
-FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}  # break-before values that start a new page
-
-
 @dataclass(frozen=True)
 class Line:
     """One laid-out line (CSS px from the page's top left corner)."""
@@ -161,6 +158,8 @@ class PageView:
     # (element, its break-before)
     closing: tuple[tuple[object, str], ...]  # the boxes it closes with: (element, its break-after)
     elements: frozenset  # every element with a block-level box on the page
+    calls: tuple[str, ...] = ()  # ids of the note calls in its body
+    feet: tuple[str, ...] = ()  # the calls whose note, or a pointer to it, is at its foot (data-call)
 
 
 def page_views(laid_out: Layout) -> list[PageView]:
@@ -181,9 +180,14 @@ def _page_view(page) -> PageView:
         elif child.element is not None:
             bottom = max(bottom, _read_lines(child, "body", None, lines, tables, elements))
     flow = next((c for c in page.children if isinstance(c, boxes.BlockBox) and c.element is not None), None)
+    calls = tuple(dict.fromkeys(e.get("id") for line in lines if line.area == "body" for e in line.elements
+                                if e is not None and "noteref" in (e.get("class") or "").split() and e.get("id")))
+    feet = tuple(dict.fromkeys(call for child in page.children if isinstance(child, boxes.FootnoteAreaBox)
+                               for call in _footnote_calls(child)))
     return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
                     page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
-                    _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements))
+                    _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
+                    calls, feet)
 
 
 def _edge(box, side: int, name: str) -> tuple[tuple[object, str], ...]:

@@ -8,8 +8,10 @@ concerns; :func:`diagnostics` places them at the source line of that element's b
 
 Errors are what a reader reads wrong or cannot read (a figure broken inside, a table column
 narrower than its longest word, text off the paper); warnings are what a proofreader would send
-back (a heading or a single line stranded, a short page, a loose line, coloured type). This module
-knows element trees and numbers only: :mod:`octavo.pdf` reads WeasyPrint's boxes.
+back (a heading or a single line stranded, a short page, a loose line, coloured type). A letter no
+font has is an error too (print_edition.py: WeasyPrint tells it only while writing). This module
+knows element trees and numbers only: :mod:`octavo.pdf` reads WeasyPrint's boxes. The EPUB is
+checked from its parsed spine (:func:`epub_findings`, run by ``--check``).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ URLISH = re.compile(r"[/@]|^www\.|\.\w{2,4}$")  # a web or mail address may brea
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # a caption apart: preflight.caption-apart
 CELLS = {"td", "th"}
 COLOUR_TOLERANCE = 0.08  # channels further apart than this: not a grey
+FORCED = {"page", "left", "right", "recto", "verso"}  # break values that begin a new page
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,28 @@ def check(pages: list, labels: list[str], root, profile: str = "book") -> list[F
     findings += hyphen_ladders_and_loose_lines(pages, folio)
     findings += small_type(pages, parents, folio)
     findings += coloured(pages, folio)
+    findings += calls_without_notes(pages, parents, folio)
     return findings
+
+
+def calls_without_notes(pages: list, parents: dict, folio) -> list[Finding]:
+    """In a book whose notes stand at the foot of their pages: a note call whose page shows neither
+    its note nor a pointer to it ("See note 2 at the end")."""
+    if not any(page.feet for page in pages):
+        return []  # notes at the end (--notes endnotes): the call is a link, as in the EPUB
+    found = []
+    for n, page in enumerate(pages):
+        for call in page.calls:
+            if call not in page.feet:
+                element = _by_id(parents, call)
+                number = "".join(element.itertext()).strip("\u2060 ") if element is not None else call
+                found.append(Finding("preflight.note-unpointed", WARNING, f"note call {number} has neither its "
+                                     "note nor a pointer to it at the foot of its page", element, folio(n), n))
+    return found
+
+
+def _by_id(parents: dict, wanted: str):
+    return next((e for e in parents if e.get("id") == wanted), None)
 
 
 # --- words and figures broken where they may not be ----------------------------------------------
@@ -202,7 +226,7 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
         for line in page.lines:
             if not line.text.strip():
                 continue
-            right = line.left + _text_width(line)
+            right = line.right  # a line box is as wide as its text
             if line.left < -0.5 or line.top < -0.5 or right > page.width + 0.5 or line.bottom > page.height + 0.5:
                 out = out or line
             elif margin and (line.left < margin and not (profile == "booklet" and n % 2 == 0)
@@ -211,17 +235,22 @@ def off_the_paper(pages: list, folio, profile: str) -> list[Finding]:
                 near = near or line  # a booklet's page meets the next at the fold: no edge there
         if out is not None:
             findings.append(Finding("preflight.off-page", ERROR, f"text beyond the edge of the paper: "
-                                    f"{out.text.strip()[:40]!r}", _element(out), folio(n), n))
+                                    f"{_shown(out.text, 40)}", _element(out), folio(n), n))
         if near is not None:
             findings.append(Finding("preflight.near-edge", WARNING, f"text within {EDGE_MM} mm of the sheet's "
-                                    f"edge, where office printers cut: {near.text.strip()[:40]!r}",
+                                    f"edge, where office printers cut: {_shown(near.text, 40)}",
                                     _element(near), folio(n), n))
-    return findings
+    firsts = {}
+    for finding in findings:  # one finding per code, on its first page, with the number of pages
+        firsts.setdefault(finding.code, finding)
+    counts = Counter(finding.code for finding in findings)
+    return [_on_pages(finding, counts[code]) for code, finding in firsts.items()]
 
 
-def _text_width(line) -> float:
-    """A line box is as wide as its text (the right edge where the text ends)."""
-    return line.right - line.left
+def _shown(text: str, length: int) -> str:
+    """A line's text for a message, quoted: no word joiners or soft hyphens, plain spaces."""
+    text = " ".join(text.replace("\u2060", "").replace("\u00ad", "").split())
+    return f"'{text[:length]}'"
 
 
 def _element(line):
@@ -241,7 +270,7 @@ def stranded(pages: list, folio) -> list[Finding]:
         following = [line for line in pages[n + 1].lines if line.area == "body" and line.text.strip()]
         if getattr(last.block, "tag", None) in HEADINGS and following and not _forced(pages, n + 1):
             findings.append(Finding("preflight.heading-last", WARNING, f"a heading is the last line of the page: "
-                                    f"{last.text.strip()[:50]!r}", last.block, folio(n), n))
+                                    f"{_shown(last.text, 50)}", last.block, folio(n), n))
             continue
         if not following or getattr(last.block, "tag", None) not in ("p", "li", "blockquote", "dd"):
             continue
@@ -265,9 +294,6 @@ def _forced(pages: list, n: int) -> bool:
             or any(brk in FORCED and element not in pages[n].elements for element, brk in pages[n - 1].closing))
 
 
-FORCED = {"page", "left", "right", "recto", "verso"}
-
-
 def short_pages(pages: list, folio) -> list[Finding]:
     """A page whose text ends more than SHORT_LINES lines early, the next page not forced to begin."""
     findings = []
@@ -285,21 +311,35 @@ def short_pages(pages: list, folio) -> list[Finding]:
 
 
 def running_heads(pages: list, folio) -> list[Finding]:
-    """A running head of more than one line, or one that reaches down to the text."""
-    findings = []
+    """A running head of more than one line, or one that reaches down to the text: one finding per
+    head, on its first page, with the number of pages."""
+    found: dict[tuple[str, str], Finding] = {}
+    counts: Counter = Counter()
     for n, page in enumerate(pages):
         heads: dict[str, list] = {}
         for line in page.lines:
             if line.area == "margin" and str(line.block).startswith("@top") and line.text.strip():
                 heads.setdefault(line.block, []).append(line)
         for lines in heads.values():
+            text = _shown(" ".join(line.text for line in lines), 60)
             if len(lines) > 1:
-                findings.append(Finding("preflight.head-lines", WARNING, f"the running head takes {len(lines)} lines: "
-                                        f"{' '.join(l.text.strip() for l in lines)[:60]!r}", None, folio(n), n))
+                finding = Finding("preflight.head-lines", WARNING, f"the running head takes {len(lines)} lines: {text}",
+                                  None, folio(n), n)
             elif lines[-1].bottom > page.content_top - 2 * PX_PER_PT:
-                findings.append(Finding("preflight.head-touches", WARNING, "the running head touches the text: "
-                                        f"{lines[-1].text.strip()[:60]!r}", None, folio(n), n))
-    return findings
+                finding = Finding("preflight.head-touches", WARNING, f"the running head touches the text: {text}",
+                                  None, folio(n), n)
+            else:
+                continue
+            counts[(finding.code, text)] += 1
+            found.setdefault((finding.code, text), finding)
+    return [_on_pages(f, counts[key]) for key, f in found.items()]
+
+
+def _on_pages(finding: Finding, count: int) -> Finding:
+    if count <= 1:
+        return finding
+    return Finding(finding.code, finding.level, f"{finding.message} (and on {count - 1} more pages)", finding.element,
+                   finding.folio, finding.page)
 
 
 # --- lines --------------------------------------------------------------------------------------
@@ -325,7 +365,7 @@ def hyphen_ladders_and_loose_lines(pages: list, folio) -> list[Finding]:
                 loose[line.block] = (stretch, line, n)
     for stretch, line, n in loose.values():
         findings.append(Finding("preflight.loose-line", WARNING, f"a justified line's word spaces are stretched by "
-                                f"{stretch:.2f} em (limit {LOOSE_EM}): {line.text.strip()[:50]!r}", line.block,
+                                f"{stretch:.2f} em (limit {LOOSE_EM}): {_shown(line.text, 50)}", line.block,
                                 folio(n), n))
     return findings
 
@@ -342,7 +382,7 @@ def small_type(pages: list, parents: dict, folio) -> list[Finding]:
             if where not in seen:
                 seen.add(where)
                 findings.append(Finding("preflight.small-type", WARNING, f"type of {line.font_size / PX_PER_PT:.1f} pt, "
-                                        f"below {SMALLEST_PT} pt: {words[:40]!r}", where, folio(n), n))
+                                        f"below {SMALLEST_PT} pt: {_shown(words, 40)}", where, folio(n), n))
     return findings
 
 
@@ -358,7 +398,7 @@ def coloured(pages: list, folio) -> list[Finding]:
                     counts[key] += 1
                     first.setdefault(key, (line, n))
     return [Finding("preflight.colour", WARNING, f"text printed in colour #{r:02x}{g:02x}{b:02x} "
-                    f"({counts[(r, g, b)]} lines): {line.text.strip()[:40]!r}", _element(line), folio(n), n)
+                    f"({counts[(r, g, b)]} lines): {_shown(line.text, 40)}", _element(line), folio(n), n)
             for (r, g, b), (line, n) in first.items()]
 
 
@@ -418,9 +458,10 @@ def block_places(book: m.Book) -> dict[str, Location]:
     return places
 
 
-def diagnostics(findings: list[Finding], places: dict[str, Location], root, fallback: Location) -> list[Diagnostic]:
+def diagnostics(findings: list[Finding], places: dict[str, Location], root, fallback: Location,
+                edition: str = "") -> list[Diagnostic]:
     """Each finding at the source line of the nearest block around its element (else ``fallback``),
-    its message saying the printed page."""
+    its message saying the printed page (of ``edition``: "booklet ", or "" for the PDF)."""
     parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
     out = []
     for finding in findings:
@@ -428,6 +469,6 @@ def diagnostics(findings: list[Finding], places: dict[str, Location], root, fall
         while element is not None and where is None:
             where = places.get(element.get("id") or "")
             element = parents.get(element)
-        page = f"page {finding.folio}" if finding.folio else f"unnumbered page {finding.page + 1}"
+        page = f"{edition}page {finding.folio}" if finding.folio else f"unnumbered {edition}page {finding.page + 1}"
         out.append(Diagnostic(finding.level, finding.code, f"{page}: {finding.message}", where or fallback))
     return out

@@ -78,7 +78,8 @@ def preflight(book: Book, laid_out, labels: list[str], profile: str, first: int 
 
     findings = checks.check(page_views(laid_out), labels, laid_out.root, profile)
     findings = [replace(f, page=f.page + first) for f in findings]
-    return checks.diagnostics(findings, checks.block_places(book), laid_out.root, Location(book.sources[0]))
+    return checks.diagnostics(findings, checks.block_places(book), laid_out.root, Location(book.sources[0]),
+                              "booklet " if profile == "booklet" else "")
 
 
 def lay_out(book: Book, html: str, toc, sheets: list[Path], config: Config, seen: PagesSeen) -> None:

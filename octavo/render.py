@@ -523,6 +523,8 @@ class Xhtml:
         for n, group in enumerate(groups or [None]):
             classes = tuple(c for c in (width, "column-group" if groups else None) if c)
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
+            if n:
+                el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
             if table.caption and n == 0:
                 self.inlines(etree.SubElement(el, "caption"), table.caption)
             self._rows(el, table, group, columns)

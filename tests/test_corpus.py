@@ -23,7 +23,7 @@ def corpus(tmp_path_factory):
     needs_corpus()
     files = sorted(CORPUS.glob("*.md"))
     out = tmp_path_factory.mktemp("corpus")
-    report = build_into(out, *files)
+    report = build_into(out, *files, preflight=True)  # the laid-out pages checked too, as --check does
     return {r.input: (r.diagnostics, out / f"{r.input.stem}.epub", out / f"{r.input.stem}.pdf")
             for r in report.results}
 
@@ -43,6 +43,22 @@ def test_every_corpus_file_builds_to_epub_and_pdf_without_errors_or_internal_fai
         assert not errors, f"{path.name}: {errors}"
         assert epub.is_file() and pdf.is_file(), path.name
         assert all(d.location and d.location.path == path for d in diagnostics), "every diagnostic names its file"
+
+
+def test_every_corpus_text_passes_the_preflight_with_no_errors(corpus):
+    """No figure broken, no letters stacked in a table, nothing off the paper, no empty boxes, in the
+    PDF; no note call without its note in the EPUB. Warnings are allowed (bench/RESULTS.md counts them)."""
+    from octavo.preflight import epub_findings
+    from octavo.validate import epub_spine
+
+    findings = {path.name: [d for d in diagnostics if d.code.startswith("preflight.")]
+                for path, (diagnostics, _, _) in corpus.items()}
+    assert sum(map(len, findings.values())) > 100, "the preflight ran (it finds loose lines in any long book)"
+    errors = {name: [str(d) for d in found if d.level == "error"] for name, found in findings.items()}
+    assert not {name: found for name, found in errors.items() if found}
+    on_screen = {path.name: [str(d) for d in epub_findings(epub_spine(epub), epub) if d.level == "error"]
+                 for path, (_, epub, _) in corpus.items()}
+    assert not {name: found for name, found in on_screen.items() if found}
 
 
 def test_every_corpus_epub_passes_epubcheck_with_no_errors_and_no_warnings(corpus):

@@ -201,3 +201,57 @@ def test_a_word_broken_without_a_hyphen_is_found_but_not_a_break_between_chinese
     assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
     root, p, page = lines_of("no Exc-", "ess here")  # hyphenated: allowed
     assert not [f for f in check([page], ["1"], root) if f.code.endswith("broken")]
+
+
+def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pdf import Line, PageView
+    from octavo.preflight import check
+
+    root = Element("html")
+    a, b, c = (SubElement(root, "p") for _ in range(3))
+
+    def page(*blocks):
+        lines = tuple(Line(block, "body", (f"words of {n}",), (block,), 0, 20 * n, 100, 20 * n + 14, 14, 0,
+                           ((0, 0, 0),)) for n, block in enumerate(blocks))
+        return PageView("body", 560, 794, 0, 20 * len(blocks), None, 20 * len(blocks), lines, (), (), (),
+                        frozenset(blocks))
+
+    # page 1 ends with b's first line (an orphan); page 2 opens with b's last line (a widow), then c
+    findings = check([page(a, a, a, b), page(b, c, c, c)], ["7", "8"], root)
+    assert {(f.code, f.folio, f.element) for f in findings} == {("preflight.orphan", "7", b),
+                                                                ("preflight.widow", "8", b)}
+    assert not check([page(a, a, b, b), page(b, b, c, c)], ["7", "8"], root)
+
+
+def test_check_turns_the_preflight_on_and_it_is_part_of_the_cache_key(tmp_path):
+    from octavo.cache import Cache
+    from octavo.config import Config
+    from octavo.pipeline import settle
+
+    plain, checked = settle(Config(output=tmp_path)), settle(Config(output=tmp_path, check=True))
+    assert not plain.preflight and checked.preflight
+    assert Cache(plain).key("pdf") != Cache(checked).key("pdf"), "a PDF built without the preflight is not reused"
+
+
+def test_a_note_call_whose_page_has_neither_the_note_nor_a_pointer_is_found(tmp_path):
+    # the Russian manifesto's folio 2: a call on a heading (a heading's note is set at the end)
+    path = write_source(tmp_path, "call.md", "---\ntitle: Call\n---\n\nFirst words.\n\n## A heading[^1]\n\n"
+                        "Its text, with a note that stands at the foot.[^2]\n\n[^1]: The heading's note.\n\n"
+                        "[^2]: A short note.\n")
+    report = build_into(tmp_path / "out", path, formats=("pdf",), preflight=True)
+    found = [d for r in report.results for d in r.diagnostics if d.code == "preflight.note-unpointed"]
+    assert [d.message for d in found] == ["page 1: note call 1 has neither its note nor a pointer to it at the foot "
+                                          "of its page"]
+
+
+def test_in_a_handout_text_within_ten_millimetres_of_the_sheets_edge_is_found_once_with_its_pages(tmp_path):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "handout.css").write_text((ROOT / "styles" / "handout.css").read_text()
+                                        + "\n@page { margin: 6mm 6mm 6mm 6mm; }\n")
+    path = write_source(tmp_path, "edge.md", "---\ntitle: Edge\n---\n\n" + "A paragraph of the handout.\n\n" * 3)
+    report = build_into(tmp_path / "out", path, formats=("pdf",), styles=styles, profile="handout", preflight=True)
+    [d] = [d for r in report.results for d in r.diagnostics if d.code == "preflight.near-edge"]
+    assert d.level == "warning" and d.message.startswith("page 1: text within 10 mm of the sheet's edge")
