@@ -250,7 +250,7 @@ def test_in_a_handout_text_within_ten_millimetres_of_the_sheets_edge_is_found_on
     styles = tmp_path / "styles"
     styles.mkdir()
     (styles / "handout.css").write_text((ROOT / "styles" / "handout.css").read_text()
-                                        + "\n@page { margin: 6mm 6mm 6mm 6mm; }\n")
+                                        + "\n@page body { margin: 6mm 6mm 6mm 6mm; }\n")
     path = write_source(tmp_path, "edge.md", "---\ntitle: Edge\n---\n\n" + "A paragraph of the handout.\n\n" * 3)
     report = build_into(tmp_path / "out", path, formats=("pdf",), styles=styles, profile="handout", preflight=True)
     [d] = [d for r in report.results for d in r.diagnostics if d.code == "preflight.near-edge"]
