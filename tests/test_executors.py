@@ -41,7 +41,7 @@ def quiet_faults():
         faulthandler.enable()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV])
+@pytest.mark.parametrize("sig", [pytest.param(signal.SIGKILL, marks=pytest.mark.slow), signal.SIGSEGV])
 def test_a_worker_that_dies_fails_only_its_input(tmp_path, sig, quiet_faults):
     """The worker given the largest input (scheduled first) is killed as it starts on it: that input
     fails with build.crashed, naming the signal; a fresh worker builds every other input."""

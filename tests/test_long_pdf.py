@@ -80,12 +80,14 @@ def named_destinations(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Array]:
     return {str(name): dest for name, dest in zip(flat[::2], flat[1::2])}
 
 
+@pytest.mark.slow
 def test_the_long_book_is_cut_into_several_chunks(editions):
     html, _ = editions
     front, bodies = stitch.split(html, CHUNK)
     assert len(bodies) >= 3
 
 
+@pytest.mark.slow
 def test_stitched_pages_carry_the_one_piece_text_page_for_page(editions):
     _, paths = editions
     one, stitched = page_texts(paths["one"]), page_texts(paths["j1"])
@@ -93,17 +95,20 @@ def test_stitched_pages_carry_the_one_piece_text_page_for_page(editions):
     assert [n for n, (a, b) in enumerate(zip(one, stitched)) if a != b] == []
 
 
+@pytest.mark.slow
 def test_the_same_bytes_for_any_number_of_jobs(editions):
     _, paths = editions
     assert paths["j1"].read_bytes() == paths["j2"].read_bytes()
 
 
+@pytest.mark.slow
 def test_one_outline_with_the_one_piece_titles_and_pages(editions):
     _, paths = editions
     assert outline(paths["j1"]) == outline(paths["one"])
     assert len(outline(paths["j1"])) > 10
 
 
+@pytest.mark.slow
 def test_contents_numbers_are_the_printed_folios_of_their_targets(editions):
     _, paths = editions
     with pikepdf.open(paths["j1"]) as pdf:
@@ -124,6 +129,7 @@ def links_of(path: Path, index: int) -> list[str]:
         return [str(a.Dest) for a in pdf.pages[index].obj.get("/Annots", []) if "/Dest" in a]  # internal links
 
 
+@pytest.mark.slow
 def test_every_link_resolves_including_links_into_other_chunks(editions):
     _, paths = editions
     with pikepdf.open(paths["j1"]) as pdf:
@@ -134,6 +140,7 @@ def test_every_link_resolves_including_links_into_other_chunks(editions):
     assert len(links) == sum(len(links_of(paths["one"], n)) for n in range(count))
 
 
+@pytest.mark.slow
 def test_page_labels_are_roman_then_arabic_from_one(editions):
     _, paths = editions
     with pikepdf.open(paths["j1"]) as pdf:
@@ -142,6 +149,7 @@ def test_page_labels_are_roman_then_arabic_from_one(editions):
     assert ranges == [(0, "/r", 1), (ranges[1][0], "/D", 1)] and ranges[1][0] >= 2
 
 
+@pytest.mark.slow
 def test_one_structure_tree_reaching_every_page(editions):
     _, paths = editions
     with pikepdf.open(paths["j1"]) as pdf:
@@ -210,6 +218,7 @@ def test_the_pipeline_stitches_a_long_book(tmp_path, monkeypatch, editions):
     assert page_texts(built) == page_texts(paths["one"])
 
 
+@pytest.mark.slow
 def test_the_read_back_checks_find_nothing_the_one_piece_pdf_does_not(editions):
     from octavo.validate import outline_pages, pdf_problems
 

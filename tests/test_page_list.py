@@ -172,12 +172,14 @@ def books(tmp_path_factory):
     return {p.stem: (out / f"{p.stem}.epub", out / f"{p.stem}.pdf") for p in (SEED, CAPITAL_15, CAPITAL_10, READER)}
 
 
+@pytest.mark.slow
 def test_books_with_a_page_list_pass_epubcheck(books):
     for epub, _ in books.values():
         assert len(list(page_list_nav(epub).iter(f"{XHTML}a"))) > 2, epub.name
     assert_epubcheck_clean(*(epub for epub, _ in books.values()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [SEED.stem, CAPITAL_15.stem, CAPITAL_10.stem, READER.stem])
 def test_each_marker_is_where_its_printed_page_begins(books, name):
     """Marker N sits where page N of the PDF begins: the EPUB's text after it starts with the first
@@ -213,6 +215,7 @@ def starts_with(after: str, lines: list[str]) -> bool:
     return letters(after).startswith(first_line)
 
 
+@pytest.mark.slow
 def test_the_nav_lists_every_marker_in_page_order(books):
     epub, pdf = books[SEED.stem]
     listed = [(a.get("href").partition("#")[2], a.text) for a in page_list_nav(epub).iter(f"{XHTML}a")]
@@ -223,6 +226,7 @@ def test_the_nav_lists_every_marker_in_page_order(books):
     assert labels[:1] == ["i"] and labels[1:] == [str(n) for n in range(1, len(labels))], labels
 
 
+@pytest.mark.slow
 def test_the_package_names_the_print_edition_the_pages_come_from(books):
     meta = a11y(books[SEED.stem][0])
     assert meta["pageBreakSource"] == [f"{meta_identifier(books[SEED.stem][0])} print edition, A5"]

@@ -167,6 +167,7 @@ def _named_destinations(node):
         yield from _named_destinations(kid)
 
 
+@pytest.mark.slow
 def test_nine_notes_in_ten_sit_at_the_foot_of_their_calls_page(capital):
     report, _, pdf = capital
     links = note_links(pdf)
@@ -180,6 +181,7 @@ def test_nine_notes_in_ten_sit_at_the_foot_of_their_calls_page(capital):
     assert len(misplaced) <= len(notes) - len(on_page)
 
 
+@pytest.mark.slow
 def test_every_note_is_printed_once(capital):
     """Each note's words stand in the PDF as often as in the EPUB: once (a source may repeat a
     note's sentence in its text), never dropped, never twice (at the foot and at the end). Numbers
@@ -207,6 +209,7 @@ def test_every_note_is_printed_once(capital):
     assert not wrong, f"note number: (times in the PDF, times in the EPUB): {wrong}"
 
 
+@pytest.mark.slow
 def test_footnotes_keep_the_editions_word_for_word_and_the_epub_valid(capital):
     from octavo.validate import edition_parity
 
