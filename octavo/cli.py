@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILES, Config, parse_shard
+from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,6 +59,10 @@ def _profile_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", choices=PROFILES, default="book",
                    help="book (default), or handout: numbered paragraphs in both editions, A4 (or --paper letter) "
                         "with a wide margin for notes, title, author, source and 'page n of N' on every page")
+    p.add_argument("--solutions", choices=SOLUTIONS,
+                   help="exercises' solutions: inline (in place: the teacher's copy), end (in a Solutions section "
+                        "at the end, linked both ways) or omit (left out: a student copy); default: "
+                        + ", ".join(f"{v} for a {k}" for k, v in PROFILE_SOLUTIONS.items()))
     p.add_argument("--booklet", action="store_true",
                    help="also write NAME-booklet.pdf: the PDF on A5 (half-letter) pages imposed two-up on A4 "
                         "(letter) sheets in saddle-stitch order; print duplex, flip on short edge, fold")
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=max(1, args.jobs),
         debug=args.debug,
         page_list=args.page_list,
+        solutions=args.solutions,
         **_run_options(args, p),
     )
     inputs = list(config.inputs) or config.default_inputs()

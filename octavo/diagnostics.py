@@ -11,6 +11,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # what the build did on purpose that a reader of the output should know (never fails a build)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Collector:
 
     def warn(self, code: str, message: str, line: int | None = None) -> None:
         self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line)))
+
+    def info(self, code: str, message: str, line: int | None = None) -> None:
+        self.items.append(Diagnostic(INFO, code, message, Location(self.path, line)))
 
     def error(self, code: str, message: str, line: int | None = None) -> None:
         self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line)))

@@ -139,7 +139,8 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
         letters = sum(c.isalpha() for c in text)
         visible = sum(not c.isspace() for c in text) or 1
         codeish = sum(1 for l in body if CODE_CHARS.search(l))
-        if end < len(out) and body and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
+        classed = end + 1 < len(out) and ATTRIBUTE_LINE.match(out[end + 1])  # {: .output}: code, as its class says
+        if end < len(out) and body and not classed and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
             out[i] = out[end] = ""
             for k in range(i + 1, end):
                 line = MARKDOWN_START.sub(lambda x: x.group(1) + "\\" + x.group(2), out[k].rstrip())
@@ -595,7 +596,7 @@ def _pandoc(lines: list[str], first_line: int, report: Collector) -> tuple[list[
     code = _code_mask(lines)
     for i, line in enumerate(lines):
         if not code[i] and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
-            lines[i] = QUOTE_PREFIX.match(line).group(1).rstrip()  # the div's content stays, its fence goes
+            code[i] = True  # the parser reads the fence (callouts.py): its attributes stay as written
     _link_notes(lines, code, origin, first_line, report)
     return _attributes(lines, code), origin
 
