@@ -428,7 +428,8 @@ def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = froz
     start = 0
     while start < len(kept):
         end = start
-        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False):
+        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False) \
+                and not FENCED_DIV.match(kept[end][1]):  # a div's fence (callouts.py) ends a paragraph
             end += 1
         block = kept[start:end]
         attributes = block[-1] if block and ATTRIBUTE_LINE.match(block[-1][1]) else None  # {: #id} for attr_list
@@ -454,8 +455,27 @@ VERSE_CLASS = "{: .verse}"
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 
 
+SENTENCE_END = re.compile(r"[.!?;:\u2026]['\"\u2019\u201d\u00bb)\]*_]*$")
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def _runs_on(block: list[str]) -> bool:
+    """Prose written one clause per line (semantic line breaks): its sentences run across most line
+    ends (a line with no closing punctuation, the next starting in lower case), or it quotes code
+    (`` `wc -l` ``), or it is two lines ending on a colon, introducing what follows (longer stanzas
+    of the corpus's poems do end on colons). A poem's lines start with capitals, or end in punctuation."""
+    if any(CODE_SPAN.search(line) for line in block) or (len(block) == 2 and block[-1].rstrip().endswith(":")):
+        return True  # code quoted, or two lines that introduce what follows (a command, a list)
+    ends = list(zip(block, block[1:]))
+    running = sum(1 for line, nxt in ends
+                  if not SENTENCE_END.search(line.rstrip()) and nxt.lstrip()[:1].islower())
+    return running * 2 > len(ends)
+
+
 def _is_verse(block: list[str]) -> bool:
     if not _is_paragraph_line(block[0]) or FOOTNOTE_DEF.match(block[0]) or block[0].lstrip().startswith("<"):
+        return False
+    if len(block) > 1 and _runs_on(block):
         return False
     for line, nxt in zip(block, block[1:] + [""]):
         stripped = line.strip()
@@ -468,10 +488,13 @@ def _is_verse(block: list[str]) -> bool:
     return True
 
 
+ADMONITION_START = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+[\w-]+")  # callouts.py reads it and its indented lines
+
+
 def _is_paragraph_line(line: str) -> bool:
     return bool(line.strip()) and not (
         HEADING.match(line) or LIST_ITEM.match(line) or line.startswith(("    ", "\t", ">", "|"))
-        or THEMATIC_BREAK.match(line)
+        or THEMATIC_BREAK.match(line) or ADMONITION_START.match(line)
     )
 
 

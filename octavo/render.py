@@ -73,11 +73,12 @@ class Flavour:
     numbers: Mapping[str, Number] | None = None  # handout: block id -> paragraph number (paragraphs.py)
     bind_words: bool = False  # print: no line starts with a spaced dash, no paragraph ends on a lone fragment
     number_notes: bool = False  # print: a note opens with its number, a link to its call (no ↩ arrows on paper)
+    code_lines: bool = False  # print: each line of code a block of its own, so a line that wraps is marked
 
 
 PLAIN = Flavour()
 # the print edition's line breaking is Octavo's (a reading system makes its own)
-PRINT = Flavour(bind_words=True, number_notes=True)
+PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True)
 
 
 @dataclass(frozen=True)
@@ -492,15 +493,21 @@ class Xhtml:
         code = etree.SubElement(pre, "code")
         if block.language:
             code.set("class", f"language-{block.language}")
-        last = None
-        for name, text in highlight.runs(block.text, block.language, block.role == "command"):
-            if name:
-                last = etree.SubElement(code, "span", {"class": name})
-                last.text = text
-            elif last is None:
-                code.text = (code.text or "") + text
-            else:
-                last.tail = (last.tail or "") + text
+        runs = highlight.runs(block.text, block.language, block.role == "command")
+        if not self.flavour.code_lines:
+            _spans(code, runs)
+            return
+        lines: list[list[tuple[str, str]]] = [[]]  # print: one block per line (its end is the block's end)
+        for name, text in runs:
+            for n, piece in enumerate(text.split("\n")):
+                if n:
+                    lines.append([])
+                if piece:
+                    lines[-1].append((name, piece))
+        if not lines[-1] and len(lines) > 1:
+            lines.pop()  # the newline that ends the block
+        for line in lines:
+            _spans(etree.SubElement(code, "span", {"class": "line"}), line)
 
     def _callout(self, parent: etree._Element, box: m.Callout) -> None:
         """A box: ``<aside>`` (a note to the text, whatever its kind), opened by its label in the text's
@@ -665,6 +672,19 @@ class Xhtml:
             parent[-1].tail = (parent[-1].tail or "") + text
         else:
             parent.text = (parent.text or "") + text
+
+
+def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
+    """Highlighted runs into ``parent``: a span per classed run, plain text as it is."""
+    last = None
+    for name, text in runs:
+        if name:
+            last = etree.SubElement(parent, "span", {"class": name})
+            last.text = text
+        elif last is None:
+            parent.text = (parent.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
 
 
 KEEP_BOX = 1_200  # characters (a code line counts 60): a box this short is never split across pages
