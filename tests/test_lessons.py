@@ -468,7 +468,7 @@ def test_pipes_and_filters_builds_into_a_handout_a_student_copy_and_one_with_sol
         epubs.append(epub)
         pages = _epub_pages(epub)
         asides = [a for page in pages.values() for a in page.iterfind(".//x:aside", XHTML)]
-        labels = [a.findtext("x:p/x:strong", namespaces=XHTML) for a in asides]
+        labels = ["".join(a.find("x:p/x:strong", XHTML).itertext()) for a in asides]  # a page marker may stand inside
         assert all(labels), "every box opens with its label"
         assert sum(label.startswith("Exercise ") for label in labels) == exercises
         assert sum(label.startswith("Solution") for label in labels) == (0 if mode == "omit" else solutions)
