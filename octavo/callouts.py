@@ -58,6 +58,11 @@ ATTR_CLASS = re.compile(r"(?:^|\s)\.([\w-]+)")
 ATTR_TITLE = re.compile(r"""\btitle=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))""")
 
 
+def _report(code: str, message: str, line: int, md) -> None:
+    """A problem for ``markup`` to report at the file line of Markdown line ``line``."""
+    md.box_problems.append((code, message, line))
+
+
 def div_kind(classes: list[str]) -> str | None:
     """The box a fenced div's classes name (Quarto's ``callout-note`` is a note), or None."""
     for name in classes:
@@ -134,8 +139,8 @@ class FencedDivProcessor(BlockProcessor):
                     end = k
                     break
         if end is None:
-            self.parser.md.box_problems.append(
-                ("markup.div", "this fenced div (':::') is never closed; it runs to the end of its text", lines[0][0]))
+            _report("markup.div", "this fenced div (':::') is never closed; it runs to the end of its text",
+                    lines[0][0], self.parser.md)
             end = len(lines)
         attrs = opened.group("attrs")
         classes = ATTR_CLASS.findall(attrs) if attrs is not None else [opened.group("word")]

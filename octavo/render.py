@@ -687,7 +687,7 @@ def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
             last.tail = (last.tail or "") + text
 
 
-KEEP_BOX = 1_200  # characters (a code line counts 60): a box this short is never split across pages
+KEEP_BOX = 2_400  # characters (a code line counts 60; about half an A4 page): a box this short is never split across pages
 # epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term)
 BOX_EPUB_TYPES = {"tip": "tip", "warning": "notice", "caution": "notice", "important": "notice",
                   "exercise": "practice", "objectives": "learning-objectives"}
