@@ -98,10 +98,10 @@ def _blocks(numbered: list[tuple[int, str]]):
     return out
 
 
-def _lines_of(blocks: list, start: int = 0) -> list[tuple[int, str]]:
+def _lines_of(blocks: list) -> list[tuple[int, str]]:
     """Every line of ``blocks[start:]`` with its Markdown line, blank lines between blocks included."""
     out = []
-    for block in blocks[start:]:
+    for block in blocks:
         first = getattr(block, "line", out[-1][0] + 2 if out else 0)
         if out:
             out.append((first - 1, ""))
@@ -116,32 +116,19 @@ class FencedDivProcessor(BlockProcessor):
         return bool(DIV_OPEN.match(block.split("\n", 1)[0]) or DIV_CLOSE.match(block.split("\n", 1)[0]))
 
     def run(self, parent, blocks):
-        lines = _lines_of(blocks)
-        opened = DIV_OPEN.match(lines[0][1])
+        head = blocks.pop(0)
+        first = getattr(head, "line", 0)
+        head_lines = head.split("\n")
+        opened = DIV_OPEN.match(head_lines[0])
         if not opened:  # a closing fence with nothing open: the fence goes, what follows stays
-            del blocks[:]
-            blocks.extend(_blocks(lines[1:]))
+            blocks[:0] = _blocks([(first + k, t) for k, t in enumerate(head_lines[1:], 1)])
             return
-        depth, fence, end = 1, None, None
-        for k, (_, text) in enumerate(lines[1:], 1):
-            if fence is not None:
-                if re.match(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", text):
-                    fence = None
-                continue
-            code = CODE_FENCE.match(text)
-            if code:
-                fence = code.group(1)
-            elif DIV_OPEN.match(text):
-                depth += 1
-            elif DIV_CLOSE.match(text):
-                depth -= 1
-                if depth == 0:
-                    end = k
-                    break
-        if end is None:
+        inner, rest = self._content([(first + k, t) for k, t in enumerate(head_lines[1:], 1)], blocks)
+        if rest is None:
             _report("markup.div", "this fenced div (':::') is never closed; it runs to the end of its text",
-                    lines[0][0], self.parser.md)
-            end = len(lines)
+                    first, self.parser.md)
+            rest = []
+        blocks[:0] = _blocks(rest)
         attrs = opened.group("attrs")
         classes = ATTR_CLASS.findall(attrs) if attrs is not None else [opened.group("word")]
         kind = div_kind(classes)
@@ -149,13 +136,36 @@ class FencedDivProcessor(BlockProcessor):
         if attrs is not None:
             found = ATTR_TITLE.search(attrs)
             title = next((g for g in found.groups() if g is not None), None) if found else None
-        inner, rest = lines[1:end], lines[end + 1:]
-        del blocks[:]
-        blocks.extend(_blocks(rest))
-        target = _box(parent, kind, title, self.parser.lines, lines[0][0]) if kind else parent
+        target = _box(parent, kind, title, self.parser.lines, first) if kind else parent
         content = _blocks(inner)
         if content:
             self.parser.parseBlocks(target, content)
+
+    @staticmethod
+    def _content(lines: list[tuple[int, str]], blocks: list):
+        """The div's lines up to its closing fence, taking blocks from ``blocks`` as it goes (only as
+        many as it needs), and the lines after the fence (None: never closed, everything taken)."""
+        depth, fence, inner = 1, None, []
+        while True:
+            for k, (n, text) in enumerate(lines):
+                if fence is not None:
+                    if re.match(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", text):
+                        fence = None
+                elif CODE_FENCE.match(text):
+                    fence = CODE_FENCE.match(text).group(1)
+                elif DIV_OPEN.match(text):
+                    depth += 1
+                elif DIV_CLOSE.match(text):
+                    depth -= 1
+                    if depth == 0:
+                        return inner, lines[k + 1:]
+                inner.append((n, text))
+            if not blocks:
+                return inner, None
+            block = blocks.pop(0)
+            start = getattr(block, "line", inner[-1][0] + 2 if inner else 0)
+            inner.append((start - 1, ""))  # the blank line between blocks
+            lines = [(start + k, t) for k, t in enumerate(block.split("\n"))]
 
 
 class KramdownBoxProcessor(BlockProcessor):

@@ -87,6 +87,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     code = next(b for b in m.walk_blocks(exercise.blocks) if isinstance(b, m.CodeBlock))
     assert code.text == "$ wc -l *.pdb\n:::\n"  # a fence line inside code is code
     assert words(solution.blocks) == "The number of lines."
+    assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (22, 27, 16)  # file lines
     body = [b for s in text.sections for b in s.blocks]
     assert [words((b,)) for b in body if isinstance(b, m.Paragraph)] == [
         "Before.", "A div of no box: its text stays, in place.", "After."]
