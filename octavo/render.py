@@ -688,9 +688,9 @@ def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
 
 
 KEEP_BOX = 2_400  # characters (a code line counts 60; about half an A4 page): a box this short is never split across pages
-# epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term)
-BOX_EPUB_TYPES = {"tip": "tip", "warning": "notice", "caution": "notice", "important": "notice",
-                  "exercise": "practice", "objectives": "learning-objectives"}
+# epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term;
+# "notice" would want the role doc-notice, which an <aside> may not take)
+BOX_EPUB_TYPES = {"tip": "tip", "exercise": "practice", "objectives": "learning-objectives"}
 
 
 def box_label(box: m.Callout, ui: Mapping[str, str]) -> str:
