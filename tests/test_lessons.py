@@ -492,3 +492,16 @@ def test_pipes_and_filters_builds_into_a_handout_a_student_copy_and_one_with_sol
             assert ["".join(p.itertext()) for p in shown] == _fenced_blocks(written)
         assert not [p for page in pages.values() for p in page.iterfind(".//x:p[@class='verse']", XHTML)]
     assert_epubcheck_clean(*epubs)
+
+
+def test_the_summary_line_adds_up_the_solutions_left_out():
+    from octavo.console import summary_line, tally
+    from octavo.diagnostics import Diagnostic, Location
+    from octavo.pipeline import Report, Result
+
+    left_out = [Result(Path(name), diagnostics=[Diagnostic("info", "solutions.omitted", f"{n} solutions left out "
+                                                           "(--solutions omit): a student copy", Location(Path(name), 3))])
+                for name, n in (("a.md", 3), ("b.md", 4))]
+    line = summary_line(tally(Report(left_out + [Result(Path("c.md"))])))
+    assert line == "3 inputs: 3 built, 0 unchanged, 0 failed, 0 warnings, 7 solutions left out"
+    assert summary_line(tally(Report([Result(Path("c.md"))]))) == "1 input: 1 built, 0 unchanged, 0 failed, 0 warnings"
