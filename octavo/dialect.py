@@ -455,20 +455,22 @@ VERSE_CLASS = "{: .verse}"
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 
 
-SENTENCE_END = re.compile(r"[.!?;:\u2026]['\"\u2019\u201d\u00bb)\]*_]*$")
+PUNCTUATED = re.compile(r"[.,!?;:\u2026\u2013\u2014-]['\"\u2019\u201d\u00bb)\]*_]*$")  # a line end a poem may have
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 
 
 def _runs_on(block: list[str]) -> bool:
     """Prose written one clause per line (semantic line breaks): its sentences run across most line
-    ends (a line with no closing punctuation, the next starting in lower case), or it quotes code
-    (`` `wc -l` ``), or it is two lines ending on a colon, introducing what follows (longer stanzas
-    of the corpus's poems do end on colons). A poem's lines start with capitals, or end in punctuation."""
+    ends (a line ending without any punctuation, the next starting in lower case: "try redirecting /
+    the output of a command"), or it quotes code (`` `wc -l` ``), or it is two lines ending on a
+    colon, introducing what follows (longer stanzas of the corpus's poems do end on colons). A
+    poem's lines start with capitals, or end in punctuation (a comma and a line in lower case is
+    verse as often as prose, so it counts for neither)."""
     if any(CODE_SPAN.search(line) for line in block) or (len(block) == 2 and block[-1].rstrip().endswith(":")):
         return True  # code quoted, or two lines that introduce what follows (a command, a list)
     ends = list(zip(block, block[1:]))
     running = sum(1 for line, nxt in ends
-                  if not SENTENCE_END.search(line.rstrip()) and nxt.lstrip()[:1].islower())
+                  if not PUNCTUATED.search(line.rstrip()) and nxt.lstrip()[:1].islower())
     return running * 2 > len(ends)
 
 

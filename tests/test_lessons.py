@@ -377,9 +377,12 @@ def test_prose_written_one_clause_per_line_is_prose_and_a_poem_stays_verse(tmp_p
         Thou art more lovely and more temperate:
         Rough winds do shake the darling buds of May,
         And summer's lease hath all too short a date;
+
+        Once upon a midnight dreary,
+        while I pondered, weak and weary,
         """))
     blocks = [b for s in text.sections for b in s.blocks]
-    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Paragraph", "Paragraph", "Verse"]
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Paragraph", "Paragraph", "Verse", "Verse"]
 
 
 @pytest.mark.slow
