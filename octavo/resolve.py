@@ -917,17 +917,15 @@ class _ModelBuilder:
 
 OUTPUT_LANGUAGES = {"output", "error", "warning", "console-output", "text-output"}
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session"}
-PROMPT = re.compile(r"^(?:\$|%|#|>>>) ")
 
 
 def _code_block(id_: str, where: Location, text: str, language: str | None) -> m.CodeBlock:
     """A code block and what it shows: a command typed at a prompt, what a program printed, or code.
-    A block named ``output`` (or ``error``) is output; one named ``bash`` (or a shell) or whose
-    every line that is not blank starts with a ``$ `` prompt is a command."""
+    A block named ``output`` (or ``error``) is output; one named ``bash`` (or a shell), or naming no
+    language and opening with a ``$ `` prompt, is a command."""
     if language in OUTPUT_LANGUAGES:
         return m.CodeBlock(id_, where, text, None, "output")
-    lines = [t for t in text.split("\n") if t.strip()]
-    prompt = bool(lines) and PROMPT.match(lines[0]) is not None and lines[0].startswith("$ ")
+    prompt = text.lstrip("\n").startswith("$ ")  # its first line, as typed at a shell's prompt
     if language in SHELL_LANGUAGES or (language is None and prompt):
         return m.CodeBlock(id_, where, text, language or "bash", "command")
     return m.CodeBlock(id_, where, text, language, "code")
