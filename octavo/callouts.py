@@ -54,6 +54,7 @@ QUOTED = re.compile(r"^ {0,3}>")
 KRAMDOWN_CLASS = re.compile(r"^ {0,3}\{:?[ \t]*\.([\w-]+)[ \t]*\}[ \t]*$")
 ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"\n]*)")?[ \t]*$')
 ALERT = re.compile(r"^[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.IGNORECASE)
+HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{:?[^}\n]*\}[ \t]*$")
 ATTR_CLASS = re.compile(r"(?:^|\s)\.([\w-]+)")
 ATTR_TITLE = re.compile(r"""\btitle=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))""")
 
@@ -263,6 +264,14 @@ class BoxTitleProcessor(Treeprocessor):
             if first is not None and first.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and not (box.text or "").strip():
                 first.tag = BOX_TITLE
                 first.attrib.pop("id", None)
+                # attr_list reads headings only: a title's {#id} names the box, so links to it arrive
+                last, attr = (first[-1], "tail") if len(first) else (first, "text")
+                written = HEADING_ATTRIBUTES.search(getattr(last, attr) or "")
+                if written:
+                    setattr(last, attr, (getattr(last, attr) or "")[:written.start()] or None)
+                    ids = re.findall(r"#([\w:.\-]+)", written.group(0))
+                    if ids:
+                        box.set("id", ids[0])
 
 
 def register(md) -> None:

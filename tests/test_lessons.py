@@ -48,7 +48,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
         Before.
 
         :::::: callout
-        ## Why Isn't It Doing Anything?
+        ## Why Isn't It Doing Anything? {#waiting}
 
         It waits for input.
 
@@ -76,7 +76,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
         A div of no box: its text stays, in place.
         :::
 
-        After.
+        After: see [the box](#waiting).
         """))
     found = boxes(text)
     assert [(b.kind, title(b)) for b in found] == [
@@ -90,7 +90,9 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (22, 27, 16)  # file lines
     body = [b for s in text.sections for b in s.blocks]
     assert [words((b,)) for b in body if isinstance(b, m.Paragraph)] == [
-        "Before.", "A div of no box: its text stays, in place.", "After."]
+        "Before.", "A div of no box: its text stays, in place.", "After: see the box."]
+    link = next(i for b in body if isinstance(b, m.Paragraph) for i in b.inlines if isinstance(i, m.Link))
+    assert link.target == callout.id  # the title's {#id} names its box
     assert not any("::" in words((b,)) for b in body if isinstance(b, m.Paragraph))
     assert not [d for d in diagnostics if d.level != "info"], diagnostics
 
