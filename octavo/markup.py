@@ -32,8 +32,9 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.serializers import to_html_string
-from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
+from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
 from . import callouts
 from .callouts import BOX, BOX_TITLE
@@ -354,6 +355,35 @@ def code_language(names: list[str]) -> str | None:
     return None
 
 
+class _NormalizeWhitespace(Preprocessor):
+    """Python-Markdown's own normalisation (tabs to spaces, lines of spaces emptied) everywhere but
+    inside fenced code, whose lines stay byte for byte (a tab in a Makefile stays a tab)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines).replace(STX, "").replace(ETX, "").replace("\r\n", "\n").replace("\r", "\n")
+        lines = (source + "\n\n").split("\n")
+        out, i = [], 0
+        while i < len(lines):
+            opened = FENCE_OPEN.match(lines[i])
+            if opened:  # a fence that closes (one never closed is no fence, as in FencedCodeProcessor)
+                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
+                                     + r",}[ \t]*$")
+                end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
+                if end is not None:
+                    out.append(self._normal(lines[i]))
+                    out.extend(lines[i + 1:end])
+                    out.append(self._normal(lines[end]))
+                    i = end + 1
+                    continue
+            out.append(self._normal(lines[i]))
+            i += 1
+        return out
+
+    def _normal(self, line: str) -> str:
+        line = line.expandtabs(self.md.tab_length)
+        return line if line.strip(" ") else ""
+
+
 class _NoteRefPattern(InlineProcessor):
     """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="NONCE:N"/>``."""
 
@@ -378,6 +408,7 @@ class _Markdown(markdown.Markdown):
         self.parser.blockprocessors.register(RawHtmlBlockProcessor(self.parser), "octavo-raw-html", 95)
         self.parser.blockprocessors.register(FencedCodeProcessor(self.parser), "octavo-fenced-code", 96)
         self.preprocessors.deregister("html_block")
+        self.preprocessors.register(_NormalizeWhitespace(self), "normalize_whitespace", 30)
         self.raw_chunks: list[str] = []
         callouts.register(self)
         return self

@@ -323,14 +323,20 @@ def test_commands_output_and_code_are_told_apart_and_kept_byte_for_byte(tmp_path
         ```python
         print("x")   # a comment
         ```
+
+        ```make
+        all:
+        \tcc -o a a.c\t# a tab, kept
+        ```
         """))
     found = [b for s in text.sections for b in m.walk_blocks(s.blocks) if isinstance(b, m.CodeBlock)]
     assert [(b.role, b.language) for b in found] == [
-        ("command", "bash"), ("output", None), ("output", None), ("command", "bash"), ("code", "python")]
+        ("command", "bash"), ("output", None), ("output", None), ("command", "bash"), ("code", "python"),
+        ("code", "make")]
     assert [b.text for b in found] == [
         "$ wc -l *.pdb  |   sort -n\n", "  20  cubane.pdb\n   9  methane.pdb\n",
         "cubane.pdb    ethane.pdb    methane.pdb\noctane.pdb    pentane.pdb   propane.pdb\n",
-        "$ ls molecules\n", 'print("x")   # a comment\n']
+        "$ ls molecules\n", 'print("x")   # a comment\n', "all:\n\tcc -o a a.c\t# a tab, kept\n"]
     assert not any(isinstance(b, m.Verse) for s in text.sections for b in m.walk_blocks(s.blocks))
     assert not diagnostics, diagnostics
 
