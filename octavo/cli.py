@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILES, Config, parse_shard
+from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -79,6 +79,10 @@ def _profile_arguments(p: argparse.ArgumentParser) -> None:
                         "with a wide margin for notes, title, author, source and 'page n of N' on every page; "
                         "an edition other than a book on A5 adds its profile and paper to the file names "
                         "(NAME-handout.pdf, NAME-a4.pdf)")
+    p.add_argument("--solutions", choices=SOLUTIONS,
+                   help="exercises' solutions: inline (in place: the teacher's copy), end (in a Solutions section "
+                        "at the end, linked both ways) or omit (left out: a student copy); default: "
+                        + ", ".join(f"{v} for a {k}" for k, v in PROFILE_SOLUTIONS.items()))
     p.add_argument("--booklet", action="store_true",
                    help="also write NAME-booklet.pdf: the PDF on A5 (half-letter) pages imposed two-up on A4 "
                         "(letter) sheets in saddle-stitch order; print duplex, flip on short edge, fold")
@@ -160,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         debug=args.debug,
         page_list=args.page_list,
         certified_by=args.certified_by.strip() if args.certified_by else None,
+        solutions=args.solutions,
         **_run_options(args, p),
     )
     inputs = config.all_inputs()

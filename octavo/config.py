@@ -9,6 +9,9 @@ FORMATS = ("epub", "pdf")
 NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
 PROFILES = ("book", "handout")
 PROFILE_PAPER = {"book": "A5", "handout": "A4"}  # the paper of each profile when --paper is not given
+SOLUTIONS = ("inline", "end", "omit")  # where exercises' solutions go: in place, at the end, left out
+# a book keeps solutions in place; a handout is what students get: solutions at the end, to check afterwards
+PROFILE_SOLUTIONS = {"book": "inline", "handout": "end"}
 RUN = {"run": True}  # a field that says how to run a build, not what it makes: never part of the cache key
 
 
@@ -40,6 +43,12 @@ class Config:
     preflight: bool = False  # check the laid-out print pages as a typesetter would (preflight.py); on with check
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
+    solutions: str | None = None  # SOLUTIONS; None: the profile's (PROFILE_SOLUTIONS)
+
+    @property
+    def solutions_placement(self) -> str:
+        """Where solutions go in this build: --solutions, else the profile's default."""
+        return self.solutions or PROFILE_SOLUTIONS.get(self.profile, "inline")
 
     def default_inputs(self) -> list[Path]:
         found = sorted((self.project / "sources").glob("*.md"))

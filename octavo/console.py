@@ -112,7 +112,9 @@ class Display:
             from rich.console import Console
             from rich.table import Table
 
-            table = Table(title=f"{counts['inputs']} input{'s' if counts['inputs'] != 1 else ''}", title_justify="left")
+            omitted = counts["solutions_omitted"]
+            table = Table(title=f"{counts['inputs']} input{'s' if counts['inputs'] != 1 else ''}", title_justify="left",
+                          caption=f"{omitted} solution{'s' if omitted != 1 else ''} left out" if omitted else None)
             for name, style in (("built", "green"), ("unchanged", "dim"), ("failed", "red"), ("warnings", "yellow")):
                 table.add_column(name, justify="right", style=style if counts[name] else None)
             table.add_row(*(str(counts[name]) for name in ("built", "unchanged", "failed", "warnings")))
@@ -144,10 +146,15 @@ def tally(report) -> dict[str, int]:
     statuses = [r.status for r in report.results]
     found = {d for r in report.results for d in r.diagnostics} | set(report.problems)
     warnings = sum(d.level == WARNING for d in found)
+    # --solutions omit: each input says how many it left out, as the first word of its note (resolve.py)
+    omitted = sum(int(d.message.split()[0]) for r in report.results for d in r.diagnostics
+                  if d.code == "solutions.omitted" and d.message.split()[0].isdigit())
     return {"inputs": len(statuses), "built": statuses.count("built"), "unchanged": statuses.count("unchanged"),
-            "failed": statuses.count("failed"), "warnings": warnings}
+            "failed": statuses.count("failed"), "warnings": warnings, "solutions_omitted": omitted}
 
 
 def summary_line(counts: dict[str, int]) -> str:
+    omitted = counts.get("solutions_omitted", 0)
     return (f"{counts['inputs']} input{'s' if counts['inputs'] != 1 else ''}: {counts['built']} built, "
-            f"{counts['unchanged']} unchanged, {counts['failed']} failed, {counts['warnings']} warnings")
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed, {counts['warnings']} warnings"
+            + (f", {omitted} solution{'s' if omitted != 1 else ''} left out" if omitted else ""))

@@ -73,6 +73,13 @@ NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|te
 # kramdown: {: .class #id key="v"} (an attribute list), {:name: ...} (a definition), {:toc},
 # {::comment} ... {:/comment}, {::nomarkdown}, {::options ... /}
 KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
+# attribute lists the parser reads (markup.py, callouts.py): a lesson's box class under a block
+# quotation ({: .challenge}), and a code block's class under its closing fence ({: .output})
+BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
+               "questions", "hint", "testimonial", "instructor", "spoiler"}
+CODE_CLASS = re.compile(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
+STRUCTURAL = re.compile(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
+FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
 KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
 KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
@@ -165,6 +172,20 @@ def _symbol(char: str) -> str:
     return _SYMBOL_HIGH.get(code, "")
 
 
+def _structural(inner: str, quote: str, above: str) -> bool:
+    """An attribute list that is structure the parser reads, not decoration: a box's class right
+    under a block quotation one level deeper, or a code block's class right under its fence."""
+    found = STRUCTURAL.match(inner)
+    if not found:
+        return False
+    classes = found.group(1).split()
+    above_quote = QUOTE_PREFIX.match(above).group(1)
+    if len(classes) == 1 and classes[0][1:].lower() in BOX_CLASSES:
+        return above_quote.count(">") > quote.count(">")
+    return all(CODE_CLASS.match(c) for c in classes) and above_quote.count(">") == quote.count(">") and bool(
+        FENCE_LINE.match(above[len(above_quote):]))
+
+
 def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, report: Collector) -> list[str]:
     """kramdown's attribute lists and extensions are markup of the site's generator, never text.
 
@@ -198,6 +219,8 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
         if KRAMDOWN_CLOSE.match(inner):
             out[i] = quote.rstrip()
             continue
+        if KRAMDOWN_LINE.match(inner) and i and _structural(inner, quote, out[i - 1]):
+            continue  # the parser makes a box or a code block's kind of it
         if KRAMDOWN_LINE.match(inner):
             written = inner.strip()
             body = written[2:-1].strip()

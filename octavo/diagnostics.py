@@ -12,6 +12,7 @@ from typing import Callable
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # what the build did on purpose that a reader of the output should know (never fails a build)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class Collector:
 
     def warn(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
         self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line), subject))
+
+    def info(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
+        self.items.append(Diagnostic(INFO, code, message, Location(self.path, line), subject))
 
     def error(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
         self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line), subject))

@@ -139,7 +139,8 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
         letters = sum(c.isalpha() for c in text)
         visible = sum(not c.isspace() for c in text) or 1
         codeish = sum(1 for l in body if CODE_CHARS.search(l))
-        if end < len(out) and body and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
+        classed = end + 1 < len(out) and ATTRIBUTE_LINE.match(out[end + 1])  # {: .output}: code, as its class says
+        if end < len(out) and body and not classed and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
             out[i] = out[end] = ""
             for k in range(i + 1, end):
                 line = MARKDOWN_START.sub(lambda x: x.group(1) + "\\" + x.group(2), out[k].rstrip())
@@ -427,7 +428,8 @@ def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = froz
     start = 0
     while start < len(kept):
         end = start
-        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False):
+        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False) \
+                and not FENCED_DIV.match(kept[end][1]):  # a div's fence (callouts.py) ends a paragraph
             end += 1
         block = kept[start:end]
         attributes = block[-1] if block and ATTRIBUTE_LINE.match(block[-1][1]) else None  # {: #id} for attr_list
@@ -453,8 +455,29 @@ VERSE_CLASS = "{: .verse}"
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 
 
+PUNCTUATED = re.compile(r"[.,!?;:\u2026\u2013\u2014-]['\"\u2019\u201d\u00bb)\]*_]*$")  # a line end a poem may have
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def _runs_on(block: list[str]) -> bool:
+    """Prose written one clause per line (semantic line breaks): its sentences run across most line
+    ends (a line ending without any punctuation, the next starting in lower case: "try redirecting /
+    the output of a command"), or it quotes code (`` `wc -l` ``), or it is two lines ending on a
+    colon, introducing what follows (longer stanzas of the corpus's poems do end on colons). A
+    poem's lines start with capitals, or end in punctuation (a comma and a line in lower case is
+    verse as often as prose, so it counts for neither)."""
+    if any(CODE_SPAN.search(line) for line in block) or (len(block) == 2 and block[-1].rstrip().endswith(":")):
+        return True  # code quoted, or two lines that introduce what follows (a command, a list)
+    ends = list(zip(block, block[1:]))
+    running = sum(1 for line, nxt in ends
+                  if not PUNCTUATED.search(line.rstrip()) and nxt.lstrip()[:1].islower())
+    return running * 2 > len(ends)
+
+
 def _is_verse(block: list[str]) -> bool:
     if not _is_paragraph_line(block[0]) or FOOTNOTE_DEF.match(block[0]) or block[0].lstrip().startswith("<"):
+        return False
+    if len(block) > 1 and _runs_on(block):
         return False
     for line, nxt in zip(block, block[1:] + [""]):
         stripped = line.strip()
@@ -467,10 +490,13 @@ def _is_verse(block: list[str]) -> bool:
     return True
 
 
+ADMONITION_START = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+[\w-]+")  # callouts.py reads it and its indented lines
+
+
 def _is_paragraph_line(line: str) -> bool:
     return bool(line.strip()) and not (
         HEADING.match(line) or LIST_ITEM.match(line) or line.startswith(("    ", "\t", ">", "|"))
-        or THEMATIC_BREAK.match(line)
+        or THEMATIC_BREAK.match(line) or ADMONITION_START.match(line)
     )
 
 
@@ -596,7 +622,7 @@ def _pandoc(lines: list[str], first_line: int, report: Collector) -> tuple[list[
     code = _code_mask(lines)
     for i, line in enumerate(lines):
         if not code[i] and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
-            lines[i] = QUOTE_PREFIX.match(line).group(1).rstrip()  # the div's content stays, its fence goes
+            code[i] = True  # the parser reads the fence (callouts.py): its attributes stay as written
     _link_notes(lines, code, origin, first_line, report)
     return _attributes(lines, code), origin
 

@@ -32,9 +32,12 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.serializers import to_html_string
-from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
+from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
+from . import callouts
+from .callouts import BOX, BOX_TITLE
 from .diagnostics import Collector
 from .sanitize import (LINE, RAW_BLOCK_TAGS, REF, REF_CLOSE, REF_OPEN, Findings, allowed_attributes,
                        sanitize_into)
@@ -52,9 +55,12 @@ QUOTES = {
 }
 RAW = "octavo-raw"  # placeholder element for a raw HTML block in the Markdown tree
 MARKDOWN_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
-                   "thead", "tbody", "tfoot", "tr", "td", "th", RAW}
+                   "thead", "tbody", "tfoot", "tr", "td", "th", RAW, BOX, BOX_TITLE}
 RAW_START = re.compile(r"^ {0,3}(?:<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
 FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\n]*)$")
+CODE_ATTRIBUTES = re.compile(r"^ {0,3}\{:?[ \t]*((?:\.[\w-]+[ \t]*)+)\}[ \t]*$")  # {: .output} under a fence
+OUTPUT_CLASSES = {"output", "error", "warning"}  # what a program printed (lessons' classes)
+SOURCE_CLASSES = {"source", "code"}  # code, language unnamed
 LOOKAHEAD_BLOCKS = 50  # an HTML block left open continues past a blank line only to a close this near
 
 
@@ -270,14 +276,35 @@ def _closes_later(tag: str, blocks: list[str]) -> bool:
 
 class FencedCodeProcessor(BlockProcessor):
     """```` ``` ```` or ``~~~`` fences, as a block processor so every line keeps its number. A fence
-    that is never closed is not a fence (as in Python-Markdown): its lines stay text."""
+    that is never closed is not a fence (as in Python-Markdown): its lines stay text. The info string
+    (```` ```bash ````, ```` ```{.python} ````) names the language; a kramdown attribute list on the
+    line under the closing fence (``{: .language-bash}``, ``{: .output}``: Jekyll lessons) does too,
+    and is taken with the block."""
 
     def test(self, parent, block):
-        return bool(FENCE_OPEN.match(block.split("\n", 1)[0]))
+        return bool(FENCE_OPEN.match(block.split("\n", 1)[0])) or self._interrupts(_item_lines(parent, block)) is not None
+
+    @staticmethod
+    def _interrupts(lines: list[str]) -> int | None:
+        """The line where a fence closed later in the same block starts, inside a paragraph's lines
+        (a fence ends a paragraph, as in CommonMark and as the dialect's code mask reads it)."""
+        for k in range(1, len(lines)):
+            opened = FENCE_OPEN.match(lines[k])
+            if opened:
+                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
+                                     + r",}[ \t]*$")
+                return k if any(closing.match(l) for l in lines[k + 1:]) else None
+        return None
 
     def run(self, parent, blocks):
         head = blocks[0]
-        indent, fence, _info = FENCE_OPEN.match(head.split("\n", 1)[0]).groups()
+        if not FENCE_OPEN.match(head.split("\n", 1)[0]):
+            lines = _item_lines(parent, head)
+            k = self._interrupts(lines)
+            blocks[0] = Lined("\n".join(lines[k:]), head.line + k)
+            self.parser.parseBlocks(parent, [Lined("\n".join(lines[:k]), head.line)])
+            head = blocks[0]
+        indent, fence, info = FENCE_OPEN.match(head.split("\n", 1)[0]).groups()
         closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
         lines, taken = head.split("\n")[1:], 1
         end = next((i for i, l in enumerate(lines) if closing.match(l)), None)
@@ -290,13 +317,71 @@ class FencedCodeProcessor(BlockProcessor):
         last = blocks[taken - 1]
         del blocks[:taken]
         rest = lines[end + 1:]
+        classes = CODE_ATTRIBUTES.match(rest[0]) if rest else None
+        if classes:
+            rest = rest[1:]
         if any(l.strip() for l in rest):
             rest_text = "\n".join(rest)
             blocks.insert(0, Lined(rest_text, last.line + last.count("\n") - rest_text.count("\n")))
         code = [l[len(indent):] if l.startswith(indent) else l.lstrip(" ") for l in lines[:end]]
         pre = ET.SubElement(parent, "pre")
-        ET.SubElement(pre, "code").text = AtomicString("\n".join(code) + "\n")
+        element = ET.SubElement(pre, "code")
+        element.text = AtomicString("\n".join(code) + "\n")
+        names = re.findall(r"[\w+#-]+", info.replace("language-", " ").replace("{", " ").replace(".", " "))[:1]
+        if classes:
+            names = [c.lstrip(".") for c in classes.group(1).split()]
+        language = code_language(names)
+        if language:
+            element.set("class", f"language-{language}")
         self.parser.lines[pre] = head.line
+
+
+def _item_lines(parent, block: str) -> list[str]:
+    """A block's lines; in a list item, its continuation lines indented as the item's content is
+    (four spaces, as Python-Markdown leaves them) are read from that indent."""
+    lines = block.split("\n")
+    if parent.tag == "li" and len(lines) > 1 and all(l.startswith("    ") or not l.strip() for l in lines[1:]):
+        return lines[:1] + [l[4:] for l in lines[1:]]
+    return lines
+
+
+def code_language(names: list[str]) -> str | None:
+    """The language a fence's info string or classes name (``bash``, ``language-bash``, ``output``),
+    lower-cased; None when they name none (``source``)."""
+    for name in names:
+        name = name.lower().removeprefix("language-")
+        if name and name not in SOURCE_CLASSES:
+            return name
+    return None
+
+
+class _NormalizeWhitespace(Preprocessor):
+    """Python-Markdown's own normalisation (tabs to spaces, lines of spaces emptied) everywhere but
+    inside fenced code, whose lines stay byte for byte (a tab in a Makefile stays a tab)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines).replace(STX, "").replace(ETX, "").replace("\r\n", "\n").replace("\r", "\n")
+        lines = (source + "\n\n").split("\n")
+        out, i = [], 0
+        while i < len(lines):
+            opened = FENCE_OPEN.match(lines[i])
+            if opened:  # a fence that closes (one never closed is no fence, as in FencedCodeProcessor)
+                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
+                                     + r",}[ \t]*$")
+                end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
+                if end is not None:
+                    out.append(self._normal(lines[i]))
+                    out.extend(lines[i + 1:end])
+                    out.append(self._normal(lines[end]))
+                    i = end + 1
+                    continue
+            out.append(self._normal(lines[i]))
+            i += 1
+        return out
+
+    def _normal(self, line: str) -> str:
+        line = line.expandtabs(self.md.tab_length)
+        return line if line.strip(" ") else ""
 
 
 class _NoteRefPattern(InlineProcessor):
@@ -323,7 +408,9 @@ class _Markdown(markdown.Markdown):
         self.parser.blockprocessors.register(RawHtmlBlockProcessor(self.parser), "octavo-raw-html", 95)
         self.parser.blockprocessors.register(FencedCodeProcessor(self.parser), "octavo-fenced-code", 96)
         self.preprocessors.deregister("html_block")
+        self.preprocessors.register(_NormalizeWhitespace(self), "normalize_whitespace", 30)
         self.raw_chunks: list[str] = []
+        callouts.register(self)
         return self
 
 
@@ -368,6 +455,9 @@ class Parser:
             self.report.error("markup.depth", "the text is nested too deeply to typeset; "
                               "simplify the nesting of quotes, lists or emphasis")
             return etree.Element("div")
+        for code, message, at in md.box_problems:
+            self.report.warn(code, message, line_of(at))
+        md.box_problems.clear()
         out = etree.Element("div")
         _Converter(md, md.parser.lines, line_of, self).content(root, out, 0)
         repair(out, self.quotes)
@@ -417,6 +507,11 @@ class _Converter:
         new = etree.SubElement(out, el.tag)
         new.set(LINE, str(self.line_of(line) or ""))
         attrs = dict(el.attrib)
+        if el.tag == BOX:  # made by callouts.py, never by the source: its kind passes as it is
+            new.set("kind", attrs.pop("kind"))
+        code = el.find("code") if el.tag == "pre" else None
+        if code is not None and (code.get("class") or "").startswith("language-"):
+            new.set("data-language", code.get("class")[len("language-"):])
         align = re.match(r"text-align:\s*(left|right|center)", attrs.pop("style", "")) if el.tag in ("td", "th") else None
         if align:
             new.set("data-align", align.group(1))
@@ -614,7 +709,7 @@ def _close_quotes_after_inline(tree: etree._Element, left: str, right: str, left
 
 # The closing single quote where it is not the apostrophe: German ‚…‘, Russian „…“.
 CLOSING_SINGLE = {"\u201a": "\u2018", "\u201e": "\u201c"}
-FLOW = BLOCK_TAGS | {"caption", "figcaption"}  # elements whose text runs are one flow of quotes
+FLOW = BLOCK_TAGS | {"caption", "figcaption", BOX_TITLE}  # elements whose text runs are one flow of quotes
 OPAQUE = {"code", "kbd", "samp", "var"}  # never typeset: straight quotes stay straight
 BREAK, OBJECT = "\x00", "\x01"  # a line break, and code or an image: no character of the text stands for them
 SPACES = "[ \t\u00a0]"
@@ -764,10 +859,29 @@ class Parsed:
         self.body, self.notes, self.intro = body, notes, intro
 
 
-def parse_text(prepared, language: str, report: Collector) -> Parsed:
-    """Parse everything the dialect pre-pass produced for one text."""
+LESSON_BOXES = (("objectives", "start"), ("questions", "start"), ("keypoints", "end"))
+
+
+def parse_text(prepared, language: str, report: Collector, fields: dict | None = None) -> Parsed:
+    """Parse everything the dialect pre-pass produced for one text; a lesson's ``objectives``,
+    ``questions`` and ``keypoints`` (front matter lists of Markdown items) become boxes at the
+    text's start and end."""
     parser = Parser(language, report, written=lambda n: prepared.refs[n].written if n < len(prepared.refs) else "")
     body = parser.parse(prepared.markdown, prepared.lines)
+    at = 0
+    for name, where in LESSON_BOXES:
+        items = (fields or {}).get(name)
+        if not items:
+            continue
+        line_no = getattr(getattr(items[0], "location", None), "line", None) or 1
+        markdown_list = "\n".join("- " + " ".join(str(item).split()) for item in items)
+        box = etree.Element(BOX, {"kind": name, LINE: str(line_no)})
+        box.extend(parser.parse(markdown_list, [line_no]))
+        if where == "start":
+            body.insert(at, box)
+            at += 1
+        else:
+            body.append(box)
     notes = [parser.parse(d.markdown or "", d.lines or (d.line,)) for d in prepared.defs]
     intro = parser.parse(prepared.notes_intro, prepared.intro_lines) if prepared.notes_intro else None
     parser.finish()

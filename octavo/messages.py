@@ -45,6 +45,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "The page numbers of the printed edition ({edition}) are marked in the text and "
                              "listed in a page list.",
         "note_at_end": "See note {n} at the end.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Note", "box_tip": "Tip", "box_important": "Important", "box_warning": "Warning",
+        "box_caution": "Caution", "box_callout": "Note", "box_exercise": "Exercise",
+        "box_exercise_n": "Exercise {n}", "box_solution": "Solution", "box_solution_n": "Solution {n}",
+        "box_hint": "Hint", "box_objectives": "Objectives", "box_questions": "Questions",
+        "box_keypoints": "Key points", "box_prerequisites": "Prerequisites", "box_checklist": "Checklist",
+        "box_discussion": "Discussion", "solutions": "Solutions", "solution_at_end": "Solution {n} is at the end.",
+        "back_to_exercise": "Back to exercise {n}",
     },
     "de": {
         "contents": "Inhalt", "notes": "Anmerkungen", "cover": "Umschlag", "landmarks": "Orientierungspunkte",
@@ -73,6 +81,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "Die Seitenzahlen der Druckausgabe ({edition}) sind im Text markiert und in einer "
                              "Seitenliste verzeichnet.",
         "note_at_end": "Siehe Anmerkung {n} am Ende.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Hinweis", "box_tip": "Tipp", "box_important": "Wichtig", "box_warning": "Warnung",
+        "box_caution": "Vorsicht", "box_callout": "Hinweis", "box_exercise": "Übung", "box_exercise_n": "Übung {n}",
+        "box_solution": "Lösung", "box_solution_n": "Lösung {n}", "box_hint": "Tipp", "box_objectives": "Lernziele",
+        "box_questions": "Fragen", "box_keypoints": "Kernpunkte", "box_prerequisites": "Voraussetzungen",
+        "box_checklist": "Checkliste", "box_discussion": "Diskussion", "solutions": "Lösungen",
+        "solution_at_end": "Lösung {n} steht am Ende.", "back_to_exercise": "Zurück zu Übung {n}",
     },
     "fr": {
         "contents": "Table des matières", "notes": "Notes", "cover": "Couverture", "landmarks": "Repères",
@@ -101,6 +116,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "Les numéros de page de l’édition imprimée ({edition}) sont marqués dans le texte "
                              "et réunis dans une liste des pages.",
         "note_at_end": "Voir la note {n} à la fin.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Remarque", "box_tip": "Astuce", "box_important": "Important", "box_warning": "Avertissement",
+        "box_caution": "Attention", "box_callout": "Remarque", "box_exercise": "Exercice",
+        "box_exercise_n": "Exercice {n}", "box_solution": "Solution", "box_solution_n": "Solution {n}",
+        "box_hint": "Indice", "box_objectives": "Objectifs", "box_questions": "Questions",
+        "box_keypoints": "Points clés", "box_prerequisites": "Prérequis", "box_checklist": "Liste de contrôle",
+        "box_discussion": "À débattre", "solutions": "Corrigés", "solution_at_end": "La solution {n} est à la fin.",
+        "back_to_exercise": "Retour à l’exercice {n}",
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "cover": "Cubierta", "landmarks": "Puntos de referencia",
@@ -128,6 +151,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "Los números de página de la edición impresa ({edition}) están marcados en el "
                              "texto y recogidos en una lista de páginas.",
         "note_at_end": "Véase la nota {n} al final.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Nota", "box_tip": "Consejo", "box_important": "Importante", "box_warning": "Advertencia",
+        "box_caution": "Precaución", "box_callout": "Nota", "box_exercise": "Ejercicio",
+        "box_exercise_n": "Ejercicio {n}", "box_solution": "Solución", "box_solution_n": "Solución {n}",
+        "box_hint": "Pista", "box_objectives": "Objetivos", "box_questions": "Preguntas",
+        "box_keypoints": "Puntos clave", "box_prerequisites": "Requisitos previos",
+        "box_checklist": "Lista de comprobación", "box_discussion": "Debate", "solutions": "Soluciones",
+        "solution_at_end": "La solución {n} está al final.", "back_to_exercise": "Volver al ejercicio {n}",
     },
     "it": {
         "contents": "Indice", "notes": "Note", "cover": "Copertina", "landmarks": "Punti di riferimento",
@@ -155,6 +186,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "I numeri di pagina dell’edizione a stampa ({edition}) sono segnati nel testo e "
                              "raccolti in un elenco delle pagine.",
         "note_at_end": "Vedi la nota {n} alla fine.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Nota", "box_tip": "Suggerimento", "box_important": "Importante", "box_warning": "Avvertenza",
+        "box_caution": "Attenzione", "box_callout": "Nota", "box_exercise": "Esercizio",
+        "box_exercise_n": "Esercizio {n}", "box_solution": "Soluzione", "box_solution_n": "Soluzione {n}",
+        "box_hint": "Indizio", "box_objectives": "Obiettivi", "box_questions": "Domande",
+        "box_keypoints": "Punti chiave", "box_prerequisites": "Prerequisiti", "box_checklist": "Lista di controllo",
+        "box_discussion": "Discussione", "solutions": "Soluzioni",
+        "solution_at_end": "La soluzione {n} è alla fine.", "back_to_exercise": "Torna all’esercizio {n}",
     },
     "ru": {
         "contents": "Содержание", "notes": "Примечания", "cover": "Обложка", "landmarks": "Ориентиры",
@@ -182,6 +221,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_page_list": "Номера страниц печатного издания ({edition}) отмечены в тексте и собраны в "
                              "списке страниц.",
         "note_at_end": "См. примечание {n} в конце.",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "Примечание", "box_tip": "Совет", "box_important": "Важно", "box_warning": "Предупреждение",
+        "box_caution": "Осторожно", "box_callout": "Примечание", "box_exercise": "Упражнение",
+        "box_exercise_n": "Упражнение {n}", "box_solution": "Решение", "box_solution_n": "Решение {n}",
+        "box_hint": "Подсказка", "box_objectives": "Цели", "box_questions": "Вопросы", "box_keypoints": "Главное",
+        "box_prerequisites": "Что нужно знать", "box_checklist": "Контрольный список",
+        "box_discussion": "Обсуждение", "solutions": "Решения", "solution_at_end": "Решение {n} — в конце.",
+        "back_to_exercise": "Назад к упражнению {n}",
     },
     "zh": {
         "contents": "目录", "notes": "注释", "cover": "封面", "landmarks": "导航地标",
@@ -208,6 +255,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "summary_images_undescribed": "部分图像没有文字说明。",
         "summary_page_list": "印刷版（{edition}）的页码已在正文中标出，并列入页码列表。",
         "note_at_end": "见文末注释 {n}。",  # print: a note too long for the foot of the page
+        # lessons: the labels of boxes, and the closing section of solutions
+        "box_note": "注意", "box_tip": "提示", "box_important": "重要", "box_warning": "警告", "box_caution": "小心",
+        "box_callout": "注意", "box_exercise": "练习", "box_exercise_n": "练习 {n}", "box_solution": "答案",
+        "box_solution_n": "答案 {n}", "box_hint": "线索", "box_objectives": "学习目标", "box_questions": "问题",
+        "box_keypoints": "要点", "box_prerequisites": "预备知识", "box_checklist": "检查清单", "box_discussion": "讨论",
+        "solutions": "答案汇总", "solution_at_end": "答案 {n} 在文末。", "back_to_exercise": "返回练习 {n}",
     },
 }
 

@@ -209,9 +209,38 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class CodeBlock:
+    """Preformatted code, byte for byte. ``language``: what the source names (``bash``, ``python``),
+    None when it names none; ``role``: "code", "command" (a shell command, typed at a prompt) or
+    "output" (what a program printed)."""
+
     id: str
     where: Location
     text: str
+    language: str | None = None
+    role: str = "code"
+
+
+CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution", "callout", "exercise", "solution", "hint",
+                 "objectives", "questions", "keypoints", "prerequisites", "checklist", "discussion")
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    """A box set apart from the running text: a note, a warning, an exercise, its solution, a lesson's
+    objectives. ``kind`` is one of CALLOUT_KINDS (the renderer names it in the text's language);
+    ``title`` the box's own title as written (may be empty). Exercises are numbered in their text, and
+    a solution carries its exercise's ``number``. ``see``: ids of the boxes that belong with this one
+    but stand elsewhere (an exercise's solutions gathered at the end, or the exercise of such a
+    solution), so each can link to the other."""
+
+    id: str
+    where: Location
+    kind: str
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    number: int | None = None
+    see: tuple[str, ...] = ()
+    attrs: Attrs = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +256,7 @@ class Division:
 
 
 Block = Union[Paragraph, Plain, Verse, Heading, ListBlock, ListItem, Quotation, Table, Figure, Rule, CodeBlock,
-              Division]
+              Callout, Division]
 
 
 @dataclass(frozen=True)
@@ -279,8 +308,8 @@ class Section:
     """A top-level division of a text: one EPUB file, one TOC entry, one PDF bookmark."""
 
     id: str
-    kind: str  # "opening" (text before the first heading), "chapter" or "notes"
-    title: str | None  # plain text for contents and running heads; None for notes (an interface word)
+    kind: str  # "opening" (text before the first heading), "chapter", "solutions" or "notes"
+    title: str | None  # plain text for contents and running heads; None for notes and solutions (interface words)
     heading: tuple[Inline, ...] | None  # the heading as written; None: untitled
     level: int  # the rank of this section's heading in the book
     blocks: tuple[Block, ...]

@@ -2,7 +2,9 @@
 
 The rule, per text, counting from 1 in reading order: every paragraph with words in it, every
 stanza of verse, every item of a list, and a block quotation as one unit (its inner paragraphs are
-not counted separately). Raw-HTML divisions are looked through: their blocks count by the same rule.
+not counted separately). Raw-HTML divisions and boxes (notes, exercises) are looked through: their
+blocks count by the same rule; solutions are not numbered, so a student copy (solutions at the end
+or left out) carries the same numbers as the teacher's.
 Headings, tables, figures, rules, code, notes, title pages and credits are not numbered. The same
 map serves the EPUB and the PDF, so both editions carry the same numbers and ids.
 """
@@ -44,7 +46,7 @@ def numbered_blocks(blocks: tuple[m.Block, ...]):
             yield block
         elif isinstance(block, m.ListBlock):
             yield from block.items  # an item is one unit, whatever it holds
-        elif isinstance(block, m.Division):
+        elif isinstance(block, m.Division) or (isinstance(block, m.Callout) and block.kind != "solution"):
             yield from numbered_blocks(block.blocks)
 
 

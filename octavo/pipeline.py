@@ -350,8 +350,9 @@ def load_text(source: Source, config: Config, text_id: str = "", level: int = 1)
 
     language = language_of(source.fields, source.body, source.diagnostics)
     prepared = prepare(source.body, source.body_line, source.diagnostics)
-    parsed = parse_text(prepared, language, source.diagnostics)
-    return build_text(source, language, prepared, parsed, text_id, level, asset_roots=config.assets)
+    parsed = parse_text(prepared, language, source.diagnostics, source.fields)
+    return build_text(source, language, prepared, parsed, text_id, level, asset_roots=config.assets,
+                      solutions=config.solutions_placement)
 
 
 def load_volume(path: Path, config: Config, result: Result) -> Book | None:

@@ -19,7 +19,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from . import messages, tables
+from . import highlight, messages, tables
 from . import model as m
 from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .paragraphs import Number
@@ -75,11 +75,12 @@ class Flavour:
     number_notes: bool = False  # print: a note opens with its number, a link to its call (no ↩ arrows on paper)
     table_room: int | None = None  # print: characters of table type across the measure; a table wider is
     # printed in column groups (tables.column_groups); None: every table whole (a screen scrolls it)
+    code_lines: bool = False  # print: each line of code a block of its own, so a line that wraps is marked
 
 
 PLAIN = Flavour()
 # the print edition's line breaking is Octavo's (a reading system makes its own)
-PRINT = Flavour(bind_words=True, number_notes=True)
+PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True)
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,8 @@ def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[
 def _fallback_title(kind: str, n: int, ui: dict[str, str]) -> str:
     if kind == "notes":
         return ui["notes"]
+    if kind == "solutions":
+        return ui["solutions"]
     if kind == "heading":
         return "\u2026"
     return ui["section_n"].format(n=n)
@@ -389,7 +392,7 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavo
     title = section.title or _fallback_title(section.kind, n, ui)
     if section.heading is not None:
         heading = inlines_markup(section.heading)
-    elif section.kind == "notes":
+    elif section.kind in ("notes", "solutions"):
         heading = Markup.escape(title)
     else:
         heading = None
@@ -501,11 +504,64 @@ class Xhtml:
         elif isinstance(block, m.Rule):
             self._el(parent, "hr", block.id, ())
         elif isinstance(block, m.CodeBlock):
-            etree.SubElement(self._el(parent, "pre", block.id, ()), "code").text = block.text
+            self._code(parent, block)
+        elif isinstance(block, m.Callout):
+            self._callout(parent, block)
         elif isinstance(block, m.Division):
             self.blocks(self._el(parent, DIVISION_TAGS.get(block.kind, "div"), block.id, block.attrs), block.blocks)
         else:
             raise TypeError(f"cannot render {type(block).__name__}")
+
+    def _code(self, parent: etree._Element, block: m.CodeBlock) -> None:
+        """``<pre class="code command">``: what the block is (code, a command, output) as a class, its
+        language on ``<code>``, highlighted runs as spans; the text is the block's, byte for byte."""
+        pre = self._el(parent, "pre", block.id, (), classes=("code", block.role))
+        code = etree.SubElement(pre, "code")
+        if block.language:
+            code.set("class", f"language-{block.language}")
+        runs = highlight.runs(block.text, block.language, block.role == "command")
+        if not self.flavour.code_lines:
+            _spans(code, runs)
+            return
+        lines: list[list[tuple[str, str]]] = [[]]  # print: one block per line (its end is the block's end)
+        for name, text in runs:
+            for n, piece in enumerate(text.split("\n")):
+                if n:
+                    lines.append([])
+                if piece:
+                    lines[-1].append((name, piece))
+        if not lines[-1] and len(lines) > 1:
+            lines.pop()  # the newline that ends the block
+        for line in lines:
+            _spans(etree.SubElement(code, "span", {"class": "line"}), line)
+
+    def _callout(self, parent: etree._Element, box: m.Callout) -> None:
+        """A box: ``<aside>`` (a note to the text, whatever its kind), opened by its label in the text's
+        language and its title (what a reader without styles sees and a screen reader announces), with
+        a link to its solution at the end or back to its exercise."""
+        classes = ("box", f"box-{box.kind}") + (("keep",) if box_size(box) <= KEEP_BOX else ())
+        aside = self._el(parent, "aside", box.id, box.attrs, classes=classes)
+        aside.set("role", "doc-tip" if box.kind == "tip" else "note")
+        if box.kind in BOX_EPUB_TYPES:
+            aside.set("data-epub-type", BOX_EPUB_TYPES[box.kind])
+        aside.set("aria-labelledby", f"{box.id}-title")
+        label = box_label(box, self.ui)
+        title = etree.SubElement(aside, "p", {"class": "box-title", "id": f"{box.id}-title"})
+        strong = etree.SubElement(title, "strong", {"class": "box-label"})
+        strong.text = label
+        if box.title and not _same_words(m.plain_text(box.title), label, self.ui.get(f"box_{box.kind}", "")):
+            strong.tail = ": "
+            self.inlines(title, box.title)
+        title.tail = "\n"
+        self.blocks(aside, box.blocks)
+        if box.see:
+            key = "solution_at_end" if box.kind != "solution" else "back_to_exercise"
+            see = etree.SubElement(aside, "p", {"class": "box-see"})
+            for n, target in enumerate(box.see):
+                if n:
+                    self._append_text(see, " ")
+                link = etree.SubElement(see, "a", {"href": f"#{target}"})
+                link.text = self.ui[key].format(n=box.number if box.number is not None else "")
 
     def _table(self, parent: etree._Element, table: m.Table) -> None:
         self.floats_off += 1
@@ -657,6 +713,44 @@ class Xhtml:
             parent[-1].tail = (parent[-1].tail or "") + text
         else:
             parent.text = (parent.text or "") + text
+
+
+def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
+    """Highlighted runs into ``parent``: a span per classed run, plain text as it is."""
+    last = None
+    for name, text in runs:
+        if name:
+            last = etree.SubElement(parent, "span", {"class": name})
+            last.text = text
+        elif last is None:
+            parent.text = (parent.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+
+KEEP_BOX = 2_400  # characters (a code line counts 60; about half an A4 page): a box this short is never split across pages
+# epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term;
+# "notice" would want the role doc-notice, which an <aside> may not take)
+BOX_EPUB_TYPES = {"tip": "tip", "exercise": "practice", "objectives": "learning-objectives"}
+
+
+def box_label(box: m.Callout, ui: Mapping[str, str]) -> str:
+    """What a box is called in the text's language: "Exercise 3", "Solution 3", "Key points"."""
+    if box.kind in ("exercise", "solution") and box.number is not None:
+        return ui[f"box_{box.kind}_n"].format(n=box.number)
+    return ui.get(f"box_{box.kind}", ui["box_note"])
+
+
+def box_size(box: m.Callout) -> int:
+    """Characters of a box's text, a line of code counting as 60: how much room it takes."""
+    code = sum(60 * b.text.count("\n") for b in m.walk_blocks(box.blocks) if isinstance(b, m.CodeBlock))
+    return _characters(box.blocks) + code
+
+
+def _same_words(title: str, *labels: str) -> bool:
+    """A title that only repeats the label ("Solution" under "Solution 3") is not printed twice."""
+    words = "".join(c for c in title.casefold() if c.isalnum())
+    return any(words == "".join(c for c in label.casefold() if c.isalnum()) for label in labels if label)
 
 
 def _number(el: etree._Element, number: Number) -> None:

@@ -19,6 +19,7 @@ from lxml import etree
 from . import model as m
 from .assets import Images
 from .diagnostics import Collector, Location
+from .callouts import BOX, BOX_TITLE
 from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .slugs import slugify
@@ -32,9 +33,10 @@ NUMBER = "data-octavo-number"
 
 
 def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "", level: int = 1,
-               asset_roots: tuple[Path, ...] = ()) -> m.Text:
+               asset_roots: tuple[Path, ...] = (), solutions: str = "inline") -> m.Text:
     """Resolve one parsed source. ``text_id`` prefixes every id; ``level``: rank of its title;
-    ``asset_roots``: folders besides the source's own that its images may come from."""
+    ``asset_roots``: folders besides the source's own that its images may come from; ``solutions``:
+    where exercises' solutions go (SOLUTIONS: in place, gathered at the end, or left out)."""
     report = source.diagnostics
     fields = source.fields
     tree = parsed.body
@@ -56,6 +58,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     builder = _ModelBuilder(ids, source.path)
     _structure(tree, report)
     sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level, builder, source.path))
+    sections = _exercises(sections, solutions, ids, level, source.path, report)
     if notes:
         intro = parsed.intro
         if intro is not None:
@@ -608,6 +611,73 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: _Model
     return sections
 
 
+SOLUTIONS = ("inline", "end", "omit")
+
+
+def _exercises(sections: list[m.Section], solutions: str, ids: _Ids, level: int, path: Path,
+               report: Collector) -> list[m.Section]:
+    """Exercises numbered in reading order, each solution with its exercise's number (the exercise it
+    stands in, else the last one before it); then the solutions stay in place (``inline``), move to
+    a closing section, each linked to its exercise and back (``end``), or are left out (``omit``)."""
+    number_of: dict[str, int] = {}
+    exercise_of: dict[str, str] = {}
+    state = {"n": 0, "last": None}
+
+    def survey(blocks, inside: str | None):
+        for block in blocks:
+            if isinstance(block, m.Callout) and block.kind == "exercise":
+                state["n"] += 1
+                number_of[block.id] = state["n"]
+                state["last"] = block.id
+                survey(block.blocks, block.id)
+                continue
+            if isinstance(block, m.Callout) and block.kind == "solution":
+                owner = inside or state["last"]
+                if owner is not None:
+                    number_of[block.id] = number_of[owner]
+                    exercise_of[block.id] = owner
+            survey(m.child_blocks(block), inside)
+
+    for section in sections:
+        survey(section.blocks, None)
+    if not number_of:
+        return sections
+    moved = solutions in ("end", "omit")
+    solutions_of: dict[str, list[str]] = {}
+    for solution, exercise in exercise_of.items():
+        solutions_of.setdefault(exercise, []).append(solution)
+    gathered: list[m.Callout] = []
+
+    def rebuild(blocks):
+        out = []
+        for block in blocks:
+            if isinstance(block, m.Callout) and block.kind == "solution" and moved:
+                if solutions == "end":
+                    gathered.append(replace(block, number=number_of.get(block.id), blocks=rebuild(block.blocks),
+                                            see=(exercise_of[block.id],) if block.id in exercise_of else ()))
+                else:
+                    gathered.append(block)
+                continue
+            if isinstance(block, m.Callout):
+                see = tuple(solutions_of.get(block.id, ())) if solutions == "end" else ()
+                block = replace(block, number=number_of.get(block.id), see=see)
+            if isinstance(block, m.ListBlock):
+                block = replace(block, items=tuple(replace(i, blocks=rebuild(i.blocks)) for i in block.items))
+            elif hasattr(block, "blocks") and not isinstance(block, m.Figure):
+                block = replace(block, blocks=rebuild(block.blocks))
+            out.append(block)
+        return tuple(out)
+
+    sections = [replace(s, blocks=rebuild(s.blocks)) for s in sections]
+    if solutions == "omit" and gathered:
+        report.info("solutions.omitted", f"{len(gathered)} solution{'s' if len(gathered) != 1 else ''} left out "
+                    "(--solutions omit): a student copy", gathered[0].where.line)
+    elif solutions == "end" and gathered:
+        sections.append(m.Section(ids.new("solutions"), "solutions", None, None, level + 1, tuple(gathered),
+                                  Location(path, gathered[0].where.line)))
+    return sections
+
+
 LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
 FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
 NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
@@ -709,7 +779,7 @@ DIVISIONS = {"div": "division", "section": "section", "article": "article", "asi
              "footer": "footer", "address": "address", "dl": "definitions", "dt": "term", "dd": "definition",
              "figcaption": "division", "caption": "division"}
 BLOCK_ELEMENTS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "table", "figure", "hr",
-                  "pre", *DIVISIONS}
+                  "pre", BOX, *DIVISIONS}
 KEPT_ATTRS = ("class", "lang", "dir", "title", "cite", "datetime", "type", "reversed", "scope")
 LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
 
@@ -795,7 +865,13 @@ class _ModelBuilder:
         if tag == "hr":
             return m.Rule(self._id(el, "r"), where)
         if tag == "pre":
-            return m.CodeBlock(self._id(el, "c"), where, "".join(el.itertext()))
+            return _code_block(self._id(el, "c"), where, "".join(el.itertext()), el.get("data-language"))
+        if tag == BOX:
+            title = el.find(BOX_TITLE) if len(el) and el[0].tag == BOX_TITLE else None
+            if title is not None:
+                el.remove(title)
+            return m.Callout(self._id(el, "box"), where, el.get("kind"), self.inlines(title) if title is not None
+                             else (), self.blocks(el), attrs=attrs)
         return m.Division(self._id(el, "d"), where, DIVISIONS[tag], self.blocks(el), attrs)
 
     def _item(self, li) -> m.ListItem:
@@ -862,6 +938,22 @@ class _ModelBuilder:
             return m.Span(SPAN_KINDS[tag], self.inlines(el), el.get("id"), _attrs(el))
         # a block element left inside text by raw HTML (repairs make this rare): keep its words
         return m.Span("span", self.inlines(el), el.get("id"), ())
+
+
+OUTPUT_LANGUAGES = {"output", "error", "warning", "console-output", "text-output"}
+SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "shell-session", "sh-session"}
+
+
+def _code_block(id_: str, where: Location, text: str, language: str | None) -> m.CodeBlock:
+    """A code block and what it shows: a command typed at a prompt, what a program printed, or code.
+    A block named ``output`` (or ``error``) is output; one named ``bash`` (or a shell), or naming no
+    language and opening with a ``$ `` prompt, is a command."""
+    if language in OUTPUT_LANGUAGES:
+        return m.CodeBlock(id_, where, text, None, "output")
+    prompt = text.lstrip("\n").startswith("$ ")  # its first line, as typed at a shell's prompt
+    if language in SHELL_LANGUAGES or (language is None and prompt):
+        return m.CodeBlock(id_, where, text, language or "bash", "command")
+    return m.CodeBlock(id_, where, text, language, "code")
 
 
 def _attrs(el) -> m.Attrs:

@@ -51,9 +51,15 @@ SITE_FIELDS = {
     "nav_exclude", "categories", "category", "excerpt", "published", "draft", "weight", "slug", "volume",
     "series", "type", "menu", "lastmod", "publishDate", "expiryDate", "redirect_from", "sidebar_position",
     "sidebar_label", "comments", "sitemap",
+    # lesson tools (Carpentries): minutes of teaching and of exercises
+    "teaching", "exercises",
     # note-taking vaults (Obsidian, Logseq, Zettelkasten tools)
     "aliases", "alias", "cssclasses", "cssclass", "created", "updated", "modified", "genre", "status", "publish",
 }
+# Lesson tools' lists (Carpentries, Jekyll and Workbench lessons): Markdown items that become the
+# text's labelled boxes, objectives and questions at its start, key points at its end. They belong to
+# those tools, so a value Octavo cannot use is a warning. Their timing fields pass quietly.
+LESSON_FIELDS = ("objectives", "questions", "keypoints")
 MAX_ALIASES = 0  # anchors/aliases can expand into huge structures; front matter never needs them
 
 # XML 1.0 forbids C0 controls other than tab, LF and CR; we also drop C1 controls and
@@ -476,7 +482,7 @@ def _validate_fields(fields: dict[str, tuple[object, int]], report: Collector) -
         if name in SITE_FIELDS or value is None or value == "" or value == []:
             continue
         target = BORROWED_FIELDS.get(name, name)
-        checked = _checked(target, key, value, line, report, borrowed=target != name)
+        checked = _checked(target, key, value, line, report, borrowed=target != name or name in LESSON_FIELDS)
         if checked is not None:
             found.setdefault(target, []).append((_RANK[name], key, checked, line))
     valid: dict = {}
@@ -503,6 +509,12 @@ def _checked(target: str, key: str, value: object, line: int, report: Collector,
     unlinked = _flow_links(value)
     if target == "accessibilityHazard":
         return _hazards(key, value, line, report)
+    if target in LESSON_FIELDS:  # Markdown items, each kept with the field's line
+        items = _as_text_list(value, allow_single=True)
+        if items is None:
+            complain("frontmatter.type", f"'{key}' must be a list of items, not {_kind(value)}{ignored}", line)
+            return None
+        return tuple(Located(t, Location(report.path, line)) for t in items if t.strip()) or None
     if target in NAME_LIST_FIELDS or target == "tags":
         if target == "tags" and isinstance(value, list) and isinstance(unlinked, str):
             unlinked = [unlinked]  # tags: [[history]] is one linked tag
@@ -592,8 +604,8 @@ def _normal(key: str) -> str:
     return re.sub(r"[\s_-]", "", key).casefold()
 
 
-_FIELD_NAMES = {_normal(k): k for k in (*KNOWN_FIELDS, *BORROWED_FIELDS, *SITE_FIELDS)}
-_RANK = {**{k: 0 for k in KNOWN_FIELDS}, **{k: i + 1 for i, k in enumerate(BORROWED_FIELDS)}}
+_FIELD_NAMES = {_normal(k): k for k in (*KNOWN_FIELDS, *BORROWED_FIELDS, *SITE_FIELDS, *LESSON_FIELDS)}
+_RANK = {**{k: 0 for k in (*KNOWN_FIELDS, *LESSON_FIELDS)}, **{k: i + 1 for i, k in enumerate(BORROWED_FIELDS)}}
 URL = re.compile(r"^(https?|ftp)://\S+$")
 
 

@@ -194,7 +194,7 @@ def codes_used() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            position = {"warn": 0, "error": 0, "add": 0, "_report": 0, "Diagnostic": 1, "Finding": 0}.get(name)
+            position = {"warn": 0, "error": 0, "info": 0, "add": 0, "_report": 0, "Diagnostic": 1, "Finding": 0}.get(name)
             if position is None or len(node.args) <= position:
                 continue
             arg = node.args[position]
