@@ -419,9 +419,31 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
             message += (" and the rule" + ("s" if len(rules) > 1 else "") + " framing it (line"
                         + ("s " if len(rules) > 1 else " ") + ", ".join(map(str, rules)) + ")")
         report.warn(code, message, line_of(block.start))
-    for n in [*removed, *with_it]:
+    under = _rules_under_headings(lines, structure, all_blocks, removed, with_it)
+    if under:
+        where = [line_of(all_blocks[n].start) for n in under]
+        many = len(under) > 1
+        report.warn("dialect.rule", f"removed {len(under)} rule{'s' if many else ''} straight under "
+                    f"{'headings' if many else 'a heading'} (line{'s' if many else ''} {', '.join(map(str, where))})",
+                    where[0])
+    for n in [*removed, *with_it, *under]:
         _blank(lines, all_blocks[n])
     return found
+
+
+def _rules_under_headings(lines, structure: Structure, all_blocks: list[_Block], removed: dict,
+                          with_it: dict[int, int]) -> list[int]:
+    """A rule straight under a heading (``### Section 1`` then ``* * *``, as Capital's pages have
+    them) separates nothing: the heading already begins the section. Returns those rules' blocks."""
+    gone = lambda k: k in removed or k in with_it  # noqa: E731
+    out = []
+    for n, block in enumerate(all_blocks):
+        if block.kind != "rule" or not n or gone(n) or gone(n - 1) or all_blocks[n - 1].kind != "heading":
+            continue
+        between = range(all_blocks[n - 1].end, block.start)
+        if all(not lines[k].strip() and not structure.opaque(k) for k in between):
+            out.append(n)
+    return out
 
 
 def _rules_around(all_blocks: list[_Block], removed: dict, with_it: dict[int, int]) -> None:

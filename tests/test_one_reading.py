@@ -219,3 +219,27 @@ def test_every_rule_has_its_fixtures_and_the_readme_lists_them():
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[3:]]
     assert rows == [[f"`{r.name}`", r.recognises, f"`{r.code}`" if r.code else "—"] for r in RULES]
 
+
+def test_a_rule_straight_under_a_heading_goes_with_a_warning(tmp_path):
+    """Capital's pages put `* * *` under every section heading; a rule between two sections stays."""
+    source = write_source(tmp_path, "capital.md", """\
+        ---
+        title: Chapter 1
+        ---
+        ### Section 1. The Two Factors
+
+        * * *
+
+        The wealth of those societies.
+
+        * * *
+
+        ### Section 2. The Two-fold Character
+
+        At first sight a commodity.
+        """)
+    text, diagnostics = load(source)
+    body = etree.fromstring("<div>" + "".join(body_xhtml(s) for s in text.sections) + "</div>")
+    assert len(list(body.iter("hr"))) == 1
+    assert [str(d) for d in diagnostics if d.code == "dialect.rule"] == [
+        f"{source}:6: warning: removed 1 rule straight under a heading (line 6) [dialect.rule]"]
