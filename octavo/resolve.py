@@ -595,7 +595,8 @@ def _structure(tree, report: Collector) -> None:
 
     - Lettered headings (``A.``, ``B.``, ...) at the rank of the numbered heading before them
       (``Section 3.``) are its subdivisions: they, and what is under them, go one rank down.
-    - A heading straight above a table is the table's caption.
+    - A heading straight above a table is the table's caption; so is a Pandoc table caption, a
+      paragraph ``: Caption`` or ``Table: Caption`` straight above or below it.
     - A run-in heading (one ending in a dash, or whose paragraph starts with a dash on the very next
       line) starts a paragraph of a list; it stays a heading but is not in the contents."""
     children = [c for c in tree if isinstance(c.tag, str)]
@@ -639,6 +640,27 @@ def _structure(tree, report: Collector) -> None:
             and line(after) == (line(h) or 0) + 1
         if text.endswith(RUN_IN_DASH) or runs_on:
             h.set(NO_TOC, "")
+    _pandoc_captions(tree)
+
+
+PANDOC_CAPTION = re.compile(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
+
+
+def _pandoc_captions(tree) -> None:
+    """Pandoc's table caption: a paragraph starting ``: `` or ``Table: `` straight above (else
+    below) a table without a caption becomes its caption, without the prefix."""
+    for table in list(tree.iter("table")):
+        if table.find("caption") is not None:
+            continue
+        for p in (table.getprevious(), table.getnext()):
+            if p is None or p.tag != "p" or not PANDOC_CAPTION.match(p.text or ""):
+                continue
+            caption = etree.Element("caption", {LINE: p.get(LINE, "")})
+            caption.text = PANDOC_CAPTION.sub("", p.text, count=1)
+            caption[:] = list(p)
+            table.insert(0, caption)
+            replace_with_text(p)
+            break
 
 
 def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:

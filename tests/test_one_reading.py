@@ -243,3 +243,30 @@ def test_a_rule_straight_under_a_heading_goes_with_a_warning(tmp_path):
     assert len(list(body.iter("hr"))) == 1
     assert [str(d) for d in diagnostics if d.code == "dialect.rule"] == [
         f"{source}:6: warning: removed 1 rule straight under a heading (line 6) [dialect.rule]"]
+
+
+def test_a_pandoc_table_caption_above_or_below_becomes_the_tables_caption(tmp_path):
+    body, _ = text_of(tmp_path, """\
+        ---
+        title: Tables
+        ---
+        Some text.
+
+        : Wages in 1860
+
+        Trade | Wage
+        ------|-----
+        Spinner | 20s.
+
+        Town | People
+        -----|-------
+        Leeds | 172,000
+
+        Table: Towns of the *West Riding*
+
+        A closing paragraph.
+        """)
+    captions = [" ".join("".join(c.itertext()).split()) for c in body.iter("caption")]
+    assert captions == ["Wages in 1860", "Towns of the West Riding"]
+    assert list(body.iter("table"))[1].find("caption").find("em").text == "West Riding"
+    assert ["".join(p.itertext()) for p in body.iter("p")] == ["Some text.", "A closing paragraph."]
