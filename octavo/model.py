@@ -260,6 +260,7 @@ class Metadata:
     description: str | None = None
     cover: str | None = None  # the cover image as the front matter or manifest names it (cover.py checks it)
     short_title: str | None = None  # front matter shortTitle: the title in print running heads
+    archive: tuple[tuple[str, str], ...] = ()  # the source's own header block: (label, value), e.g. ("Source", "...")
 
 
 @dataclass(frozen=True)

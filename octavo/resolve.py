@@ -48,7 +48,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
 
     _drop_attribute_lists(tree, report)
     title, authors = _title_and_author(tree, fields, prepared, source.path, report)
-    metadata = _metadata(fields, title, language, authors)
+    metadata = replace(_metadata(fields, title, language, authors), archive=_archive_header(tree, report))
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
@@ -116,6 +116,55 @@ def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] 
         description=fields.get("metaDescription"),
         cover=fields.get("cover"),
     )
+
+
+ARCHIVE_LABELS = ("source", "published", "first published", "transcribed", "translated", "html markup", "written",
+                  "delivered", "proofed")
+ARCHIVE_LINE = re.compile(r"^(" + "|".join(ARCHIVE_LABELS) + r")\s*:\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _archive_header(tree, report: Collector) -> tuple[tuple[str, str], ...]:
+    """An archive's header block at the start of the text (``Source: ...``, ``Published: ...``,
+    ``Transcribed: ...``, one a line) is the text's provenance, not its first paragraph: it goes to
+    the credits (``Metadata.archive``), with the rules that only framed it."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    for n, child in enumerate(children[:8]):
+        if child.tag in HEADINGS or child.tag == "hr":
+            continue
+        entries = _archive_entries(child) if child.tag == "p" else None
+        if not entries:
+            return ()
+        after, where = child.getnext(), line(child)
+        replace_with_text(child)
+        if after is not None and after.tag == "hr" and all(c.tag in HEADINGS or c.tag == "hr" for c in children[:n]):
+            replace_with_text(after)  # the rule that closed the header
+        report.warn("dialect.header", "moved the archive's header block ("
+                    + ", ".join(label for label, _ in entries) + ") to the credits", where)
+        return entries
+    return ()
+
+
+def _archive_entries(p) -> tuple[tuple[str, str], ...] | None:
+    """(label, value) for each line of a paragraph whose every line is ``Label: value`` with an
+    archive header's label; None if any line is something else."""
+    lines, current = [], [p.text or ""]
+    for child in p:
+        if child.tag == "br":
+            lines.append("".join(current))
+            current = [child.tail or ""]
+        else:
+            current += ["".join(child.itertext()), child.tail or ""]
+    lines.append("".join(current))
+    entries = []
+    for written in lines:
+        text = " ".join(written.split())
+        if not text:
+            continue
+        m = ARCHIVE_LINE.match(text)
+        if not m:
+            return None
+        entries.append((m.group(1), m.group(2)))
+    return tuple(entries) or None
 
 
 def _is_url(value: str | None) -> bool:

@@ -270,3 +270,47 @@ def test_a_pandoc_table_caption_above_or_below_becomes_the_tables_caption(tmp_pa
     assert captions == ["Wages in 1860", "Towns of the West Riding"]
     assert list(body.iter("table"))[1].find("caption").find("em").text == "West Riding"
     assert ["".join(p.itertext()) for p in body.iter("p")] == ["Some text.", "A closing paragraph."]
+
+
+def test_an_archive_header_block_goes_to_the_credits_not_paragraph_one(tmp_path):
+    """Zetkin's page: title, date, a rule, the header block, a rule, then the speech."""
+    source = write_source(tmp_path, "zetkin.md", """\
+        ---
+        title: Only in Conjunction With the Proletarian Woman
+        author: Clara Zetkin
+        ---
+        ### (1896)
+
+        ------------------------------------------------------------------------
+
+        **Source:** Speech at the Party Congress, Gotha, October 16th, 1896.\\
+        **Published:** Clara Zetkin: **Selected Writings**, 1984.\\
+        **Transcribed:** for marxists.org in August, 2002.
+
+        ------------------------------------------------------------------------
+
+        The investigations of Bachofen, Morgan and others seem to prove it.
+        """)
+    text, diagnostics = load(source)
+    assert text.metadata.archive == (
+        ("Source", "Speech at the Party Congress, Gotha, October 16th, 1896."),
+        ("Published", "Clara Zetkin: Selected Writings, 1984."),
+        ("Transcribed", "for marxists.org in August, 2002."))
+    body = etree.fromstring("<div>" + "".join(body_xhtml(s) for s in text.sections) + "</div>")
+    assert ["".join(p.itertext()) for p in body.iter("p")] == [
+        "The investigations of Bachofen, Morgan and others seem to prove it."]
+    assert not list(body.iter("hr"))
+    assert [str(d) for d in diagnostics if d.code == "dialect.header"] == [
+        f"{source}:9: warning: moved the archive's header block (Source, Published, Transcribed) to the credits "
+        "[dialect.header]"]
+
+
+def test_a_paragraph_that_only_starts_with_source_stays_text(tmp_path):
+    body, diagnostics = text_of(tmp_path, """\
+        ---
+        title: T
+        ---
+        Source: the river, as every child in the valley knows.
+        And the water runs on past the mill.
+        """)
+    assert len(list(body.iter("p"))) == 1 and "dialect.header" not in [d.code for d in diagnostics]
