@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import debris
 from .diagnostics import Collector
-from .structure import INLINE, Structure, restore, rewrite, scan
+from .structure import INLINE, SHIELD, Structure, line_spans, restore, rewrite, scan
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
@@ -111,9 +111,45 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
             text = rewrite(structure, index, text, inline_rules)
         out.append(text)
     prepared.markdown = "\n".join(out)
-    prepared.defs = [NoteDef(d.label, _remove_liquid(d.markdown, d.line, report), d.line, d.lines)
-                     for d in prepared.defs]
+    prepared.defs = [NoteDef(d.label, _carets(_remove_liquid(d.markdown, d.line, report), d, report), d.line,
+                             d.lines) for d in prepared.defs]
     return prepared
+
+
+CARET = re.compile(r"\[\^([^\]\n]+)\](?!:)")
+
+
+def _carets(markdown: str, note: NoteDef, report: Collector) -> str:
+    """``[^...]`` inside a note (an editor's bracket written with a caret, as in Capital's notes:
+    ``[^…] of Political Economy``, ``[^20 years later!]``) references nothing: it is printed as the
+    bracket it is, ``[…]``, never with its caret, with a warning (code spans keep it)."""
+    if "[^" not in markdown:
+        return markdown
+    found = []
+
+    def bracket(m: re.Match) -> str:
+        found.append(m.group(0))
+        return "\\[" + m.group(1) + "\\]"
+
+    lines = markdown.split("\n")
+    out = [_outside_code_spans(line, lambda text: CARET.sub(bracket, text)) for line in lines]
+    if found:
+        shown = found[0] if len(found[0]) <= 40 else found[0][:37] + "...]"
+        report.warn("notes.caret", f"'{shown}' in note [{note.label}] is not a note reference; printed as a bracket "
+                    "without the caret" + (f" ({len(found)} in this note)" if len(found) > 1 else ""),
+                    note.lines[0] if note.lines else note.line)
+    return "\n".join(out)
+
+
+def _outside_code_spans(line: str, rule) -> str:
+    """``rule(line)`` with the line's code spans and inline HTML hidden from it."""
+    kept, pieces, last = [], [], 0
+    for start, end in line_spans(line):
+        pieces += [line[last:start], SHIELD]
+        kept.append(line[start:end])
+        last = end
+    pieces.append(line[last:])
+    return restore(rule("".join(pieces)), kept)
 
 
 def _read(lines: list[str], first_line: int, report: Collector) -> Structure:

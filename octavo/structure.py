@@ -100,7 +100,7 @@ class Structure:
         SHIELD, and the spans. A line a rule changed other than at its end is looked at alone."""
         ranges = self.spans.get(i)
         if not text.startswith(self.line(i)):
-            ranges = _line_spans(text)
+            ranges = line_spans(text)
         if not ranges:
             return text, []
         pieces, kept, last = [], [], 0
@@ -244,7 +244,8 @@ def _inline_spans(lines: list[str], s: Structure) -> None:
         i = j
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """The verbatim spans (code spans, inline HTML, autolinks) of one line read alone."""
     if "`" not in text and "<" not in text:
         return []
     alone = Structure(kinds=["paragraph"])

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import CORPUS, ROOT, body_xhtml, load, needs_corpus, write_source
+from conftest import CORPUS, ROOT, body_xhtml, load, needs_corpus, note_xhtml, write_source
 from octavo.diagnostics import Collector
 from octavo.dialect import prepare
 
@@ -314,3 +314,22 @@ def test_a_paragraph_that_only_starts_with_source_stays_text(tmp_path):
         And the water runs on past the mill.
         """)
     assert len(list(body.iter("p"))) == 1 and "dialect.header" not in [d.code for d in diagnostics]
+
+
+def test_a_caret_bracket_inside_a_note_is_printed_as_a_bracket_and_reported(tmp_path):
+    """Capital's notes write editors' brackets as [^…]: never printed with the caret."""
+    source = write_source(tmp_path, "capital.md", """\
+        ---
+        title: Machinery
+        ---
+        The philosopher says so.[^1]
+
+        [^1]: While the philosopher [^…] of Political Economy in England, “which it may now be hoped” [^20 years later!] and `x[^a b]`.
+        """)
+    text, diagnostics = load(source)
+    note = "".join("".join(etree.fromstring(note_xhtml(n)).itertext()) for s in text.sections for n in s.notes)
+    assert "[^" not in note.replace("x[^a b]", "")
+    assert "philosopher […] of Political Economy" in note and "[20 years later!]" in note and "x[^a b]" in note
+    assert [str(d) for d in diagnostics if d.code == "notes.caret"] == [
+        f"{source}:6: warning: '[^…]' in note [1] is not a note reference; printed as a bracket without the caret "
+        "(2 in this note) [notes.caret]"]
