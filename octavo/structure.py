@@ -122,10 +122,8 @@ def restore(text: str, kept: list[str]) -> str:
     return "".join(p + k for p, k in zip(pieces, kept + [""]))
 
 
-def rewrite(structure: Structure | None, i: int, text: str, rule) -> str:
+def rewrite(structure: Structure, i: int, text: str, rule) -> str:
     """``rule(text)`` applied to line i with its code spans and inline HTML hidden from it."""
-    if structure is None:
-        return rule(text)
     hidden, kept = structure.protect(i, text)
     return restore(rule(hidden), kept)
 
