@@ -121,10 +121,12 @@ class FencedDivProcessor(BlockProcessor):
         first = getattr(head, "line", 0)
         head_lines = head.split("\n")
         opened = DIV_OPEN.match(head_lines[0])
+        self.parser.markers.add(first)  # the fence is markup: the dialect rules leave it as written
         if not opened:  # a closing fence with nothing open: the fence goes, what follows stays
             blocks[:0] = _blocks([(first + k, t) for k, t in enumerate(head_lines[1:], 1)])
             return
-        inner, rest = self._content([(first + k, t) for k, t in enumerate(head_lines[1:], 1)], blocks)
+        inner, rest = self._content([(first + k, t) for k, t in enumerate(head_lines[1:], 1)], blocks,
+                                    self.parser.markers)
         if rest is None:
             _report("markup.div", "this fenced div (':::') is never closed; it runs to the end of its text",
                     first, self.parser.md)
@@ -143,9 +145,10 @@ class FencedDivProcessor(BlockProcessor):
             self.parser.parseBlocks(target, content)
 
     @staticmethod
-    def _content(lines: list[tuple[int, str]], blocks: list):
+    def _content(lines: list[tuple[int, str]], blocks: list, markers: set[int]):
         """The div's lines up to its closing fence, taking blocks from ``blocks`` as it goes (only as
-        many as it needs), and the lines after the fence (None: never closed, everything taken)."""
+        many as it needs), and the lines after the fence (None: never closed, everything taken); the
+        closing fence's line goes into ``markers``."""
         depth, fence, inner = 1, None, []
         while True:
             for k, (n, text) in enumerate(lines):
@@ -159,6 +162,7 @@ class FencedDivProcessor(BlockProcessor):
                 elif DIV_CLOSE.match(text):
                     depth -= 1
                     if depth == 0:
+                        markers.add(n)
                         return inner, lines[k + 1:]
                 inner.append((n, text))
             if not blocks:
@@ -230,6 +234,7 @@ class AdmonitionProcessor(BlockProcessor):
         del blocks[:taken]
         blocks[:0] = _blocks(rest)
         kind = KINDS.get(found.group(1).lower(), "note")
+        self.parser.markers.add(lines[0][0])
         box = _box(parent, kind, found.group(2) or None, self.parser.lines, lines[0][0])
         content = _blocks(body)
         if content:

@@ -15,7 +15,8 @@ and before notes are taken out. It recognises, by their shape and not by the sit
   would print where they do not follow a paragraph;
 - private-use characters (a Symbol-font asterisk pasted as U+F02A), which no font has a glyph for.
 
-Every removal is a warning naming its line. A removed line becomes blank (inside a block quote,
+Paragraphs, headings and rules are what structure.py (the parser's reading) says they are; code
+and raw HTML are never debris. Every removal is a warning naming its line. A removed line becomes blank (inside a block quote,
 it keeps its quote marks), so every other line keeps its number and the dialect's line map stays
 right. A contents list is removed only when its entries are this text's own headings (the book's
 generated contents list the same headings, with working links and page numbers); a list headed
@@ -29,11 +30,9 @@ from typing import Callable
 
 from .diagnostics import Collector
 from .languages import named_language
+from .structure import Structure, rewrite
 
 QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*)$")  # the text: see _heading_text
-RULE = re.compile(r"^ {0,3}([*_-])(?:[ \t]*\1){2,}[ \t]*$")
-SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
 # [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
@@ -73,13 +72,6 @@ NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|te
 # kramdown: {: .class #id key="v"} (an attribute list), {:name: ...} (a definition), {:toc},
 # {::comment} ... {:/comment}, {::nomarkdown}, {::options ... /}
 KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
-# attribute lists the parser reads (markup.py, callouts.py): a lesson's box class under a block
-# quotation ({: .challenge}), and a code block's class under its closing fence ({: .output})
-BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
-               "questions", "hint", "testimonial", "instructor", "spoiler"}
-CODE_CLASS = re.compile(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
-STRUCTURAL = re.compile(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
-FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*$")
 KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
 KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
 KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
@@ -100,6 +92,12 @@ _SYMBOL_HIGH = {0xA1: "ϒ", 0xA2: "′", 0xA3: "≤", 0xA4: "⁄", 0xA5: "∞", 
                 0xDA: "∨", 0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE0: "◊", 0xE1: "〈", 0xE2: "®",
                 0xE3: "©", 0xE4: "™", 0xE5: "∑", 0xF1: "〉", 0xF2: "∫"}
 MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|")
+# attribute lists the parser reads (markup.py, callouts.py): a lesson's box class under a block
+# quotation ({: .challenge}), and a code block's class under its closing fence ({: .output})
+BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
+               "questions", "hint", "testimonial", "instructor", "spoiler"}
+CODE_CLASS = re.compile(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
+STRUCTURAL = re.compile(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
 
 
 @dataclass
@@ -116,6 +114,7 @@ class _Block:
     texts: list[str]  # its lines without their block-quote marks
     kind: str = "text"  # text, heading, rule
     level: int = 0  # a heading's rank
+    title: str = ""  # a heading's text
 
     @property
     def joined(self) -> str:
@@ -124,8 +123,7 @@ class _Block:
     @property
     def content(self) -> str:
         """A heading's text, or the block's lines."""
-        atx = HEADING.match(self.texts[0]) if self.kind == "heading" else None
-        return _heading_text(atx.group(2)) if atx else self.joined
+        return self.title if self.kind == "heading" else self.joined
 
 
 # --- characters and kramdown lines: before anything else reads the lines ---------------------------
@@ -172,21 +170,21 @@ def _symbol(char: str) -> str:
     return _SYMBOL_HIGH.get(code, "")
 
 
-def _structural(inner: str, quote: str, above: str) -> bool:
+def _structural(inner: str, quote: str, i: int, lines: list[str], structure: Structure) -> bool:
     """An attribute list that is structure the parser reads, not decoration: a box's class right
-    under a block quotation one level deeper, or a code block's class right under its fence."""
+    under a block quotation one level deeper, or a code block's class right under its closing fence."""
     found = STRUCTURAL.match(inner)
-    if not found:
+    if not found or not i:
         return False
     classes = found.group(1).split()
-    above_quote = QUOTE_PREFIX.match(above).group(1)
+    above_quote = QUOTE_PREFIX.match(lines[i - 1]).group(1)
     if len(classes) == 1 and classes[0][1:].lower() in BOX_CLASSES:
         return above_quote.count(">") > quote.count(">")
-    return all(CODE_CLASS.match(c) for c in classes) and above_quote.count(">") == quote.count(">") and bool(
-        FENCE_LINE.match(above[len(above_quote):]))
+    closes_fence = any(fence.close == i - 1 for fence in structure.fences)
+    return all(CODE_CLASS.match(c) for c in classes) and above_quote.count(">") == quote.count(">") and closes_fence
 
 
-def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, report: Collector) -> list[str]:
+def kramdown(lines: list[str], structure: Structure, first_line: int, report: Collector) -> list[str]:
     """kramdown's attribute lists and extensions are markup of the site's generator, never text.
 
     A lone attribute line is removed, except an id right under a paragraph or heading line, which
@@ -197,7 +195,7 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
     out = list(lines)
     comment_from = None
     for i, line in enumerate(out):
-        if code(i):
+        if structure.opaque(i):
             continue
         quote = QUOTE_PREFIX.match(line).group(1)
         inner = line[len(quote):]
@@ -219,7 +217,7 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
         if KRAMDOWN_CLOSE.match(inner):
             out[i] = quote.rstrip()
             continue
-        if KRAMDOWN_LINE.match(inner) and i and _structural(inner, quote, out[i - 1]):
+        if KRAMDOWN_LINE.match(inner) and _structural(inner, quote, i, out, structure):
             continue  # the parser makes a box or a code block's kind of it
         if KRAMDOWN_LINE.match(inner):
             written = inner.strip()
@@ -234,9 +232,9 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
                 continue
             ids = KRAMDOWN_ID.findall(body)
             above = _unquote(out[i - 1]).strip() if i else ""
-            attaches = bool(ids) and bool(above) and not RULE.match(above) and not code(i - 1)
+            attaches = bool(ids) and bool(above) and structure.kind(i - 1) != "rule" and not structure.opaque(i - 1)
             out[i] = quote.rstrip()
-            if attaches and HEADING.match(above):  # attr_list reads a heading's id on its own line
+            if attaches and (i - 1) in structure.levels:  # attr_list reads a heading's id on its own line
                 out[i - 1] = f"{out[i - 1].rstrip()} {{: #{ids[0]}}}"
             elif attaches:
                 out[i] = f"{quote}{{: #{ids[0]}}}"
@@ -247,12 +245,12 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
             continue
         if "{:" in inner:
             def inline(m: re.Match) -> str:
-                before = inner[m.start() - 1] if m.start() else ""
-                if before in "*_`)]" and before:
+                before = m.string[m.start() - 1] if m.start() else ""
+                if before in "*_`)]\ue002" and before:
                     return m.group(0)  # attr_list applies it to the element before it
                 report.warn("dialect.kramdown", f"removed the kramdown attribute list '{m.group(0)}'", first_line + i)
                 return ""
-            out[i] = quote + KRAMDOWN_INLINE.sub(inline, inner)
+            out[i] = rewrite(structure, i, line, lambda text: quote + KRAMDOWN_INLINE.sub(inline, text[len(quote):]))
     if comment_from is not None:  # never closed: kramdown hides the rest of the text; we keep it
         report.warn("dialect.kramdown", "a kramdown comment is never closed; its text is kept",
                     first_line + comment_from)
@@ -264,35 +262,26 @@ def kramdown(lines: list[str], code: Callable[[int], bool], first_line: int, rep
 
 # --- blocks of the text ------------------------------------------------------------------------------
 
-def _heading_text(written: str) -> str:
-    """An ATX heading's text without its closing hashes (``## Title ##``)."""
-    text = written.rstrip(" \t")
-    stripped = text.rstrip("#")
-    return (stripped.rstrip(" \t") if stripped != text and (not stripped or stripped[-1] in " \t") else text) or text
-
-
 def _unquote(line: str) -> str:
     return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
 
-def blocks(lines: list[str], skip: Callable[[int], bool]) -> list[_Block]:
-    """The text's paragraphs, headings and rules (lines in code or raw HTML are skipped)."""
+def blocks(lines: list[str], structure: Structure) -> list[_Block]:
+    """The text's paragraphs, headings and rules, as the parser reads them (lines of code or raw
+    HTML are skipped; lines of text next to each other, a list's or a table's too, are one block)."""
     out: list[_Block] = []
     current: _Block | None = None
+    skip_to = -1
     for i, line in enumerate(lines):
         inner = _unquote(line)
-        if skip(i) or not inner.strip() or EMPTY.match(inner):
+        if i <= skip_to or structure.opaque(i) or not inner.strip() or EMPTY.match(inner):
             current = None
             continue
-        heading = HEADING.match(inner)
-        underline = SETEXT.match(inner)
-        if underline and current is not None:  # Title / ===== : the paragraph above is a heading
-            current.end, current.kind, current.level = i + 1, "heading", 1 if underline.group(1) == "=" else 2
-            current = None
-            continue
-        if heading or RULE.match(inner):
-            out.append(_Block(i, i + 1, [inner], "heading" if heading else "rule",
-                              len(heading.group(1)) if heading else 0))
+        if i in structure.levels or structure.kind(i) == "rule":
+            heading = i in structure.levels
+            skip_to = structure.last_of(i)
+            out.append(_Block(i, skip_to + 1, [inner], "heading" if heading else "rule",
+                              structure.levels.get(i, 0), structure.titles.get(i, "")))
             current = None
             continue
         if current is None:
@@ -393,11 +382,11 @@ def _code_language(code: str) -> bool:
     return find_tag(code.lower()) is not None
 
 
-def clean(lines: list[str], skip: Callable[[int], bool], line_of: Callable[[int], int], report: Collector) -> Found:
-    """Remove web debris from ``lines`` in place (see the module docstring). ``skip(i)``: line i is
-    code or raw HTML; ``line_of(i)``: the file line of line i."""
+def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int], report: Collector) -> Found:
+    """Remove web debris from ``lines`` in place (see the module docstring). ``structure``: what
+    each line is (code and raw HTML are never debris); ``line_of(i)``: the file line of line i."""
     found = Found()
-    all_blocks = blocks(lines, skip)
+    all_blocks = blocks(lines, structure)
     removed: dict[int, tuple[str, str]] = {}  # block -> (code, message): each is one warning
     with_it: dict[int, int] = {}  # block removed along with another (a framing rule, a contents entry)
     nav, page_links, switchers, footers = set(), set(), set(), set()
@@ -452,9 +441,31 @@ def clean(lines: list[str], skip: Callable[[int], bool], line_of: Callable[[int]
             message += (" and the rule" + ("s" if len(rules) > 1 else "") + " framing it (line"
                         + ("s " if len(rules) > 1 else " ") + ", ".join(map(str, rules)) + ")")
         report.warn(code, message, line_of(block.start))
-    for n in [*removed, *with_it]:
+    under = _rules_under_headings(lines, structure, all_blocks, removed, with_it)
+    if under:
+        where = [line_of(all_blocks[n].start) for n in under]
+        many = len(under) > 1
+        report.warn("dialect.rule", f"removed {len(under)} rule{'s' if many else ''} straight under "
+                    f"{'headings' if many else 'a heading'} (line{'s' if many else ''} {', '.join(map(str, where))})",
+                    where[0])
+    for n in [*removed, *with_it, *under]:
         _blank(lines, all_blocks[n])
     return found
+
+
+def _rules_under_headings(lines, structure: Structure, all_blocks: list[_Block], removed: dict,
+                          with_it: dict[int, int]) -> list[int]:
+    """A rule straight under a heading (``### Section 1`` then ``* * *``, as Capital's pages have
+    them) separates nothing: the heading already begins the section. Returns those rules' blocks."""
+    gone = lambda k: k in removed or k in with_it  # noqa: E731
+    out = []
+    for n, block in enumerate(all_blocks):
+        if block.kind != "rule" or not n or gone(n) or gone(n - 1) or all_blocks[n - 1].kind != "heading":
+            continue
+        between = range(all_blocks[n - 1].end, block.start)
+        if all(not lines[k].strip() and not structure.opaque(k) for k in between):
+            out.append(n)
+    return out
 
 
 def _rules_around(all_blocks: list[_Block], removed: dict, with_it: dict[int, int]) -> None:

@@ -6,6 +6,11 @@ markers that point at them, letter lists indented straight after a paragraph lin
 hard breaks and Jekyll/Liquid site tags. Note references are replaced by placeholders
 (``\\ue000<index>\\ue001``) that markup.py turns into links; sources.py has already removed any
 such characters from the input, so a source cannot forge one.
+
+What a line is (code, raw HTML, a heading, a rule, a table, a quotation, a list item, a paragraph)
+is not decided here: every rule asks ``structure.scan``, the parser's own reading of the lines, so
+no rule fires inside code or raw HTML, and rules that rewrite inside a line do not see its code
+spans and inline HTML. The rules are listed in rules.py, with their fixtures.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import debris
 from .diagnostics import Collector
-from .sanitize import RAW_BLOCK_TAGS
+from .structure import INLINE, SHIELD, Structure, line_spans, restore, rewrite, scan
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
@@ -24,15 +29,11 @@ NOTES_TITLES = {
     "notes", "note", "endnotes", "footnotes", "anmerkungen", "fußnoten", "примечания",
     "примечание", "remarques", "注释", "注", "notas",
 }
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 ARCHIVE_DEF = re.compile(r"^\[(\*{1,4}|\d{1,4})\]\s*(.*)$")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 BARE_MARKER = re.compile(r"(?<=\S)([ \t]+)(\*{1,4})(?=\s|$)")
 NUMBER_MARKER = re.compile(r"(?<![\]\\!\w])\[(\d{1,4})\](?![(\[:])")
-THEMATIC_BREAK = re.compile(r"^\s{0,3}([*_-])(\s*\1){2,}\s*$")
-LIST_ITEM = re.compile(r"^\s*([*+-]|\d+\.)\s+")  # Python-Markdown: "1)" starts no list
 INDENTED_BULLET = re.compile(r"^(?: {2,}|\t)[*+-]\s+(.*)$")
 BYLINE = re.compile(r"^(by|von|par|автор)\s", re.IGNORECASE)
 MAX_NESTING = 12  # block quote / list levels; Python-Markdown recurses once per level
@@ -73,74 +74,130 @@ class Prepared:
 
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
-    """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0."""
+    """Turn a source body into Markdown + note records. ``first_line``: file line of body line 0.
+
+    Every rule asks ``structure`` (the parser's own reading of the lines, see structure.py) what a
+    line is; none rewrites code or raw HTML, and a rule that rewrites inside a line does not see
+    its code spans and inline HTML. The structure is read again whenever a rule changed lines."""
     lines = debris.private_use(body.split("\n"), first_line, report)
-    code = _code_mask(lines)
-    lines = debris.kramdown(lines, lambda i: code[i], first_line, report)
-    lines, origin = _pandoc(lines, first_line, report)
-    lines, verse_ends = _verse_fences(lines)
-    code = _code_mask(lines)
-    lines = cap_nesting(lines, code, first_line, report)
-    html = _html_mask(lines, code)
-    outside = lambda i: code[i] or i in html  # noqa: E731
-    found = debris.clean(lines, outside, lambda i: first_line + origin[i], report)
-    _verse_titles(lines, outside)
+    structure = _read(lines, first_line, report)
+    lines = debris.kramdown(lines, structure, first_line, report)
+    lines, origin = _pandoc(lines, _current(lines, structure), first_line, report)
+    lines, verse_ends = _verse_fences(lines, _current(lines, structure))
+    structure = _current(lines, structure)
+    lines = cap_nesting(lines, structure.mask(), first_line, report)
+    structure = _current(lines, structure)
+    found = debris.clean(lines, structure, lambda i: first_line + origin[i], report)
+    _verse_titles(lines, _current(lines, structure))
+    structure = _current(lines, structure)
     prepared = Prepared(markdown="", listed=found.listed)
-    kept = _extract_notes(lines, code, first_line, prepared, report, origin)
-    kept = _normalise_lists(kept, code)
-    kept = _verse_breaks(kept, code, verse_ends, html)
+    kept = _extract_notes(lines, structure, first_line, prepared, report, origin)
+    kept = _normalise_lists(kept, structure)
+    kept = _verse_breaks(kept, structure, verse_ends)
     labels = {d.label for d in prepared.defs}
     out = []
     for index, text in kept:
         line_no = first_line + origin[min(index, len(origin) - 1)]
         prepared.lines.append(line_no)
-        if not code.get(index, False):
-            text = _remove_liquid(text, line_no, report)
-            text = _hard_break(text)
-            text = _bracket_fragment_links(text)
-            text = ELIDED.sub("\u2019", text)
-            text = _mark_refs(text, line_no, labels, prepared, report)
+        if structure.kind(index) in INLINE:  # a line of inline text (code spans and inline HTML hidden)
+
+            def inline_rules(text: str) -> str:
+                text = _remove_liquid(text, line_no, report)
+                text = _hard_break(text)
+                text = _bracket_fragment_links(text)
+                text = ELIDED.sub("\u2019", text)
+                return _mark_refs(text, line_no, labels, prepared, report)
+
+            text = rewrite(structure, index, text, inline_rules)
         out.append(text)
     prepared.markdown = "\n".join(out)
-    prepared.defs = [NoteDef(d.label, _remove_liquid(d.markdown, d.line, report), d.line, d.lines)
-                     for d in prepared.defs]
+    prepared.defs = [NoteDef(d.label, _carets(_remove_liquid(d.markdown, d.line, report), d, report), d.line,
+                             d.lines) for d in prepared.defs]
     return prepared
 
 
-VERSE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")  # a fence with no language given
+CARET = re.compile(r"\[\^([^\]\n]+)\](?!:)")
+
+
+def _carets(markdown: str, note: NoteDef, report: Collector) -> str:
+    """``[^...]`` inside a note (an editor's bracket written with a caret, as in Capital's notes:
+    ``[^…] of Political Economy``, ``[^20 years later!]``) references nothing: it is printed as the
+    bracket it is, ``[…]``, never with its caret, with a warning (code spans keep it)."""
+    if "[^" not in markdown:
+        return markdown
+    found = []
+
+    def bracket(m: re.Match) -> str:
+        found.append(m.group(0))
+        return "\\[" + m.group(1) + "\\]"
+
+    lines = markdown.split("\n")
+    out = [_outside_code_spans(line, lambda text: CARET.sub(bracket, text)) for line in lines]
+    if found:
+        shown = found[0] if len(found[0]) <= 40 else found[0][:37] + "...]"
+        report.warn("notes.caret", f"'{shown}' in note [{note.label}] is not a note reference; printed as a bracket "
+                    "without the caret" + (f" ({len(found)} in this note)" if len(found) > 1 else ""),
+                    note.lines[0] if note.lines else note.line)
+    return "\n".join(out)
+
+
+def _outside_code_spans(line: str, rule) -> str:
+    """``rule(line)`` with the line's code spans and inline HTML hidden from it."""
+    kept, pieces, last = [], [], 0
+    for start, end in line_spans(line):
+        pieces += [line[last:start], SHIELD]
+        kept.append(line[start:end])
+        last = end
+    pieces.append(line[last:])
+    return restore(rule("".join(pieces)), kept)
+
+
+def _read(lines: list[str], first_line: int, report: Collector) -> Structure:
+    """The structure of the lines; nesting too deep for the parser is flattened first (and if it
+    still cannot be read, every line counts as text: the parser then reports the depth)."""
+    try:
+        return scan(lines)
+    except RecursionError:
+        lines[:] = cap_nesting(lines, {}, first_line, report)
+    try:
+        return scan(lines)
+    except RecursionError:
+        return Structure(kinds=["blank" if not line.strip() else "paragraph" for line in lines], source=list(lines))
+
+
+def _current(lines: list[str], structure: Structure) -> Structure:
+    """``structure`` if it was read from these very lines, else the lines read again."""
+    if structure.source == lines:
+        return structure
+    try:
+        return scan(lines)
+    except RecursionError:
+        return Structure(kinds=["blank" if not line.strip() else "paragraph" for line in lines], source=list(lines))
+
+
 CODE_CHARS = re.compile(r"[{}=<>_/\\|$@#%^&*]|\w\(|\);?$")
 MARKDOWN_START = re.compile(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
 
 
-def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
+def _verse_fences(lines: list[str], structure: Structure) -> tuple[list[str], set[int]]:
     """Verse fenced as code only to keep its line breaks (``` with no language, every line plain
     words, no code punctuation) is set as verse: stanzas are paragraphs, lines end in hard breaks.
     Fence lines become blank lines, so line numbers stay as they were. Returns the lines and the
-    indices of the last line of every stanza."""
+    indices of the last line of every stanza. Which lines are fenced code, and where each block
+    ends, is the parser's reading (``structure.fences``)."""
     out = list(lines)
     ends: set[int] = set()
-    i = 0
-    while i < len(out):
-        m = VERSE_FENCE.match(out[i])
-        if not m:
-            if FENCE.match(out[i]):  # a fence with a language: skip to its end
-                marker = FENCE.match(out[i]).group(1)
-                i += 1
-                while i < len(out) and not out[i].strip().startswith(marker):
-                    i += 1
-            i += 1
+    for fence in structure.fences:
+        i, end = fence.open, fence.close
+        if fence.info or i in structure.quoted or i in structure.listed:
             continue
-        marker = m.group(1)
-        end = i + 1
-        while end < len(out) and not (out[end].strip().startswith(marker[0] * 3) and not out[end].strip().strip(marker[0])):
-            end += 1
         body = out[i + 1:end]
         text = "".join(body)
         letters = sum(c.isalpha() for c in text)
         visible = sum(not c.isspace() for c in text) or 1
         codeish = sum(1 for l in body if CODE_CHARS.search(l))
         classed = end + 1 < len(out) and ATTRIBUTE_LINE.match(out[end + 1])  # {: .output}: code, as its class says
-        if end < len(out) and body and not classed and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
+        if body and not classed and letters / visible >= 0.8 and codeish <= len([l for l in body if l.strip()]) / 20:
             out[i] = out[end] = ""
             for k in range(i + 1, end):
                 line = MARKDOWN_START.sub(lambda x: x.group(1) + "\\" + x.group(2), out[k].rstrip())
@@ -148,54 +205,21 @@ def _verse_fences(lines: list[str]) -> tuple[list[str], set[int]]:
                 out[k] = line if last_of_stanza or not line.strip() else line + "  "
                 if last_of_stanza and line.strip():
                     ends.add(k)
-        i = end + 1
     return out, ends
-
-
-HTML_START = re.compile(r"^ {0,3}<(?:(!--)|([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$))")
-
-
-def _html_mask(lines: list[str], code: dict[int, bool]) -> set[int]:
-    """Lines Python-Markdown reads as raw HTML: a comment or a block-level element opened at the
-    start of a block, up to where it closes (also past blank lines, as markup.py does). Nothing in
-    them is a paragraph, so no marker may be added there and no line of them is debris."""
-    mask: set[int] = set()
-    i = 0
-    while i < len(lines):
-        m = HTML_START.match(lines[i])
-        if code[i] or not m or (i and lines[i - 1].strip()) or (m.group(2) and m.group(2).lower() not in RAW_BLOCK_TAGS):
-            i += 1
-            continue
-        tag = m.group(2)
-        opening = re.compile("<!--" if not tag else rf"<{tag}(?=[\s/>]|$)", re.IGNORECASE)
-        closing = re.compile("-->" if not tag else rf"</\s*{tag}\s*>", re.IGNORECASE)
-        depth, j = 0, i
-        while j < len(lines) and not code[j] and j - i < 5000:
-            depth += len(opening.findall(lines[j])) - len(closing.findall(lines[j]))
-            if depth <= 0:
-                break
-            j += 1
-        if depth > 0:  # never closed: Markdown ends it with its own block
-            j = i
-            while j + 1 < len(lines) and lines[j + 1].strip():
-                j += 1
-        mask.update(range(i, j + 1))
-        i = j + 1
-    return mask
 
 
 ROMAN = re.compile(r"^M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
 
 
-def _verse_titles(lines: list[str], outside) -> None:
+def _verse_titles(lines: list[str], structure: Structure) -> None:
     """In a collection of poems, a line standing alone before a poem is the poem's heading: a lone
     number (``I.``, ``XII``, when the text numbers two poems or more so), a bold line (``**III.
     ROUGE ET NOIR.**``, ``**II.**``), a line in capitals (``THE RAVEN``), or a line in title case
     set apart by two blank lines, a heading or a rule (``Sonnet 18``, ``The Tyger``). A poem is a
     paragraph that passes the verse test; one italic paragraph (an editor's note) may stand
     between. The heading is one rank under the heading before it, so the contents list the poems."""
-    blocks = debris.blocks(lines, outside)
+    blocks = debris.blocks(lines, structure)
     candidates: list[tuple[int, str, str]] = []  # (block, heading text, kind: bare, titled or strong)
     for n, block in enumerate(blocks):
         if block.kind != "text" or len(block.texts) != 1 or block.texts[0] != lines[block.start]:
@@ -218,7 +242,9 @@ def _verse_titles(lines: list[str], outside) -> None:
         poem = blocks[n + 1] if n + 1 < len(blocks) else None
         if poem is not None and poem.kind == "text" and WRAPPED.match(" ".join(poem.texts).strip()) and n + 2 < len(blocks):
             poem = blocks[n + 2]  # an editor's note in italics between the title and the poem
-        if poem is None or poem.kind != "text" or len(poem.texts) < 2 or not _is_verse(poem.texts):
+        if (poem is None or poem.kind != "text" or len(poem.texts) < 2 or not _is_verse(poem.texts)
+                or not _is_paragraph_line(structure, poem.start, lines[poem.start])
+                or not all(_in_paragraph(structure, k, lines[k]) for k in range(poem.start, poem.end))):
             continue
         # a bold or capitalised line is a title whatever the others; a bare number or a line in title
         # case only in a collection (two or more such lines): "Contents" above a list is no poem's
@@ -276,24 +302,7 @@ def cap_nesting(lines: list[str], code: dict[int, bool], first_line: int, report
     return out
 
 
-def _code_mask(lines: list[str]) -> dict[int, bool]:
-    """Which lines (0-based) are inside fenced code blocks."""
-    mask, fence = {}, None
-    for i, line in enumerate(lines):
-        m = FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(1)[0]
-            mask[i] = True
-        elif fence is not None:
-            mask[i] = True
-            if m and m.group(1)[0] == fence:
-                fence = None
-        else:
-            mask[i] = False
-    return mask
-
-
-def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collector, origin) -> list[tuple[int, str]]:
+def _extract_notes(lines, structure: Structure, first_line, prepared: Prepared, report: Collector, origin) -> list[tuple[int, str]]:
     """Take note definitions (and a NOTES section's heading) out of the text.
 
     Returns the remaining lines as (0-based index, text); definitions go to ``prepared.defs``.
@@ -317,27 +326,30 @@ def _extract_notes(lines, code, first_line, prepared: Prepared, report: Collecto
 
     while i < len(lines):
         line = lines[i]
-        if code[i]:
+        if structure.opaque(i):
             finish()
             kept.append((i, line))
             i += 1
             continue
-        heading = HEADING.match(line)
-        if heading and notes_level is None and _is_notes_title(heading.group(2)) and _has_defs_after(lines, i):
+        heading = structure.heading(i)
+        if (heading and notes_level is None and _is_notes_title(heading[1])
+                and _has_defs_after(lines, structure, structure.last_of(i))):
             finish()
-            notes_level = len(heading.group(1))
+            notes_level = heading[0]
             defs_before = len(prepared.defs)
-            prepared.notes_title = heading.group(2)
-            j = i + 1
+            prepared.notes_title = heading[1]
+            j = structure.last_of(i) + 1
             while j < len(lines) and not lines[j].strip():
                 j += 1
-            byline = HEADING.match(lines[j]) if j < len(lines) else None
-            if byline and BYLINE.match(byline.group(2)):
-                prepared.notes_byline = byline.group(2)
-                i = j
+            byline = structure.heading(j)
+            if byline and BYLINE.match(byline[1]):
+                prepared.notes_byline = byline[1]
+                i = structure.last_of(j)
+            else:
+                i = structure.last_of(i)
             i += 1
             continue
-        if heading and notes_level is not None and len(heading.group(1)) <= notes_level:
+        if heading and notes_level is not None and heading[0] <= notes_level:
             finish()
             notes_level = None  # the NOTES section ends at the next heading of its rank
         archive = ARCHIVE_DEF.match(line) if notes_level is not None else None
@@ -372,12 +384,12 @@ def _is_notes_title(title: str) -> bool:
     return title.strip().strip(":.").casefold() in NOTES_TITLES
 
 
-def _has_defs_after(lines: list[str], start: int) -> bool:
-    for line in lines[start + 1:]:
-        heading = HEADING.match(line)
-        if ARCHIVE_DEF.match(line) or FOOTNOTE_DEF.match(line):
+def _has_defs_after(lines: list[str], structure: Structure, start: int) -> bool:
+    for i in range(start + 1, len(lines)):
+        heading = structure.heading(i)
+        if ARCHIVE_DEF.match(lines[i]) or FOOTNOTE_DEF.match(lines[i]):
             return True
-        if heading and not BYLINE.match(heading.group(2)):
+        if heading and not BYLINE.match(heading[1]):
             return False
     return False
 
@@ -394,13 +406,14 @@ def _dedent_note(text: str) -> str:
     return "\n".join(l[4:] if l.startswith("    ") else l[1:] if l.startswith("\t") else l for l in text.split("\n"))
 
 
-def _normalise_lists(kept: list[tuple[int, str]], code) -> list[tuple[int, str]]:
-    """Indented bullet lines straight after a paragraph line become a real list."""
+def _normalise_lists(kept: list[tuple[int, str]], structure: Structure) -> list[tuple[int, str]]:
+    """Indented bullet lines straight after a paragraph line (which Python-Markdown reads as more
+    of the paragraph) become a real list."""
     out: list[tuple[int, str]] = []
     in_list = False
     for n, line in kept:
-        bullet = None if code.get(n, False) else INDENTED_BULLET.match(line)
-        if bullet and (in_list or _is_paragraph_line(out[-1][1] if out else "")):
+        bullet = INDENTED_BULLET.match(line) if structure.plain(n) else None
+        if bullet and (in_list or (out and _is_paragraph_line(structure, *out[-1]))):
             if not in_list:
                 out.append((n, ""))
                 in_list = True
@@ -417,27 +430,28 @@ VERSE_LINE_MAX = 60  # a line this long or longer is prose
 VERSE_WRAP_MIN = 65  # prose hard-wrapped at this width or wider leaves no room for the next word
 
 
-def _verse_breaks(kept: list[tuple[int, str]], code, verse_ends: set[int] = frozenset(),
-                  html: set[int] = frozenset()) -> list[tuple[int, str]]:
+def _verse_breaks(kept: list[tuple[int, str]], structure: Structure,
+                  verse_ends: set[int] = frozenset()) -> list[tuple[int, str]]:
     """Verse written with plain newlines (no ``\\`` or two trailing spaces) keeps its lines.
 
     A paragraph of two or more plain lines is taken as verse when every line is shorter than
     60 characters and no line could have taken the next line's first word within 65 columns,
-    i.e. the text was not hard-wrapped prose. Its line ends then become hard breaks."""
+    i.e. the text was not hard-wrapped prose. Its line ends then become hard breaks. Only an
+    ordinary paragraph as the parser reads it can be verse: never code, raw HTML, a table, a list,
+    a heading or a quotation."""
     out: list[tuple[int, str]] = []
     start = 0
     while start < len(kept):
         end = start
-        while end < len(kept) and kept[end][1].strip() and not code.get(kept[end][0], False) \
-                and not FENCED_DIV.match(kept[end][1]):  # a div's fence (callouts.py) ends a paragraph
+        while end < len(kept) and kept[end][1].strip() and not structure.opaque(kept[end][0]):
             end += 1
         block = kept[start:end]
         attributes = block[-1] if block and ATTRIBUTE_LINE.match(block[-1][1]) else None  # {: #id} for attr_list
         if attributes:
             block = block[:-1]
-        inside_html = any(n in html for n, _ in block)  # raw HTML or a comment: Markdown never sees it
-        if block and not inside_html and (block[-1][0] in verse_ends
-                                          or (len(block) >= 2 and _is_verse([t for _, t in block]))):
+        paragraph = bool(block) and _is_paragraph_line(structure, *block[0]) and all(
+            _in_paragraph(structure, n, text) for n, text in block)
+        if paragraph and (block[-1][0] in verse_ends or (len(block) >= 2 and _is_verse([t for _, t in block]))):
             for k, (n, text) in enumerate(block):
                 last = k == len(block) - 1
                 out.append((n, text if last or text.endswith(("  ", "\\")) else text.rstrip() + "  "))
@@ -475,14 +489,14 @@ def _runs_on(block: list[str]) -> bool:
 
 
 def _is_verse(block: list[str]) -> bool:
-    if not _is_paragraph_line(block[0]) or FOOTNOTE_DEF.match(block[0]) or block[0].lstrip().startswith("<"):
+    """The lines of one paragraph (see _is_paragraph_line) are verse by their lengths."""
+    if FOOTNOTE_DEF.match(block[0]) or block[0].lstrip().startswith("<"):
         return False
     if len(block) > 1 and _runs_on(block):
         return False
     for line, nxt in zip(block, block[1:] + [""]):
         stripped = line.strip()
-        if (len(stripped) >= VERSE_LINE_MAX or HEADING.match(line) or LIST_ITEM.match(line)
-                or stripped.startswith(("<", "|", ">", "[^"))):
+        if len(stripped) >= VERSE_LINE_MAX or stripped.startswith(("<", "|", ">", "[^")):
             return False
         words = nxt.split()
         if nxt and len(stripped) + 1 + len(words[0]) >= VERSE_WRAP_MIN:
@@ -490,14 +504,15 @@ def _is_verse(block: list[str]) -> bool:
     return True
 
 
-ADMONITION_START = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]+[\w-]+")  # callouts.py reads it and its indented lines
+def _in_paragraph(structure: Structure, i: int, line: str) -> bool:
+    """Line i is a line of an ordinary paragraph, as the parser read it, and no rule changed it
+    (a line a rule made into a list item is not one)."""
+    return structure.plain(i) and line == structure.line(i)
 
 
-def _is_paragraph_line(line: str) -> bool:
-    return bool(line.strip()) and not (
-        HEADING.match(line) or LIST_ITEM.match(line) or line.startswith(("    ", "\t", ">", "|"))
-        or THEMATIC_BREAK.match(line) or ADMONITION_START.match(line)
-    )
+def _is_paragraph_line(structure: Structure, i: int, line: str) -> bool:
+    """... and it could start one: not indented as code would be."""
+    return _in_paragraph(structure, i, line) and not line.startswith(("    ", "\t", ">", "|"))
 
 
 # An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em, rock 'n' roll.
@@ -566,7 +581,7 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
 
     line = FOOTNOTE_REF.sub(footnote, line)
     # a line without a marker's character is not searched (most lines have neither * nor [)
-    if "*" in line and not THEMATIC_BREAK.match(line):
+    if "*" in line:
         line = BARE_MARKER.sub(bare, line)
     return NUMBER_MARKER.sub(number, line) if "[" in line else line
 
@@ -612,19 +627,18 @@ ATTR_BLOCK = re.compile(r"\{(?=[#.\w])(" + _ATTR_TOKEN + r"(?:(?=[ \t\n])" + _AT
 HEADING_END = re.compile(r"^[ \t]*(?:>[ \t]?)*#{1,6}[ \t].*$")
 
 
-def _pandoc(lines: list[str], first_line: int, report: Collector) -> tuple[list[str], list[int]]:
+def _pandoc(lines: list[str], structure: Structure, first_line: int, report: Collector) -> tuple[list[str], list[int]]:
     """Pandoc constructs -> what the rest of the pre-pass and Python-Markdown understand."""
     origin = list(range(len(lines)))
     if not any(("{" in l or ":::" in l or "+-" in l or "](#" in l) for l in lines):
         return lines, origin
-    code = _code_mask(lines)
-    lines, origin = _grid_tables(lines, origin, code)
-    code = _code_mask(lines)
+    lines, origin = _grid_tables(lines, origin, structure.mask())
+    structure = _current(lines, structure)
     for i, line in enumerate(lines):
-        if not code[i] and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
-            code[i] = True  # the parser reads the fence (callouts.py): its attributes stay as written
-    _link_notes(lines, code, origin, first_line, report)
-    return _attributes(lines, code), origin
+        if not structure.opaque(i) and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
+            lines[i] = QUOTE_PREFIX.match(line).group(1).rstrip()  # the div's content stays, its fence goes
+    _link_notes(lines, structure, origin, first_line, report)
+    return _attributes(lines, structure), origin
 
 
 def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], list[int]]:
@@ -768,10 +782,11 @@ def _join_split_urls(cell: list[tuple[str, int]]) -> list[tuple[str, int]]:
 BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]|:::|```)(?:\s|$)")
 
 
-def _link_notes(lines: list[str], code, origin, first_line: int, report: Collector) -> None:
+def _link_notes(lines: list[str], structure: Structure, origin, first_line: int, report: Collector) -> None:
     """marxists.org notes are pairs of links: ``[\\[1\\]](#n1){#f1}`` in the text, and the note
     starting with an anchored label, ``[1.](#f1){#n1} text``. Where both ends are found they become
     footnotes (``[^n1]`` and ``[^n1]: text``); a reference whose note is missing is reported."""
+    code = structure.mask()
     first_ref: dict[str, int] = {}
     for i, line in enumerate(lines):
         if not code[i] and "#" in line:
@@ -821,8 +836,7 @@ def _link_notes(lines: list[str], code, origin, first_line: int, report: Collect
                 k += 1
             nxt = next((d for d in def_lines if d >= k), None)
             if (k >= len(lines) or nxt is None or nxt == k or code[k]
-                    or any(HEADING.match(_unquote(lines[x])) or THEMATIC_BREAK.match(_unquote(lines[x]))
-                           for x in range(k, nxt))):
+                    or any(structure.kind(x) in ("heading", "rule") for x in range(k, nxt))):
                 break
             for x in range(j, nxt):
                 lines[x] = "    " + _unquote(lines[x]) if _unquote(lines[x]).strip() else ""
@@ -846,24 +860,29 @@ def _unquote(line: str) -> str:
     return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
 
-def _attributes(lines: list[str], code) -> list[str]:
+def _attributes(lines: list[str], structure: Structure) -> list[str]:
     """Pandoc attributes ``{#id .class key=value}`` never show as text: an id after a link, image or
     at the end of a heading is kept (Python-Markdown's attr_list applies it), everything else goes.
-    Bracketed spans ``[text]{.class}`` keep their text. Works on runs of non-code lines, because an
-    attribute block may be wrapped over several lines; line breaks are kept where they were."""
-    out, run = [], []
+    Bracketed spans ``[text]{.class}`` keep their text. Works on runs of lines outside code and raw
+    HTML (code spans and inline HTML hidden), because an attribute block may be wrapped over several
+    lines; line breaks are kept where they were."""
+    out, run, hidden = [], [], []
 
     def flush():
         if run:
-            out.extend(_attributes_in("\n".join(run)).split("\n"))
+            done = _attributes_in("\n".join(run)).split("\n")
+            out.extend(restore(line, kept) for line, kept in zip(done, hidden))
             run.clear()
+            hidden.clear()
 
     for i, line in enumerate(lines):
-        if code[i]:
+        if structure.opaque(i):
             flush()
             out.append(line)
         else:
-            run.append(line)
+            text, kept = structure.protect(i, line)
+            run.append(text)
+            hidden.append(kept)
     flush()
     return out
 

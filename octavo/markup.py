@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 import markdown
 from lxml import etree
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockProcessor, build_block_parser
+from markdown.blockprocessors import BlockProcessor, CodeBlockProcessor, EmptyBlockProcessor, build_block_parser
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
@@ -104,10 +104,13 @@ class LineBlockParser(BlockParser):
     def __init__(self, md):
         super().__init__(md)
         self.lines: dict[ET.Element, int] = {}
+        self.made: dict[ET.Element, str] = {}  # each block element -> the class name of the processor that made it
+        self.ends: dict[ET.Element, int] = {}  # each block element -> the last line its processor took
+        self.markers: set[int] = set()  # Markdown lines that are a box's markup (a div's fences, "!!! note")
         self.frames: list[_Frame] = []
 
     def parseDocument(self, lines):  # noqa: N802 (Python-Markdown's names)
-        self.lines, self.frames = {}, []
+        self.lines, self.made, self.ends, self.frames, self.markers = {}, {}, {}, [], set()
         self.root = ET.Element(self.md.doc_tag)
         self.parseBlocks(self.root, lined("\n".join(lines).split("\n\n"), 0))
         return ET.ElementTree(self.root)
@@ -126,7 +129,7 @@ class LineBlockParser(BlockParser):
         while blocks:
             if not isinstance(blocks[0], Lined):  # what a processor left of the block it took
                 blocks[0] = self._relate(blocks[0], previous)
-            head = blocks[0]
+            head, tail = blocks[0], blocks[-1]
             frame = _Frame(parent, head)
             count = len(parent)
             self.frames.append(frame)
@@ -137,8 +140,16 @@ class LineBlockParser(BlockParser):
             finally:
                 self.frames.pop()
             line = head.line if frame.siblings_end is None else frame.siblings_end
+            if blocks and not isinstance(blocks[0], Lined):
+                blocks[0] = self._relate(blocks[0], head)
+            end = blocks[0].line - 1 if blocks else getattr(tail, "line", head.line) + tail.count("\n")
+            name = type(processor).__name__
             for child in parent[count:]:
+                self.made.setdefault(child, name)
+                self.ends.setdefault(child, end)
                 self._stamp(child, line)
+            if len(parent) == count and len(parent) and isinstance(processor, CodeBlockProcessor):  # more of the code above
+                self.ends[parent[-1]] = end
             previous = head
 
     def _stamp(self, el, line: int) -> None:
@@ -334,6 +345,9 @@ class FencedCodeProcessor(BlockProcessor):
         if language:
             element.set("class", f"language-{language}")
         self.parser.lines[pre] = head.line
+        self.parser.ends[pre] = head.line + 1 + end  # the closing fence, not the attribute list under it
+        if classes:
+            self.parser.markers.add(head.line + 2 + end)  # that list is the block's markup
 
 
 def _item_lines(parent, block: str) -> list[str]:
@@ -384,6 +398,30 @@ class _NormalizeWhitespace(Preprocessor):
         return line if line.strip(" ") else ""
 
 
+class _EmptyBlockProcessor(EmptyBlockProcessor):
+    """Python-Markdown's, except that only indented code takes in the blank lines after it: a
+    fenced block is closed by its fence (the stock one gave fenced code before a block quote two
+    blank lines of its own)."""
+
+    def run(self, parent, blocks):
+        sibling = self.lastChild(parent)
+        if sibling is not None and self.parser.made.get(sibling) == "FencedCodeProcessor":
+            block = blocks.pop(0)
+            if block[1:]:
+                blocks.insert(0, block[1:])
+            return
+        super().run(parent, blocks)
+
+
+class _CodeBlockProcessor(CodeBlockProcessor):
+    """Python-Markdown's indented code, which goes on a code block above it only if that one was
+    indented too (it added indented code after a fenced block to the fenced block)."""
+
+    def lastChild(self, parent):  # noqa: N802 (Python-Markdown's name)
+        sibling = super().lastChild(parent)
+        return None if sibling is not None and self.parser.made.get(sibling) == "FencedCodeProcessor" else sibling
+
+
 class _NoteRefPattern(InlineProcessor):
     """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="NONCE:N"/>``."""
 
@@ -407,11 +445,24 @@ class _Markdown(markdown.Markdown):
             processor.parser = self.parser
         self.parser.blockprocessors.register(RawHtmlBlockProcessor(self.parser), "octavo-raw-html", 95)
         self.parser.blockprocessors.register(FencedCodeProcessor(self.parser), "octavo-fenced-code", 96)
+        self.parser.blockprocessors.register(_EmptyBlockProcessor(self.parser), "empty", 100)
+        self.parser.blockprocessors.register(_CodeBlockProcessor(self.parser), "code", 80)
         self.preprocessors.deregister("html_block")
         self.preprocessors.register(_NormalizeWhitespace(self), "normalize_whitespace", 30)
         self.raw_chunks: list[str] = []
         callouts.register(self)
         return self
+
+
+def new_markdown(*extra: markdown.Extension) -> _Markdown:
+    """A fresh Python-Markdown with Octavo's block-level configuration (what is a table, a list, an
+    attribute list, raw HTML, fenced code) and the given extensions. The structure scan
+    (structure.py) and the parser both make theirs here, so they read blocks by the same rules: an
+    extension that adds a kind of block is added in this list."""
+    # extensions as objects, not names: a name makes Python-Markdown read every installed package's
+    # entry points (importlib.metadata) to look for a plug-in of that name
+    return _Markdown(extensions=[TableExtension(), SaneListExtension(), AttrListExtension(), *extra],
+                     output_format="xhtml")
 
 
 class Parser:
@@ -429,10 +480,7 @@ class Parser:
             "left-single-quote": left_single, "right-single-quote": "\u2019",
             "ndash": "\u2014", "mdash": "\u2014", "ellipsis": "\u2026",
         })
-        # extensions as objects, not names: a name makes Python-Markdown read every installed package's
-        # entry points (importlib.metadata) to look for a plug-in of that name
-        self.md = _Markdown(extensions=[TableExtension(), SaneListExtension(), AttrListExtension(), smarty],
-                            output_format="xhtml")
+        self.md = new_markdown(smarty)
         # after `code` and raw inline HTML (90): a marker written inside either stays text there
         self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
         # prettify stays: it gives back the newline a hard break took (lines count, and attr_list

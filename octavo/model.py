@@ -291,6 +291,7 @@ class Metadata:
     short_title: str | None = None  # front matter shortTitle: the title in print running heads
     certified_by: str | None = None  # who evaluated the book's accessibility (certifiedBy, --certified-by): the claim
     hazards: tuple[str, ...] = ()  # accessibilityHazard values the author declares; (): worked out from the content
+    archive: tuple[tuple[str, str], ...] = ()  # the source's own header block: (label, value), e.g. ("Source", "...")
 
 
 @dataclass(frozen=True)

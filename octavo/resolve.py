@@ -50,7 +50,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
 
     _drop_attribute_lists(tree, report)
     title, authors = _title_and_author(tree, fields, prepared, source.path, report)
-    metadata = _metadata(fields, title, language, authors)
+    metadata = replace(_metadata(fields, title, language, authors), archive=_archive_header(tree, report))
     _dashes_in_headings(tree)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared)
@@ -142,6 +142,55 @@ def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] 
         certified_by=fields.get("certifiedBy"),
         hazards=fields.get("accessibilityHazard", ()),
     )
+
+
+ARCHIVE_LABELS = ("source", "published", "first published", "transcribed", "translated", "html markup", "written",
+                  "delivered", "proofed")
+ARCHIVE_LINE = re.compile(r"^(" + "|".join(ARCHIVE_LABELS) + r")\s*:\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _archive_header(tree, report: Collector) -> tuple[tuple[str, str], ...]:
+    """An archive's header block at the start of the text (``Source: ...``, ``Published: ...``,
+    ``Transcribed: ...``, one a line) is the text's provenance, not its first paragraph: it goes to
+    the credits (``Metadata.archive``), with the rules that only framed it."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    for n, child in enumerate(children[:8]):
+        if child.tag in HEADINGS or child.tag == "hr":
+            continue
+        entries = _archive_entries(child) if child.tag == "p" else None
+        if not entries:
+            return ()
+        after, where = child.getnext(), line(child)
+        replace_with_text(child)
+        if after is not None and after.tag == "hr" and all(c.tag in HEADINGS or c.tag == "hr" for c in children[:n]):
+            replace_with_text(after)  # the rule that closed the header
+        report.warn("dialect.header", "moved the archive's header block ("
+                    + ", ".join(label for label, _ in entries) + ") to the credits", where)
+        return entries
+    return ()
+
+
+def _archive_entries(p) -> tuple[tuple[str, str], ...] | None:
+    """(label, value) for each line of a paragraph whose every line is ``Label: value`` with an
+    archive header's label; None if any line is something else."""
+    lines, current = [], [p.text or ""]
+    for child in p:
+        if child.tag == "br":
+            lines.append("".join(current))
+            current = [child.tail or ""]
+        else:
+            current += ["".join(child.itertext()), child.tail or ""]
+    lines.append("".join(current))
+    entries = []
+    for written in lines:
+        text = " ".join(written.split())
+        if not text:
+            continue
+        m = ARCHIVE_LINE.match(text)
+        if not m:
+            return None
+        entries.append((m.group(1), m.group(2)))
+    return tuple(entries) or None
 
 
 def _is_url(value: str | None) -> bool:
@@ -690,7 +739,8 @@ def _structure(tree, report: Collector) -> None:
 
     - Lettered headings (``A.``, ``B.``, ...) at the rank of the numbered heading before them
       (``Section 3.``) are its subdivisions: they, and what is under them, go one rank down.
-    - A heading straight above a table is the table's caption.
+    - A heading straight above a table is the table's caption; so is a Pandoc table caption, a
+      paragraph ``: Caption`` or ``Table: Caption`` straight above or below it.
     - A run-in heading (one ending in a dash, or whose paragraph starts with a dash on the very next
       line) starts a paragraph of a list; it stays a heading but is not in the contents."""
     children = [c for c in tree if isinstance(c.tag, str)]
@@ -734,6 +784,27 @@ def _structure(tree, report: Collector) -> None:
             and line(after) == (line(h) or 0) + 1
         if text.endswith(RUN_IN_DASH) or runs_on:
             h.set(NO_TOC, "")
+    _pandoc_captions(tree)
+
+
+PANDOC_CAPTION = re.compile(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
+
+
+def _pandoc_captions(tree) -> None:
+    """Pandoc's table caption: a paragraph starting ``: `` or ``Table: `` straight above (else
+    below) a table without a caption becomes its caption, without the prefix."""
+    for table in list(tree.iter("table")):
+        if table.find("caption") is not None:
+            continue
+        for p in (table.getprevious(), table.getnext()):
+            if p is None or p.tag != "p" or not PANDOC_CAPTION.match(p.text or ""):
+                continue
+            caption = etree.Element("caption", {LINE: p.get(LINE, "")})
+            caption.text = PANDOC_CAPTION.sub("", p.text, count=1)
+            caption[:] = list(p)
+            table.insert(0, caption)
+            replace_with_text(p)
+            break
 
 
 def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:

@@ -1,0 +1,40 @@
+"""The dialect's rewriting rules as a visible list: what each recognises and what it reports.
+
+Each rule has fixtures side by side under ``tests/fixtures/dialect/NAME/``: ``positive.md`` and
+``positive.expected.md`` (the rule fires: the pre-pass's Markdown, exactly), and ``negative.md``
+(what the rule reacts to, only inside fenced code, indented code, inline code and raw HTML: the
+pre-pass gives it back byte for byte and the parser prints the code as written). The README's
+table of rules is checked against this list (tests/test_one_reading.py). Every rule asks
+structure.py what a line is; none has a fence, heading or HTML pattern of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # also the name of its fixture folder
+    recognises: str  # what it reacts to, in a few words
+    code: str  # the diagnostic it reports, "" if it is silent
+    where: str  # the function that applies it
+
+
+RULES = (
+    Rule("kramdown", "kramdown attribute lists and extensions (`{: .lead}`, `word{: .x}`)", "dialect.kramdown",
+         "debris.kramdown"),
+    Rule("pandoc-attributes", "Pandoc attributes and bracketed spans (`[text]{.smallcaps}`)", "",
+         "dialect._attributes"),
+    Rule("navigation", "site navigation: a paragraph of links that navigate (`[Next](ch02.htm)`), a bar of links",
+         "dialect.navigation", "debris.clean"),
+    Rule("lists", "indented bullets straight under a paragraph line", "", "dialect._normalise_lists"),
+    Rule("verse", "a paragraph of short lines that is not hard-wrapped prose", "", "dialect._verse_breaks"),
+    Rule("liquid", "Jekyll/Liquid site tags (`{{ site.baseurl }}`)", "dialect.liquid", "dialect._remove_liquid"),
+    Rule("hard-break", "a backslash at the end of a line", "", "dialect._hard_break"),
+    Rule("elision", "an apostrophe starting a word (`'tis`, `rock 'n' roll`)", "", "dialect.ELIDED"),
+    Rule("note-markers", "note references `[^1]`, `*`, `[1]` pointing at a note", "notes.undefined",
+         "dialect._mark_refs"),
+    Rule("quotes", "straight quotes (set by the parser: smarty and markup._quotes_in_context)", "",
+         "markup.Parser"),
+    Rule("dashes", "`--` and `...` (set by the parser: smarty)", "", "markup.Parser"),
+)
