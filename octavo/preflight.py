@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import model as m
 from .diagnostics import ERROR, WARNING, Diagnostic, Location
@@ -182,10 +182,7 @@ def _ancestor(element, parents: dict, wanted):
 
 
 def _counted(finding: Finding, count: int) -> Finding:
-    if count <= 1:
-        return finding
-    return Finding(finding.code, finding.level, f"{finding.message} ({count} such places here)", finding.element,
-                   finding.folio, finding.page)
+    return replace(finding, message=f"{finding.message} ({count} such places here)") if count > 1 else finding
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -336,10 +333,7 @@ def running_heads(pages: list, folio) -> list[Finding]:
 
 
 def _on_pages(finding: Finding, count: int) -> Finding:
-    if count <= 1:
-        return finding
-    return Finding(finding.code, finding.level, f"{finding.message} (and on {count - 1} more pages)", finding.element,
-                   finding.folio, finding.page)
+    return replace(finding, message=f"{finding.message} (and on {count - 1} more pages)") if count > 1 else finding
 
 
 # --- lines --------------------------------------------------------------------------------------
