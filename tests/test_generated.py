@@ -236,7 +236,13 @@ def test_generated_sources_always_build_keep_every_marked_word_and_a_sample_pass
     for epub, marked in sample[:PDF_SAMPLE]:  # the print edition of a few: the same words
         source = epub.with_suffix(".md")
         report = build_into(tmp_path / "pdf", source, formats=("pdf",))
-        assert report.ok, [str(d) for r in report.results for d in r.diagnostics if d.level == "error"]
+        errors = [d for r in report.results for d in r.diagnostics if d.level == "error"]
+        if errors and all(d.code == "pdf.glyphs" for d in errors):
+            # characters no installed font has (any code point is generated): the input fails by
+            # design, naming them, and writes no PDF of empty boxes (test_glyphs)
+            assert not (tmp_path / "pdf" / f"{source.stem}.pdf").exists()
+            continue
+        assert report.ok, [str(d) for d in errors]
         printed = set(" ".join(pdf_page_texts(tmp_path / "pdf" / f"{source.stem}.pdf")).split())
         missing = [w for w in marked if w not in printed]
         assert not missing, f"the PDF lost {missing}\n--- source ---\n{source.read_text()}"
