@@ -22,6 +22,15 @@ of cores, -j 2 cannot get two cores). Trust the ratios, not the seconds. Peers:
   ch. 15 (214 A5 pages, tables and footnotes), against the layout of the same book, in one process,
   medians of ``--repeat`` runs of each phase. Goal <= 0.1x.
 
+``--compare REF`` runs other measures: the same builds on this tree and on git ref ``REF`` (checked out
+with ``git worktree add`` into a temporary folder; the current tree is never touched), and Pandoc,
+interleaved round by round, each through bench/stages.py so that every run also gives the CPU time
+of each stage. It prints, per measure, the CPU seconds (user + system of the process and its
+children: on a shared machine wall time means little), the ratios this/REF and each against
+Pandoc, whether both trees wrote the same bytes, and each stage's share of both. Its measures:
+seed-epub, seed-pdf, long-epub, long-pdf (the seed's body 20 times; ``-j 1``), ``--only`` picks some;
+``--scale`` adds the seed's body at 1x, 2x, 4x and 8x (EPUB and PDF) to show how each stage grows.
+
 Results are also written to ``bench/results/latest.json`` (not committed); bench/RESULTS.md keeps
 the figures with machine and date. Speed is never asserted in tests.
 """
@@ -116,12 +125,18 @@ def corpus(tmp: Path, formats: str, repeat: int) -> list[dict]:
                    unchanged["seconds"] <= 0.5)]
 
 
-def long_pdf(tmp: Path) -> list[dict]:
+def repeated_seed(folder: Path, times: int, name: str = "long-seed") -> Path:
+    """The seed essay with its body repeated ``times`` times (the front matter once)."""
     text = SEED.read_text(encoding="utf-8")
     head, _, body = text.partition("\n---\n")
-    source = tmp / "long" / "long-seed.md"
+    source = folder / f"{name}.md"
     source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text(head + "\n---\n" + "\n\n".join([body] * 20), encoding="utf-8")
+    source.write_text(head + "\n---\n" + "\n\n".join([body] * times), encoding="utf-8")
+    return source
+
+
+def long_pdf(tmp: Path) -> list[dict]:
+    source = repeated_seed(tmp / "long", 20)
     build = lambda command, jobs: measure([*command, str(source), "--format", "pdf", "-o", str(tmp / "long"),  # noqa: E731
                                           "-q", "--force", "-j", str(jobs)])
     two, one, whole = build(OCTAVO, 2), build(OCTAVO, 1), build(ONE_PIECE, 1)
@@ -206,13 +221,158 @@ def table(figures: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# --- --compare REF: the same builds on another git ref, side by side, stage by stage ----------------
+
+STAGES_SCRIPT = Path(__file__).resolve().parent / "stages.py"
+COMPARED = ("seed-epub", "seed-pdf", "long-epub", "long-pdf")
+
+
+def ref_tree(ref: str, tmp: Path) -> Path:
+    """``ref`` checked out (detached) in a temporary worktree; the current tree is not touched."""
+    tree = tmp / "ref-tree"
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), ref], cwd=ROOT, check=True)
+    return tree
+
+
+def drop_tree(tree: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+
+
+def staged(tree: Path, args: list[str], tmp: Path) -> dict:
+    """One build by ``tree``'s Octavo as a whole process: its CPU time (with children), peak memory,
+    wall time, and each stage's CPU seconds (bench/stages.py)."""
+    report = tmp / "stages.json"
+    env = {**ENV, "PYTHONPATH": str(tree)}
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(STAGES_SCRIPT), str(tree), str(report), "--", *args], cwd=tree,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    errors = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}) in {tree}: {' '.join(args)}\n{errors[-2000:]}")
+    stages = json.loads(report.read_text())
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024,
+            "load": load, "stages": stages["stages"]}
+
+
+def compare_measures(tmp: Path, wanted: list[str], scale: bool) -> list[tuple[str, str, Path, str]]:
+    """(name, label, source, format) of each measure."""
+    seed_like = {"seed": SEED, "long": repeated_seed(tmp / "sources", 20)}
+    measures = []
+    for name in wanted:
+        text, fmt = name.split("-")
+        label = {"seed": "seed", "long": "seed body x20"}[text]
+        measures.append((name, f"{label} {fmt.upper()}", seed_like[text], fmt))
+    if scale:
+        for times in (1, 2, 4, 8):
+            source = repeated_seed(tmp / "sources", times, f"seed-x{times}")
+            for fmt in ("epub", "pdf"):
+                measures.append((f"x{times}-{fmt}", f"seed body x{times} {fmt.upper()}", source, fmt))
+    return measures
+
+
+def compare(ref: str, wanted: list[str], repeat: int, scale: bool, peer: bool = True) -> dict:
+    """Every measure on this tree, on ``ref`` and by Pandoc, interleaved ``repeat`` times; medians."""
+    results = {"ref": ref, "measures": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        other = ref_tree(ref, tmp)
+        try:
+            trees = {"this": ROOT, "ref": other}
+            for who, tree in trees.items():  # compiles each tree's modules to .pyc files: not measured
+                staged(tree, [str(SEED), "--format", "epub", "-o", str(tmp / "warm-up" / who), "-q", "--force",
+                              "-j", "1"], tmp)
+            for name, label, source, fmt in compare_measures(tmp, wanted, scale):
+                runs = {"this": [], "ref": [], "pandoc": []}
+                outputs = {}
+                for round_ in range(repeat):
+                    for who, tree in trees.items():
+                        out = tmp / "out" / who / name
+                        got = staged(tree, [str(source), "--format", fmt, "-o", str(out), "-q", "--force",
+                                            "-j", "1"], tmp)
+                        outputs[who] = out / f"{source.stem}.{fmt}"
+                        runs[who].append(got)
+                    if peer:
+                        pdf = ["--pdf-engine=weasyprint"] if fmt == "pdf" else []
+                        runs["pandoc"].append(measure([pandoc(), str(source), "-f", "markdown", "-M", "lang=en",
+                                                       "--toc", *pdf, "-o", str(tmp / f"pandoc.{fmt}")]))
+                same = outputs["this"].read_bytes() == outputs["ref"].read_bytes()
+                entry = {"name": name, "what": label, "same_bytes": same, "runs": repeat}
+                for who, got in runs.items():
+                    if got:
+                        entry[who] = _median([{k: v for k, v in g.items() if k != "stages"} for g in got])
+                        if who != "pandoc":
+                            entry[who]["stages"] = {stage: statistics.median(g["stages"][stage] for g in got)
+                                                    for stage in got[0]["stages"]}
+                results["measures"].append(entry)
+                print(compare_line(entry), flush=True)
+        finally:
+            drop_tree(other)
+    return results
+
+
+def compare_line(entry: dict) -> str:
+    this, ref, peer = entry["this"], entry["ref"], entry.get("pandoc")
+    line = (f"{entry['what']}: CPU {this['cpu_seconds']:.2f} s this, {ref['cpu_seconds']:.2f} s ref "
+            f"({this['cpu_seconds'] / ref['cpu_seconds']:.2f}x)")
+    if peer:
+        line += f", Pandoc {peer['cpu_seconds']:.2f} s"
+    return line + f"; same bytes: {'yes' if entry['same_bytes'] else 'NO'}"
+
+
+def compare_tables(results: dict) -> str:
+    ref = results["ref"]
+    lines = [f"CPU seconds (user + system, with children), median of {results['measures'][0]['runs']} interleaved "
+             f"run(s); this tree against {ref} and Pandoc:", "",
+             f"| measure | this | {ref} | this / {ref} | Pandoc | this / Pandoc | {ref} / Pandoc | wall this / Pandoc "
+             f"| peak MiB this / {ref} | same bytes | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for m in results["measures"]:
+        this, other, peer = m["this"], m["ref"], m.get("pandoc")
+        vs = (lambda x: f"{x['cpu_seconds'] / peer['cpu_seconds']:.2f}x") if peer else (lambda x: "-")
+        lines.append(f"| {m['what']} | {this['cpu_seconds']:.2f} | {other['cpu_seconds']:.2f} | "
+                     f"{this['cpu_seconds'] / other['cpu_seconds']:.2f}x | {peer['cpu_seconds'] if peer else 0:.2f} | "
+                     f"{vs(this)} | {vs(other)} | "
+                     f"{this['seconds'] / peer['seconds'] if peer else 0:.2f}x | {this['peak_mib']:.0f} / "
+                     f"{other['peak_mib']:.0f} | {'yes' if m['same_bytes'] else 'NO'} | {this['load']:.1f} |")
+    for m in results["measures"]:
+        this, other = m["this"]["stages"], m["ref"]["stages"]
+        total_this, total_ref = m["this"]["cpu_seconds"], m["ref"]["cpu_seconds"]
+        lines += ["", f"{m['what']}: CPU seconds by stage (share of the whole process's CPU)", "",
+                  f"| stage | this | {ref} | this / {ref} |", "|---|---|---|---|"]
+        for stage in this:
+            a, b = this[stage], other.get(stage, 0.0)
+            if a < 0.0005 and b < 0.0005:
+                continue
+            lines.append(f"| {stage} | {a:.3f} ({100 * a / total_this:.0f} %) | {b:.3f} ({100 * b / total_ref:.0f} %) "
+                         f"| {a / b if b else float('inf'):.2f}x |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each short measurement (median)")
     parser.add_argument("--corpus-repeat", type=int, default=1, help="interleaved -j 1 / -j 2 corpus runs (median)")
     parser.add_argument("--quick", action="store_true", help="EPUB-only corpus, no long or largest PDF")
-    parser.add_argument("--only", nargs="*", choices=("seed-epub", "corpus", "long-pdf", "largest-pdf", "preflight"))
+    parser.add_argument("--only", nargs="*", choices=("seed-epub", "corpus", "long-pdf", "largest-pdf", "preflight",
+                                                     *COMPARED[1:]))
+    parser.add_argument("--compare", metavar="REF", help="the same builds on git ref REF, side by side, stage by stage")
+    parser.add_argument("--scale", action="store_true", help="with --compare: the seed's body 1, 2, 4 and 8 times")
+    parser.add_argument("--no-peer", action="store_true", help="with --compare: without Pandoc")
     args = parser.parse_args()
+    if args.compare:
+        wanted = [m for m in COMPARED if m in (args.only if args.only is not None else COMPARED)]
+        results = compare(args.compare, wanted, args.repeat, args.scale, peer=not args.no_peer)
+        machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
+        folder = ROOT / "bench" / "results"
+        folder.mkdir(exist_ok=True)
+        (folder / "compare.json").write_text(json.dumps({"machine": machine, **results}, indent=2))
+        print(f"\n{machine}; load average at the end: {os.getloadavg()[0]:.1f}\n")
+        print(compare_tables(results))
+        return 0
     wanted = set(args.only or ("seed-epub", "corpus", "long-pdf", "largest-pdf", "preflight"))
     if args.quick:
         wanted -= {"long-pdf", "largest-pdf"}

@@ -435,6 +435,33 @@ class _NoteRefPattern(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
+def bracket_ends(data: str) -> list[int | None]:
+    """What Python-Markdown 3.11's ``LinkInlineProcessor._findBracketEnds`` returns (for each index
+    of ``data``, the index just past the ``]`` closing a bracket opened before it, or None), made
+    from the brackets alone: its loop steps through every character of a paragraph that has a
+    ``[`` in Python (a tenth of parsing the seed's body x20). The depth before index j changes only
+    after a bracket, so the answer is the same for every index between two brackets: the first
+    later index whose depth is lower."""
+    starts, depths, depth = [0], [0], 0  # runs of equal depth: where each starts, its depth
+    for found in _BRACKET.finditer(data):
+        depth += 1 if found.group() == "[" else -1
+        starts.append(found.end())
+        depths.append(depth)
+    starts.append(len(data) + 1)
+    ends: list[int | None] = [None] * (len(data) + 1)
+    lower: list[int] = []  # runs after the current one, each with a lower depth than the one after it
+    for run in range(len(depths) - 1, -1, -1):
+        while lower and depths[lower[-1]] >= depths[run]:
+            lower.pop()
+        if lower:
+            ends[starts[run]:starts[run + 1]] = [starts[lower[-1]]] * (starts[run + 1] - starts[run])
+        lower.append(run)
+    return ends
+
+
 class _Markdown(markdown.Markdown):
     def build_parser(self):
         super().build_parser()
@@ -483,6 +510,9 @@ class Parser:
         self.md = new_markdown(smarty)
         # after `code` and raw inline HTML (90): a marker written inside either stays text there
         self.md.inlinePatterns.register(_NoteRefPattern(self.nonce), "octavo-noteref", 85)
+        for pattern in self.md.inlinePatterns:  # the links' bracket search, at C speed (same answers)
+            if hasattr(pattern, "_findBracketEnds"):
+                pattern._findBracketEnds = bracket_ends
         # prettify stays: it gives back the newline a hard break took (lines count, and attr_list
         # then reads "{: ...}" after a break as the block's, not the break's)
 
