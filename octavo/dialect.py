@@ -154,7 +154,19 @@ def _outside_code_spans(line: str, rule) -> str:
 
 def _read(lines: list[str], first_line: int, report: Collector) -> Structure:
     """The structure of the lines; nesting too deep for the parser is flattened first (and if it
-    still cannot be read, every line counts as text: the parser then reports the depth)."""
+    still cannot be read, every line counts as text: the parser then reports the depth).
+
+    Python-Markdown reads deep nesting in time that grows with the square of the depth (since 3.11.4
+    it no longer runs out of recursion first), so lines nested past the cap are not given to it as
+    they are: a flattened copy is read for where the code is, and the lines outside code are
+    flattened (``dialect.nesting``) before the structure is read."""
+    flat = cap_nesting(lines, {}, first_line, Collector(report.path))  # said below, once, if it stays
+    if flat != lines:
+        try:
+            code = scan(flat).mask()
+        except RecursionError:
+            code = {}
+        lines[:] = cap_nesting(lines, code, first_line, report)
     try:
         return scan(lines)
     except RecursionError:
