@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .atomic import OutputError, atomic_output, clean_stale, writable_folder
-from .cache import FOLDER as CACHE_FOLDER
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError

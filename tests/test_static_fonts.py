@@ -5,8 +5,6 @@ makes, or the PDF would change."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from fontTools import subset
