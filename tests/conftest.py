@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,15 @@ def write_source(folder: Path, name: str, text: str) -> Path:
 def build_into(out: Path, *inputs: Path, formats=("epub", "pdf"), **options):
     """Run the pipeline in-process; returns the Report."""
     return build(Config(inputs=tuple(inputs), output=out, formats=tuple(formats), **options))
+
+
+def interrupt(proc: subprocess.Popen) -> None:
+    """Ctrl-C for a running ``--watch``, as a terminal sends it; killed if it does not end in 30 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:

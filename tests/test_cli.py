@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import queue
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED, assert_epubcheck_clean, run_cli, write_source
+from conftest import ROOT, SEED, assert_epubcheck_clean, interrupt, run_cli, write_source
 from octavo.console import Display
 from octavo.pipeline import Report, Result
 
@@ -174,11 +173,7 @@ def test_watch_rebuilds_on_change_and_keeps_running_through_errors(tmp_path):
         assert b"Text, fixed." in b"".join(__import__("zipfile").ZipFile(out / "essay.epub").read(n)
                                             for n in __import__("zipfile").ZipFile(out / "essay.epub").namelist())
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        interrupt(proc)
     assert proc.returncode is not None and "Traceback" not in "\n".join(seen)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
+from conftest import assert_epubcheck_clean, build_into, interrupt, run_cli, write_source
 from octavo import atomic, pipeline
 
 GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.\n"
@@ -436,7 +436,6 @@ def test_with_no_input_a_new_source_or_manifest_is_seen_but_not_an_editors_files
 
 @pytest.mark.slow
 def test_watch_with_its_log_in_the_watched_folder_builds_once_and_ctrl_c_ends_it_with_status_0(tmp_path):
-    import signal
     import subprocess
     import sys
     import time
@@ -470,10 +469,6 @@ def test_watch_with_its_log_in_the_watched_folder_builds_once_and_ctrl_c_ends_it
         essay.write_text(GOOD.replace("Text.", "Text, changed."))
         wait_for("1 input: 1 built", count=2)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        interrupt(proc)
     assert proc.returncode == 0, said()
     assert "Traceback" not in said() and "KeyboardInterrupt" not in said()
