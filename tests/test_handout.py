@@ -409,7 +409,7 @@ def test_zetkins_handout_keeps_title_author_and_date_together_without_a_contents
     report = build_into(tmp_path, CORPUS / "zetkin-women-1896.md", formats=("pdf",), profile="handout",
                         paper="A4", booklet=True)
     assert report.ok
-    pdf, booklet = tmp_path / "zetkin-women-1896.pdf", tmp_path / "zetkin-women-1896-booklet.pdf"
+    pdf, booklet = tmp_path / "zetkin-women-1896-handout.pdf", tmp_path / "zetkin-women-1896-handout-booklet.pdf"
     first = " ".join(page_texts(pdf)[0][2].split())
     title = "Only in Conjunction With the Proletarian Woman Will Socialism Be Victorious"
     assert first.startswith(f"{title} Clara Zetkin (1896)"), first[:200]

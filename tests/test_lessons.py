@@ -472,11 +472,11 @@ def test_pipes_and_filters_builds_into_a_handout_a_student_copy_and_one_with_sol
     epubs = []
     for mode in ("inline", "end", "omit"):
         out = tmp_path / mode
-        report = build_into(out, source, profile="handout", solutions=mode)
+        report = build_into(out, source, profile="handout", paper="A4", solutions=mode)
         result = report.results[0]
         assert result.ok, [str(d) for d in result.diagnostics]
         assert not [d for d in result.diagnostics if d.code.startswith(("dialect.kramdown", "frontmatter"))]
-        epub = out / f"{source.stem}.epub"
+        epub = out / f"{source.stem}-handout.epub"  # a handout's own names (README: Command line)
         epubs.append(epub)
         pages = _epub_pages(epub)
         asides = [a for page in pages.values() for a in page.iterfind(".//x:aside", XHTML)]

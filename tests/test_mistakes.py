@@ -352,7 +352,7 @@ def test_a_manifests_title_is_the_running_head_of_its_text_in_print_and_the_epub
         text = page.get_textpage()
         pages.append(text.get_text_range())
         heads.append(" ".join(text.get_text_bounded(0, height * 0.93, width, height).split()))  # the top band
-    assert heads.count("The Right Title") >= 3, heads  # the running heads of the text's pages
+    assert heads.count("THE RIGHT TITLE") >= 3, heads  # the running heads (small capitals: read back in capitals)
     assert not any("Wrong" in text for text in pages)
 
 
