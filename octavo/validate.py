@@ -783,11 +783,11 @@ def check_books(books: list[tuple[Path | None, Path | None]]) -> tuple[list[Book
     no_text = pdf_text_missing()
     if no_text and pdfs:
         skipped.append(no_text)
+    from .preflight import epub_findings  # here, not at the top: only --check needs it
+
     for check in checks:
         if check.epub is not None:
             check.claim = conformance_claim(check.epub)
-            from .preflight import epub_findings
-
             check.preflight = epub_findings(epub_spine(check.epub), check.epub)
         if check.pdf is not None:
             check.pdf_problems = pdf_problems(check.pdf, read_text=not no_text)
