@@ -27,7 +27,7 @@ class Config:
     templates: Path | None = None  # a folder whose files override the built-in templates
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
     assets: tuple[Path, ...] = ()  # folders images may come from, besides each source's own folder
-    paper: str = "A5"
+    paper: str | None = None  # None: the profile's paper (PROFILE_PAPER)
     cover: bool = False  # the PDF opens with the cover (the EPUB always has one)
     source_date_epoch: int | None = None  # the date written into books; None: SOURCE_DATE_EPOCH, else the inputs'
     check: bool = field(default=False, metadata=RUN)  # after building: EPUBCheck, DAISY Ace, PDF read-back
@@ -44,6 +44,11 @@ class Config:
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
     solutions: str | None = None  # SOLUTIONS; None: the profile's (PROFILE_SOLUTIONS)
+
+    def __post_init__(self):
+        # the paper follows the profile unless named, in-process as on the command line
+        if self.paper is None:
+            object.__setattr__(self, "paper", PROFILE_PAPER.get(self.profile, "A5"))
 
     @property
     def solutions_placement(self) -> str:

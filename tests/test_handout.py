@@ -14,6 +14,7 @@ from lxml import etree
 
 from conftest import ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
 from octavo.validate import XHTML_NS, BookCheck, edition_parity, epub_spine, named_places
+from octavo.config import Config
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -416,3 +417,11 @@ def test_zetkins_handout_keeps_title_author_and_date_together_without_a_contents
     assert "Contents" not in first and first.count(title) == 1
     assert page_texts(pdf)[0][1].strip() == ""  # no running head over the title
     assert not too_near_the_edge(pdf)[:10] and not too_near_the_edge(booklet)[:10]
+
+
+def test_a_handout_built_in_process_is_on_a4_like_one_built_from_the_command_line():
+    # the profile chooses the paper unless one is named, whichever way the build is asked for
+    assert Config(profile="handout").paper == "A4"
+    assert Config(profile="handout").edition_suffix() == "-handout"
+    assert Config().paper == "A5"
+    assert Config(profile="handout", paper="Letter").edition_suffix() == "-handout-letter"
