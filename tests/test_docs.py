@@ -70,36 +70,67 @@ def test_links_are_found_outside_code_only(tmp_path):
     assert anchors(page) == {"a-real-heading", "a-real-heading-1"}
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_relative_link_leads_to_a_file_and_a_heading(page):
+def broken_links(page: Path, root: Path = ROOT) -> list[str]:
+    """The relative links of a page that lead nowhere: no such file, no such heading, or out of the
+    repository (where GitHub and a checkout cannot follow)."""
     broken = []
     for target in links(page):
         if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):  # https:, mailto: ...: not ours to check
             continue
         name, _, anchor = target.partition("#")
-        dest = (page.parent / name).resolve() if name else page
-        if ROOT.resolve() not in dest.parents and dest != ROOT.resolve():
+        dest = (page.parent / name).resolve() if name else page.resolve()
+        if root.resolve() not in dest.parents:
             broken.append(f"{target}: outside the repository")
         elif not dest.exists():
             broken.append(f"{target}: no such file")
         elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
             broken.append(f"{target}: no heading with this id in {dest.name}")
-    assert not broken, broken
+    return broken
 
 
-def test_every_page_of_the_manual_is_reached_from_the_readme():
-    """A page nobody links to is a page nobody reads. docs/incoming-*.md are pages handed in by
-    other work: fold each into the manual (a page of its own, or sections of a page) and list it in
-    the README's table of the manual."""
-    reached, todo = set(), [README.resolve()]
+def test_a_link_to_a_missing_file_or_heading_is_found(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "volumes.md").write_text("# Volumes\n\n## Parts\n")
+    page = tmp_path / "docs" / "page.md"
+    page.write_text("# Page\n\n[parts](volumes.md#parts), [ok](#page), [gone](gone.md), [no](volumes.md#part),\n"
+                    "[self](#pages), ![missing](missing.png), [out](../../etc/passwd), [web](https://example.org/x#y)\n")
+    assert broken_links(page, tmp_path) == [
+        "gone.md: no such file", "volumes.md#part: no heading with this id in volumes.md",
+        "#pages: no heading with this id in page.md", "missing.png: no such file",
+        "../../etc/passwd: outside the repository"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_leads_to_a_file_and_a_heading(page):
+    assert not broken_links(page)
+
+
+def unreached(root: Path = ROOT) -> list[str]:
+    """The pages of root/docs that no chain of links from root/README.md leads to."""
+    reached, todo = set(), [(root / "README.md").resolve()]
     while todo:
         page = todo.pop()
         if page in reached or page.suffix != ".md" or not page.is_file():
             continue
         reached.add(page)
         todo += [(page.parent / t.partition("#")[0]).resolve() for t in links(page) if not re.match(r"\w+:", t)]
-    unread = sorted(p.name for p in (ROOT / "docs").glob("*.md") if p.resolve() not in reached)
-    assert not unread, f"pages no link leads to from README.md: {unread}"
+    return sorted(p.name for p in (root / "docs").glob("*.md") if p.resolve() not in reached)
+
+
+def test_a_page_no_link_leads_to_is_found(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("[Volumes](docs/volumes.md), `[code](docs/code.md)`\n")
+    (tmp_path / "docs" / "volumes.md").write_text("# Volumes\n\nSee [the print edition](print.md#pages).\n")
+    for name in ("print.md", "code.md", "incoming-web.md"):
+        (tmp_path / "docs" / name).write_text("# A page\n")
+    assert unreached(tmp_path) == ["code.md", "incoming-web.md"]
+
+
+def test_every_page_of_the_manual_is_reached_from_the_readme():
+    """A page nobody links to is a page nobody reads. docs/incoming-*.md are pages handed in by
+    other work: fold each into the manual (a page of its own, or sections of a page) and give it a
+    row in the README's table of the manual."""
+    assert not unreached(), "pages no link leads to from README.md"
 
 
 def test_the_readme_is_a_front_page():
