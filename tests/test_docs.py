@@ -1,7 +1,7 @@
 """The manual holds together: the README is a front page from which every page of docs/ is reached,
 every relative link and picture in README.md, CONTRIBUTING.md and docs/*.md leads to a file, every
-``#anchor`` to a heading of that file (by GitHub's rules for heading ids), and the README's two
-commands are the ones CI runs."""
+``#anchor`` to a heading of that file (by GitHub's rules for heading ids), and the commands to set
+up and test that the README and the Installing page show are the ones CI runs."""
 from __future__ import annotations
 
 import re
@@ -156,10 +156,10 @@ def normalised(words: list[str]) -> list[str]:
     return ["python", "-m", "pip", *words[1:]] if words[:1] == ["pip"] else words
 
 
-def test_the_readme_commands_are_the_ones_ci_runs():
-    readme = README.read_text(encoding="utf-8")
-    block = re.search(r"```sh\n(.*?)```", readme, re.S)
-    assert block, "the README shows its commands in a sh block"
+@pytest.mark.parametrize("page", [README, ROOT / "docs" / "install.md"], ids=lambda p: p.name)
+def test_the_set_up_and_test_commands_are_the_ones_ci_runs(page):
+    block = re.search(r"```sh\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    assert block, "the page shows its commands in a sh block"
     shown = [normalised(c) for c in shell_commands(block.group(1))]
     ci = [normalised(c) for c in shell_commands((ROOT / ".ci" / "run").read_text(encoding="utf-8"))]
     assert ["python", "build.py"] in shown  # set up, then build: what a newcomer wants first
