@@ -88,7 +88,7 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
     if missing:
         diagnostics.append(Diagnostic("warning", "cover.font", "no installed font has the characters "
                                       f"{''.join(sorted(missing))!r} ({_scripts(missing)}); the generated cover "
-                                      "leaves out the lines that use them: install a font for them (README: Fonts "
+                                      "leaves out the lines that use them: install a font for them (docs/print.md: Fonts "
                                       "for other scripts)", Location(book.sources[0])))
     return CoverImage(data, "image/png", "cover.png", alt, True), diagnostics
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-FIXED_DATE = datetime(1980, 1, 1)  # the earliest date a zip file can hold; documented in the README
+FIXED_DATE = datetime(1980, 1, 1)  # the earliest date a zip file can hold; documented in docs/command-line.md
 W3C_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 

@@ -49,12 +49,12 @@ def script_of(char: str) -> str:
 
 
 def advice(scripts: set[str]) -> str:
-    """What to install for these scripts (Debian package names; the README's Fonts section)."""
+    """What to install for these scripts (Debian package names; docs/print.md, Fonts for other scripts)."""
     if scripts & CJK_SCRIPTS:
-        return "install Debian's fonts-noto-cjk (Noto Serif CJK, the Song/Ming face Octavo sets these texts in; README: Fonts)"
+        return "install Debian's fonts-noto-cjk (Noto Serif CJK, the Song/Ming face Octavo sets these texts in; docs/print.md: Fonts for other scripts)"
     if "emoji and symbols" in scripts:
-        return "install a font with these symbols, e.g. Debian's fonts-noto-color-emoji or fonts-symbola (README: Fonts)"
-    return "install a font for this script, e.g. one of Debian's fonts-noto-* packages (README: Fonts)"
+        return "install a font with these symbols, e.g. Debian's fonts-noto-color-emoji or fonts-symbola (docs/print.md: Fonts for other scripts)"
+    return "install a font for this script, e.g. one of Debian's fonts-noto-* packages (docs/print.md: Fonts for other scripts)"
 
 
 def unprintable(book: m.Book) -> list[Diagnostic]:
@@ -71,7 +71,7 @@ def unprintable(book: m.Book) -> list[Diagnostic]:
                 and any(script_of(c) in CJK_SCRIPTS for c in _text_characters(text))):
             found.append(Diagnostic(WARNING, "pdf.script-face", f"this {face.script} text is printed in another "
                                     f"installed font, not in {face.family} (its Song/Ming-style face): install "
-                                    f"Debian's {face.package} (README: Fonts for other scripts)", Location(text.path)))
+                                    f"Debian's {face.package} (docs/print.md: Fonts for other scripts)", Location(text.path)))
     return found
 
 
