@@ -14,6 +14,7 @@ from pathlib import Path
 from .resources import DIAGNOSTICS
 
 ROW = re.compile(r"^\|\s*`(?P<code>[^`|]+)`\s*\|(?P<rest>.*)\|\s*$")
+MANUAL_PAGE = re.compile(r"\bdocs/([\w-]+\.md)\b")  # a manual page a row names
 CELL = re.compile(r"(?<!\\)\|")  # a cell ends at a | that is not written \|
 
 
@@ -64,8 +65,16 @@ def explain(code: str | None) -> tuple[str, bool]:
         close = difflib.get_close_matches(code.strip().lower(), list(codes), n=3, cutoff=0.6)
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         return f"no diagnostic code '{code}'{hint}; `octavo --explain` lists them all", False
-    return (f"[{entry.code}] {entry.level} ({entry.section})\n\n"
-            f"What it means: {entry.meaning}\n\nHow to fix it: {entry.fix}"), True
+    text = (f"[{entry.code}] {entry.level} ({entry.section})\n\n"
+            f"What it means: {entry.meaning}\n\nHow to fix it: {entry.fix}")
+    return text + _manual_pages(entry.meaning + " " + entry.fix), True
+
+
+def _manual_pages(text: str) -> str:
+    """Where the manual pages a row names are on this machine: an installed wheel carries them too."""
+    pages = [DIAGNOSTICS.parent / name for name in dict.fromkeys(MANUAL_PAGE.findall(text))]
+    found = [str(page) for page in pages if page.is_file()]
+    return "".join(f"\n\nThe manual page: {page}" for page in found)
 
 
 def _first_sentence(text: str, limit: int = 64) -> str:

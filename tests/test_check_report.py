@@ -82,6 +82,13 @@ def test_explain_gives_a_codes_meaning_and_fix_as_the_catalogue_writes_them(caps
     assert "quote values containing `:` or `#`" in capsys.readouterr().out
 
 
+def test_explain_says_where_the_manual_page_a_fix_names_is(capsys):
+    assert main(["--explain", "manifest.type"]) == 0
+    out = capsys.readouterr().out
+    assert "How to fix it: Give the type docs/volumes.md shows." in out
+    assert out.rstrip().endswith(f"The manual page: {ROOT / 'docs' / 'volumes.md'}")
+
+
 def test_explain_without_a_code_lists_every_documented_code(capsys):
     documented = re.findall(r"^\| `([a-z.-]+)` \|", (ROOT / "docs" / "diagnostics.md").read_text(), re.M)
     assert main(["--explain"]) == 0

@@ -29,7 +29,8 @@ def project_copy(dest: Path) -> Path:
     for name in ("octavo", "templates", "styles"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     (dest / "docs").mkdir()
-    shutil.copy(ROOT / "docs" / "diagnostics.md", dest / "docs" / "diagnostics.md")
+    for page in (ROOT / "docs").glob("*.md"):
+        shutil.copy(page, dest / "docs" / page.name)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, dest / name)
     return dest
@@ -58,7 +59,7 @@ def test_the_wheel_in_a_clean_venv_builds_the_seed_and_says_which_checks_it_coul
     shipped = {f"octavo/templates/{p.relative_to(ROOT / 'templates')}" for p in (ROOT / "templates").rglob("*") if p.is_file()}
     shipped |= {f"octavo/styles/{p.name}" for p in (ROOT / "styles").glob("*.css")}
     assert shipped and shipped <= names, sorted(shipped - names)
-    assert {"octavo/EpubcheckBatch.java", "octavo/docs/diagnostics.md"} <= names
+    assert {"octavo/EpubcheckBatch.java", "octavo/docs/diagnostics.md", "octavo/docs/volumes.md"} <= names
     assert "octavo = octavo.cli:main" in entry_points
     assert "Provides-Extra: check" in metadata
 
@@ -111,5 +112,9 @@ def test_the_wheel_in_a_clean_venv_builds_the_seed_and_says_which_checks_it_coul
                                text=True, timeout=60)
     assert explained.returncode == 0 and explained.stdout.startswith("[notes.undefined] warning (Notes)")
     assert "How to fix it:" in explained.stdout
+    named = subprocess.run([str(octavo), "--explain", "manifest.type"], env=env, capture_output=True, text=True,
+                           timeout=60).stdout
+    page = Path(named.rsplit("The manual page: ", 1)[-1].strip())
+    assert page.name == "volumes.md" and page.is_file() and str(tmp_path) in str(page), named  # the venv's copy
     version = subprocess.run([str(octavo), "--version"], env=env, capture_output=True, text=True, timeout=60)
     assert version.stdout.strip() == f"octavo {__version__}"
