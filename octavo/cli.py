@@ -113,6 +113,10 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--watch", action="store_true",
                    help="build, then rebuild whenever a file the build reads changes: a source, a text of a "
                         "volume, an image, a template or a style sheet (Ctrl-C stops)")
+    p.add_argument("--serve", nargs="?", const="", metavar="ADDR:PORT",
+                   help="--watch, and serve the output folder for a browser at http://127.0.0.1:PORT/ (a free port "
+                        "unless given; another address only when named): a page reloads when its book is rebuilt "
+                        "and shows the diagnostics when the build failed (Ctrl-C stops)")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="build each input as a task on a Dask cluster (pip install 'octavo[dask]'); "
                         "sources and output must be on a filesystem the workers share")
@@ -165,8 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         page_list=args.page_list,
         certified_by=args.certified_by.strip() if args.certified_by else None,
         solutions=args.solutions,
+        live=args.serve is not None,
         **_run_options(args, p),
     )
+    if args.serve is not None:
+        from .serve import parse_address, serve
+
+        try:
+            address = parse_address(args.serve)
+        except ValueError as exc:
+            p.error(str(exc))
+        return serve(config, address, lambda: build_once(config, args))
     inputs = config.all_inputs()
     if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
