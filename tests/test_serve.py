@@ -1,0 +1,334 @@
+"""--serve, the live preview: what the server answers (raw HTTP requests, since clients normalise
+paths), the events a rebuild sends, the address it prints, Ctrl-C; and, in the slow tier, a page
+open in Chromium that follows edits of its source and shows a failed build's diagnostics.
+
+Until the web edition writes pages of its own, the pages are written by the tests into the output
+folder (``out/NAME/index.html`` with the script tag every page of a live build carries); the
+builds here are EPUB-only, so they never touch those pages.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, interrupt, write_source
+from octavo.serve import Preview, parse_address
+
+SCRIPT_TAG = '<script src="/_octavo/live.js" defer></script>'
+GOOD = "---\ntitle: Essay\nlanguage: en\n---\n\n# One\n\nThe first words.\n"
+BROKEN = "---\ntitle: [unclosed\nlanguage: en\n---\n\n# One\n\nThe first words.\n"
+SECRET = "the secret outside the output folder"
+
+
+def raw(port: int, target: str, method: str = "GET", host: str = "127.0.0.1") -> tuple[int, dict, bytes]:
+    """One request exactly as written (no client tidies the path): status, headers, body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+                     .encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.fixture
+def site(tmp_path):
+    """An output folder with a book's page, its EPUB and PDF, a file of each served kind, and traps:
+    a secret beside the folder, symlinks out of it, the hidden cache."""
+    out = tmp_path / "out"
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "index.html").write_text(SECRET)
+    write_source(out, "essay/index.html", f"<!DOCTYPE html><html><head>{SCRIPT_TAG}</head><body><p>Page.</p></body></html>")
+    for name, data in {"essay.epub": b"PK\x03\x04epub", "essay.pdf": b"%PDF-1.7", "essay/style.css": b"p {}",
+                       "essay/search.js": b"let a;", "essay/face.woff2": b"wOF2", "essay/index.json": b"{}",
+                       "essay/chapter 1.html": b"<p>One</p>", ".octavo-cache/key": SECRET.encode(),
+                       "empty/readme.txt": b"no index here"}.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    (out / "secret-link.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "away").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (out / "same-book.epub").symlink_to(out / "essay.epub")  # a symlink within the folder is served
+    preview = Preview(out).start()
+    yield out, preview.server.server_port
+    preview.stop()
+
+
+@pytest.mark.parametrize("target", [
+    "/../secret.txt", "/essay/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
+    "/essay/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt", "/essay%2f..%2f..%2fsecret.txt",
+    "/..\\secret.txt", "/..%5csecret.txt", "/%5c..%5csecret.txt", "//etc/passwd", "/%2fetc%2fpasswd",
+    f"/{'%2e%2e/' * 12}etc/passwd", "/./essay.epub", "/essay/./index.html", "/secret.txt%00.html",
+    "/.octavo-cache/key", "/%2eoctavo-cache/key", "etc/passwd", "http://127.0.0.1/../secret.txt", "/%ff%fe",
+])
+def test_nothing_outside_the_output_folder_is_served(site, target):
+    out, port = site
+    status, _, body = raw(port, target)
+    assert status == 404, (target, status)
+    assert SECRET.encode() not in body and b"root:" not in body
+
+
+@pytest.mark.parametrize("target", ["/secret-link.txt", "/away/", "/away/index.html"])
+def test_a_symlink_out_of_the_output_folder_is_refused(site, target):
+    out, port = site
+    status, _, body = raw(port, target)
+    assert status == 403
+    assert SECRET.encode() not in body
+
+
+def test_a_page_naming_another_host_is_refused_on_a_loopback_address(site):
+    out, port = site
+    assert raw(port, "/essay.epub", host="attacker.example")[0] == 403  # DNS rebinding
+    assert raw(port, "/essay.epub", host="localhost")[0] == 200
+
+
+@pytest.mark.parametrize("name, media_type", [
+    ("essay/", "text/html; charset=utf-8"), ("essay/index.html", "text/html; charset=utf-8"),
+    ("essay/chapter%201.html", "text/html; charset=utf-8"), ("essay/style.css", "text/css; charset=utf-8"),
+    ("essay/search.js", "text/javascript; charset=utf-8"), ("essay/face.woff2", "font/woff2"),
+    ("essay.epub", "application/epub+zip"), ("essay.pdf", "application/pdf"), ("essay/index.json", "application/json"),
+    ("same-book.epub", "application/epub+zip"), ("_octavo/live.js", "text/javascript; charset=utf-8"),
+])
+def test_each_kind_of_file_is_served_with_its_media_type(site, name, media_type):
+    out, port = site
+    status, headers, body = raw(port, "/" + name)
+    assert status == 200
+    assert headers["content-type"] == media_type
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "no-store"
+    assert int(headers["content-length"]) == len(body) > 0
+
+
+def test_the_script_served_is_the_one_in_the_package(site):
+    out, port = site
+    assert raw(port, "/_octavo/live.js")[2] == (ROOT / "octavo" / "live.js").read_bytes()
+    assert raw(port, "/_octavo/other.js")[0] == 404
+
+
+def test_folders_need_an_index_and_are_never_listed(site):
+    out, port = site
+    status, headers, body = raw(port, "/essay")
+    assert (status, headers["location"]) == (301, "/essay/")  # so that the page's relative links work
+    assert raw(port, "/empty/")[0] == 404
+    assert raw(port, "/empty")[0] == 301
+    assert b"readme" not in raw(port, "/empty/")[2]
+
+
+def test_the_top_without_an_index_links_the_books_of_the_preview(site):
+    out, port = site
+    from lxml import html
+
+    page = html.fromstring(raw(port, "/")[2])
+    assert page.xpath("//li") == []  # no book built by this preview yet, and no listing of the folder
+    assert ".octavo-cache" not in html.tostring(page, encoding="unicode")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "BREW"])
+def test_only_get_and_head(site, method):
+    out, port = site
+    before = (out / "essay.epub").read_bytes()
+    status, headers, _ = raw(port, "/essay.epub", method=method)
+    assert status == 405
+    assert headers["allow"] == "GET, HEAD"
+    assert (out / "essay.epub").read_bytes() == before
+
+
+def test_head_gives_the_headers_of_get_without_the_body(site):
+    out, port = site
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("HEAD", "/essay.pdf")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Length") == str(len(b"%PDF-1.7"))
+    assert response.read() == b""
+    connection.close()
+
+
+@pytest.mark.parametrize("text, address", [
+    ("", ("127.0.0.1", 0)), ("8000", ("127.0.0.1", 8000)), (":8001", ("127.0.0.1", 8001)),
+    ("0.0.0.0:80", ("0.0.0.0", 80)), ("localhost", ("localhost", 0)), ("[::1]:8000", ("::1", 8000)),
+])
+def test_the_address_given_to_serve(text, address):
+    assert parse_address(text) == address
+
+
+@pytest.mark.parametrize("text", ["127.0.0.1:http", "127.0.0.1:70000", "[::1]:x", ":"])
+def test_a_wrong_address_is_a_usage_error(text):
+    with pytest.raises(ValueError, match="--serve wants"):
+        parse_address(text)
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+
+class Serving:
+    """``build.py SOURCE --serve`` in a subprocess, its output read line by line."""
+
+    def __init__(self, source: Path, out: Path, *options: str):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(out),
+                                      "--format", "epub", "-j", "1", *options], cwd=source.parent, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.proc.stdout],
+                         daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                assert self.proc.poll() is None, "--serve stopped:\n" + "\n".join(self.seen)
+                continue
+            self.seen.append(line)
+            if found := re.search(pattern, line):
+                return found
+        pytest.fail(f"no '{pattern}' in:\n" + "\n".join(self.seen))
+
+    def stop(self) -> int:
+        """Ctrl-C; the exit status, once every line it printed is in ``seen``."""
+        interrupt(self.proc)
+        while True:
+            try:
+                self.seen.append(self.lines.get(timeout=2))
+            except queue.Empty:
+                return self.proc.returncode
+
+
+class EventStream:
+    """The preview's server-sent events, as a page reads them: (kind, data) pairs."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.connection.request("GET", "/_octavo/events")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        self.events: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        kind, data = "message", []
+        try:
+            for line in self.response:
+                line = line.decode("utf-8").rstrip("\r\n")
+                if line.startswith("event:"):
+                    kind = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].strip())
+                elif not line and data:
+                    self.events.put((kind, json.loads("\n".join(data))))
+                    kind, data = "message", []
+        except (OSError, ValueError):
+            self.events.put(("closed", None))
+
+    def next(self, timeout: float) -> tuple[str, dict]:
+        return self.events.get(timeout=timeout)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def test_serve_prints_its_address_and_tells_pages_when_their_book_is_rebuilt_or_fails(tmp_path):
+    source = write_source(tmp_path / "src", "essay.md", GOOD)
+    out = tmp_path / "out"
+    serving = Serving(source, out, "--serve")
+    stream = None
+    try:
+        address = serving.wait_for(r"^serving (\S+) at http://127\.0\.0\.1:(\d+)/ \(Ctrl-C stops\)$")
+        assert Path(address[1]) == out
+        port = int(address[2])
+        serving.wait_for("1 input: 1 built")
+        serving.wait_for("watching")
+        stream = EventStream(port)
+        assert stream.next(10)[0] == "hello"
+
+        def edit_until(text: str) -> dict:
+            """Write the source (again, should the watcher not have been listening yet) until an event comes."""
+            for _ in range(30):
+                source.write_text(text)
+                try:
+                    kind, data = stream.next(5)
+                except queue.Empty:
+                    continue
+                assert kind == "build", (kind, data)
+                return data
+            pytest.fail("no event after editing:\n" + "\n".join(serving.seen))
+
+        built = edit_until(GOOD.replace("first", "second"))
+        assert built == {"book": "essay", "ok": True, "diagnostics": "", "outputs": ["essay.epub"]}
+        failed = edit_until(BROKEN)
+        assert failed["book"] == "essay" and failed["ok"] is False
+        assert re.fullmatch(r".*essay\.md:\d+: error: front matter is not valid YAML: .* \[frontmatter\.yaml\]",
+                            failed["diagnostics"])
+        late = EventStream(port)  # a page opened after the failure hears of it at once
+        assert late.next(10)[0] == "hello"
+        assert late.next(10) == ("build", failed)
+        late.close()
+        # the source as it last built: the cache has it (unchanged), but the pages showed the failure
+        back = edit_until(GOOD.replace("first", "second"))
+        assert (back["book"], back["ok"]) == ("essay", True)
+        assert raw(port, "/essay.epub")[1]["content-type"] == "application/epub+zip"  # the book beside its pages
+    finally:
+        if stream:
+            stream.close()
+        status = serving.stop()
+    assert status == 0
+    assert "Traceback" not in "\n".join(serving.seen)
+
+
+def test_serve_on_a_given_port_stops_cleanly_on_ctrl_c(tmp_path):
+    source = write_source(tmp_path, "essay.md", GOOD)
+    with socket.socket() as probe:  # a port free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = Serving(source, tmp_path / "out", "--serve", str(port))
+    try:
+        serving.wait_for(rf"^serving \S+ at http://127\.0\.0\.1:{port}/ ")
+        serving.wait_for("watching")
+        stream = EventStream(port)  # an open event stream does not keep the server from stopping
+        assert stream.next(10)[0] == "hello"
+    finally:
+        status = serving.stop()
+    assert status == 0
+    assert "Traceback" not in "\n".join(serving.seen)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()  # the port is closed
+
+
+def test_serve_reports_an_address_in_use(tmp_path):
+    source = write_source(tmp_path, "essay.md", GOOD)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(tmp_path / "out"),
+                               "--serve", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()  # nothing was built
+
+
+def test_a_wrong_address_on_the_command_line(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--serve", "localhost:web"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--serve wants [ADDRESS][:PORT]" in proc.stderr
