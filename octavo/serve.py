@@ -8,6 +8,8 @@ What the server answers, GET and HEAD only (any other method: 405), and nothing 
 
 - a file of the output folder, by its path; a folder's ``index.html`` (a folder without one: 404,
   never a listing); ``/`` without an ``index.html``: a page linking the books of this preview;
+  ``/favicon.ico`` that is not there: 204, no content (browsers ask for it unbidden: a 404 would be
+  an error in every page's console);
 - ``/_octavo/live.js``: the script each page of a live build (``Config.live``) names in its head;
 - ``/_octavo/events``: server-sent events, ``hello`` (this server's id: a page that hears a new
   one reloads, the server was restarted) and ``build``, one per rebuilt book, as JSON:
@@ -198,6 +200,8 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(found, HTTPStatus):
             if found == HTTPStatus.NOT_FOUND and path == "/":
                 return self.send_bytes(books_page(self.server.root, self.server.books), "text/html" + TEXT, body)
+            if found == HTTPStatus.NOT_FOUND and path == "/favicon.ico":  # asked for unbidden by browsers
+                return self.refuse(HTTPStatus.NO_CONTENT)
             return self.refuse(found)
         if found.is_dir():  # a folder named without its slash: relative links need it
             return self.refuse(HTTPStatus.MOVED_PERMANENTLY, {"Location": path + "/" + ("?" + query if query else "")})
@@ -240,7 +244,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def refuse(self, status: HTTPStatus, headers: dict[str, str] | None = None) -> None:
-        data = f"{status.value} {status.phrase}\n".encode()
+        data = f"{status.value} {status.phrase}\n".encode() if status != HTTPStatus.NO_CONTENT else b""
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)

@@ -129,6 +129,13 @@ def test_folders_need_an_index_and_are_never_listed(site):
     assert b"readme" not in raw(port, "/empty/")[2]
 
 
+def test_the_icon_browsers_ask_for_unbidden_is_no_error(site):
+    out, port = site
+    assert raw(port, "/favicon.ico")[:3:2] == (204, b"")
+    (out / "favicon.ico").write_bytes(b"\x00\x00\x01\x00")
+    assert raw(port, "/favicon.ico")[1]["content-type"] == "image/x-icon"
+
+
 def test_the_top_without_an_index_links_the_books_of_the_preview(site):
     out, port = site
     from lxml import html
@@ -179,10 +186,10 @@ def test_a_wrong_address_is_a_usage_error(text):
 class Serving:
     """``build.py SOURCE --serve`` in a subprocess, its output read line by line."""
 
-    def __init__(self, source: Path, out: Path, *options: str):
+    def __init__(self, source: Path, out: Path, *options: str, edition: str = "epub"):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(out),
-                                      "--format", "epub", "-j", "1", *options], cwd=source.parent, env=env,
+                                      "--format", edition, "-j", "1", *options], cwd=source.parent, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -332,3 +339,143 @@ def test_a_wrong_address_on_the_command_line(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 2
     assert "--serve wants [ADDRESS][:PORT]" in proc.stderr
+
+
+# --- in a browser (slow tier) --------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or next(
+    (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None)
+POLICY = "default-src 'self'; script-src 'self'; style-src 'self'"  # what a web edition's page may say at most
+
+
+def page_text(version: str, opening: str = "") -> str:
+    """A book's page as a web edition writes it: its own policy, the preview's script, numbered paragraphs."""
+    paragraphs = "".join(f'<p id="para-{n}">Paragraph {n} of the {version} version, with enough words to fill '
+                         f"a line or two of the window at its width.</p>" for n in range(1, 151))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Essay</title>'
+            f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">{SCRIPT_TAG}</head>'
+            f"<body><main>{opening}{paragraphs}</main></body></html>")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    why = "Chromium is not installed (apt-get install chromium)" if CHROMIUM is None else None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        why = "Playwright is not installed (pip install -e '.[test]')"
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)  # the system's; nothing downloaded
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def watched_page(browser, tmp_path):
+    """--serve on a source, and a page of its book open in the browser: (source, out, page, serving, errors)."""
+    source = write_source(tmp_path / "src", "essay.md", GOOD)
+    out = tmp_path / "out"
+    write_source(out, "essay/index.html", page_text("first"))
+    serving = Serving(source, out, "--serve")
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        port = int(serving.wait_for(r"at http://127\.0\.0\.1:(\d+)/")[1])
+        serving.wait_for("watching")
+        page.goto(f"http://127.0.0.1:{port}/essay/")
+        page.wait_for_load_state("load")
+        yield source, out, page, serving, errors
+    finally:
+        page.close()
+        serving.stop()
+
+
+def edit_until(source: Path, text: str, seen, serving: Serving) -> None:
+    """Write the source (again, should the watcher not have been listening yet) until ``seen()`` holds."""
+    for _ in range(20):
+        source.write_text(text)
+        try:
+            seen()
+            return
+        except AssertionError:
+            continue
+    pytest.fail("the page did not change after editing:\n" + "\n".join(serving.seen))
+
+
+@pytest.mark.slow
+def test_an_open_page_follows_its_book_keeping_the_readers_place(watched_page):
+    from playwright.sync_api import expect
+
+    source, out, page, serving, errors = watched_page
+    page.evaluate("document.getElementById('para-100').scrollIntoView()")
+    assert page.evaluate("document.getElementById('para-100').getBoundingClientRect().top") == 0
+    # the next build puts a long paragraph above the reader's place: the same scroll offset would miss it
+    (out / "essay" / "index.html").write_text(page_text("second", '<p id="para-0">' + "A new opening. " * 80 + "</p>"))
+    edit_until(source, GOOD.replace("first", "second"),
+               lambda: expect(page.locator("#para-100")).to_contain_text("second version", timeout=4000), serving)
+    page.wait_for_load_state("load")
+    top = page.evaluate("document.getElementById('para-100').getBoundingClientRect().top")
+    assert abs(top) < 2, f"paragraph 100 is {top}px from the top of the window after the reload"
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_a_failed_build_shows_its_diagnostics_in_the_open_page(watched_page):
+    from playwright.sync_api import expect
+
+    source, out, page, serving, errors = watched_page
+    problems = page.locator("#octavo-live-problems")
+    edit_until(source, BROKEN, lambda: expect(problems).to_be_visible(timeout=4000), serving)
+    expect(problems).to_contain_text("essay.md:")
+    expect(problems).to_contain_text("front matter is not valid YAML")
+    expect(problems).to_contain_text("[frontmatter.yaml]")
+    assert problems.get_attribute("role") == "alert"
+    covering = page.evaluate("document.getElementById('octavo-live-problems')"
+                             ".contains(document.elementFromPoint(400, 300))")
+    assert covering, "the stale text is still what the reader sees"
+    (out / "essay" / "index.html").write_text(page_text("mended"))
+    edit_until(source, GOOD.replace("first", "mended"),
+               lambda: expect(page.locator("#para-1")).to_contain_text("mended version", timeout=4000), serving)
+    expect(problems).to_have_count(0)
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_the_web_edition_follows_edits_of_its_source(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    from octavo.config import FORMATS
+
+    if "html" not in FORMATS:
+        pytest.skip("the web edition (--format html) is not in this build of Octavo")
+    source = write_source(tmp_path / "src", "essay.md", GOOD)
+    out = tmp_path / "out"
+    serving = Serving(source, out, "--serve", edition="html")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        port = int(serving.wait_for(r"at http://127\.0\.0\.1:(\d+)/")[1])
+        serving.wait_for("1 input: 1 built")
+        serving.wait_for("watching")
+        pages = [p for p in sorted(out.rglob("*.html")) if "The first words." in p.read_text(encoding="utf-8")]
+        assert pages, f"no web page with the text in {sorted(out.rglob('*'))}"
+        assert SCRIPT_TAG in pages[0].read_text(encoding="utf-8")
+        page.goto(f"http://127.0.0.1:{port}/{pages[0].relative_to(out).as_posix()}")
+        page.wait_for_load_state("load")
+        edit_until(source, GOOD.replace("first", "second"),
+                   lambda: expect(page.locator("body")).to_contain_text("The second words.", timeout=4000), serving)
+        problems = page.locator("#octavo-live-problems")
+        edit_until(source, BROKEN, lambda: expect(problems).to_be_visible(timeout=4000), serving)
+        expect(problems).to_contain_text("[frontmatter.yaml]")
+        assert errors == []
+    finally:
+        page.close()
+        serving.stop()
