@@ -479,3 +479,29 @@ def test_the_web_edition_follows_edits_of_its_source(browser, tmp_path):
     finally:
         page.close()
         serving.stop()
+
+
+@pytest.mark.slow
+def test_an_open_page_reloads_when_the_preview_is_started_again(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    source = write_source(tmp_path / "src", "essay.md", GOOD)
+    out = tmp_path / "out"
+    write_source(out, "essay/index.html", page_text("first"))
+    with socket.socket() as probe:  # a port free a moment ago, to start the preview on twice
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = Serving(source, out, "--serve", str(port))
+    page = browser.new_page()
+    try:
+        serving.wait_for("watching")
+        page.goto(f"http://127.0.0.1:{port}/essay/")
+        page.wait_for_load_state("load")
+        assert serving.stop() == 0
+        (out / "essay" / "index.html").write_text(page_text("second"))  # built while no preview ran
+        serving = Serving(source, out, "--serve", str(port))
+        serving.wait_for("watching")
+        expect(page.locator("#para-1")).to_contain_text("second version", timeout=30000)
+    finally:
+        page.close()
+        serving.stop()
