@@ -4,9 +4,10 @@
 // again, the page reloads and scrolls back to where the reader was (the paragraph nearest the top
 // of the window, by its id). When the build failed, the diagnostics cover the page, in place of
 // text that is no longer what the source says, until the book builds again. When the server was
-// restarted, the page reloads. A page's book is the first folder of its path (/NAME/...); a page
-// at the top of the folder hears every book. No inline script, no innerHTML: it runs under a
-// Content Security Policy of script-src 'self' (the page's policy must allow connect-src 'self').
+// restarted, the page reloads. A page's book is the one named by a folder of its path (/NAME/...)
+// or the one whose build wrote it; a page at the top of the output folder hears every book.
+// No inline script, no innerHTML: it runs under a Content Security Policy of script-src 'self'
+// (the page's policy must allow connect-src 'self', which default-src 'self' does).
 (function () {
   "use strict";
 
@@ -15,23 +16,33 @@
   var OVERLAY = "octavo-live-problems";
   var BLOCKS = "p[id], li[id], h1[id], h2[id], h3[id], h4[id], h5[id], h6[id], blockquote[id], " +
     "pre[id], figure[id], table[id], aside[id], dt[id], dd[id]";
-  var book = bookOf(location.pathname);
+  var folders = foldersOf(location.pathname);
   var server = null; // the id of the server this page first heard from
 
-  function bookOf(path) {
-    var parts = path.split("/");
-    if (parts.length < 3) {
-      return null; // a page at the top of the output folder
-    }
+  // The folders of this page's path, decoded: /NAME/chapter-2.html -> ["NAME"]; none at the top.
+  function foldersOf(path) {
+    return path.split("/").slice(1, -1).map(decoded);
+  }
+
+  function decoded(part) {
     try {
-      return decodeURIComponent(parts[1]);
+      return decodeURIComponent(part);
     } catch (e) {
-      return parts[1];
+      return part;
     }
   }
 
+  // Whether news of a build is about this page: its book's name is one of the page's folders, or
+  // the page is one of the files (or in one of the folders) the build wrote; a page at the top of
+  // the output folder hears every book.
   function concerns(news) {
-    return book === null || news.book === book;
+    if (folders.length === 0 || folders.indexOf(news.book) !== -1) {
+      return true;
+    }
+    var here = folders.concat(decoded(location.pathname.split("/").pop())).join("/");
+    return (news.outputs || []).some(function (output) {
+      return here === output || here.indexOf(output.replace(/\/?$/, "/")) === 0;
+    });
   }
 
   // The reader's place: the block with an id nearest the top of the window, and how far from it.

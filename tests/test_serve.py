@@ -381,7 +381,8 @@ def watched_page(browser, tmp_path):
     out = tmp_path / "out"
     write_source(out, "essay/index.html", page_text("first"))
     serving = Serving(source, out, "--serve")
-    page = browser.new_page(viewport={"width": 800, "height": 600})
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -392,7 +393,7 @@ def watched_page(browser, tmp_path):
         page.wait_for_load_state("load")
         yield source, out, page, serving, errors
     finally:
-        page.close()
+        context.close()
         serving.stop()
 
 
@@ -413,6 +414,10 @@ def test_an_open_page_follows_its_book_keeping_the_readers_place(watched_page):
     from playwright.sync_api import expect
 
     source, out, page, serving, errors = watched_page
+    write_source(out, "other/index.html", page_text("other book's"))  # another book's page, open beside it
+    other = page.context.new_page()
+    other.goto(page.url.replace("/essay/", "/other/"))
+    other.evaluate("window.notReloaded = true")
     page.evaluate("document.getElementById('para-100').scrollIntoView()")
     assert page.evaluate("document.getElementById('para-100').getBoundingClientRect().top") == 0
     # the next build puts a long paragraph above the reader's place: the same scroll offset would miss it
@@ -422,6 +427,7 @@ def test_an_open_page_follows_its_book_keeping_the_readers_place(watched_page):
     page.wait_for_load_state("load")
     top = page.evaluate("document.getElementById('para-100').getBoundingClientRect().top")
     assert abs(top) < 2, f"paragraph 100 is {top}px from the top of the window after the reload"
+    assert other.evaluate("window.notReloaded") is True, "a page of another book reloaded too"
     assert errors == []
 
 
