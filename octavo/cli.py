@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             address = parse_address(args.serve)
         except ValueError as exc:
             p.error(str(exc))
-        return serve(config, address, lambda: build_once(config, args))
+        return serve(config, address, lambda heard: build_once(config, args, heard))
     inputs = config.all_inputs()
     if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
@@ -196,14 +196,18 @@ def run(config: Config, args: argparse.Namespace) -> int:
     return build_once(config, args)[0]
 
 
-def build_once(config: Config, args: argparse.Namespace):
-    """One build with its display: the exit status and the report."""
+def build_once(config: Config, args: argparse.Namespace, heard=None):
+    """One build with its display: the exit status and the report. ``heard`` (pipeline.Events, from
+    --serve) hears the batch's problems and each input's result too, as they come."""
     from .console import Display
     from .pipeline import Events, build
 
     display = Display(quiet=args.quiet, verbose=args.verbose)
     events = Events(planned=display.planned, checked=display.checked, started=display.started,
                     finished=display.finished)
+    if heard is not None:
+        events.checked = lambda problems: (display.checked(problems), heard.checked(problems))
+        events.finished = lambda result: (display.finished(result), heard.finished(result))
     try:
         report = build(config, events)
     finally:

@@ -1,8 +1,8 @@
 """--serve: the live preview. The output folder over HTTP, and pages that reload when their book is rebuilt.
 
 ``serve(config, address, rebuild)`` binds the address (127.0.0.1 and a free port unless the user
-names one), prints it on one line, then runs ``--watch`` (watch.py) with ``rebuild``; after each
-build it tells the open pages which books were rebuilt. Ctrl-C stops both (exit status 0).
+names one), prints it on one line, then runs ``--watch`` (watch.py) with ``rebuild``; as the build
+of each book finishes, it tells the open pages. Ctrl-C stops both (exit status 0).
 
 What the server answers, GET and HEAD only (any other method: 405), and nothing else:
 
@@ -356,21 +356,26 @@ class Preview:
         self.thread.start()
         return self
 
-    def announce(self, report, config: Config) -> list[str]:
-        """Tell the pages which books this build rebuilt; the books told."""
-        from .pipeline import output_names
+    def listener(self, config: Config):
+        """What hears one build (pipeline.Events): each book's result is told to the pages as it finishes."""
+        from .pipeline import Events, output_names
 
-        names = output_names(config.all_inputs(), config.edition_suffix())
-        self.server.books = [name for name, _ in names.values()]
-        problems = [str(d) for d in report.problems]
-        told = []
-        for result in report.results:
-            book = names[result.input][0] if result.input in names else result.input.stem
+        names: dict[Path, str] = {}
+        problems: list[str] = []
+
+        def checked(found) -> None:  # first, once per build: the batch's problems, and every book's name
+            names.update((path, name) for path, (name, _) in output_names(config.all_inputs(),
+                                                                          config.edition_suffix()).items())
+            self.server.books = list(names.values())
+            problems[:] = [str(d) for d in found]
+
+        def finished(result) -> None:
+            book = names.get(result.input, result.input.stem)
             lines = (problems if not result.ok else []) + [str(d) for d in result.diagnostics]
             outputs = [_relative(p, self.server.root) for p in result.outputs]
-            if self.broadcast.build(book, result.ok, "\n".join(lines), outputs, result.unchanged):
-                told.append(book)
-        return told
+            self.broadcast.build(book, result.ok, "\n".join(lines), outputs, result.unchanged)
+
+        return Events(checked=checked, finished=finished)
 
     def stop(self) -> None:
         self.broadcast.close()
@@ -385,8 +390,9 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def serve(config: Config, address: tuple[str, int], rebuild: Callable[[], tuple[int, object]]) -> int:
-    """--serve: the preview and --watch until Ctrl-C (0), or 1 when the address cannot be bound."""
+def serve(config: Config, address: tuple[str, int], rebuild: Callable[[object], tuple[int, object]]) -> int:
+    """--serve: the preview and --watch until Ctrl-C (0), or 1 when the address cannot be bound.
+    ``rebuild(events)`` builds once, telling ``events`` (pipeline.Events) as it goes."""
     from .watch import watch
 
     host, port = address
@@ -402,12 +408,7 @@ def serve(config: Config, address: tuple[str, int], rebuild: Callable[[], tuple[
             print(f"warning: {host} is not a loopback address: anyone who can reach it can read the output folder",
                   file=sys.stderr, flush=True)
 
-        def build_and_tell() -> tuple[int, object]:
-            status, report = rebuild()
-            preview.announce(report, config)
-            return status, report
-
-        return watch(config, build_and_tell)
+        return watch(config, lambda: rebuild(preview.listener(config)))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -19,11 +19,14 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, interrupt, write_source
+from conftest import ROOT, assert_epubcheck_clean, interrupt, write_source
+from octavo.config import Config
+from octavo.pipeline import build
 from octavo.serve import Preview, parse_address
 
 SCRIPT_TAG = '<script src="/_octavo/live.js" defer></script>'
@@ -253,6 +256,51 @@ class EventStream:
         self.connection.close()
 
 
+def test_each_book_is_told_as_its_build_finishes_and_a_failure_says_why(tmp_path):
+    good = write_source(tmp_path / "src", "good.md", GOOD)
+    broken = write_source(tmp_path / "src", "broken.md", BROKEN)
+    out = tmp_path / "out"
+    preview = Preview(out).start()
+    stream = EventStream(preview.server.server_port)
+    try:
+        assert stream.next(10)[0] == "hello"
+
+        def build_and_hear(config: Config, count: int) -> dict[str, dict]:
+            build(config, preview.listener(config))
+            heard = [stream.next(10) for _ in range(count)]
+            assert all(kind == "build" for kind, _ in heard)
+            with pytest.raises(queue.Empty):
+                stream.next(0.5)  # and no more (each was told before build() returned)
+            return {data["book"]: data for _, data in heard}
+
+        config = Config(inputs=(good, broken), output=out, formats=("epub",), live=True)
+        heard = build_and_hear(config, 2)
+        assert heard["good"] == {"book": "good", "ok": True, "diagnostics": "", "outputs": ["good.epub"]}
+        assert heard["broken"]["ok"] is False and heard["broken"]["outputs"] == []
+        assert heard["broken"]["diagnostics"].endswith("[frontmatter.yaml]")
+        assert_epubcheck_clean(out / "good.epub")
+
+        # a broken template fails every book: each page is told the template's file and line
+        templates = tmp_path / "templates" / "epub"
+        templates.mkdir(parents=True)
+        template = templates / "section.xhtml"
+        template.write_text((ROOT / "templates" / "epub" / "section.xhtml").read_text().replace("{%", "{% if %}{%", 1))
+        line = next(n for n, text in enumerate(template.read_text().splitlines(), 1) if "{% if %}" in text)
+        heard = build_and_hear(replace(config, templates=tmp_path / "templates"), 2)
+        for book in ("good", "broken"):
+            assert heard[book]["ok"] is False
+            assert f"{template}:{line}: error: template syntax error: " in heard[book]["diagnostics"]
+
+        # good.epub as it was: unchanged, but its pages showed the failure, so they are told
+        heard = build_and_hear(config, 2)
+        assert heard["good"]["ok"] is True and heard["broken"]["ok"] is False
+        # unchanged again: nothing to tell about it; broken.md still fails, as a page opened now must hear
+        assert list(build_and_hear(config, 1)) == ["broken"]
+    finally:
+        stream.close()
+        preview.stop()
+
+
 def test_serve_prints_its_address_and_tells_pages_when_their_book_is_rebuilt_or_fails(tmp_path):
     source = write_source(tmp_path / "src", "essay.md", GOOD)
     out = tmp_path / "out"
@@ -293,6 +341,7 @@ def test_serve_prints_its_address_and_tells_pages_when_their_book_is_rebuilt_or_
         back = edit_until(GOOD.replace("first", "second"))
         assert (back["book"], back["ok"]) == ("essay", True)
         assert raw(port, "/essay.epub")[1]["content-type"] == "application/epub+zip"  # the book beside its pages
+        assert_epubcheck_clean(out / "essay.epub")
     finally:
         if stream:
             stream.close()
