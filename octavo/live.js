@@ -120,6 +120,9 @@
     text.style.whiteSpace = "pre-wrap";
     text.style.font = "0.9rem/1.4 ui-monospace, monospace";
     box.append(title, hint, text);
+    for (var i = 0; i < document.body.children.length; i++) {
+      document.body.children[i].inert = true; // the stale text: neither focused nor read aloud
+    }
     document.body.appendChild(box);
   }
 

@@ -494,6 +494,7 @@ def test_a_failed_build_shows_its_diagnostics_in_the_open_page(watched_page):
     covering = page.evaluate("document.getElementById('octavo-live-problems')"
                              ".contains(document.elementFromPoint(400, 300))")
     assert covering, "the stale text is still what the reader sees"
+    assert page.evaluate("document.querySelector('main').inert"), "the stale text can still be focused and read aloud"
     (out / "essay" / "index.html").write_text(page_text("mended"))
     edit_until(source, GOOD.replace("first", "mended"),
                lambda: expect(page.locator("#para-1")).to_contain_text("mended version", timeout=4000), serving)
