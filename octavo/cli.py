@@ -113,6 +113,10 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--watch", action="store_true",
                    help="build, then rebuild whenever a file the build reads changes: a source, a text of a "
                         "volume, an image, a template or a style sheet (Ctrl-C stops)")
+    p.add_argument("--serve", nargs="?", const="", metavar="ADDR:PORT",
+                   help="--watch, and serve the output folder for a browser at http://127.0.0.1:PORT/ (a free port "
+                        "unless given; another address only when named): a page reloads when its book is rebuilt "
+                        "and shows the diagnostics when the build failed (Ctrl-C stops)")
     p.add_argument("--executor", metavar="dask://HOST:PORT",
                    help="build each input as a task on a Dask cluster (pip install 'octavo[dask]'); "
                         "sources and output must be on a filesystem the workers share")
@@ -165,8 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         page_list=args.page_list,
         certified_by=args.certified_by.strip() if args.certified_by else None,
         solutions=args.solutions,
+        live=args.serve is not None,
         **_run_options(args, p),
     )
+    if args.serve is not None:
+        from .serve import parse_address, serve
+
+        try:
+            address = parse_address(args.serve)
+        except ValueError as exc:
+            p.error(str(exc))
+        return serve(config, address, lambda heard: build_once(config, args, heard))
     inputs = config.all_inputs()
     if not inputs and not args.watch:
         print("nothing to build: no INPUT given and no sources/*.md or volumes/*.toml here", file=sys.stderr)
@@ -183,14 +196,18 @@ def run(config: Config, args: argparse.Namespace) -> int:
     return build_once(config, args)[0]
 
 
-def build_once(config: Config, args: argparse.Namespace):
-    """One build with its display: the exit status and the report."""
+def build_once(config: Config, args: argparse.Namespace, heard=None):
+    """One build with its display: the exit status and the report. ``heard`` (pipeline.Events, from
+    --serve) hears the batch's problems and each input's result too, as they come."""
     from .console import Display
     from .pipeline import Events, build
 
     display = Display(quiet=args.quiet, verbose=args.verbose)
     events = Events(planned=display.planned, checked=display.checked, started=display.started,
                     finished=display.finished)
+    if heard is not None:
+        events.checked = lambda problems: (display.checked(problems), heard.checked(problems))
+        events.finished = lambda result: (display.finished(result), heard.finished(result))
     try:
         report = build(config, events)
     finally:

@@ -44,6 +44,7 @@ class Config:
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
     solutions: str | None = None  # SOLUTIONS; None: the profile's (PROFILE_SOLUTIONS)
+    live: bool = False  # --serve: every web page names the preview's /_octavo/live.js (serve.py)
 
     def __post_init__(self):
         # the paper follows the profile unless named, in-process as on the command line

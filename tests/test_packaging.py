@@ -59,7 +59,8 @@ def test_the_wheel_in_a_clean_venv_builds_the_seed_and_says_which_checks_it_coul
     shipped = {f"octavo/templates/{p.relative_to(ROOT / 'templates')}" for p in (ROOT / "templates").rglob("*") if p.is_file()}
     shipped |= {f"octavo/styles/{p.name}" for p in (ROOT / "styles").glob("*.css")}
     assert shipped and shipped <= names, sorted(shipped - names)
-    assert {"octavo/EpubcheckBatch.java", "octavo/docs/diagnostics.md", "octavo/docs/volumes.md"} <= names
+    assert {"octavo/EpubcheckBatch.java", "octavo/docs/diagnostics.md", "octavo/docs/volumes.md",
+            "octavo/live.js"} <= names
     assert "octavo = octavo.cli:main" in entry_points
     assert "Provides-Extra: check" in metadata
 
