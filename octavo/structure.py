@@ -41,6 +41,7 @@ _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
 _VERBATIM = re.compile(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _QUOTES = re.compile(r"^(?:[ \t]*>)+")
+FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
 
 
 @dataclass(frozen=True)
@@ -277,3 +278,13 @@ def _spans_of(text: str, first: int, s: Structure) -> None:
             if a < b:
                 s.spans.setdefault(first + n, []).append((a - offset, b - offset))
         offset += length + 1
+
+
+def reread(lines: list[str], structure: Structure) -> Structure:
+    """``structure`` if it was read from these very lines, else the lines read again."""
+    if structure.source == lines:
+        return structure
+    try:
+        return scan(lines)
+    except RecursionError:
+        return Structure(kinds=["blank" if not line.strip() else "paragraph" for line in lines], source=list(lines))
