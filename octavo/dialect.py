@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import debris
 from .diagnostics import Collector
+from .kramdown import kramdown
 from .pandoc_markdown import pandoc
 from .verse import is_paragraph_line, verse_breaks, verse_fences, verse_titles
 from .structure import FOOTNOTE_DEF, INLINE, SHIELD, Structure, line_spans, reread, restore, rewrite, scan
@@ -82,7 +83,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     its code spans and inline HTML. The structure is read again whenever a rule changed lines."""
     lines = debris.private_use(body.split("\n"), first_line, report)
     structure = _read(lines, first_line, report)
-    lines = debris.kramdown(lines, structure, first_line, report)
+    lines = kramdown(lines, structure, first_line, report)
     lines, origin = pandoc(lines, reread(lines, structure), first_line, report)
     lines, verse_ends = verse_fences(lines, reread(lines, structure))
     structure = reread(lines, structure)

@@ -22,7 +22,7 @@ class Rule:
 
 RULES = (
     Rule("kramdown", "kramdown attribute lists and extensions (`{: .lead}`, `word{: .x}`)", "dialect.kramdown",
-         "debris.kramdown"),
+         "kramdown.kramdown"),
     Rule("pandoc-attributes", "Pandoc attributes and bracketed spans (`[text]{.smallcaps}`)", "",
          "pandoc_markdown._attributes"),
     Rule("navigation", "site navigation: a paragraph of links that navigate (`[Next](ch02.htm)`), a bar of links",
