@@ -292,6 +292,8 @@ class Metadata:
     certified_by: str | None = None  # who evaluated the book's accessibility (certifiedBy, --certified-by): the claim
     hazards: tuple[str, ...] = ()  # accessibilityHazard values the author declares; (): worked out from the content
     archive: tuple[tuple[str, str], ...] = ()  # the source's own header block: (label, value), e.g. ("Source", "...")
+    source_citation: str | None = None  # the header block's Source: as written (the package's dc:source)
+    first_published: str | None = None  # W3CDTF date of first publication the header block gives (dc:date if no date)
 
 
 @dataclass(frozen=True)

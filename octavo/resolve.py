@@ -18,13 +18,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from . import model as m
+from .archive_header import archive_header, provenance
 from .assets import Images
 from .diagnostics import Collector, Location
 from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
 from .slugs import slugify
-from .titles import HEADINGS, NOTE, NUMBER, SUBTITLE, archive_header, same_title, title_and_author, title_text
+from .titles import HEADINGS, NOTE, NUMBER, SUBTITLE, same_title, title_and_author, title_text
 from .trees import replace_with_text, unwrap
 
 
@@ -47,7 +48,11 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
 
     _drop_attribute_lists(tree, report)
     title, authors = title_and_author(tree, fields, prepared, source.path, report)
-    metadata = replace(_metadata(fields, title, language, authors), archive=archive_header(tree, report))
+    archive = archive_header(tree, report)
+    mapped = provenance(archive)
+    if fields.get("translator"):
+        mapped.pop("translators", None)  # the front matter's word is final
+    metadata = replace(_metadata(fields, title, language, authors), archive=archive, **mapped)
     _dashes_in_headings(tree)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
     _link_refs(tree, refs, prepared)

@@ -17,7 +17,6 @@ from lxml import etree
 from .diagnostics import Collector
 from .markup import inline_text, line
 from .sanitize import REF
-from .trees import replace_with_text
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
@@ -26,55 +25,6 @@ NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
 NUMBER = "data-octavo-number"  # ... and its number
 
 SUBTITLE = "data-octavo-subtitle"  # a heading right under the title heading, alone at its rank: part of the title
-
-
-ARCHIVE_LABELS = ("source", "published", "first published", "transcribed", "translated", "html markup", "written",
-                  "delivered", "proofed")
-ARCHIVE_LINE = re.compile(r"^(" + "|".join(ARCHIVE_LABELS) + r")\s*:\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
-
-
-def archive_header(tree, report: Collector) -> tuple[tuple[str, str], ...]:
-    """An archive's header block at the start of the text (``Source: ...``, ``Published: ...``,
-    ``Transcribed: ...``, one a line) is the text's provenance, not its first paragraph: it goes to
-    the credits (``Metadata.archive``), with the rules that only framed it."""
-    children = [c for c in tree if isinstance(c.tag, str)]
-    for n, child in enumerate(children[:8]):
-        if child.tag in HEADINGS or child.tag == "hr":
-            continue
-        entries = _archive_entries(child) if child.tag == "p" else None
-        if not entries:
-            return ()
-        after, where = child.getnext(), line(child)
-        replace_with_text(child)
-        if after is not None and after.tag == "hr" and all(c.tag in HEADINGS or c.tag == "hr" for c in children[:n]):
-            replace_with_text(after)  # the rule that closed the header
-        report.warn("dialect.header", "moved the archive's header block ("
-                    + ", ".join(label for label, _ in entries) + ") to the credits", where)
-        return entries
-    return ()
-
-
-def _archive_entries(p) -> tuple[tuple[str, str], ...] | None:
-    """(label, value) for each line of a paragraph whose every line is ``Label: value`` with an
-    archive header's label; None if any line is something else."""
-    lines, current = [], [p.text or ""]
-    for child in p:
-        if child.tag == "br":
-            lines.append("".join(current))
-            current = [child.tail or ""]
-        else:
-            current += ["".join(child.itertext()), child.tail or ""]
-    lines.append("".join(current))
-    entries = []
-    for written in lines:
-        text = " ".join(written.split())
-        if not text:
-            continue
-        m = ARCHIVE_LINE.match(text)
-        if not m:
-            return None
-        entries.append((m.group(1), m.group(2)))
-    return tuple(entries) or None
 
 
 def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector) -> tuple[str, tuple[str, ...]]:
@@ -246,6 +196,12 @@ def _byline(el) -> tuple[str, ...] | None:
     written = "".join(el.itertext())
     if "\n" in written.strip() or len(written) > 100:
         return None
+    return names_in(written)
+
+
+def names_in(written: str) -> tuple[str, ...] | None:
+    """The names a short text gives if it is nothing but names (``by`` before them and a year after
+    allowed): two to five capitalised words or initials each; None if it is anything else."""
     text = BYLINE_YEAR.sub("", BYLINE_LEAD.sub("", " ".join(written.split())))
     names = tuple(n.strip() for n in NAME_CONNECTORS.split(text) if n.strip())
     if not names or len(names) > 6:

@@ -1,0 +1,131 @@
+"""Archive texts Octavo used to read wrongly (issue 19), each on a small source built to show it:
+the header block's fields in the EPUB's package metadata, a byline inside the block quotation that
+frames a whole page, a title repeated as the text's first heading in a volume, a title split over
+two headings, and BOOK and CHAPTER headings written at one rank. The EPUBs are read back with
+zipfile and lxml, and checked by EPUBCheck."""
+from __future__ import annotations
+
+import textwrap
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import assert_epubcheck_clean, build_into, load, write_source
+
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+
+LENIN_HEADER = textwrap.dedent("""\
+    ## V. I. Lenin
+
+    ### Draft Theses on
+
+    # National and Colonial Questions
+
+    ------------------------------------------------------------------------
+
+    [Written:]{.info style="text-indent: 0%"} 5 June, 1920\\
+    [First Published:]{.info} Published in June, 1920; Published according
+    to the manuscript\\
+    [Source:]{.info} Lenin's *Collected Works*, Progress Publishers, Moscow, 1965, Volume 31\\
+    [Translated:]{.info} Julius Katzer\\
+    [Transcription\\\\HTML Markup:]{.info} David Walters & R. Cymbala\\
+    [Copyleft:]{.info} V. I. Lenin Internet Archive (www.marx.org) 2002.
+
+    ------------------------------------------------------------------------
+
+    In submitting for discussion by the Second Congress the following draft theses.
+    """)
+
+
+def package(epub: Path):
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        return etree.fromstring(z.read(container.find(".//{*}rootfile").get("full-path")))
+
+
+def spine_texts(epub: Path) -> list[str]:
+    """Every spine document's text, one string each, in reading order."""
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+        base = opf_path.rsplit("/", 1)[0] + "/"
+        items = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
+        return [" ".join("".join(etree.fromstring(z.read(base + items[r.get("idref")])).itertext()).split())
+                for r in opf.iter("{*}itemref")]
+
+
+def nav_titles(epub: Path) -> list:
+    """The EPUB's contents as nested lists: [title, [children...]] per entry, read from nav.xhtml."""
+    with zipfile.ZipFile(epub) as z:
+        name = next(n for n in z.namelist() if n.endswith("nav.xhtml"))
+        nav = etree.fromstring(z.read(name))
+    toc = next(n for n in nav.iter("{*}nav") if "toc" in (n.get("{http://www.idpf.org/2007/ops}type") or ""))
+
+    def entries(ol):
+        out = []
+        for li in ol.findall("x:li", XHTML):
+            a = li.find("x:a", XHTML)
+            inner = li.find("x:ol", XHTML)
+            out.append([" ".join("".join(a.itertext()).split()), entries(inner) if inner is not None else []])
+        return out
+    return entries(toc.find("x:ol", XHTML))
+
+
+def test_the_archive_header_fills_the_package_metadata(tmp_path):
+    """Source -> dc:source, First Published -> dc:date (the front matter gives no date), Translated
+    -> dc:contributor with the MARC role trl, and the translator on the title page."""
+    source = write_source(tmp_path, "lenin.md", "---\nlayout: default\ntitle:\n---\n" + LENIN_HEADER)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "lenin.epub"
+    assert_epubcheck_clean(epub)
+    opf = package(epub)
+    assert opf.xpath("//dc:source/text()", namespaces=OPF) == [
+        "Lenin\u2019s Collected Works, Progress Publishers, Moscow, 1965, Volume 31"]
+    assert opf.xpath("//dc:date/text()", namespaces=OPF) == ["1920-06"]
+    assert opf.xpath("//dc:creator/text()", namespaces=OPF) == ["V. I. Lenin"]
+    contributor = opf.xpath("//dc:contributor", namespaces=OPF)
+    assert [c.text for c in contributor] == ["Julius Katzer"]
+    role = opf.xpath(f"//opf:meta[@refines='#{contributor[0].get('id')}'][@property='role']", namespaces=OPF)
+    assert [(r.text, r.get("scheme")) for r in role] == [("trl", "marc:relators")]
+    texts = spine_texts(epub)
+    assert any("Translated by Julius Katzer" in t for t in texts[:2]), "the title page names the translator"
+    body = next(t for t in texts if t.startswith("Draft Theses on National and Colonial Questions"))
+    assert "Written:" not in body and "Copyleft" not in body, "the header is not paragraph 1"
+    credits = next(t for t in texts if "Copyleft: V. I. Lenin Internet Archive" in t)
+    assert "Transcription\\HTML Markup: David Walters & R. Cymbala" in credits
+
+
+def test_the_front_matter_date_and_translator_win_over_the_header(tmp_path):
+    source = write_source(tmp_path, "lenin.md", "---\ntitle: Draft Theses\ndate: 1920-06-05\n"
+                          "translator: Another Translator\n---\n" + LENIN_HEADER)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "lenin.epub"
+    assert_epubcheck_clean(epub)
+    opf = package(epub)
+    assert opf.xpath("//dc:date/text()", namespaces=OPF) == ["1920-06-05"]
+    assert opf.xpath("//dc:contributor/text()", namespaces=OPF) == ["Another Translator"]
+
+
+def test_a_header_without_dates_or_names_maps_only_what_it_gives(tmp_path):
+    """Zetkin's "Published:" is the 1984 edition, not the first publication: no dc:date from it;
+    Korsch's "Proofed and corrected:" is a header label too."""
+    source = write_source(tmp_path, "korsch.md", """\
+        ---
+        title: Marxism and Philosophy
+        ---
+        [Source]{.info}: *Marxism and Philosophy*, Monthly Review Press, 1970,
+        reproduced in its entirety;\\
+        [Published]{.info}: Selected Writings, International Publishers, 1984.\\
+        [Translated]{.info}: from the German by the editors\\
+        [Proofed and corrected]{.info}: by Chris Clayton 2006.
+
+        The text.
+        """)
+    text, diagnostics = load(source)
+    assert text.metadata.source_citation == "Marxism and Philosophy, Monthly Review Press, 1970, reproduced in its entirety"
+    assert text.metadata.first_published is None and text.metadata.translators == ()
+    assert [label for label, _ in text.metadata.archive] == ["Source", "Published", "Translated",
+                                                            "Proofed and corrected"]
