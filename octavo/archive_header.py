@@ -40,19 +40,30 @@ def archive_header(tree, report: Collector) -> tuple[tuple[str, str], ...]:
     the credits (``Metadata.archive``), with the rules that only framed it."""
     children = [c for c in tree if isinstance(c.tag, str)]
     for n, child in enumerate(children[:8]):
-        if child.tag in HEADINGS or child.tag == "hr":
+        if child.tag in HEADINGS or child.tag == "hr" or _picture(child):
             continue
         entries = _archive_entries(child) if child.tag == "p" else None
         if not entries:
             return ()
-        after, where = child.getnext(), line(child)
+        before, after, where = child.getprevious(), child.getnext(), line(child)
         replace_with_text(child)
-        if after is not None and after.tag == "hr" and all(c.tag in HEADINGS or c.tag == "hr" for c in children[:n]):
+        if after is not None and after.tag == "hr" and all(c.tag in HEADINGS or c.tag == "hr" or _picture(c)
+                                                           for c in children[:n]):
             replace_with_text(after)  # the rule that closed the header
+            if before is not None and before.tag == "hr":
+                replace_with_text(before)  # and the one that opened it (under a picture, on Kollontai's page)
         report.warn("dialect.header", "moved the archive's header block ("
                     + ", ".join(label for label, _ in entries) + ") to the credits", where)
         return entries
     return ()
+
+
+def _picture(el) -> bool:
+    """A paragraph that is only an image (or the description printed for one the book cannot hold)."""
+    if el is None or el.tag != "p" or (el.text or "").strip() or not len(el):
+        return False
+    return all(c.tag == "img" or (c.tag == "span" and c.get("class") == "image-alt") for c in el) and not any(
+        (c.tail or "").strip() for c in el)
 
 
 def _archive_entries(p) -> tuple[tuple[str, str], ...] | None:

@@ -416,7 +416,10 @@ class Book:
 
 
 def _text_entry(text: Text) -> TocEntry:
-    children = tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in text.sections if s.kind != "opening")
+    """A text in a volume's contents: its opening is the text's own entry, so the opening's headings
+    come first among the text's entries, then its sections."""
+    children = tuple(entry for s in text.sections for entry in (
+        s.subsections if s.kind == "opening" else (TocEntry(s.title, s.id, s.subsections, s.kind),)))
     return TocEntry(text.metadata.title, text.anchor, children, "text")
 
 

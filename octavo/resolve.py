@@ -25,7 +25,8 @@ from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
 from .slugs import slugify
-from .titles import HEADINGS, NOTE, NUMBER, SUBTITLE, same_title, title_and_author, title_text
+from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
+                     unframe)
 from .trees import replace_with_text, unwrap
 
 
@@ -47,6 +48,8 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     _rename_source_ids(tree, ids, report)
 
     _drop_attribute_lists(tree, report)
+    unframe(tree, report)
+    dingbat_headings(tree, report)
     title, authors = title_and_author(tree, fields, prepared, source.path, report)
     archive = archive_header(tree, report)
     mapped = provenance(archive)
@@ -59,7 +62,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     _fix_links(tree, ids, metadata.source_url, report)
     builder = ModelBuilder(ids, source.path)
     _structure(tree, report)
-    sections = _merge_opening_into_title_chapter(_sections(tree, ids, metadata, level, builder, source.path))
+    sections = _title_printed_once(_sections(tree, ids, metadata, level, builder, source.path), metadata.title)
     sections = _exercises(sections, solutions, ids, level, source.path, report)
     if notes:
         intro = parsed.intro
@@ -502,17 +505,19 @@ def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:
     return {n: min(6, section_level + 1 + rank) for rank, n in enumerate(deeper)}
 
 
-def _merge_opening_into_title_chapter(sections: list[m.Section]) -> list[m.Section]:
-    """Archive pages put breadcrumbs and the author's name above the heading that is the text's
-    title. When the first chapter's heading repeats the title, that opening is printed under it,
-    in the same section, instead of being a second TOC entry with the same name."""
-    if (len(sections) > 1 and sections[0].kind == "opening" and sections[1].kind == "chapter"
-            and same_title(sections[1].title, sections[0].title)):
-        first = sections[1]
-        merged = replace(first, blocks=sections[0].blocks + first.blocks,
-                         subsections=sections[0].subsections + first.subsections)
-        return [merged] + sections[2:]
-    return sections
+def _title_printed_once(sections: list[m.Section], title: str) -> list[m.Section]:
+    """A text whose first chapter's heading is the text's own title (a title read from that
+    heading, or written twice) prints it once, in the text's header: that chapter becomes the
+    text's opening, which has no heading of its own and no second entry in a volume's contents.
+    Archive pages put breadcrumbs and the author's name above that heading; they open it too."""
+    n = 1 if len(sections) > 1 and sections[0].kind == "opening" else 0
+    if n >= len(sections) or sections[n].kind != "chapter" or not same_title(sections[n].title, title):
+        return sections
+    first = sections[n]
+    if n:
+        first = replace(first, blocks=sections[0].blocks + first.blocks,
+                        subsections=sections[0].subsections + first.subsections)
+    return [replace(first, kind="opening", heading=None)] + sections[n + 1:]
 
 
 def _has_content(elements) -> bool:

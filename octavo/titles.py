@@ -16,7 +16,8 @@ from lxml import etree
 
 from .diagnostics import Collector
 from .markup import inline_text, line
-from .sanitize import REF
+from .sanitize import LINE, REF
+from .trees import unwrap
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
@@ -25,6 +26,43 @@ NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
 NUMBER = "data-octavo-number"  # ... and its number
 
 SUBTITLE = "data-octavo-subtitle"  # a heading right under the title heading, alone at its rank: part of the title
+
+
+def unframe(tree, report: Collector) -> None:
+    """A text written whole inside one block quotation (a marxists.org page's bordered box, ``> :::
+    border``, byline, title and all, two headings or more) is the text, not a quotation: its content takes its
+    place, so the byline, the title and the header block are read as they would be outside it."""
+    children = [c for c in tree if isinstance(c.tag, str)]
+    quotes = [c for c in children if c.tag == "blockquote"]
+    if len(quotes) != 1 or any(c is not quotes[0] and c.tag != "hr" and (
+            inline_text(c).strip() or c.find(".//img") is not None) for c in children):
+        return
+    quote = quotes[0]
+    inner = [c for c in quote if isinstance(c.tag, str)]
+    if len(inner) == 1 and inner[0].tag == "div" and not inner[0].get("class", "").startswith("callout"):
+        unwrap(inner[0])  # the fenced div that drew the border
+    if len(list(quote.iter(*HEADINGS))) < 2:
+        return  # a quotation holds no divisions (one heading may be its own); a page's frame does
+    report.warn("dialect.frame", "the whole text is inside one block quotation (the web page's frame); it is read "
+                "as the text itself, not as a quotation", line(quote))
+    unwrap(quote)
+
+
+def dingbat_headings(tree, report: Collector) -> None:
+    """A heading of nothing but asterisks or other signs (``## \\* \\* \\*``) is a thematic break the
+    site set as a heading: a rule, not a division of the text (nor a title, nor a contents entry)."""
+    found = []
+    for heading in list(tree.iter(*HEADINGS)):
+        written = inline_text(heading).strip()
+        if written and not any(c.isalnum() for c in written) and heading.find(".//img") is None:
+            rule = etree.Element("hr", {LINE: heading.get(LINE, "")})
+            rule.tail = heading.tail
+            heading.getparent().replace(heading, rule)
+            found.append(line(rule))
+    if found:
+        report.warn("dialect.rule", f"set {len(found)} heading{'s' if len(found) > 1 else ''} of only signs "
+                    f"('* * *') as thematic breaks (line{'s' if len(found) > 1 else ''} "
+                    f"{', '.join(map(str, found))})", found[0])
 
 
 def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector) -> tuple[str, tuple[str, ...]]:
@@ -46,7 +84,7 @@ def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector
                     f"(line {where})", where)
     if not fields.get("author") and "author" in meta:
         authors = tuple(n.strip() for n in re.split(r"\s*(?:;|&|\band\b)\s*", meta["author"][0]) if n.strip())
-    heading, above, lead = _title_heading(tree, title, fields.get("author", ()))
+    heading, above, lead = _title_heading(tree, title)
     if heading is not None:
         if not title:
             title = _joined_title(lead, heading)
@@ -75,6 +113,10 @@ def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector
                 report.warn("frontmatter.author", f"removed the byline '{written}' {where} the title: it repeats the "
                             "author", line(candidate))
                 tree.remove(candidate)
+            elif fields.get("author"):
+                report.warn("frontmatter.author", f"the byline '{written}' {where} the title names "
+                            f"{' and '.join(names)}, not the front matter's author {' and '.join(fields['author'])}; "
+                            "the front matter's is used and the byline is printed as written", line(candidate))
         _drop_repeated_title(tree, title, report)
         children = [c for c in tree if isinstance(c.tag, str)]
         if children and children[0].tag in HEADINGS and sum(c.tag == children[0].tag for c in children) == 1 and \
@@ -122,7 +164,7 @@ def _title_headings(tree, fields: dict) -> dict[str, tuple[str, int]]:
     return found
 
 
-def _title_heading(tree, title: str | None, authors: tuple[str, ...] = ()):
+def _title_heading(tree, title: str | None):
     """The text's own title written as a lone top heading before any text, if there is one, a
     byline written right above it and a lead-in holding the title's first words (or None)."""
     children = [c for c in tree if isinstance(c.tag, str)]
@@ -134,14 +176,17 @@ def _title_heading(tree, title: str | None, authors: tuple[str, ...] = ()):
         children.remove(lead)
     above = None
     if len(children) > 1 and children[1].tag in HEADINGS and _byline(children[0]) is not None and (
-            children[0].tag not in HEADINGS or children[0].tag > children[1].tag) and (
-            not authors or _same_names(_byline(children[0]), authors)):
+            children[0].tag not in HEADINGS or children[0].tag > children[1].tag):
         above, children = children[0], children[1:]
     if not children or children[0].tag not in HEADINGS:
         return None, None, None
     first = children[0]
     same_rank = [c for c in children if c.tag == first.tag]
-    if len(same_rank) != 1 and not (title and same_title(_joined_title(lead, first), title)):
+    # a heading under a byline is the title even where the site set the text's headings at its rank
+    # (Kollontai's page), unless it numbers a chapter
+    signed = above is not None and not CHAPTER_LABEL.match(inline_text(first)) and not NUMBER_ONLY.match(
+        inline_text(first))
+    if len(same_rank) != 1 and not signed and not (title and same_title(_joined_title(lead, first), title)):
         return None, None, None
     if title and not same_title(_joined_title(lead, first), title):
         return None, None, None

@@ -46,15 +46,16 @@ def package(epub: Path):
 
 
 def spine_texts(epub: Path) -> list[str]:
-    """Every spine document's text, one string each, in reading order."""
+    """Every spine document's body text, one string each, in reading order."""
     with zipfile.ZipFile(epub) as z:
         container = etree.fromstring(z.read("META-INF/container.xml"))
         opf_path = container.find(".//{*}rootfile").get("full-path")
         opf = etree.fromstring(z.read(opf_path))
         base = opf_path.rsplit("/", 1)[0] + "/"
         items = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
-        return [" ".join("".join(etree.fromstring(z.read(base + items[r.get("idref")])).itertext()).split())
-                for r in opf.iter("{*}itemref")]
+        bodies = [etree.fromstring(z.read(base + items[r.get("idref")])).find("x:body", XHTML)
+                  for r in opf.iter("{*}itemref")]
+        return [" ".join("".join(body.itertext()).split()) for body in bodies]
 
 
 def nav_titles(epub: Path) -> list:
@@ -129,3 +130,131 @@ def test_a_header_without_dates_or_names_maps_only_what_it_gives(tmp_path):
     assert text.metadata.first_published is None and text.metadata.translators == ()
     assert [label for label, _ in text.metadata.archive] == ["Source", "Published", "Translated",
                                                             "Proofed and corrected"]
+
+
+KOLLONTAI = """\
+    ---
+    layout: default
+    title:
+    ---
+    > Alexandra Kollontai 1920
+    >
+    > ::: border
+    > ### International Women's Day
+    >
+    > ![Alexandra Kollontai](../pics/kollontai-alexandra.jpg){align="left"}
+    >
+    > ## \\* \\* \\*
+    >
+    > [First Published:]{.info} *Mezhdunarodnyi den' rabotnitz*, Moscow
+    > 1920;\\
+    > [Translated:]{.info} Alix Holt 1972;\\
+    > [Transcribed:]{.info} Tom Condit for marx.org, 1997;
+    >
+    > ## \\* \\* \\*
+    >
+    > #### A Militant Celebration
+    >
+    > Women's Day is a day of international solidarity.
+    >
+    > ### How and Why was Women's Day Organised?
+    >
+    > Not very long ago.
+    >
+    > ### The First International Women's Day
+    >
+    > In 1910, at the Second International Conference.
+    """
+
+
+def test_a_byline_inside_the_quotation_framing_the_page_is_the_author(tmp_path):
+    """Kollontai's page is one block quotation (a bordered box): byline, title, header and text.
+    The byline is the author, the title is printed once, the header goes to the credits, and the
+    text is not a quotation."""
+    source = write_source(tmp_path, "kollontai.md", KOLLONTAI)
+    text, diagnostics = load(source)
+    assert text.metadata.title == "International Women\u2019s Day"
+    assert text.metadata.authors == ("Alexandra Kollontai",)
+    assert text.metadata.translators == ("Alix Holt",) and text.metadata.first_published == "1920"
+    assert [str(d) for d in diagnostics if d.code in ("dialect.frame", "frontmatter.author", "dialect.rule")] == [
+        f"{source}:5: warning: the whole text is inside one block quotation (the web page's frame); it is read as "
+        "the text itself, not as a quotation [dialect.frame]",
+        f"{source}:12: warning: set 2 headings of only signs ('* * *') as thematic breaks (lines 12, 19) "
+        "[dialect.rule]",
+        f"{source}:5: warning: no author in front matter; using the byline 'Alexandra Kollontai 1920' above the "
+        "title (line 5) [frontmatter.author]"]
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "kollontai.epub"
+    assert_epubcheck_clean(epub)
+    with zipfile.ZipFile(epub) as z:
+        chapters = [etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.split("/")[-1].startswith("c0")]
+    first = chapters[0]
+    assert not first.xpath("//x:blockquote", namespaces=XHTML)
+    assert [" ".join("".join(h.itertext()).split()) for h in first.xpath("//x:h1|//x:h2|//x:h3", namespaces=XHTML)
+            ] == ["International Women\u2019s Day", "A Militant Celebration"]
+    assert [" ".join("".join(p.itertext()).split()) for p in first.xpath("//x:section//x:p", namespaces=XHTML)] == [
+        "[Alexandra Kollontai]", "Women\u2019s Day is a day of international solidarity."]
+    assert not first.xpath("//x:hr", namespaces=XHTML)
+    assert nav_titles(epub)[:3] == [["International Women\u2019s Day", []],
+                                    ["How and Why was Women\u2019s Day Organised?", []],
+                                    ["The First International Women\u2019s Day", []]]
+    assert "Alexandra Kollontai" in " ".join(package(epub).xpath("//dc:creator/text()", namespaces=OPF))
+
+
+def test_a_quotation_with_headings_among_other_text_stays_a_quotation(tmp_path):
+    body_text = ("---\ntitle: Letters\n---\nThe letter reads:\n\n> ### Dear friend\n>\n> Come soon.\n>\n"
+                 "> ### Postscript\n>\n> Bring the book.\n")
+    text, diagnostics = load(write_source(tmp_path, "letters.md", body_text))
+    assert "dialect.frame" not in [d.code for d in diagnostics]
+    assert [type(b).__name__ for s in text.sections for b in s.blocks] == ["Paragraph", "Quotation"]
+
+
+def test_a_byline_that_disagrees_with_the_front_matter_is_reported_and_kept(tmp_path):
+    source = write_source(tmp_path, "kollontai.md", KOLLONTAI.replace("    title:\n", "    title:\n    author: Clara Zetkin\n"))
+    text, diagnostics = load(source)
+    assert text.metadata.authors == ("Clara Zetkin",)
+    assert [str(d) for d in diagnostics if d.code == "frontmatter.author"] == [
+        f"{source}:6: warning: the byline 'Alexandra Kollontai 1920' above the title names Alexandra Kollontai, "
+        "not the front matter's author Clara Zetkin; the front matter's is used and the byline is printed as "
+        "written [frontmatter.author]"]
+
+
+LUXEMBURG = """\
+    ---
+    layout: default
+    title:
+    ---
+    #### [Rosa Luxemburg]{.small} The Mass Strike
+
+    ------------------------------------------------------------------------
+
+    # VI. Co-operation of Organised and Unorganised Workers Necessary for Victory
+
+    In connection with this, the question of organisation assumes a different aspect.
+
+    ## The Trade-Unions
+
+    The attitude of many trade-union leaders.
+    """
+
+
+def test_a_title_read_from_the_first_heading_is_printed_once_in_a_volume(tmp_path):
+    """Luxemburg's chapter: its title is its first heading. The volume's contents list the text once,
+    with its own sections under it, and the text prints the title once."""
+    write_source(tmp_path, "lux.md", LUXEMBURG)
+    write_source(tmp_path, "other.md", "---\ntitle: Another Text\n---\nWords.\n")
+    manifest = write_source(tmp_path, "volume.toml", """\
+        title = "Two Texts"
+        language = "en"
+        [[texts]]
+        source = "lux.md"
+        [[texts]]
+        source = "other.md"
+        """)
+    build_into(tmp_path / "out", manifest, formats=("epub",))
+    epub = tmp_path / "out" / "volume.epub"
+    assert_epubcheck_clean(epub)
+    title = "VI. Co-operation of Organised and Unorganised Workers Necessary for Victory"
+    assert nav_titles(epub)[0] == [title, [["The Trade-Unions", []]]]
+    lux = next(t for t in spine_texts(epub) if "In connection with this" in t)
+    assert lux.count(title) == 1, lux
