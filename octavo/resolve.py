@@ -15,8 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree
-
 from . import model as m
 from .archive_header import archive_header, provenance
 from .assets import Images
@@ -24,6 +22,7 @@ from .diagnostics import Collector, Location
 from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
+from .headings import NO_TOC, heading_ranks
 from .slugs import slugify
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
                      unframe)
@@ -61,7 +60,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
     builder = ModelBuilder(ids, source.path)
-    _structure(tree, report)
+    heading_ranks(tree, report)
     sections = _title_printed_once(_sections(tree, ids, metadata, level, builder, source.path), metadata.title)
     sections = _exercises(sections, solutions, ids, level, source.path, report)
     if notes:
@@ -297,7 +296,6 @@ def _heading_target(fragment: str, ids: _Ids) -> str | None:
     return heading.get("id")
 
 
-NO_TOC = "data-octavo-no-toc"  # a heading that is no division: a run-in heading
 TOC_DEPTH = 2  # heading levels under a section that the contents list
 
 
@@ -415,86 +413,6 @@ def _exercises(sections: list[m.Section], solutions: str, ids: _Ids, level: int,
         sections.append(m.Section(ids.new("solutions"), "solutions", None, None, level + 1, tuple(gathered),
                                   Location(path, gathered[0].where.line)))
     return sections
-
-
-LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
-FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
-NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
-                          r"partie)\s*)?(?:\d{1,3}|[IVXLC]{1,6})\b[.:)]?", re.IGNORECASE)
-RUN_IN_DASH = ("\u2014", "\u2013", "--", "-")
-
-
-def _structure(tree, report: Collector) -> None:
-    """Headings the source wrote at the wrong rank or that divide nothing.
-
-    - Lettered headings (``A.``, ``B.``, ...) at the rank of the numbered heading before them
-      (``Section 3.``) are its subdivisions: they, and what is under them, go one rank down.
-    - A heading straight above a table is the table's caption; so is a Pandoc table caption, a
-      paragraph ``: Caption`` or ``Table: Caption`` straight above or below it.
-    - A run-in heading (one ending in a dash, or whose paragraph starts with a dash on the very next
-      line) starts a paragraph of a list; it stays a heading but is not in the contents."""
-    children = [c for c in tree if isinstance(c.tag, str)]
-    headings = [c for c in children if c.tag in HEADINGS]
-    demoted: set = set()
-    for n, numbered in enumerate(headings):
-        label = LETTER_LABEL.match(inline_text(numbered))
-        if numbered in demoted or not NUMBER_LABEL.match(inline_text(numbered)) or (
-                label and label.group(1) not in "IVX"):  # "C. Modern Manufacture" is a letter, "I." a number
-            continue
-        rank, expected, k = numbered.tag, FIRST_LETTERS, n + 1
-        while k < len(headings) and headings[k].tag >= rank:
-            h = headings[k]
-            if h.tag == rank:
-                label = LETTER_LABEL.match(inline_text(h))
-                if not label or label.group(1).lower() not in expected:
-                    break
-                expected = (chr(ord(label.group(1).lower()) + 1),)
-            demoted.add(h)
-            k += 1
-        if expected == FIRST_LETTERS:
-            for h in headings[n + 1:k]:
-                demoted.discard(h)  # nothing lettered followed: what was under the numbered heading stays
-    for h in demoted:
-        h.tag = f"h{min(6, int(h.tag[1]) + 1)}"
-    top = min((h.tag for h in headings if h.get(SUBTITLE) is None), default=None)
-    for h in children:
-        if h.tag not in HEADINGS:
-            continue
-        after = h.getnext()
-        text = inline_text(h)
-        if after is not None and after.tag == "table" and after.find("caption") is None and h.tag != top:
-            caption = etree.Element("caption", {LINE: h.get(LINE, "")})
-            caption.text, caption[:] = h.text, list(h)
-            if h.get("id"):
-                caption.set("id", h.get("id"))
-            after.insert(0, caption)
-            tree.remove(h)
-            continue
-        runs_on = after is not None and after.tag == "p" and (after.text or "").lstrip().startswith(RUN_IN_DASH[:2]) \
-            and line(after) == (line(h) or 0) + 1
-        if text.endswith(RUN_IN_DASH) or runs_on:
-            h.set(NO_TOC, "")
-    _pandoc_captions(tree)
-
-
-PANDOC_CAPTION = re.compile(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
-
-
-def _pandoc_captions(tree) -> None:
-    """Pandoc's table caption: a paragraph starting ``: `` or ``Table: `` straight above (else
-    below) a table without a caption becomes its caption, without the prefix."""
-    for table in list(tree.iter("table")):
-        if table.find("caption") is not None:
-            continue
-        for p in (table.getprevious(), table.getnext()):
-            if p is None or p.tag != "p" or not PANDOC_CAPTION.match(p.text or ""):
-                continue
-            caption = etree.Element("caption", {LINE: p.get(LINE, "")})
-            caption.text = PANDOC_CAPTION.sub("", p.text, count=1)
-            caption[:] = list(p)
-            table.insert(0, caption)
-            replace_with_text(p)
-            break
 
 
 def _levels_below(tree, top: int | None, section_level: int) -> dict[int, int]:

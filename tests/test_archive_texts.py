@@ -258,3 +258,65 @@ def test_a_title_read_from_the_first_heading_is_printed_once_in_a_volume(tmp_pat
     assert nav_titles(epub)[0] == [title, [["The Trade-Unions", []]]]
     lux = next(t for t in spine_texts(epub) if "In connection with this" in t)
     assert lux.count(title) == 1, lux
+
+
+SMITH = """\
+    # Title: The Wealth of Nations
+
+    ## Author: Adam Smith
+
+    -------
+
+    ##  INTRODUCTION AND PLAN OF THE WORK.
+
+    The annual labour of every nation.
+
+    ##  BOOK I.
+
+    Of the causes of improvement.
+
+    ##  CHAPTER I. OF THE DIVISION OF LABOUR.
+
+    The greatest improvement.
+
+    ##  CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.
+
+    This division of labour.
+
+    ##  BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.
+
+    ##  INTRODUCTION.
+
+    In that rude state of society.
+
+    ##  CHAPTER I. OF THE DIVISION OF STOCK.
+
+    When the stock which a man possesses.
+    """
+
+
+def test_chapters_written_at_the_rank_of_their_books_nest_under_them(tmp_path):
+    """The Wealth of Nations writes BOOK and CHAPTER headings at one rank: the contents nest each
+    chapter (and a book's own introduction) under its book; the work's introduction stays above."""
+    source = write_source(tmp_path, "smith.md", SMITH)
+    text, diagnostics = load(source)
+    assert [str(d) for d in diagnostics if d.code == "dialect.ranks"] == [
+        f"{source}:11: warning: CHAPTER headings are written at the rank of the BOOK headings (from line 11); they, "
+        "and what is under them, are set one rank down, so each chapter is part of its book [dialect.ranks]"]
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "smith.epub"
+    assert_epubcheck_clean(epub)
+    assert nav_titles(epub)[:3] == [
+        ["INTRODUCTION AND PLAN OF THE WORK.", []],
+        ["BOOK I.", [["CHAPTER I. OF THE DIVISION OF LABOUR.", []],
+                     ["CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.", []]]],
+        ["BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.",
+         [["INTRODUCTION.", []], ["CHAPTER I. OF THE DIVISION OF STOCK.", []]]]]
+
+
+def test_numbered_chapters_without_books_keep_their_rank(tmp_path):
+    source = write_source(tmp_path, "chapters.md", "---\ntitle: T\n---\n## Chapter 1\n\nA.\n\n## Chapter 2\n\nB.\n\n"
+                          "## Part of the Problem\n\nC.\n")
+    text, diagnostics = load(source)
+    assert "dialect.ranks" not in [d.code for d in diagnostics]
+    assert [s.title for s in text.sections] == ["Chapter 1", "Chapter 2", "Part of the Problem"]
