@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from .diagnostics import Collector
-from .structure import Structure, reread, restore
+from .structure import Structure, reread, restore, rewrite
 
 QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
@@ -57,7 +57,7 @@ def pandoc(lines: list[str], structure: Structure, first_line: int, report: Coll
     origin = list(range(len(lines)))
     if not any(("{" in l or ":::" in l or "+-" in l or "](#" in l) for l in lines):
         return lines, origin
-    lines, origin = _grid_tables(lines, origin, structure.mask())
+    lines, origin = _grid_tables(lines, origin, {i: structure.opaque(i) for i in range(len(lines))})
     structure = reread(lines, structure)
     for i, line in enumerate(lines):
         if not structure.opaque(i) and FENCED_DIV.match(line[len(QUOTE_PREFIX.match(line).group(1)):]):
@@ -66,7 +66,7 @@ def pandoc(lines: list[str], structure: Structure, first_line: int, report: Coll
     return _attributes(lines, structure), origin
 
 
-def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], list[int]]:
+def _grid_tables(lines: list[str], origin: list[int], opaque) -> tuple[list[str], list[int]]:
     """Pandoc grid tables (``+---+---+`` / ``| cell |``). One with a header row (under a ``+===+``
     border) and short cells is a data table and becomes a pipe table; any other is a layout box
     of an archive page, whose cells are set one after another, each as ordinary Markdown. Cells
@@ -75,7 +75,7 @@ def _grid_tables(lines: list[str], origin: list[int], code) -> tuple[list[str], 
     out, out_origin, i = [], [], 0
     while i < len(lines):
         prefix = QUOTE_PREFIX.match(lines[i]).group(1)
-        if code[i] or not GRID_BORDER.match(lines[i][len(prefix):]):
+        if opaque[i] or not GRID_BORDER.match(lines[i][len(prefix):]):
             out.append(lines[i])
             out_origin.append(origin[i])
             i += 1
@@ -214,14 +214,14 @@ def _link_notes(lines: list[str], structure: Structure, origin, first_line: int,
     code = structure.mask()
     first_ref: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not code[i] and "#" in line:
+        if not structure.opaque(i) and "#" in line:
             for m in LINK_NOTE_REF.finditer(line):
                 first_ref.setdefault(_ref_parts(m)[1], i)
     if not first_ref:
         return
     defs: dict[int, tuple[str, int]] = {}  # line -> (anchor id, length of the label prefix incl. quote marks)
     for i, line in enumerate(lines):
-        if code[i] or ("{#" not in line and "<a" not in line.lower()):
+        if structure.opaque(i) or ("{#" not in line and "<a" not in line.lower()):
             continue
         quote = QUOTE_PREFIX.match(line).group(1)
         rest = line[len(quote):]
@@ -267,7 +267,7 @@ def _link_notes(lines: list[str], structure: Structure, origin, first_line: int,
                 lines[x] = "    " + _unquote(lines[x]) if _unquote(lines[x]).strip() else ""
             j = nxt
     for i, line in enumerate(lines):
-        if code[i] or "#" not in line:
+        if structure.opaque(i) or "#" not in line:
             continue
 
         def ref(m: re.Match) -> str:
@@ -278,7 +278,7 @@ def _link_notes(lines: list[str], structure: Structure, origin, first_line: int,
                         "starts with that anchor; kept as written", first_line + origin[i])
             return f"\\[{label}\\]"
 
-        lines[i] = LINK_NOTE_REF.sub(ref, line)
+        lines[i] = rewrite(structure, i, line, lambda text: LINK_NOTE_REF.sub(ref, text), code_only=True)
 
 
 def _unquote(line: str) -> str:

@@ -3,8 +3,9 @@
 Each rule has fixtures side by side under ``tests/fixtures/dialect/NAME/``: ``positive.md`` and
 ``positive.expected.md`` (the rule fires: the pre-pass's Markdown, exactly), and ``negative.md``
 (what the rule reacts to, only inside fenced code, indented code, inline code and raw HTML: the
-pre-pass gives it back byte for byte and the parser prints the code as written). The README's
-table of rules is checked against this list (tests/test_one_reading.py). Every rule asks
+pre-pass gives it back byte for byte and the parser prints the code as written). The manual's
+tables of rules (README.md, docs/*.md, between ``<!-- rules:start -->`` and ``<!-- rules:end -->``)
+together list these rules in this order (tests/test_one_reading.py). Every rule asks
 structure.py what a line is; none has a fence, heading or HTML pattern of its own.
 """
 from __future__ import annotations
@@ -37,4 +38,17 @@ RULES = (
     Rule("quotes", "straight quotes (set by the parser: smarty and markup._quotes_in_context)", "",
          "markup.Parser"),
     Rule("dashes", "`--` and `...` (set by the parser: smarty)", "", "markup.Parser"),
+    Rule("contents", "the source's own contents list (`# Contents` over links to the headings that follow)",
+         "dialect.contents", "debris.clean"),
+    Rule("rule-under-heading", "a thematic break (`* * *`) straight under a heading", "dialect.rule", "debris.clean"),
+    Rule("grid-tables", "Pandoc grid tables (`+---+---+` borders): a data table or a page's layout boxes", "",
+         "pandoc_markdown._grid_tables"),
+    Rule("link-notes", "marxists.org notes as pairs of links (`[\\[1\\]](#n1){#f1}`, `[1.](#f1){#n1} text`)",
+         "notes.unpaired", "pandoc_markdown._link_notes"),
+    Rule("verse-fences", "verse in a fenced block with no language, fenced only to keep its lines", "",
+         "verse.verse_fences"),
+    Rule("verse-titles", "a line alone before a poem of a collection (`I.`, `**II.**`, `THE RAVEN`)", "",
+         "verse.verse_titles"),
+    Rule("heading-links", "a link to a heading by its text, spaces and all (`[x](#Chant premier (extrait))`)", "",
+         "dialect._bracket_fragment_links"),
 )

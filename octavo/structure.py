@@ -98,12 +98,16 @@ class Structure:
         """Line i is a line of an ordinary paragraph: not in a quotation, a list, a table or a heading."""
         return self.kind(i) == "paragraph" and i not in self.quoted and i not in self.listed
 
-    def protect(self, i: int, text: str) -> tuple[str, list[str]]:
+    def protect(self, i: int, text: str, code_only: bool = False) -> tuple[str, list[str]]:
         """``text`` (line i, as scanned, or as a rule changed it) with each verbatim span replaced by
-        SHIELD, and the spans. A line a rule changed other than at its end is looked at alone."""
+        SHIELD, and the spans. A line a rule changed other than at its end is looked at alone.
+        ``code_only``: hide code spans only, for a rule that reads inline HTML (a note reference
+        written ``<sup><a href="#n1">1</a></sup>``)."""
         ranges = self.spans.get(i)
         if not text.startswith(self.line(i)):
             ranges = line_spans(text)
+        if ranges and code_only:
+            ranges = [(start, end) for start, end in ranges if text[start] == "`"]
         if not ranges:
             return text, []
         pieces, kept, last = [], [], 0
@@ -125,9 +129,10 @@ def restore(text: str, kept: list[str]) -> str:
     return "".join(p + k for p, k in zip(pieces, kept + [""]))
 
 
-def rewrite(structure: Structure, i: int, text: str, rule) -> str:
-    """``rule(text)`` applied to line i with its code spans and inline HTML hidden from it."""
-    hidden, kept = structure.protect(i, text)
+def rewrite(structure: Structure, i: int, text: str, rule, code_only: bool = False) -> str:
+    """``rule(text)`` applied to line i with its code spans and inline HTML (``code_only``: its code
+    spans) hidden from it."""
+    hidden, kept = structure.protect(i, text, code_only)
     return restore(rule(hidden), kept)
 
 

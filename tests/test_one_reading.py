@@ -208,15 +208,20 @@ def test_each_rule_leaves_code_and_raw_html_alone(folder, tmp_path):
     assert [s for s in spans if s in code_texts(body)] == spans
 
 
-def test_every_rule_has_its_fixtures_and_the_readme_lists_them():
+def test_every_rule_has_its_fixtures_and_the_manual_lists_them():
+    """Every rule has its fixtures, and the manual's tables of rules (README.md, then docs/*.md by
+    name, between the rules markers) list every rule once, in the list's order, as it stands there."""
     from octavo.rules import RULES
 
     assert sorted(r.name for r in RULES) == [p.name for p in rule_folders()]
     for folder in rule_folders():
         assert {p.name for p in folder.iterdir()} >= {"positive.md", "positive.expected.md", "negative.md"}
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("<!-- rules:start -->"):readme.index("<!-- rules:end -->")]
-    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[3:]]
+    rows = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        written = page.read_text(encoding="utf-8")
+        if "<!-- rules:start -->" in written:
+            table = written[written.index("<!-- rules:start -->"):written.index("<!-- rules:end -->")]
+            rows += [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[3:]]
     assert rows == [[f"`{r.name}`", r.recognises, f"`{r.code}`" if r.code else "—"] for r in RULES]
 
 
