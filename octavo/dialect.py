@@ -247,7 +247,7 @@ def _extract_notes(lines, structure: Structure, first_line, prepared: Prepared, 
             i += 1
             continue
         heading = structure.heading(i)
-        if (heading and notes_level is None and _is_notes_title(heading[1])
+        if (heading and notes_level is None and is_notes_title(heading[1])
                 and _has_defs_after(lines, structure, structure.last_of(i))):
             finish()
             notes_level = heading[0]
@@ -295,7 +295,7 @@ def _extract_notes(lines, structure: Structure, first_line, prepared: Prepared, 
     return kept
 
 
-def _is_notes_title(title: str) -> bool:
+def is_notes_title(title: str) -> bool:
     return title.strip().strip(":.").casefold() in NOTES_TITLES
 
 

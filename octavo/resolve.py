@@ -22,6 +22,7 @@ from .diagnostics import Collector, Location
 from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
+from .dialect import is_notes_title
 from .headings import NO_TOC, heading_ranks
 from .slugs import slugify
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
@@ -72,7 +73,11 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
                                     Location(source.path, note_line))
                              for note_id, number, label, body, ref_ids, note_line in notes)
         first_line = min((n.where.line for n in note_records if n.where.line), default=None)
-        sections.append(m.Section(ids.new("notes"), "notes", None, None, level + 1,
+        own = next((s for s in sections if s.kind == "chapter" and s.title and is_notes_title(s.title)
+                    and not s.subsections and all(isinstance(b, m.Rule) for b in s.blocks)), None)
+        if own is not None:  # the source's own "Notes" heading, its notes taken out: the notes section, once
+            sections.remove(own)
+        sections.append(m.Section(own.id if own is not None else ids.new("notes"), "notes", None, None, level + 1,
                                   builder.blocks(intro) if intro is not None else (),
                                   Location(source.path, first_line), byline=prepared.notes_byline,
                                   notes=note_records))

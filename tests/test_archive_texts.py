@@ -155,7 +155,7 @@ KOLLONTAI = """\
     >
     > #### A Militant Celebration
     >
-    > Women's Day is a day of international solidarity.
+    > Women's Day is a day of international solidarity.[\\[1\\]](#n1){#f1}
     >
     > ### How and Why was Women's Day Organised?
     >
@@ -164,6 +164,10 @@ KOLLONTAI = """\
     > ### The First International Women's Day
     >
     > In 1910, at the Second International Conference.
+    >
+    > ### Notes
+    >
+    > [1.](#f1){#n1} The 8th of March, by the new calendar.
     """
 
 
@@ -193,12 +197,14 @@ def test_a_byline_inside_the_quotation_framing_the_page_is_the_author(tmp_path):
     assert [" ".join("".join(h.itertext()).split()) for h in first.xpath("//x:h1|//x:h2|//x:h3", namespaces=XHTML)
             ] == ["International Women\u2019s Day", "A Militant Celebration"]
     assert [" ".join("".join(p.itertext()).split()) for p in first.xpath("//x:section//x:p", namespaces=XHTML)] == [
-        "[Alexandra Kollontai]", "Women\u2019s Day is a day of international solidarity."]
+        "[Alexandra Kollontai]", "Women\u2019s Day is a day of international solidarity.1"]
     assert not first.xpath("//x:hr", namespaces=XHTML)
     assert nav_titles(epub)[:3] == [["International Women\u2019s Day", []],
                                     ["How and Why was Women\u2019s Day Organised?", []],
                                     ["The First International Women\u2019s Day", []]]
     assert "Alexandra Kollontai" in " ".join(package(epub).xpath("//dc:creator/text()", namespaces=OPF))
+    assert [title for title, _ in nav_titles(epub)][3:] == ["Notes", "Sources and credits"], \
+        "the source's own Notes heading is the notes section, listed once"
 
 
 def test_a_quotation_with_headings_among_other_text_stays_a_quotation(tmp_path):
