@@ -29,9 +29,8 @@ from typing import Callable
 
 from .diagnostics import Collector
 from .languages import named_language
-from .structure import Structure
+from .structure import QUOTE_PREFIX, Structure, unquote
 
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
 # [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
@@ -159,9 +158,6 @@ def _symbol(char: str) -> str:
 
 
 # --- blocks of the text ------------------------------------------------------------------------------
-
-def unquote(line: str) -> str:
-    return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
 
 def blocks(lines: list[str], structure: Structure) -> list[_Block]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Collector
-from .debris import LIST_MARKER, QUOTE_PREFIX, unquote
-from .structure import Structure, rewrite
+from .debris import LIST_MARKER
+from .structure import QUOTE_PREFIX, Structure, rewrite, unquote
 
 KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
 KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")

@@ -15,9 +15,8 @@ import re
 import unicodedata
 
 from .diagnostics import Collector
-from .structure import Structure, reread, restore, rewrite
+from .structure import QUOTE_PREFIX, Structure, reread, restore, rewrite, unquote
 
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
 GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
 GRID_ROW = re.compile(r"^[ \t]*[|+].*[|+][ \t]*$")
@@ -257,14 +256,14 @@ def _link_notes(lines: list[str], structure: Structure, origin, first_line: int,
         # further paragraphs before the next note belong to this one (indented: footnote continuation)
         while j < len(lines):
             k = j
-            while k < len(lines) and not _unquote(lines[k]).strip():
+            while k < len(lines) and not unquote(lines[k]).strip():
                 k += 1
             nxt = next((d for d in def_lines if d >= k), None)
             if (k >= len(lines) or nxt is None or nxt == k or code[k]
                     or any(structure.kind(x) in ("heading", "rule") for x in range(k, nxt))):
                 break
             for x in range(j, nxt):
-                lines[x] = "    " + _unquote(lines[x]) if _unquote(lines[x]).strip() else ""
+                lines[x] = "    " + unquote(lines[x]) if unquote(lines[x]).strip() else ""
             j = nxt
     for i, line in enumerate(lines):
         if structure.opaque(i) or "#" not in line:
@@ -280,9 +279,6 @@ def _link_notes(lines: list[str], structure: Structure, origin, first_line: int,
 
         lines[i] = rewrite(structure, i, line, lambda text: LINK_NOTE_REF.sub(ref, text), code_only=True)
 
-
-def _unquote(line: str) -> str:
-    return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
 
 def _attributes(lines: list[str], structure: Structure) -> list[str]:

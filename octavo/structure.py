@@ -41,6 +41,7 @@ _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
 _VERBATIM = re.compile(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _QUOTES = re.compile(r"^(?:[ \t]*>)+")
+QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")  # a line's block-quote marks
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
 
 
@@ -293,3 +294,8 @@ def reread(lines: list[str], structure: Structure) -> Structure:
         return scan(lines)
     except RecursionError:
         return Structure(kinds=["blank" if not line.strip() else "paragraph" for line in lines], source=list(lines))
+
+
+def unquote(line: str) -> str:
+    """The line without its block-quote marks."""
+    return line[len(QUOTE_PREFIX.match(line).group(1)):]
