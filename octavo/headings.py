@@ -17,6 +17,7 @@ from .titles import HEADINGS, SUBTITLE
 from .trees import replace_with_text
 
 NO_TOC = "data-octavo-no-toc"  # a heading that is no division: a run-in heading
+DIVISION = "data-octavo-division"  # a chapter set one rank under its book: a section of its own all the same
 LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
 FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
 NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
@@ -109,7 +110,8 @@ def _pandoc_captions(tree) -> None:
 def _units_at_one_rank(headings: list, report: Collector) -> None:
     """``## BOOK I.`` and ``## CHAPTER I.`` at one rank (the Gutenberg Wealth of Nations): from the
     first heading naming the bigger unit on, every other heading of that rank, and everything under
-    it, goes one rank down, so the chapters nest under their books. The bigger unit is the one the
+    it, goes one rank down, so the chapters nest under their books; each chapter stays a section
+    of its own (``DIVISION``: one file of the EPUB, a new page in print). The bigger unit is the one the
     first labelled heading of the rank names (its word: ``Book``); headings before it (an
     introduction to the whole work) keep their rank. Said once, with the line of the first book."""
     for rank in sorted({h.tag for h in headings}):
@@ -128,6 +130,8 @@ def _units_at_one_rank(headings: list, report: Collector) -> None:
             return
         moved = [h for h in headings[start + 1:] if h.tag > rank or _unit(h) != outer]
         for h in moved:
+            if h.tag == rank:
+                h.set(DIVISION, "")  # still a section (one file, one page): under its book, not in it
             h.tag = f"h{min(6, int(h.tag[1]) + 1)}"
         inner = next(w for _, w in labelled if UNIT_RANK[w] > UNIT_RANK[outer])
         report.warn("dialect.ranks", f"{inner.upper()} headings are written at the rank of the {outer.upper()} "

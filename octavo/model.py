@@ -369,7 +369,9 @@ class Text:
         return f"{self.id}top"
 
     def toc(self) -> tuple[TocEntry, ...]:
-        return tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in self.sections)
+        """The text's sections; one ranked below the section before it (a chapter under its book) is
+        listed under it."""
+        return _nested(self.sections)
 
 
 @dataclass(frozen=True)
@@ -418,9 +420,21 @@ class Book:
 def _text_entry(text: Text) -> TocEntry:
     """A text in a volume's contents: its opening is the text's own entry, so the opening's headings
     come first among the text's entries, then its sections."""
-    children = tuple(entry for s in text.sections for entry in (
-        s.subsections if s.kind == "opening" else (TocEntry(s.title, s.id, s.subsections, s.kind),)))
-    return TocEntry(text.metadata.title, text.anchor, children, "text")
+    openings = tuple(entry for s in text.sections if s.kind == "opening" for entry in s.subsections)
+    return TocEntry(text.metadata.title, text.anchor, openings + _nested(
+        [s for s in text.sections if s.kind != "opening"]), "text")
+
+
+def _nested(sections) -> tuple[TocEntry, ...]:
+    """Sections as contents entries, each one ranked below the entry before it listed under that
+    entry, after that entry's own headings."""
+    out: list[tuple[Section, list]] = []
+    for s in sections:
+        if out and s.level > out[-1][0].level:
+            out[-1][1].append(TocEntry(s.title, s.id, s.subsections, s.kind))
+        else:
+            out.append((s, []))
+    return tuple(TocEntry(s.title, s.id, s.subsections + tuple(inner), s.kind) for s, inner in out)
 
 
 # --- reading the tree ----------------------------------------------------------------------------

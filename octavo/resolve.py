@@ -23,7 +23,7 @@ from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
 from .dialect import is_notes_title
-from .headings import NO_TOC, heading_ranks
+from .headings import DIVISION, NO_TOC, heading_ranks
 from .slugs import slugify
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
                      unframe)
@@ -313,15 +313,16 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: ModelB
     below = _levels_below(tree, top, level + 1)
     groups: list[tuple[object, list]] = [(None, [])]
     for child in children:
-        if top is not None and child.tag == f"h{top}" and child.get(SUBTITLE) is None:
-            groups.append((child, []))
+        if top is not None and (child.tag == f"h{top}" or child.get(DIVISION) is not None) and \
+                child.get(SUBTITLE) is None:
+            groups.append((child, []))  # a section; a chapter of a book (headings.DIVISION) is one too
         else:
             groups[-1][1].append(child)
     if groups[0][0] is None and not _has_content(groups[0][1]) and len(groups) > 1:
         groups.pop(0)
     sections = []
     for heading, body in groups:
-        section_level = level + 1
+        section_level = level + (2 if heading is not None and heading.get(DIVISION) is not None else 1)
         sub_toc: list[tuple[m.TocEntry, list]] = []  # entries one level down, each with its own entries
         previous = section_level if heading is not None else level
         for el in body:

@@ -318,6 +318,15 @@ def test_chapters_written_at_the_rank_of_their_books_nest_under_them(tmp_path):
                      ["CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.", []]]],
         ["BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.",
          [["INTRODUCTION.", []], ["CHAPTER I. OF THE DIVISION OF STOCK.", []]]]]
+    chapters = [t for t in spine_texts(epub) if t.startswith("CHAPTER I. OF THE DIVISION OF LABOUR.")]
+    assert chapters == ["CHAPTER I. OF THE DIVISION OF LABOUR. The greatest improvement."], \
+        "a chapter is still a document of its own (one file, one page in print), only listed under its book"
+    with zipfile.ZipFile(epub) as z:
+        ranks = [h.tag.split("}")[1] + " " + " ".join("".join(h.itertext()).split())
+                 for n in sorted(z.namelist()) if n.split("/")[-1].startswith("c0")
+                 for h in etree.fromstring(z.read(n)).iter("{*}h2", "{*}h3")]
+    assert ranks[:4] == ["h2 INTRODUCTION AND PLAN OF THE WORK.", "h2 BOOK I.", "h3 CHAPTER I. OF THE DIVISION OF LABOUR.",
+                         "h3 CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR."]
 
 
 def test_numbered_chapters_without_books_keep_their_rank(tmp_path):
