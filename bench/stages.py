@@ -25,7 +25,7 @@ import time
 
 STAGES: dict[str, tuple[str, ...]] = {
     "read": ("octavo.sources:read_source", "octavo.volume:read_manifest"),
-    "dialect": ("octavo.dialect:language_of", "octavo.dialect:prepare"),
+    "dialect": ("octavo.languages:language_of", "octavo.dialect:prepare"),
     "parse": ("octavo.markup:parse_text",),
     "resolve": ("octavo.resolve:build_text", "octavo.volume:volume_book", "octavo.pipeline:single_book"),
     "date": ("octavo.pipeline:book_date",),

@@ -11,11 +11,10 @@ and before notes are taken out. It recognises, by their shape and not by the sit
 - a language switcher above the text (``Русский #``, ``English | Deutsch``);
 - the source's own table of contents (``Оглавление`` then ``I. ...``; ``# Contents`` then links;
   a list of links to the headings that follow; kramdown's ``{:toc}`` and ``[TOC]`` markers);
-- kramdown attribute lines (``{: .verse}``, ``{:toc}``, ``{::comment}``), which Python-Markdown
-  would print where they do not follow a paragraph;
 - private-use characters (a Symbol-font asterisk pasted as U+F02A), which no font has a glyph for.
 
-Paragraphs, headings and rules are what structure.py (the parser's reading) says they are; code
+(kramdown's attribute lines, which the same pass removes, are in kramdown.py.) Paragraphs,
+headings and rules are what structure.py (the parser's reading) says they are; code
 and raw HTML are never debris. Every removal is a warning naming its line. A removed line becomes blank (inside a block quote,
 it keeps its quote marks), so every other line keeps its number and the dialect's line map stays
 right. A contents list is removed only when its entries are this text's own headings (the book's
@@ -30,9 +29,8 @@ from typing import Callable
 
 from .diagnostics import Collector
 from .languages import named_language
-from .structure import Structure, rewrite
+from .structure import QUOTE_PREFIX, Structure, unquote
 
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
 # [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
@@ -71,11 +69,6 @@ NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|te
                        r"(?:[ivxlcdm]{1,7}|\d{1,4}|[a-zа-я])[.):]?\s+", re.IGNORECASE)
 # kramdown: {: .class #id key="v"} (an attribute list), {:name: ...} (a definition), {:toc},
 # {::comment} ... {:/comment}, {::nomarkdown}, {::options ... /}
-KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
-KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
-KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
-KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
-KRAMDOWN_ID = re.compile(r"(?<![\w\"'=])#([\w:.\-]+)")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
 EMPHASIS_MARKS = str.maketrans("", "", "*_`")  # what _plain deletes
 MAX_EDGE_LINKS = 4  # more link-only blocks than this at an edge of the text are a list of links, not navigation
@@ -92,12 +85,6 @@ _SYMBOL_HIGH = {0xA1: "ϒ", 0xA2: "′", 0xA3: "≤", 0xA4: "⁄", 0xA5: "∞", 
                 0xDA: "∨", 0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE0: "◊", 0xE1: "〈", 0xE2: "®",
                 0xE3: "©", 0xE4: "™", 0xE5: "∑", 0xF1: "〉", 0xF2: "∫"}
 MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|")
-# attribute lists the parser reads (markup.py, callouts.py): a lesson's box class under a block
-# quotation ({: .challenge}), and a code block's class under its closing fence ({: .output})
-BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
-               "questions", "hint", "testimonial", "instructor", "spoiler"}
-CODE_CLASS = re.compile(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
-STRUCTURAL = re.compile(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
 
 
 @dataclass
@@ -126,7 +113,7 @@ class _Block:
         return self.title if self.kind == "heading" else self.joined
 
 
-# --- characters and kramdown lines: before anything else reads the lines ---------------------------
+# --- characters: before anything else reads the lines ---------------------------
 
 def private_use(lines: list[str], first_line: int, report: Collector) -> list[str]:
     """Private-use characters have no glyph in any font the book carries (they print as boxes). A
@@ -170,100 +157,7 @@ def _symbol(char: str) -> str:
     return _SYMBOL_HIGH.get(code, "")
 
 
-def _structural(inner: str, quote: str, i: int, lines: list[str], structure: Structure) -> bool:
-    """An attribute list that is structure the parser reads, not decoration: a box's class right
-    under a block quotation one level deeper, or a code block's class right under its closing fence."""
-    found = STRUCTURAL.match(inner)
-    if not found or not i:
-        return False
-    classes = found.group(1).split()
-    above_quote = QUOTE_PREFIX.match(lines[i - 1]).group(1)
-    if len(classes) == 1 and classes[0][1:].lower() in BOX_CLASSES:
-        return above_quote.count(">") > quote.count(">")
-    closes_fence = any(fence.close == i - 1 for fence in structure.fences)
-    return all(CODE_CLASS.match(c) for c in classes) and above_quote.count(">") == quote.count(">") and closes_fence
-
-
-def kramdown(lines: list[str], structure: Structure, first_line: int, report: Collector) -> list[str]:
-    """kramdown's attribute lists and extensions are markup of the site's generator, never text.
-
-    A lone attribute line is removed, except an id right under a paragraph or heading line, which
-    stays for Python-Markdown's attr_list (links to it keep working). ``{:toc}`` and the one-item
-    list it replaces go (the book makes its own contents); ``{::comment}`` goes with its content;
-    other extensions lose their tags and keep their content. Attribute lists inside a line stay
-    only where attr_list applies them (right after an inline element), else they go too."""
-    out = list(lines)
-    comment_from = None
-    for i, line in enumerate(out):
-        if structure.opaque(i):
-            continue
-        quote = QUOTE_PREFIX.match(line).group(1)
-        inner = line[len(quote):]
-        if comment_from is not None:
-            if KRAMDOWN_CLOSE.match(inner):
-                report.warn("dialect.kramdown", f"removed a kramdown comment (lines {first_line + comment_from}-"
-                            f"{first_line + i})", first_line + comment_from)
-                comment_from = None
-            out[i] = quote.rstrip()
-            continue
-        extension = KRAMDOWN_EXTENSION.match(inner)
-        if extension:
-            if extension.group(1) == "comment" and not extension.group(2):
-                comment_from = i
-            else:
-                report.warn("dialect.kramdown", f"removed kramdown's '{inner.strip()}' (its content stays)", first_line + i)
-            out[i] = quote.rstrip()
-            continue
-        if KRAMDOWN_CLOSE.match(inner):
-            out[i] = quote.rstrip()
-            continue
-        if KRAMDOWN_LINE.match(inner) and _structural(inner, quote, i, out, structure):
-            continue  # the parser makes a box or a code block's kind of it
-        if KRAMDOWN_LINE.match(inner):
-            written = inner.strip()
-            body = written[2:-1].strip()
-            if re.fullmatch(r"(?:toc|\.?no_toc)", body, re.IGNORECASE) or body.lower().startswith("toc"):
-                above = _unquote(out[i - 1]) if i else ""
-                if i and LIST_MARKER.match(above) and len(above.split()) <= 4:
-                    out[i - 1] = QUOTE_PREFIX.match(out[i - 1]).group(1).rstrip()
-                report.warn("dialect.contents", f"removed the site's contents marker '{written}': the book makes "
-                            "its own contents", first_line + i)
-                out[i] = quote.rstrip()
-                continue
-            ids = KRAMDOWN_ID.findall(body)
-            above = _unquote(out[i - 1]).strip() if i else ""
-            attaches = bool(ids) and bool(above) and structure.kind(i - 1) != "rule" and not structure.opaque(i - 1)
-            out[i] = quote.rstrip()
-            if attaches and (i - 1) in structure.levels:  # attr_list reads a heading's id on its own line
-                out[i - 1] = f"{out[i - 1].rstrip()} {{: #{ids[0]}}}"
-            elif attaches:
-                out[i] = f"{quote}{{: #{ids[0]}}}"
-            if attaches and re.fullmatch(r"#[\w:.\-]+", body):
-                continue  # only an id, and it stays: nothing removed
-            report.warn("dialect.kramdown", f"removed the kramdown attribute list '{written}'"
-                        + (f" (its id '{ids[0]}' stays)" if attaches else ""), first_line + i)
-            continue
-        if "{:" in inner:
-            def inline(m: re.Match) -> str:
-                before = m.string[m.start() - 1] if m.start() else ""
-                if before in "*_`)]\ue002" and before:
-                    return m.group(0)  # attr_list applies it to the element before it
-                report.warn("dialect.kramdown", f"removed the kramdown attribute list '{m.group(0)}'", first_line + i)
-                return ""
-            out[i] = rewrite(structure, i, line, lambda text: quote + KRAMDOWN_INLINE.sub(inline, text[len(quote):]))
-    if comment_from is not None:  # never closed: kramdown hides the rest of the text; we keep it
-        report.warn("dialect.kramdown", "a kramdown comment is never closed; its text is kept",
-                    first_line + comment_from)
-        out[comment_from] = lines[comment_from]
-        for k in range(comment_from + 1, len(out)):
-            out[k] = lines[k]
-    return out
-
-
 # --- blocks of the text ------------------------------------------------------------------------------
-
-def _unquote(line: str) -> str:
-    return line[len(QUOTE_PREFIX.match(line).group(1)):]
 
 
 def blocks(lines: list[str], structure: Structure) -> list[_Block]:
@@ -273,7 +167,7 @@ def blocks(lines: list[str], structure: Structure) -> list[_Block]:
     current: _Block | None = None
     skip_to = -1
     for i, line in enumerate(lines):
-        inner = _unquote(line)
+        inner = unquote(line)
         if i <= skip_to or structure.opaque(i) or not inner.strip() or EMPTY.match(inner):
             current = None
             continue

@@ -187,13 +187,15 @@ def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None
         package.add_metadata(None, "meta", role, {"refines": f"#contributor-{n}", "property": "role",
                                                   "scheme": "marc:relators"})
     for text in book.texts:
-        if text.metadata.source_url:
-            package.add_metadata("DC", "source", text.metadata.source_url)
+        for source in (text.metadata.source_url, text.metadata.source_citation):
+            if source:
+                package.add_metadata("DC", "source", source)
     for tag in dict.fromkeys(t for text in book.texts for t in text.metadata.tags):
         package.add_metadata("DC", "subject", tag)
     if meta.description:
         package.add_metadata("DC", "description", meta.description)
     date = meta.date if meta.date and W3CDTF.match(meta.date) else None  # free text ("Spring 1924") shows in the book only
+    date = date or (meta.first_published if not meta.date else None)  # the archive header's, when no date is given
     for field, value in (("publisher", meta.publisher), ("rights", meta.rights), ("date", date)):
         if value:
             package.add_metadata("DC", field, value)

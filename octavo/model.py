@@ -292,6 +292,8 @@ class Metadata:
     certified_by: str | None = None  # who evaluated the book's accessibility (certifiedBy, --certified-by): the claim
     hazards: tuple[str, ...] = ()  # accessibilityHazard values the author declares; (): worked out from the content
     archive: tuple[tuple[str, str], ...] = ()  # the source's own header block: (label, value), e.g. ("Source", "...")
+    source_citation: str | None = None  # the header block's Source: as written (the package's dc:source)
+    first_published: str | None = None  # W3CDTF date of first publication the header block gives (dc:date if no date)
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,9 @@ class Text:
         return f"{self.id}top"
 
     def toc(self) -> tuple[TocEntry, ...]:
-        return tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in self.sections)
+        """The text's sections; one ranked below the section before it (a chapter under its book) is
+        listed under it."""
+        return _nested(self.sections)
 
 
 @dataclass(frozen=True)
@@ -414,8 +418,23 @@ class Book:
 
 
 def _text_entry(text: Text) -> TocEntry:
-    children = tuple(TocEntry(s.title, s.id, s.subsections, s.kind) for s in text.sections if s.kind != "opening")
-    return TocEntry(text.metadata.title, text.anchor, children, "text")
+    """A text in a volume's contents: its opening is the text's own entry, so the opening's headings
+    come first among the text's entries, then its sections."""
+    openings = tuple(entry for s in text.sections if s.kind == "opening" for entry in s.subsections)
+    return TocEntry(text.metadata.title, text.anchor, openings + _nested(
+        [s for s in text.sections if s.kind != "opening"]), "text")
+
+
+def _nested(sections) -> tuple[TocEntry, ...]:
+    """Sections as contents entries, each one ranked below the entry before it listed under that
+    entry, after that entry's own headings."""
+    out: list[tuple[Section, list]] = []
+    for s in sections:
+        if out and s.level > out[-1][0].level:
+            out[-1][1].append(TocEntry(s.title, s.id, s.subsections, s.kind))
+        else:
+            out.append((s, []))
+    return tuple(TocEntry(s.title, s.id, s.subsections + tuple(inner), s.kind) for s, inner in out)
 
 
 # --- reading the tree ----------------------------------------------------------------------------

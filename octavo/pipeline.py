@@ -343,7 +343,8 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
 
 def load_text(source: Source, config: Config, text_id: str = "", level: int = 1) -> Text:
     """One read source through the text stages: dialect, parse, resolve."""
-    from .dialect import language_of, prepare
+    from .dialect import prepare
+    from .languages import language_of
     from .markup import parse_text
     from .resolve import build_text
 

@@ -41,6 +41,8 @@ _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
 _VERBATIM = re.compile(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _QUOTES = re.compile(r"^(?:[ \t]*>)+")
+QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")  # a line's block-quote marks
+FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,16 @@ class Structure:
         """Line i is a line of an ordinary paragraph: not in a quotation, a list, a table or a heading."""
         return self.kind(i) == "paragraph" and i not in self.quoted and i not in self.listed
 
-    def protect(self, i: int, text: str) -> tuple[str, list[str]]:
+    def protect(self, i: int, text: str, code_only: bool = False) -> tuple[str, list[str]]:
         """``text`` (line i, as scanned, or as a rule changed it) with each verbatim span replaced by
-        SHIELD, and the spans. A line a rule changed other than at its end is looked at alone."""
+        SHIELD, and the spans. A line a rule changed other than at its end is looked at alone.
+        ``code_only``: hide code spans only, for a rule that reads inline HTML (a note reference
+        written ``<sup><a href="#n1">1</a></sup>``)."""
         ranges = self.spans.get(i)
         if not text.startswith(self.line(i)):
             ranges = line_spans(text)
+        if ranges and code_only:
+            ranges = [(start, end) for start, end in ranges if text[start] == "`"]
         if not ranges:
             return text, []
         pieces, kept, last = [], [], 0
@@ -124,9 +130,10 @@ def restore(text: str, kept: list[str]) -> str:
     return "".join(p + k for p, k in zip(pieces, kept + [""]))
 
 
-def rewrite(structure: Structure, i: int, text: str, rule) -> str:
-    """``rule(text)`` applied to line i with its code spans and inline HTML hidden from it."""
-    hidden, kept = structure.protect(i, text)
+def rewrite(structure: Structure, i: int, text: str, rule, code_only: bool = False) -> str:
+    """``rule(text)`` applied to line i with its code spans and inline HTML (``code_only``: its code
+    spans) hidden from it."""
+    hidden, kept = structure.protect(i, text, code_only)
     return restore(rule(hidden), kept)
 
 
@@ -277,3 +284,18 @@ def _spans_of(text: str, first: int, s: Structure) -> None:
             if a < b:
                 s.spans.setdefault(first + n, []).append((a - offset, b - offset))
         offset += length + 1
+
+
+def reread(lines: list[str], structure: Structure) -> Structure:
+    """``structure`` if it was read from these very lines, else the lines read again."""
+    if structure.source == lines:
+        return structure
+    try:
+        return scan(lines)
+    except RecursionError:
+        return Structure(kinds=["blank" if not line.strip() else "paragraph" for line in lines], source=list(lines))
+
+
+def unquote(line: str) -> str:
+    """The line without its block-quote marks."""
+    return line[len(QUOTE_PREFIX.match(line).group(1)):]

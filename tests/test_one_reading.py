@@ -209,6 +209,8 @@ def test_each_rule_leaves_code_and_raw_html_alone(folder, tmp_path):
 
 
 def test_every_rule_has_its_fixtures_and_the_manual_lists_them():
+    """Every rule has its fixtures, and the manual's tables of rules (README.md, then docs/*.md by
+    name, between the rules markers) list every rule once, in the list's order, as it stands there."""
     from octavo.rules import RULES
 
     assert sorted(r.name for r in RULES) == [p.name for p in rule_folders()]

@@ -1,0 +1,337 @@
+"""Archive texts Octavo used to read wrongly (issue 19), each on a small source built to show it:
+the header block's fields in the EPUB's package metadata, a byline inside the block quotation that
+frames a whole page, a title repeated as the text's first heading in a volume, a title split over
+two headings, and BOOK and CHAPTER headings written at one rank. The EPUBs are read back with
+zipfile and lxml, and checked by EPUBCheck."""
+from __future__ import annotations
+
+import textwrap
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import assert_epubcheck_clean, build_into, load, write_source
+
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+
+LENIN_HEADER = textwrap.dedent("""\
+    ## V. I. Lenin
+
+    ### Draft Theses on
+
+    # National and Colonial Questions
+
+    ------------------------------------------------------------------------
+
+    [Written:]{.info style="text-indent: 0%"} 5 June, 1920\\
+    [First Published:]{.info} Published in June, 1920; Published according
+    to the manuscript\\
+    [Source:]{.info} Lenin's *Collected Works*, Progress Publishers, Moscow, 1965, Volume 31\\
+    [Translated:]{.info} Julius Katzer\\
+    [Transcription\\\\HTML Markup:]{.info} David Walters & R. Cymbala\\
+    [Copyleft:]{.info} V. I. Lenin Internet Archive (www.marx.org) 2002.
+
+    ------------------------------------------------------------------------
+
+    In submitting for discussion by the Second Congress the following draft theses.
+    """)
+
+
+def package(epub: Path):
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        return etree.fromstring(z.read(container.find(".//{*}rootfile").get("full-path")))
+
+
+def spine_texts(epub: Path) -> list[str]:
+    """Every spine document's body text, one string each, in reading order."""
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+        base = opf_path.rsplit("/", 1)[0] + "/"
+        items = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
+        bodies = [etree.fromstring(z.read(base + items[r.get("idref")])).find("x:body", XHTML)
+                  for r in opf.iter("{*}itemref")]
+        return [" ".join("".join(body.itertext()).split()) for body in bodies]
+
+
+def nav_titles(epub: Path) -> list:
+    """The EPUB's contents as nested lists: [title, [children...]] per entry, read from nav.xhtml."""
+    with zipfile.ZipFile(epub) as z:
+        name = next(n for n in z.namelist() if n.endswith("nav.xhtml"))
+        nav = etree.fromstring(z.read(name))
+    toc = next(n for n in nav.iter("{*}nav") if "toc" in (n.get("{http://www.idpf.org/2007/ops}type") or ""))
+
+    def entries(ol):
+        out = []
+        for li in ol.findall("x:li", XHTML):
+            a = li.find("x:a", XHTML)
+            inner = li.find("x:ol", XHTML)
+            out.append([" ".join("".join(a.itertext()).split()), entries(inner) if inner is not None else []])
+        return out
+    return entries(toc.find("x:ol", XHTML))
+
+
+def test_the_archive_header_fills_the_package_metadata(tmp_path):
+    """Source -> dc:source, First Published -> dc:date (the front matter gives no date), Translated
+    -> dc:contributor with the MARC role trl, and the translator on the title page."""
+    source = write_source(tmp_path, "lenin.md", "---\nlayout: default\ntitle:\n---\n" + LENIN_HEADER)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "lenin.epub"
+    assert_epubcheck_clean(epub)
+    opf = package(epub)
+    assert opf.xpath("//dc:source/text()", namespaces=OPF) == [
+        "Lenin\u2019s Collected Works, Progress Publishers, Moscow, 1965, Volume 31"]
+    assert opf.xpath("//dc:date/text()", namespaces=OPF) == ["1920-06"]
+    assert opf.xpath("//dc:creator/text()", namespaces=OPF) == ["V. I. Lenin"]
+    contributor = opf.xpath("//dc:contributor", namespaces=OPF)
+    assert [c.text for c in contributor] == ["Julius Katzer"]
+    role = opf.xpath(f"//opf:meta[@refines='#{contributor[0].get('id')}'][@property='role']", namespaces=OPF)
+    assert [(r.text, r.get("scheme")) for r in role] == [("trl", "marc:relators")]
+    texts = spine_texts(epub)
+    assert any("Translated by Julius Katzer" in t for t in texts[:2]), "the title page names the translator"
+    body = next(t for t in texts if t.startswith("Draft Theses on National and Colonial Questions"))
+    assert "Written:" not in body and "Copyleft" not in body, "the header is not paragraph 1"
+    credits = next(t for t in texts if "Copyleft: V. I. Lenin Internet Archive" in t)
+    assert "Transcription\\HTML Markup: David Walters & R. Cymbala" in credits
+
+
+def test_the_front_matter_date_and_translator_win_over_the_header(tmp_path):
+    source = write_source(tmp_path, "lenin.md", "---\ntitle: Draft Theses\ndate: 1920-06-05\n"
+                          "translator: Another Translator\n---\n" + LENIN_HEADER)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "lenin.epub"
+    assert_epubcheck_clean(epub)
+    opf = package(epub)
+    assert opf.xpath("//dc:date/text()", namespaces=OPF) == ["1920-06-05"]
+    assert opf.xpath("//dc:contributor/text()", namespaces=OPF) == ["Another Translator"]
+
+
+def test_a_header_without_dates_or_names_maps_only_what_it_gives(tmp_path):
+    """Zetkin's "Published:" is the 1984 edition, not the first publication: no dc:date from it;
+    Korsch's "Proofed and corrected:" is a header label too."""
+    source = write_source(tmp_path, "korsch.md", """\
+        ---
+        title: Marxism and Philosophy
+        ---
+        [Source]{.info}: *Marxism and Philosophy*, Monthly Review Press, 1970,
+        reproduced in its entirety;\\
+        [Published]{.info}: Selected Writings, International Publishers, 1984.\\
+        [Translated]{.info}: from the German by the editors\\
+        [Proofed and corrected]{.info}: by Chris Clayton 2006.
+
+        The text.
+        """)
+    text, diagnostics = load(source)
+    assert text.metadata.source_citation == "Marxism and Philosophy, Monthly Review Press, 1970, reproduced in its entirety"
+    assert text.metadata.first_published is None and text.metadata.translators == ()
+    assert [label for label, _ in text.metadata.archive] == ["Source", "Published", "Translated",
+                                                            "Proofed and corrected"]
+
+
+KOLLONTAI = """\
+    ---
+    layout: default
+    title:
+    ---
+    > Alexandra Kollontai 1920
+    >
+    > ::: border
+    > ### International Women's Day
+    >
+    > ![Alexandra Kollontai](../pics/kollontai-alexandra.jpg){align="left"}
+    >
+    > ## \\* \\* \\*
+    >
+    > [First Published:]{.info} *Mezhdunarodnyi den' rabotnitz*, Moscow
+    > 1920;\\
+    > [Translated:]{.info} Alix Holt 1972;\\
+    > [Transcribed:]{.info} Tom Condit for marx.org, 1997;
+    >
+    > ## \\* \\* \\*
+    >
+    > #### A Militant Celebration
+    >
+    > Women's Day is a day of international solidarity.[\\[1\\]](#n1){#f1}
+    >
+    > ### How and Why was Women's Day Organised?
+    >
+    > Not very long ago.
+    >
+    > ### The First International Women's Day
+    >
+    > In 1910, at the Second International Conference.
+    >
+    > ### Notes
+    >
+    > [1.](#f1){#n1} The 8th of March, by the new calendar.
+    """
+
+
+def test_a_byline_inside_the_quotation_framing_the_page_is_the_author(tmp_path):
+    """Kollontai's page is one block quotation (a bordered box): byline, title, header and text.
+    The byline is the author, the title is printed once, the header goes to the credits, and the
+    text is not a quotation."""
+    source = write_source(tmp_path, "kollontai.md", KOLLONTAI)
+    text, diagnostics = load(source)
+    assert text.metadata.title == "International Women\u2019s Day"
+    assert text.metadata.authors == ("Alexandra Kollontai",)
+    assert text.metadata.translators == ("Alix Holt",) and text.metadata.first_published == "1920"
+    assert [str(d) for d in diagnostics if d.code in ("dialect.frame", "frontmatter.author", "dialect.rule")] == [
+        f"{source}:5: warning: the whole text is inside one block quotation (the web page's frame); it is read as "
+        "the text itself, not as a quotation [dialect.frame]",
+        f"{source}:12: warning: set 2 headings of only signs ('* * *') as thematic breaks (lines 12, 19) "
+        "[dialect.rule]",
+        f"{source}:5: warning: no author in front matter; using the byline 'Alexandra Kollontai 1920' above the "
+        "title (line 5) [frontmatter.author]"]
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "kollontai.epub"
+    assert_epubcheck_clean(epub)
+    with zipfile.ZipFile(epub) as z:
+        chapters = [etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.split("/")[-1].startswith("c0")]
+    first = chapters[0]
+    assert not first.xpath("//x:blockquote", namespaces=XHTML)
+    assert [" ".join("".join(h.itertext()).split()) for h in first.xpath("//x:h1|//x:h2|//x:h3", namespaces=XHTML)
+            ] == ["International Women\u2019s Day", "A Militant Celebration"]
+    assert [" ".join("".join(p.itertext()).split()) for p in first.xpath("//x:section//x:p", namespaces=XHTML)] == [
+        "[Alexandra Kollontai]", "Women\u2019s Day is a day of international solidarity.1"]
+    assert not first.xpath("//x:hr", namespaces=XHTML)
+    assert nav_titles(epub)[:3] == [["International Women\u2019s Day", []],
+                                    ["How and Why was Women\u2019s Day Organised?", []],
+                                    ["The First International Women\u2019s Day", []]]
+    assert "Alexandra Kollontai" in " ".join(package(epub).xpath("//dc:creator/text()", namespaces=OPF))
+    assert [title for title, _ in nav_titles(epub)][3:] == ["Notes", "Sources and credits"], \
+        "the source's own Notes heading is the notes section, listed once"
+
+
+def test_a_quotation_with_headings_among_other_text_stays_a_quotation(tmp_path):
+    body_text = ("---\ntitle: Letters\n---\nThe letter reads:\n\n> ### Dear friend\n>\n> Come soon.\n>\n"
+                 "> ### Postscript\n>\n> Bring the book.\n")
+    text, diagnostics = load(write_source(tmp_path, "letters.md", body_text))
+    assert "dialect.frame" not in [d.code for d in diagnostics]
+    assert [type(b).__name__ for s in text.sections for b in s.blocks] == ["Paragraph", "Quotation"]
+
+
+def test_a_byline_that_disagrees_with_the_front_matter_is_reported_and_kept(tmp_path):
+    source = write_source(tmp_path, "kollontai.md", KOLLONTAI.replace("    title:\n", "    title:\n    author: Clara Zetkin\n"))
+    text, diagnostics = load(source)
+    assert text.metadata.authors == ("Clara Zetkin",)
+    assert [str(d) for d in diagnostics if d.code == "frontmatter.author"] == [
+        f"{source}:6: warning: the byline 'Alexandra Kollontai 1920' above the title names Alexandra Kollontai, "
+        "not the front matter's author Clara Zetkin; the front matter's is used and the byline is printed as "
+        "written [frontmatter.author]"]
+
+
+LUXEMBURG = """\
+    ---
+    layout: default
+    title:
+    ---
+    #### [Rosa Luxemburg]{.small} The Mass Strike
+
+    ------------------------------------------------------------------------
+
+    # VI. Co-operation of Organised and Unorganised Workers Necessary for Victory
+
+    In connection with this, the question of organisation assumes a different aspect.
+
+    ## The Trade-Unions
+
+    The attitude of many trade-union leaders.
+    """
+
+
+def test_a_title_read_from_the_first_heading_is_printed_once_in_a_volume(tmp_path):
+    """Luxemburg's chapter: its title is its first heading. The volume's contents list the text once,
+    with its own sections under it, and the text prints the title once."""
+    write_source(tmp_path, "lux.md", LUXEMBURG)
+    write_source(tmp_path, "other.md", "---\ntitle: Another Text\n---\nWords.\n")
+    manifest = write_source(tmp_path, "volume.toml", """\
+        title = "Two Texts"
+        language = "en"
+        [[texts]]
+        source = "lux.md"
+        [[texts]]
+        source = "other.md"
+        """)
+    build_into(tmp_path / "out", manifest, formats=("epub",))
+    epub = tmp_path / "out" / "volume.epub"
+    assert_epubcheck_clean(epub)
+    title = "VI. Co-operation of Organised and Unorganised Workers Necessary for Victory"
+    assert nav_titles(epub)[0] == [title, [["The Trade-Unions", []]]]
+    lux = next(t for t in spine_texts(epub) if "In connection with this" in t)
+    assert lux.count(title) == 1, lux
+
+
+SMITH = """\
+    # Title: The Wealth of Nations
+
+    ## Author: Adam Smith
+
+    -------
+
+    ##  INTRODUCTION AND PLAN OF THE WORK.
+
+    The annual labour of every nation.
+
+    ##  BOOK I.
+
+    Of the causes of improvement.
+
+    ##  CHAPTER I. OF THE DIVISION OF LABOUR.
+
+    The greatest improvement.
+
+    ##  CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.
+
+    This division of labour.
+
+    ##  BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.
+
+    ##  INTRODUCTION.
+
+    In that rude state of society.
+
+    ##  CHAPTER I. OF THE DIVISION OF STOCK.
+
+    When the stock which a man possesses.
+    """
+
+
+def test_chapters_written_at_the_rank_of_their_books_nest_under_them(tmp_path):
+    """The Wealth of Nations writes BOOK and CHAPTER headings at one rank: the contents nest each
+    chapter (and a book's own introduction) under its book; the work's introduction stays above."""
+    source = write_source(tmp_path, "smith.md", SMITH)
+    text, diagnostics = load(source)
+    assert [str(d) for d in diagnostics if d.code == "dialect.ranks"] == [
+        f"{source}:11: warning: CHAPTER headings are written at the rank of the BOOK headings (from line 11); they, "
+        "and what is under them, are set one rank down, so each chapter is part of its book [dialect.ranks]"]
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "smith.epub"
+    assert_epubcheck_clean(epub)
+    assert nav_titles(epub)[:3] == [
+        ["INTRODUCTION AND PLAN OF THE WORK.", []],
+        ["BOOK I.", [["CHAPTER I. OF THE DIVISION OF LABOUR.", []],
+                     ["CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.", []]]],
+        ["BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.",
+         [["INTRODUCTION.", []], ["CHAPTER I. OF THE DIVISION OF STOCK.", []]]]]
+    chapters = [t for t in spine_texts(epub) if t.startswith("CHAPTER I. OF THE DIVISION OF LABOUR.")]
+    assert chapters == ["CHAPTER I. OF THE DIVISION OF LABOUR. The greatest improvement."], \
+        "a chapter is still a document of its own (one file, one page in print), only listed under its book"
+    with zipfile.ZipFile(epub) as z:
+        ranks = [h.tag.split("}")[1] + " " + " ".join("".join(h.itertext()).split())
+                 for n in sorted(z.namelist()) if n.split("/")[-1].startswith("c0")
+                 for h in etree.fromstring(z.read(n)).iter("{*}h2", "{*}h3")]
+    assert ranks[:4] == ["h2 INTRODUCTION AND PLAN OF THE WORK.", "h2 BOOK I.", "h3 CHAPTER I. OF THE DIVISION OF LABOUR.",
+                         "h3 CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR."]
+
+
+def test_numbered_chapters_without_books_keep_their_rank(tmp_path):
+    source = write_source(tmp_path, "chapters.md", "---\ntitle: T\n---\n## Chapter 1\n\nA.\n\n## Chapter 2\n\nB.\n\n"
+                          "## Part of the Problem\n\nC.\n")
+    text, diagnostics = load(source)
+    assert "dialect.ranks" not in [d.code for d in diagnostics]
+    assert [s.title for s in text.sections] == ["Chapter 1", "Chapter 2", "Part of the Problem"]
