@@ -118,8 +118,15 @@ def check_outputs(results: list[Result]):
     for result in (r for r in results if r.ok):
         epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
         pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
-        books.append((epub, pdf))
-    return check_books(books)
+        if epub is not None or pdf is not None:
+            books.append((epub, pdf))
+    checks, unchecked = check_books(books) if books else ([], [])
+    sites = [p for r in results if r.ok for p in r.outputs if p.suffix == ".html"]
+    if sites:
+        from .web.check import check_sites  # the web edition's folder: links resolve, ids unique
+
+        checks += check_sites(sites)
+    return checks, unchecked
 
 
 def settle(config: Config) -> Config:
@@ -419,7 +426,8 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     seen = None
-    marked = "epub" in config.formats and bool(config.page_list)  # the EPUB marks the print edition's pages
+    # the EPUB (and the web edition) mark the print edition's pages
+    marked = ("epub" in config.formats or "html" in config.formats) and bool(config.page_list)
     if "pdf" in config.formats:
         from .glyphs import unprintable
 
@@ -467,6 +475,13 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
                                                  "print edition have no marker in the EPUB's page-list",
                                                  Location(book.sources[0])))
         written.insert(0, dest)
+    if "html" in config.formats:  # the web edition: a folder NAME-web/ (octavo/web)
+        from .web import write_site
+
+        index, diagnostics = write_site(book, renderer, config, numbers, seen.page_list() if marked else None,
+                                        _cover(book, config, result))
+        result.diagnostics += diagnostics
+        written.append(index)
     return written
 
 

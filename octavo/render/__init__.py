@@ -130,6 +130,10 @@ class Renderer:
                 "text_ui": {t.id: ui_words(t.metadata.language) for t in book.texts},  # a text's own pages
                 "direction": messages.direction(book.metadata.language), "cover": cover}
 
+    def context(self, book: m.Book, cover: CoverView | None = None, flavour: Flavour = PLAIN) -> dict:
+        """What every template of ``book`` is given: the book, its metadata, contents, words, sections."""
+        return self._context(book, cover, flavour)
+
     def epub_pages(self, book: m.Book, cover: CoverView | None = None, flavour: Flavour = PLAIN) -> list[Page]:
         """Every content document of the EPUB, in reading order: the cover (when given) first, the
         title page, the nav, the texts, the credits."""

@@ -111,6 +111,7 @@ LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
 # roles of what is not the running text: note calls, notes set in it, the links back from notes
 # (the EPUB's arrows at a note's end, the print edition's number at its start)
 NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
+WEB_NOT_TEXT = {"noteref", "para-num"}  # the web's note calls (buttons) and linked paragraph numbers
 SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
 
 
@@ -118,7 +119,8 @@ def not_running_text(element: etree._Element) -> bool:
     """Note calls, notes set in the text, links back from notes and what screen readers are told to
     skip (a handout's paragraph numbers): not words of the paragraph. No line ends on them (the
     last word is looked for before them) and no page of the page-list begins there."""
-    return element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
+    return (element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
+            or bool(WEB_NOT_TEXT.intersection((element.get("class") or "").split())))
 
 
 def keep_dashes_with_words(text: str) -> str:
