@@ -26,7 +26,8 @@ def csp(search: bool, live: bool) -> str:
     """What the pages may load: their own folder's files, nothing else; no inline script or style.
     Pagefind's search compiles WebAssembly and fetches its index."""
     script = "'self'" + (" 'wasm-unsafe-eval'" if search else "")
-    return (f"default-src 'none'; script-src {script}; style-src 'self'; img-src 'self'; font-src 'self'; "
+    images = "'self'" + (" data:" if search else "")  # Pagefind's style sheet draws its icons as data: URLs
+    return (f"default-src 'none'; script-src {script}; style-src 'self'; img-src {images}; font-src 'self'; "
             f"connect-src 'self'; base-uri 'none'; form-action 'none'")
 
 
@@ -83,8 +84,8 @@ def mark_pages(trees: dict[str, etree._Element], pages: list[WebPage], page_list
                 for el in nav.iter() if el.get("id")}
     unmarked = list(page_list.unplaced)
     for anchor, page in page_list.pages:
-        if anchor in contents or anchor in ("toc", "titlepage"):
-            continue  # the printed contents and title page: the web's are its own
+        if anchor in contents or anchor == "toc":
+            continue  # the printed contents: the web's is its own navigation, as in the EPUB
         wanted, n = f"page-{page.label}", 1
         marker_id = wanted
         while marker_id in elements:
@@ -122,6 +123,10 @@ def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool,
         el = etree.Element("meta", {key: name, "content": content})
         last.addnext(el)
         last = el
+    if cover_href:  # the browser asks for /favicon.ico (outside the folder, or missing) unless told
+        icon = etree.Element("link", {"rel": "icon", "href": cover_href})
+        last.addnext(icon)
+        last = icon
     if meta.source_url:
         link = etree.Element("link", {"rel": "alternate", "href": meta.source_url, "title": meta.title})
         last.addnext(link)
