@@ -41,6 +41,8 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
     finish.link_pages(trees)
     for root in trees.values():
         finish.scroll_tables(root)
+        finish.unname_title_page(root)
+        finish.raise_headings(root)
     diagnostics = []
     unmarked = finish.mark_pages(trees, pages, page_list, web_words(book.metadata.language))
     if unmarked:

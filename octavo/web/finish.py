@@ -48,6 +48,28 @@ def parse(pages: list[WebPage]) -> dict[str, etree._Element]:
     return trees
 
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def raise_headings(root: etree._Element) -> None:
+    """A page opens with its top heading as ``h1``: a chapter's ``h2`` (a text's in a volume) is its
+    page's ``h1``, the headings under it move up with it, so a page's outline starts at the top."""
+    main = root.find(".//main")
+    found = [el for el in main.iter(*HEADINGS)]
+    if not found:
+        return
+    shift = min(int(el.tag[1]) for el in found) - 1
+    for el in found:
+        el.tag = f"h{int(el.tag[1]) - shift}"
+
+
+def unname_title_page(root: etree._Element) -> None:
+    """The title page is not a landmark of its own on the web (its name would repeat the text's)."""
+    for section in root.iter("section"):
+        if section.get("id") == "titlepage":
+            section.attrib.pop("aria-label", None)
+
+
 def link_pages(trees: dict[str, etree._Element]) -> None:
     """``href="#x"`` where ``x`` is not on this page but on another -> ``that-page.html#x``."""
     ids = {name: {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
@@ -92,8 +114,7 @@ def mark_pages(trees: dict[str, etree._Element], pages: list[WebPage], page_list
             n += 1
             marker_id = f"{wanted}-{n}"
         marker = etree.Element("span", {"class": "page-mark", "id": marker_id, "role": "doc-pagebreak",
-                                        "data-label": page.label,
-                                        "aria-label": words["page_mark"].format(n=page.label)})
+                                        "data-label": page.label, "title": words["page_mark"].format(n=page.label)})
         element = elements.get(anchor)
         if element is not None and insert_before_letter(element, page.offset, marker):
             elements[marker_id] = marker

@@ -18,17 +18,17 @@ from .. import model as m
 from ..render import LONG_TEXT, CoverView, Renderer, SectionView, text_length
 
 WORDS = {  # the web edition's own interface words; English where a language has none
-    "en": {"skip": "Skip to the text", "trail": "Where you are", "pager": "Pages", "previous": "Previous",
+    "en": {"search": "Search this book", "skip": "Skip to the text", "trail": "Where you are", "pager": "Pages", "previous": "Previous",
            "next": "Next", "page_mark": "Page {n} of the print edition"},
-    "de": {"skip": "Zum Text springen", "trail": "Sie sind hier", "pager": "Seiten", "previous": "Zurück",
+    "de": {"search": "Dieses Buch durchsuchen", "skip": "Zum Text springen", "trail": "Sie sind hier", "pager": "Seiten", "previous": "Zurück",
            "next": "Weiter", "page_mark": "Seite {n} der Druckausgabe"},
-    "fr": {"skip": "Aller au texte", "trail": "Vous êtes ici", "pager": "Pages", "previous": "Précédent",
+    "fr": {"search": "Chercher dans ce livre", "skip": "Aller au texte", "trail": "Vous êtes ici", "pager": "Pages", "previous": "Précédent",
            "next": "Suivant", "page_mark": "Page {n} de l’édition imprimée"},
-    "es": {"skip": "Ir al texto", "trail": "Usted está aquí", "pager": "Páginas", "previous": "Anterior",
+    "es": {"search": "Buscar en este libro", "skip": "Ir al texto", "trail": "Usted está aquí", "pager": "Páginas", "previous": "Anterior",
            "next": "Siguiente", "page_mark": "Página {n} de la edición impresa"},
-    "it": {"skip": "Vai al testo", "trail": "Sei qui", "pager": "Pagine", "previous": "Precedente",
+    "it": {"search": "Cerca in questo libro", "skip": "Vai al testo", "trail": "Sei qui", "pager": "Pagine", "previous": "Precedente",
            "next": "Successivo", "page_mark": "Pagina {n} dell’edizione a stampa"},
-    "ru": {"skip": "К тексту", "trail": "Вы здесь", "pager": "Страницы", "previous": "Назад",
+    "ru": {"search": "Поиск по книге", "skip": "К тексту", "trail": "Вы здесь", "pager": "Страницы", "previous": "Назад",
            "next": "Далее", "page_mark": "Страница {n} печатного издания"},
 }
 

@@ -13,14 +13,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-STARTER = """// Octavo's web edition: start Pagefind's search interface in the search box of the page.
-window.addEventListener("DOMContentLoaded", function () {
-  var box = document.getElementById("search");
-  if (box && window.PagefindUI) {
-    new window.PagefindUI({ element: "#search", bundlePath: box.dataset.bundle, showImages: false,
-                            resetStyles: false });
-  }
-});
+STARTER = """// Octavo's web edition: start Pagefind's search interface in the search box of the page. Results
+// link from the site's own folder (this script is in its js/), wherever the folder is served.
+(function () {
+  var site = new URL("..", document.currentScript.src).pathname;
+  window.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("search");
+    if (!box || !window.PagefindUI) { return; }
+    new window.PagefindUI({ element: "#search", baseUrl: site, showImages: false, resetStyles: false });
+    var input = box.querySelector("input");
+    if (input) { input.setAttribute("aria-label", box.dataset.label); }  // a name, not only a placeholder
+  });
+})();
 """
 
 
