@@ -107,6 +107,9 @@ def test_a_note_opens_at_its_call_and_closes(page, sites):
     call.click()
     assert note.is_visible() and note.evaluate("el => el.matches(':popover-open')")
     assert "calendar" in note.inner_text()
+    if page.evaluate("CSS.supports('position-area', 'bottom')"):  # anchored to its call: right under it
+        call_box, note_box = call.bounding_box(), note.bounding_box()
+        assert 0 <= note_box["y"] - (call_box["y"] + call_box["height"]) < 40, (call_box, note_box)
     page.keyboard.press("Escape")
     assert not note.is_visible()
     assert page.errors == []
