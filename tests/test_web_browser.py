@@ -132,3 +132,26 @@ def test_search_finds_a_word_of_the_third_text_of_a_volume(page, sites):
     assert [Path(h).name for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")] == [
         "text-3.html"]
     assert page.errors == [] and page.outside == []
+
+
+def test_the_measure_stays_under_75_characters_and_print_leaves_the_navigation_out(page, sites):
+    page.set_viewport_size({"width": 1800, "height": 900})
+    page.goto(f"{sites}{SEED.stem}-web/c002.html", wait_until="networkidle")
+    per_line = page.evaluate("""() => {
+        const p = document.querySelector('main p');
+        const probe = document.createElement('span');
+        probe.textContent = 'the October uprising and the Central Committee of the Party, comrades; ';
+        p.appendChild(probe);
+        const average = probe.getBoundingClientRect().width / probe.textContent.length;
+        probe.remove();
+        return p.getBoundingClientRect().width / average;
+    }""")
+    assert 55 <= per_line <= 78, per_line
+    assert page.evaluate("getComputedStyle(document.querySelector('main p')).hyphens") == "auto"
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('nav.pager')).display") == "none"
+    page.emulate_media(media="screen", color_scheme="dark")
+    dark = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    assert dark != page.evaluate("getComputedStyle(document.documentElement).backgroundColor")

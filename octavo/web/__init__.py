@@ -50,6 +50,7 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
                                       "edition have no mark in the web edition", where))
     for page in pages:
         finish.finish_head(trees[page.name], book, page, searching, config.live, view.src if view else None)
+    _clean_stale(dest)
     tmp = dest.with_name(f".{dest.name}.octavo-tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "css").mkdir(parents=True)
@@ -84,6 +85,26 @@ def _copy_fonts(folder: Path) -> None:
         target = folder / FONT_FILES[face.style]
         if not target.exists():
             shutil.copyfile(face.path, target)
+
+
+def _clean_stale(dest: Path) -> None:
+    """The half-written folders of killed builds of this site (their process is gone)."""
+    if not dest.parent.is_dir():
+        return
+    for path in dest.parent.glob(f".{dest.name}.octavo-*-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 def _swap(tmp: Path, dest: Path) -> None:
