@@ -319,3 +319,32 @@ def test_check_reports_a_broken_link_in_the_folder(books):
     (broken / "text-2.html").unlink()
     found = check_site(broken)
     assert not found.ok and any("text-2.html" in p and "names no file" in p for p in found.problems)
+
+
+def test_images_and_a_text_in_another_language_travel_with_the_folder(tmp_path):
+    from PIL import Image
+
+    from octavo.web.check import check_site
+
+    Image.new("RGB", (60, 40), (200, 180, 120)).save(tmp_path / "map.png", "PNG")
+    source = write_source(tmp_path, "lettre.md", """
+        ---
+        title: Une lettre
+        author: Anne Autrice
+        language: fr
+        ---
+        Voici la carte dont je vous ai parlé, avec ses chemins et ses rivières.[^1]
+
+        ![La carte des chemins](map.png)
+
+        [^1]: Dessinée de mémoire.
+        """)
+    report = build_into(tmp_path / "out", source, formats=("html",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    site = tmp_path / "out" / "lettre-web"
+    root = pages_of(site)["index.html"]
+    assert root.get("lang") == "fr" and root.findtext(".//title") == "Une lettre"
+    [img] = root.xpath("//main//img[@alt='La carte des chemins']")
+    assert not urlsplit(img.get("src")).scheme and (site / img.get("src")).read_bytes()[:4] == b"\x89PNG"
+    assert root.xpath("//nav[@class='pager']/@aria-label") == ["Pages"] and root.xpath("//a[@class='skip']")[0].text == "Aller au texte"
+    assert check_site(site).ok, check_site(site).problems
