@@ -118,9 +118,9 @@ def check_outputs(results: list[Result]):
     for result in (r for r in results if r.ok):
         epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
         pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
-        if epub is not None or pdf is not None:
+        if epub is not None or pdf is not None or not any(p.suffix == ".html" for p in result.outputs):
             books.append((epub, pdf))
-    checks, unchecked = check_books(books) if books else ([], [])
+    checks, unchecked = check_books(books)
     sites = [p for r in results if r.ok for p in r.outputs if p.suffix == ".html"]
     if sites:
         from .web.check import check_sites  # the web edition's folder: links resolve, ids unique
@@ -193,7 +193,8 @@ def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) 
     for fmt in formats:
         output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
         if output is not None:
-            other = tuple(f"{f}." for f in FORMATS if f != fmt)  # the other edition's own complaints
+            # the other editions' own complaints (the web edition's codes are web.*)
+            other = tuple(f"{'web' if f == 'html' else f}." for f in FORMATS if f != fmt)
             cache.store(result.input, slug, fmt, output, result.reads,
                         [d for d in result.diagnostics if not d.code.startswith(other)])
 

@@ -348,3 +348,15 @@ def test_images_and_a_text_in_another_language_travel_with_the_folder(tmp_path):
     assert not urlsplit(img.get("src")).scheme and (site / img.get("src")).read_bytes()[:4] == b"\x89PNG"
     assert root.xpath("//nav[@class='pager']/@aria-label") == ["Pages"] and root.xpath("//a[@class='skip']")[0].text == "Aller au texte"
     assert check_site(site).ok, check_site(site).problems
+
+
+def test_the_web_editions_findings_are_not_replayed_for_an_epub_built_beside_it(tmp_path, monkeypatch):
+    from octavo.web import search
+
+    monkeypatch.setattr(search, "available", lambda: False)  # a web.search info line every web build
+    assert build_into(tmp_path, SEED, formats=("epub", "html")).ok
+    again = build_into(tmp_path, SEED, formats=("epub",))
+    assert again.results[0].unchanged
+    assert not [d for d in again.results[0].diagnostics if d.code.startswith("web.")]
+    both = build_into(tmp_path, SEED, formats=("epub", "html"))
+    assert both.results[0].unchanged and [d.code for d in both.results[0].diagnostics].count("web.search") == 1
