@@ -18,18 +18,60 @@ from .. import model as m
 from ..render import LONG_TEXT, CoverView, Renderer, SectionView, text_length
 
 WORDS = {  # the web edition's own interface words; English where a language has none
-    "en": {"search": "Search this book", "skip": "Skip to the text", "trail": "Where you are", "pager": "Pages", "previous": "Previous",
-           "next": "Next", "page_mark": "Page {n} of the print edition"},
-    "de": {"search": "Dieses Buch durchsuchen", "skip": "Zum Text springen", "trail": "Sie sind hier", "pager": "Seiten", "previous": "Zurück",
-           "next": "Weiter", "page_mark": "Seite {n} der Druckausgabe"},
-    "fr": {"search": "Chercher dans ce livre", "skip": "Aller au texte", "trail": "Vous êtes ici", "pager": "Pages", "previous": "Précédent",
-           "next": "Suivant", "page_mark": "Page {n} de l’édition imprimée"},
-    "es": {"search": "Buscar en este libro", "skip": "Ir al texto", "trail": "Usted está aquí", "pager": "Páginas", "previous": "Anterior",
-           "next": "Siguiente", "page_mark": "Página {n} de la edición impresa"},
-    "it": {"search": "Cerca in questo libro", "skip": "Vai al testo", "trail": "Sei qui", "pager": "Pagine", "previous": "Precedente",
-           "next": "Successivo", "page_mark": "Pagina {n} dell’edizione a stampa"},
-    "ru": {"search": "Поиск по книге", "skip": "К тексту", "trail": "Вы здесь", "pager": "Страницы", "previous": "Назад",
-           "next": "Далее", "page_mark": "Страница {n} печатного издания"},
+    "en": {
+        "search": "Search this book",
+        "skip": "Skip to the text",
+        "trail": "Where you are",
+        "pager": "Pages",
+        "previous": "Previous",
+        "next": "Next",
+        "page_mark": "Page {n} of the print edition",
+    },
+    "de": {
+        "search": "Dieses Buch durchsuchen",
+        "skip": "Zum Text springen",
+        "trail": "Sie sind hier",
+        "pager": "Seiten",
+        "previous": "Zurück",
+        "next": "Weiter",
+        "page_mark": "Seite {n} der Druckausgabe",
+    },
+    "fr": {
+        "search": "Chercher dans ce livre",
+        "skip": "Aller au texte",
+        "trail": "Vous êtes ici",
+        "pager": "Pages",
+        "previous": "Précédent",
+        "next": "Suivant",
+        "page_mark": "Page {n} de l’édition imprimée",
+    },
+    "es": {
+        "search": "Buscar en este libro",
+        "skip": "Ir al texto",
+        "trail": "Usted está aquí",
+        "pager": "Páginas",
+        "previous": "Anterior",
+        "next": "Siguiente",
+        "page_mark": "Página {n} de la edición impresa",
+    },
+    "it": {
+        "search": "Cerca in questo libro",
+        "skip": "Vai al testo",
+        "trail": "Sei qui",
+        "pager": "Pagine",
+        "previous": "Precedente",
+        "next": "Successivo",
+        "page_mark": "Pagina {n} dell’edizione a stampa",
+    },
+    "ru": {
+        "search": "Поиск по книге",
+        "skip": "К тексту",
+        "trail": "Вы здесь",
+        "pager": "Страницы",
+        "previous": "Назад",
+        "next": "Далее",
+        "page_mark": "Страница {n} печатного издания",
+    },
 }
 
 
@@ -102,7 +144,7 @@ def render_pages(book: m.Book, renderer: Renderer, flavour, profile: str, cover:
                  search: bool) -> list[WebPage]:
     """Every page's markup from the web templates (``web/index.html``, ``web/page.html``)."""
     ctx = renderer.context(book, cover, flavour)
-    ctx.update(web=web_words(meta_language(book)), search=search, profile=profile)
+    ctx.update(web=web_words(book.metadata.language), search=search, profile=profile)
     # a handout of one text without sections lists no contents: they would name the text alone
     ctx["contents"] = not (len(ctx["toc"]) == 2 and not ctx["toc"][0].children and not book.is_volume)
     pages = plan(book, renderer, flavour, profile)
@@ -110,7 +152,3 @@ def render_pages(book: m.Book, renderer: Renderer, flavour, profile: str, cover:
         template = "web/index.html" if page.kind == "index" else "web/page.html"
         page.markup = renderer.env.get_template(template).render(ctx, page=page, part=page.part)
     return pages
-
-
-def meta_language(book: m.Book) -> str:
-    return book.metadata.language
