@@ -44,7 +44,7 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
         finish.unname_title_page(root)
         finish.raise_headings(root)
     diagnostics = []
-    unmarked = finish.mark_pages(trees, pages, page_list, web_words(book.metadata.language))
+    unmarked = finish.mark_pages(trees, page_list, web_words(book.metadata.language))
     if unmarked:
         diagnostics.append(Diagnostic(WARNING, "web.page-marks", f"page(s) {', '.join(unmarked)} of the print "
                                       "edition have no mark in the web edition", where))

@@ -22,7 +22,7 @@ DROPPED = ("data-epub-type", "data-running")  # the EPUB's semantics, print's ru
 LIVE_SCRIPT = "/_octavo/live.js"  # --serve: the preview's reloader (served by the preview, not written)
 
 
-def csp(search: bool, live: bool) -> str:
+def csp(search: bool) -> str:
     """What the pages may load: their own folder's files, nothing else; no inline script or style.
     Pagefind's search compiles WebAssembly and fetches its index."""
     script = "'self'" + (" 'wasm-unsafe-eval'" if search else "")
@@ -94,8 +94,7 @@ def scroll_tables(root: etree._Element) -> None:
         box.append(table)
 
 
-def mark_pages(trees: dict[str, etree._Element], pages: list[WebPage], page_list: PageList | None,
-               words: dict[str, str]) -> list[str]:
+def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, words: dict[str, str]) -> list[str]:
     """A mark where each printed page begins: an empty ``<span id="page-37">`` (the stylesheet shows
     "p. 37" in the margin), found as the EPUB finds it. Returns the labels left unmarked."""
     if page_list is None:
@@ -125,50 +124,43 @@ def mark_pages(trees: dict[str, etree._Element], pages: list[WebPage], page_list
 
 def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool, live: bool,
                 cover_href: str | None) -> None:
-    """The head's policy and metadata; the search's files where the index was built."""
+    """The head's policy and metadata; the search's files where the index was built; the preview's
+    script with ``live`` (Config.live, for --serve), and nothing else changes with it."""
     head = root.find("head")
     meta = book.metadata
-    anchor = head.find("meta[@name='viewport']")
-    policy = etree.Element("meta", {"http-equiv": "Content-Security-Policy", "content": csp(search, live)})
-    anchor.addnext(policy)
     description = meta.description or meta.meta_title or _first_words(book)
-    extra = [("name", "description", description)] if description else []
-    extra += [("property", "og:title", page.title), ("property", "og:type", "book" if page.kind == "index" else "article"),
-              ("property", "og:site_name", meta.title), ("property", "og:locale", meta.language.replace("-", "_"))]
+    source = meta.source_url or (page.texts[0].metadata.source_url if len(page.texts) == 1 else None)
+    added = [("meta", {"http-equiv": "Content-Security-Policy", "content": csp(search)})]
     if description:
-        extra.append(("property", "og:description", description))
-    if cover_href:
-        extra.append(("property", "og:image", cover_href))
-    last = head.find("title")
-    for key, name, content in extra:
-        el = etree.Element("meta", {key: name, "content": content})
+        added.append(("meta", {"name": "description", "content": description}))
+    added += [("meta", {"property": "og:title", "content": page.title}),
+              ("meta", {"property": "og:type", "content": "book" if page.kind == "index" else "article"}),
+              ("meta", {"property": "og:site_name", "content": meta.title}),
+              ("meta", {"property": "og:locale", "content": meta.language.replace("-", "_")})]
+    if description:
+        added.append(("meta", {"property": "og:description", "content": description}))
+    if cover_href:  # also the page's icon: the browser asks for /favicon.ico (outside the folder) unless told
+        added += [("meta", {"property": "og:image", "content": cover_href}),
+                  ("link", {"rel": "icon", "href": cover_href})]
+    if source:
+        added.append(("link", {"rel": "alternate", "href": source, "title": meta.title}))
+    if search:
+        added += [("link", {"rel": "stylesheet", "href": "pagefind/pagefind-ui.css"}),
+                  ("script", {"src": "pagefind/pagefind-ui.js", "defer": "defer"}),
+                  ("script", {"src": "js/search.js", "defer": "defer"})]
+    if live:
+        added.append(("script", {"src": LIVE_SCRIPT, "defer": "defer"}))
+    last = head.find("meta[@name='viewport']")
+    for tag, attrs in added:
+        el = etree.Element(tag, attrs)
+        el.tail, last.tail = last.tail, "\n  "
         last.addnext(el)
         last = el
-    if cover_href:  # the browser asks for /favicon.ico (outside the folder, or missing) unless told
-        icon = etree.Element("link", {"rel": "icon", "href": cover_href})
-        last.addnext(icon)
-        last = icon
-    if meta.source_url:
-        link = etree.Element("link", {"rel": "alternate", "href": meta.source_url, "title": meta.title})
-        last.addnext(link)
-        last = link
-    if search:
-        style = etree.Element("link", {"rel": "stylesheet", "href": "pagefind/pagefind-ui.css"})
-        last.addnext(style)
-        last = style
-        script = etree.Element("script", {"src": "pagefind/pagefind-ui.js", "defer": "defer"})
-        last.addnext(script)
-        last = script
-        starter = etree.Element("script", {"src": "js/search.js", "defer": "defer"})
-        last.addnext(starter)
-        last = starter
-    if live:
-        script = etree.Element("script", {"src": LIVE_SCRIPT, "defer": "defer"})
-        last.addnext(script)
-        last = script
     data = etree.SubElement(head, "script", {"type": "application/ld+json"})
     data.text = json.dumps(schema_org(book, page, cover_href), ensure_ascii=False, sort_keys=True,
                            indent=1).replace("<", "\\u003c")
+    data.tail = "\n"
+    head[-2].tail = "\n  " if len(head) > 1 else head[-2].tail
     if page.texts:  # the pages holding text are what the search indexes (not the contents or credits)
         root.find(".//main").set("data-pagefind-body", "")
 
