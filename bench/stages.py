@@ -41,6 +41,8 @@ STAGES: dict[str, tuple[str, ...]] = {
     "preflight": ("octavo.print_edition:preflight",),
     "write EPUB": ("octavo.epub:write_epub",),
     "write PDF": ("octavo.pdf:write", "octavo.stitch:stitch"),
+    "write web": ("octavo.web:write_site",),  # the web edition's pages (its Pagefind index is a stage of its own)
+    "search index": ("octavo.web.search:index",),
     "validation": ("octavo.validate:check_books", "octavo.validate:run_checks", "octavo.pipeline:check_outputs"),
 }
 

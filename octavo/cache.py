@@ -79,7 +79,8 @@ class Cache:
                 "schema": SCHEMA,
                 "input": str(path.resolve()),
                 "key": self.key(fmt),
-                "output": {"name": output.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
+                "output": {"name": _name_in(output, self.config.output), "size": stat.st_size,
+                           "mtime_ns": stat.st_mtime_ns},
                 "reads": {str(p.resolve()): self.digest(p.resolve()) for p in reads},
                 "diagnostics": [_plain(d) for d in diagnostics],
             }
@@ -126,6 +127,14 @@ class Cache:
             self.damaged += 1
             return None
         return record
+
+
+def _name_in(output: Path, folder: Path) -> str:
+    """An output's name under the output folder (the web edition's index page is NAME-web/index.html)."""
+    try:
+        return output.relative_to(folder).as_posix()
+    except ValueError:
+        return output.name
 
 
 def fingerprint(value):

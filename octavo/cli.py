@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_shard
+from .config import DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_formats, parse_shard
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,8 +31,9 @@ def parser() -> argparse.ArgumentParser:
                    help="Markdown sources (.md), volume manifests (.toml), or folders of them to build")
     p.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
                    help="folder for the built files (default: output)")
-    p.add_argument("--format", choices=(*FORMATS, "all"), default="all",
-                   help="which editions to build (default: all)")
+    p.add_argument("--format", default=",".join(DEFAULT_FORMATS), metavar="EDITIONS",
+                   help="which editions to build: epub, pdf, html (the web edition, a folder NAME-web/), several "
+                        "with commas (epub,html), or all for the three (default: epub,pdf)")
     p.add_argument("--paper", choices=("A5", "A4", "letter", "B5", "6x9"),
                    help="PDF page size (default: A5, for a handout A4)")
     p.add_argument("--templates", type=Path, metavar="DIR",
@@ -148,13 +149,17 @@ def main(argv: list[str] | None = None) -> int:
     for folder in (args.templates, args.styles, *args.assets):
         if folder is not None and not folder.is_dir():
             p.error(f"no such folder: {folder}")
-    if args.booklet and args.format == "epub":
+    try:
+        formats = parse_formats(args.format)
+    except ValueError as exc:
+        p.error(str(exc))
+    if args.booklet and "pdf" not in formats:
         p.error("--booklet imposes the PDF's pages on sheets; with --format epub there is nothing to impose "
                 "(use --format pdf or all)")
     config = Config(
         inputs=tuple(args.inputs),
         output=args.output,
-        formats=FORMATS if args.format == "all" else (args.format,),
+        formats=formats,
         templates=args.templates,
         styles=args.styles,
         assets=tuple(args.assets),

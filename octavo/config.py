@@ -5,7 +5,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf", "html")  # every edition: --format all
+DEFAULT_FORMATS = ("epub", "pdf")  # what a build writes when --format is not given
 NOTES = ("footnotes", "endnotes")  # where the PDF sets notes
 PROFILES = ("book", "handout")
 PROFILE_PAPER = {"book": "A5", "handout": "A4"}  # the paper of each profile when --paper is not given
@@ -22,7 +23,7 @@ class Config:
 
     inputs: tuple[Path, ...] = field(default=(), metadata=RUN)  # empty: every sources/*.md and volumes/*.toml
     output: Path = field(default=Path("output"), metadata=RUN)
-    formats: tuple[str, ...] = field(default=FORMATS, metadata=RUN)  # each output is keyed with its own format
+    formats: tuple[str, ...] = field(default=DEFAULT_FORMATS, metadata=RUN)  # each output is keyed with its own format
     project: Path = field(default=Path("."), metadata=RUN)
     templates: Path | None = None  # a folder whose files override the built-in templates
     styles: Path | None = None  # a folder whose common.css / epub.css / print.css override ours
@@ -44,7 +45,7 @@ class Config:
     page_list: bool | None = None  # the EPUB marks the print edition's pages; None: when the PDF is built too
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
     solutions: str | None = None  # SOLUTIONS; None: the profile's (PROFILE_SOLUTIONS)
-    live: bool = False  # --serve: every web page names the preview's /_octavo/live.js (serve.py)
+    live: bool = False  # web: every page loads /_octavo/live.js (the --serve preview reloads it); nothing else changes
 
     def __post_init__(self):
         # the paper follows the profile unless named, in-process as on the command line
@@ -107,6 +108,17 @@ def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention, when set and valid."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(value) if value.isdigit() else None
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``epub``, ``pdf,html``, ``all`` (every edition) -> the formats in FORMATS order; ValueError otherwise."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if names == ["all"]:
+        return FORMATS
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise ValueError(f"--format wants {', '.join(FORMATS)} (several with commas) or all, not '{text}'")
+    return tuple(f for f in FORMATS if f in names)
 
 
 def parse_shard(text: str) -> tuple[int, int]:

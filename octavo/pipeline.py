@@ -118,8 +118,15 @@ def check_outputs(results: list[Result]):
     for result in (r for r in results if r.ok):
         epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
         pdf = next((p for p in result.outputs if p.suffix == ".pdf"), None)
-        books.append((epub, pdf))
-    return check_books(books)
+        if epub is not None or pdf is not None or not any(p.suffix == ".html" for p in result.outputs):
+            books.append((epub, pdf))
+    checks, unchecked = check_books(books)
+    sites = [p for r in results if r.ok for p in r.outputs if p.suffix == ".html"]
+    if sites:
+        from .web.check import check_sites  # the web edition's folder: links resolve, ids unique
+
+        checks += check_sites(sites)
+    return checks, unchecked
 
 
 def settle(config: Config) -> Config:
@@ -186,7 +193,8 @@ def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) 
     for fmt in formats:
         output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
         if output is not None:
-            other = tuple(f"{f}." for f in FORMATS if f != fmt)  # the other edition's own complaints
+            # the other editions' own complaints (the web edition's codes are web.*)
+            other = tuple(f"{'web' if f == 'html' else f}." for f in FORMATS if f != fmt)
             cache.store(result.input, slug, fmt, output, result.reads,
                         [d for d in result.diagnostics if not d.code.startswith(other)])
 
@@ -420,7 +428,8 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     flavour = replace(PLAIN, numbers=numbers) if numbers else PLAIN
     written = []
     seen = None
-    marked = "epub" in config.formats and bool(config.page_list)  # the EPUB marks the print edition's pages
+    # the EPUB (and the web edition) mark the print edition's pages
+    marked = ("epub" in config.formats or "html" in config.formats) and bool(config.page_list)
     if "pdf" in config.formats:
         from .glyphs import unprintable
 
@@ -468,6 +477,13 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
                                                  "print edition have no marker in the EPUB's page-list",
                                                  Location(book.sources[0])))
         written.insert(0, dest)
+    if "html" in config.formats:  # the web edition: a folder NAME-web/ (octavo/web)
+        from .web import write_site
+
+        index, diagnostics = write_site(book, renderer, config, numbers, seen.page_list() if marked else None,
+                                        _cover(book, config, result))
+        result.diagnostics += diagnostics
+        written.append(index)
     return written
 
 

@@ -1,0 +1,190 @@
+"""Print typography and the measures of a text that layout decisions read: running heads, titles
+set in small capitals, spaced dashes kept with their words, no lone short word at a paragraph's end,
+where each note is set on paper and how a note set at its call becomes inline-level, how long a text
+or its opening is. Pure functions over the model or over lxml elements; the print edition's."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .. import model as m
+
+LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
+SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
+HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
+RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
+PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
+ROMAN = re.compile(r"[IVXLCDM]+")
+NUMERAL = re.compile(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
+
+
+def text_length(text: m.Text) -> int:
+    """Characters of a text's body (notes left out): what decides whether its chapters open pages."""
+    return sum(_characters(s.blocks) for s in text.sections if s.kind != "notes")
+
+
+def opening_length(text: m.Text) -> int:
+    """Characters of the text before its first heading (0 when it opens with one)."""
+    return sum(_characters(s.blocks) for s in text.sections if s.kind == "opening")
+
+
+def _characters(blocks: tuple[m.Block, ...]) -> int:
+    """Characters of text in some blocks and the blocks inside them (headings and tables aside)."""
+    return sum(len(m.plain_text(inlines)) for block in m.walk_blocks(blocks) for inlines in _inline_groups(block))
+
+
+def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
+    """A title for a running head, on one line: whole; else its first phrases that fit (up to a
+    colon, a comma, a full stop or a spaced dash, when they make at least 40 % of a line), never
+    cut mid-phrase; only a title with no such place is cut at a word, with an ellipsis. (print.css
+    sets running heads in spaced small capitals, a title written in capitals too.)"""
+    if len(title) <= limit:
+        return title
+    ends = [end.start() for end in PHRASE_END.finditer(title) if limit * 0.4 <= end.start() <= limit]
+    if ends:
+        return title[:ends[-1]].rstrip()
+    cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit - 1]
+    return cut.rstrip(" ,;:.\u2013\u2014-") + "\u2026"
+
+
+def shouting(title: str | None) -> bool:
+    """A title written in capitals ("I. THE FACTS ABOUT THE OCTOBER UPRISING"): print sets it in
+    small capitals (print.css ``.caps``). A roman numeral alone ("XXXVIII.") is not shouting."""
+    letters = [c for c in title or "" if c.isalpha()]
+    if len(letters) < 4 or any(c.islower() for c in letters) or not any(c.isupper() for c in letters):
+        return False
+    return any(len(word) >= 3 and not ROMAN.fullmatch(word) for word in re.findall(r"[^\W\d_]+", title))
+
+
+def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
+    """Where the print edition sets each note: "foot", under its first call, when that call is in the
+    running text (not in a table, a heading or another note) and the note has at most ``room``
+    characters (WeasyPrint never splits a footnote across pages); else "end", with a pointer at the call."""
+    calls = {ref.id for t in book.texts for s in t.sections for ref in _calls(s.blocks)}
+    return {note.id: "foot" if note.refs and note.refs[0] in calls and _characters(note.blocks) <= room else "end"
+            for t in book.texts for note in t.notes}
+
+
+def _calls(blocks: tuple[m.Block, ...]):
+    """The note references of some blocks, outside tables."""
+    for block in blocks:
+        if isinstance(block, m.Table):
+            continue
+        for inlines in _inline_groups(block):
+            yield from _refs(inlines)
+        yield from _calls(m.child_blocks(block))
+
+
+def _refs(inlines: tuple[m.Inline, ...]):
+    for item in inlines:
+        if isinstance(item, m.NoteRef):
+            yield item
+        elif isinstance(item, (m.Span, m.Link)):
+            yield from _refs(item.children)
+
+
+def _inline_groups(block: m.Block) -> tuple[tuple[m.Inline, ...], ...]:
+    """The runs of inline content a block holds itself (not its child blocks'); headings excepted."""
+    if isinstance(block, (m.Paragraph, m.Plain)):
+        return (block.inlines,)
+    if isinstance(block, m.Verse):
+        return block.lines
+    return ()
+
+
+def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
+    """What a handout's running head and foot say: short title, author(s), source address, and
+    "page n of N" cut into the words before, between and after the two numbers (the stylesheet
+    puts the counters between them, in the language's own order)."""
+    meta = book.metadata
+    names = meta.editors if book.is_volume and meta.editors else meta.authors
+    before, _, rest = ui["page_of"].partition("{n}")
+    between, _, after = rest.partition("{total}")
+    return {"title": running_head(getattr(meta, "short_title", None) or meta.title, HANDOUT_HEAD),
+            "author": ui["list_separator"].join(names),
+            "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+
+
+SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
+LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
+# roles of what is not the running text: note calls, notes set in it, the links back from notes
+# (the EPUB's arrows at a note's end, the print edition's number at its start)
+NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
+WEB_NOT_TEXT = {"noteref", "para-num"}  # the web's note calls (buttons) and linked paragraph numbers
+SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
+
+
+def not_running_text(element: etree._Element) -> bool:
+    """Note calls, notes set in the text, links back from notes and what screen readers are told to
+    skip (a handout's paragraph numbers): not words of the paragraph. No line ends on them (the
+    last word is looked for before them) and no page of the page-list begins there."""
+    return (element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
+            or bool(WEB_NOT_TEXT.intersection((element.get("class") or "").split())))
+
+
+def keep_dashes_with_words(text: str) -> str:
+    """A spaced dash stays at the end of a line, never starts one: the space before it is no-break."""
+    return SPACED_DASH.sub("\u00a0", text)
+
+
+def bind_last_word(p: etree._Element) -> None:
+    """A paragraph never ends on a lone short word: its last word, when short, is joined to the one
+    before by a no-break space. (Keeping a long last word from being hyphenated would take a span
+    with ``hyphens: manual``, and WeasyPrint 70 then breaks the lines before it badly: measured.)
+    Note calls and footnotes after the last word are looked through."""
+    for el, attr in reversed(_text_slots(p)):
+        text = getattr(el, attr) or ""
+        if not text.strip():
+            continue
+        found = LAST_WORD.search(text)
+        if found is None and not any(c.isspace() for c in text.strip()):
+            continue  # punctuation or a word's end after an inline ("emphasised</em>."): look before it
+        if found is not None and len(found.group(2)) <= SHORT_LAST_WORD:
+            setattr(el, attr, text[:found.start(1)] + "\u00a0" + text[found.start(2):])
+        return
+
+
+def _text_slots(p: etree._Element) -> list[tuple[etree._Element, str]]:
+    """(element, "text" or "tail") for every run of text in the paragraph, in reading order,
+    leaving out note calls and notes set at their call (they are not words of the paragraph)."""
+    slots: list[tuple[etree._Element, str]] = []
+
+    def visit(el: etree._Element) -> None:
+        if not not_running_text(el):
+            slots.append((el, "text"))
+            for child in el:
+                visit(child)
+        if el is not p:
+            slots.append((el, "tail"))
+
+    visit(p)
+    return slots
+
+
+
+PHRASING = frozenset({*m.SPAN_KINDS.values(), "a", "span", "img", "br", "wbr"})
+
+
+def _as_inline_level(holder: etree._Element) -> None:
+    """Every block element under ``holder`` becomes a span classed ``fn-TAG`` (print.css gives it its
+    display back): a <p> inside a paragraph would end that paragraph when the page is parsed. Line
+    ends of the source become spaces outside code: WeasyPrint 70 breaks a footnote's line at each."""
+    for el in holder.iter():
+        if el is not holder and el.tag not in PHRASING:
+            el.set("class", " ".join(["fn-" + el.tag, *(el.get("class") or "").split()]))
+            el.tag = "span"
+    _unwrap_lines(holder)
+
+
+def _unwrap_lines(el: etree._Element) -> None:
+    """Newlines in ``el``'s text -> spaces, leaving preformatted code (``fn-pre``) as written."""
+    if "fn-pre" in (el.get("class") or "").split():
+        return
+    if el.text:
+        el.text = el.text.replace("\n", " ")
+    for child in el:
+        _unwrap_lines(child)
+        if child.tail:
+            child.tail = child.tail.replace("\n", " ")
+

@@ -1,0 +1,358 @@
+"""Model blocks and inlines -> namespace-free XHTML elements (lxml), one medium's ``Flavour`` deciding
+what differs (flavour.py). ``data-epub-type`` stands for ``epub:type``: the EPUB writer renames it."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from lxml import etree
+
+from .. import highlight, tables
+from .. import model as m
+from .flavour import PLAIN, Flavour, backlinks, note_call, paragraph_number
+from .typography import _as_inline_level, _characters, bind_last_word, keep_dashes_with_words, shouting
+from .flavour import note_number as _number_first
+
+TAGS = m.SPAN_KINDS  # kind -> element
+DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
+                 "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
+                 "definition": "dd"}
+
+
+class Xhtml:
+    """Model blocks and inlines -> namespace-free XHTML elements."""
+
+    def __init__(self, ui: dict[str, str], flavour: Flavour = PLAIN, notes: Mapping[str, m.Note] | None = None):
+        self.ui = ui
+        self.flavour = flavour
+        self.notes = notes or {}
+        self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
+        self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
+
+    def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
+        self._keep = self._keep | short_poem_stanzas(blocks)
+        for block in blocks:
+            count = len(parent)
+            if not isinstance(block, m.Plain) and _ends_inline(parent):
+                self._append_text(parent, "\n")  # a block after inline content: keep the words apart
+            self.block(parent, block)
+            if not isinstance(block, m.Plain) and len(parent) > count:
+                parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
+
+    def block(self, parent: etree._Element, block: m.Block) -> None:
+        if isinstance(block, m.Plain):
+            self.inlines(parent, block.inlines)
+            return
+        if isinstance(block, m.Paragraph):
+            p = self._el(parent, "p", block.id, block.attrs)
+            self.inlines(p, block.inlines)
+            if self.flavour.bind_words:
+                bind_last_word(p)
+        elif isinstance(block, m.Verse):
+            classes = ("verse", "keep-with-next") if block.id in self._keep else ("verse",)
+            p = self._el(parent, "p", block.id, block.attrs, classes=classes)
+            for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
+                if n:
+                    etree.SubElement(p, "br").tail = "\n"
+                level, line = verse_indent(line)
+                span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
+                self.inlines(span, line)
+        elif isinstance(block, m.Heading):
+            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if shouting(m.plain_text(block.inlines)) else ()))
+            h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs, classes=classes)
+            self.inlines(h, block.inlines)
+        elif isinstance(block, m.ListBlock):
+            lst = self._el(parent, "ol" if block.ordered else "ul", block.id, block.attrs,
+                           classes=("lettered",) if block.labelled else ())
+            if block.start is not None:
+                lst.set("start", str(block.start))
+            for item in block.items:
+                li = self._el(lst, "li", item.id, item.attrs)
+                li.tail = "\n"
+                if item.value is not None:
+                    li.set("value", str(item.value))
+                self.blocks(li, item.blocks)
+        elif isinstance(block, m.Quotation):
+            self.blocks(self._el(parent, "blockquote", block.id, block.attrs), block.blocks)
+        elif isinstance(block, m.Table):
+            self._table(parent, block)
+        elif isinstance(block, m.Figure):
+            figure = self._el(parent, "figure", block.id, block.attrs)
+            self.blocks(figure, block.blocks)
+            if block.caption:
+                self.blocks(etree.SubElement(figure, "figcaption"), block.caption)
+        elif isinstance(block, m.Rule):
+            self._el(parent, "hr", block.id, ())
+        elif isinstance(block, m.CodeBlock):
+            self._code(parent, block)
+        elif isinstance(block, m.Callout):
+            self._callout(parent, block)
+        elif isinstance(block, m.Division):
+            self.blocks(self._el(parent, DIVISION_TAGS.get(block.kind, "div"), block.id, block.attrs), block.blocks)
+        else:
+            raise TypeError(f"cannot render {type(block).__name__}")
+
+    def _code(self, parent: etree._Element, block: m.CodeBlock) -> None:
+        """``<pre class="code command">``: what the block is (code, a command, output) as a class, its
+        language on ``<code>``, highlighted runs as spans; the text is the block's, byte for byte."""
+        pre = self._el(parent, "pre", block.id, (), classes=("code", block.role))
+        code = etree.SubElement(pre, "code")
+        if block.language:
+            code.set("class", f"language-{block.language}")
+        runs = highlight.runs(block.text, block.language, block.role == "command")
+        if not self.flavour.code_lines:
+            _spans(code, runs)
+            return
+        lines: list[list[tuple[str, str]]] = [[]]  # print: one block per line (its end is the block's end)
+        for name, text in runs:
+            for n, piece in enumerate(text.split("\n")):
+                if n:
+                    lines.append([])
+                if piece:
+                    lines[-1].append((name, piece))
+        if not lines[-1] and len(lines) > 1:
+            lines.pop()  # the newline that ends the block
+        for line in lines:
+            _spans(etree.SubElement(code, "span", {"class": "line"}), line)
+
+    def _callout(self, parent: etree._Element, box: m.Callout) -> None:
+        """A box: ``<aside>`` (a note to the text, whatever its kind), opened by its label in the text's
+        language and its title (what a reader without styles sees and a screen reader announces), with
+        a link to its solution at the end or back to its exercise."""
+        classes = ("box", f"box-{box.kind}") + (("keep",) if box_size(box) <= KEEP_BOX else ())
+        aside = self._el(parent, "aside", box.id, box.attrs, classes=classes)
+        aside.set("role", "doc-tip" if box.kind == "tip" else "note")
+        if box.kind in BOX_EPUB_TYPES:
+            aside.set("data-epub-type", BOX_EPUB_TYPES[box.kind])
+        aside.set("aria-labelledby", f"{box.id}-title")
+        label = box_label(box, self.ui)
+        title = etree.SubElement(aside, "p", {"class": "box-title", "id": f"{box.id}-title"})
+        strong = etree.SubElement(title, "strong", {"class": "box-label"})
+        strong.text = label
+        if box.title and not _same_words(m.plain_text(box.title), label, self.ui.get(f"box_{box.kind}", "")):
+            strong.tail = ": "
+            self.inlines(title, box.title)
+        title.tail = "\n"
+        self.blocks(aside, box.blocks)
+        if box.see:
+            key = "solution_at_end" if box.kind != "solution" else "back_to_exercise"
+            see = etree.SubElement(aside, "p", {"class": "box-see"})
+            for n, target in enumerate(box.see):
+                if n:
+                    self._append_text(see, " ")
+                link = etree.SubElement(see, "a", {"href": f"#{target}"})
+                link.text = self.ui[key].format(n=box.number if box.number is not None else "")
+
+    def _table(self, parent: etree._Element, table: m.Table) -> None:
+        self.floats_off += 1
+        try:
+            self._table_rows(parent, table)
+        finally:
+            self.floats_off -= 1
+
+    def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
+        """The table; on paper, one table per column group when it is too wide for the measure (the
+        first keeps its id and caption, each repeats the label column)."""
+        width = tables.width_class(table)
+        groups = tables.column_groups(table, self.flavour.table_room) if self.flavour.table_room else None
+        columns = tables.least_widths(table)[1]
+        for n, group in enumerate(groups or [None]):
+            classes = tuple(c for c in (width, "column-group" if groups else None) if c)
+            el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
+            if n:
+                el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
+            if table.caption and n == 0:
+                self.inlines(etree.SubElement(el, "caption"), table.caption)
+            self._rows(el, table, group, columns)
+            el.tail = "\n"
+
+    def _rows(self, el: etree._Element, table: m.Table, group: tuple[int, ...] | None, columns: int) -> None:
+        group_el, kind = None, None
+        heads = tables.header_rows(table)
+        for n, row in enumerate(table.rows):
+            if n < heads:
+                row = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+            if row.group != kind:
+                kind, group_el = row.group, etree.SubElement(el, f"t{row.group}")
+            tr = etree.SubElement(group_el, "tr")
+            tr.tail = "\n"
+            for cell in (row.cells if group is None else tables.cells_in(row, group, columns)):
+                classes = (f"align-{cell.align}",) if cell.align else ()
+                if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
+                    classes += ("number",)
+                td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
+                if cell.colspan > 1:
+                    td.set("colspan", str(cell.colspan))
+                if cell.rowspan > 1:
+                    td.set("rowspan", str(cell.rowspan))
+                self.blocks(td, cell.blocks)
+
+    def note(self, parent: etree._Element, note: m.Note) -> None:
+        """A note's blocks and, on screen, a ↩ link back to each call (in its last paragraph, or a
+        new one). On paper (``number_notes``) the caller opens the note with its number instead."""
+        holder = etree.Element("div")
+        self.floats_off += 1
+        try:
+            self.blocks(holder, note.blocks)
+        finally:
+            self.floats_off -= 1
+        for child in list(holder):
+            parent.append(child)
+        parent.text = holder.text
+        backlinks(self, parent, note)
+
+    def inlines(self, parent: etree._Element, inlines: tuple[m.Inline, ...]) -> None:
+        for item in inlines:
+            self.inline(parent, item)
+
+    def inline(self, parent: etree._Element, item: m.Inline) -> None:
+        if isinstance(item, m.Run):
+            bind = self.flavour.bind_words and parent.tag != "code"
+            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
+        elif isinstance(item, m.NoteRef):
+            note_call(self, parent, item)
+        elif isinstance(item, m.Link):
+            a = self._el(parent, "a", item.id, item.attrs)
+            a.set("href", f"#{item.target}" if item.target else item.url)
+            self.inlines(a, item.children)
+        elif isinstance(item, m.Image):
+            img = self._el(parent, "img", item.id, item.attrs)
+            img.set("src", item.asset)
+            img.set("alt", item.alt)
+            for name, value in (("width", item.width), ("height", item.height)):
+                if value is not None:
+                    img.set(name, str(value))
+        elif isinstance(item, m.LineBreak):
+            etree.SubElement(parent, "br")
+        elif isinstance(item, m.WordBreak):
+            etree.SubElement(parent, "wbr")
+        elif isinstance(item, m.Span):
+            classes = ("image-alt",) if item.kind == "missing-image" else ()
+            self.inlines(self._el(parent, TAGS.get(item.kind, "span"), item.id, item.attrs, classes=classes),
+                         item.children)
+        else:
+            raise TypeError(f"cannot render {type(item).__name__}")
+
+    def _footnote(self, parent: etree._Element, note: m.Note, placement: str) -> None:
+        """Right after a note's first call, what the foot of the page shows: the note (its blocks as
+        inline-level boxes, since it sits inside a paragraph) or, for a note left at the end, a
+        pointer to it. print.css floats it to the foot of the call's page."""
+        holder = etree.Element("div")
+        if placement == "foot":
+            self.note(holder, note)
+        else:
+            pointer = etree.SubElement(holder, "a", {"href": f"#{note.id}"})
+            pointer.text = self.ui["note_at_end"].format(n=note.number)
+        _number_first(holder, note)
+        _as_inline_level(holder)
+        span = etree.SubElement(parent, "span", {"class": "footnote" if placement == "foot" else "footnote pointer",
+                                                 "role": "doc-footnote", "data-call": note.refs[0]})
+        if placement == "foot":
+            span.set("id", note.id)
+        span.text = holder.text
+        span.extend(list(holder))
+
+    def _el(self, parent, tag: str, id_: str | None, attrs: m.Attrs, classes: tuple[str, ...] = ()) -> etree._Element:
+        el = etree.SubElement(parent, tag)
+        if id_:
+            el.set("id", id_)
+        given = dict(attrs)
+        names = [*classes, *given.pop("class", "").split()]
+        if names:
+            el.set("class", " ".join(dict.fromkeys(names)))
+        for name, value in given.items():
+            el.set(name, value)
+        number = self.flavour.numbers.get(id_) if self.flavour.numbers and id_ else None
+        if number is not None:
+            paragraph_number(el, number, self.flavour)
+        return el
+
+    @staticmethod
+    def _append_text(parent: etree._Element, text: str) -> None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+
+def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
+    """Highlighted runs into ``parent``: a span per classed run, plain text as it is."""
+    last = None
+    for name, text in runs:
+        if name:
+            last = etree.SubElement(parent, "span", {"class": name})
+            last.text = text
+        elif last is None:
+            parent.text = (parent.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+
+KEEP_BOX = 2_400  # characters (a code line counts 60; about half an A4 page): a box this short is never split across pages
+# epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term;
+# "notice" would want the role doc-notice, which an <aside> may not take)
+BOX_EPUB_TYPES = {"tip": "tip", "exercise": "practice", "objectives": "learning-objectives"}
+
+
+
+def box_label(box: m.Callout, ui: Mapping[str, str]) -> str:
+    """What a box is called in the text's language: "Exercise 3", "Solution 3", "Key points"."""
+    if box.kind in ("exercise", "solution") and box.number is not None:
+        return ui[f"box_{box.kind}_n"].format(n=box.number)
+    return ui.get(f"box_{box.kind}", ui["box_note"])
+
+
+def box_size(box: m.Callout) -> int:
+    """Characters of a box's text, a line of code counting as 60: how much room it takes."""
+    code = sum(60 * b.text.count("\n") for b in m.walk_blocks(box.blocks) if isinstance(b, m.CodeBlock))
+    return _characters(box.blocks) + code
+
+
+def _same_words(title: str, *labels: str) -> bool:
+    """A title that only repeats the label ("Solution" under "Solution 3") is not printed twice."""
+    words = "".join(c for c in title.casefold() if c.isalnum())
+    return any(words == "".join(c for c in label.casefold() if c.isalnum()) for label in labels if label)
+
+
+
+SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together
+INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
+
+
+def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the stanzas to keep with the next: every stanza but the last of a run of stanzas
+    (a poem) of at most SHORT_POEM lines."""
+    keep: set[str] = set()
+    run: list[m.Verse] = []
+    for block in (*blocks, None):
+        if isinstance(block, m.Verse):
+            run.append(block)
+            continue
+        if len(run) > 1 and sum(len(v.lines) for v in run) <= SHORT_POEM:
+            keep.update(v.id for v in run[:-1])
+        run = []
+    return frozenset(keep)
+
+
+def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
+    """A verse line's indent level (its leading spaces, as written) and the line without them:
+    markup collapses spaces, so the indent becomes a class."""
+    if not line or not isinstance(line[0], m.Run):
+        return 0, line
+    text = line[0].text
+    stripped = text.lstrip(" \t\u00a0\u3000")
+    columns = sum(4 if c == "\t" else 2 if c == "\u3000" else 1 for c in text[:len(text) - len(stripped)])
+    level = min(round(columns / INDENT_STEP), 6)
+    if not level:
+        return 0, line
+    return level, ((replace(line[0], text=stripped),) if stripped else ()) + line[1:]
+
+
+
+def _ends_inline(parent: etree._Element) -> bool:
+    """Whether the parent's content so far ends in text that is not a line break."""
+    last = parent[-1].tail if len(parent) else parent.text
+    if len(parent) and last is None:
+        return parent[-1].tag in TAGS.values() or parent[-1].tag in ("a", "img", "br", "wbr")
+    return bool(last) and not last.endswith("\n")
+

@@ -1,0 +1,362 @@
+"""The web edition (--format html): a folder per book, read back with lxml as a browser would parse it.
+
+The oracles are the other editions (the EPUB's ids, its page-list) and the HTML itself: every link
+inside the folder resolves, nothing is loaded from outside it, the pages forbid inline script.
+"""
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree, html
+
+from conftest import ROOT, SEED, build_into, run_cli, write_source
+
+VOLUME = ROOT / "volumes" / "reader.toml"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def pages_of(folder: Path) -> dict[str, html.HtmlElement]:
+    return {p.name: html.parse(str(p)).getroot() for p in sorted(folder.glob("*.html"))}
+
+
+def epub_pages(epub: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(epub) as z:
+        return {Path(n).name: etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xhtml")}
+
+
+def words(el) -> str:
+    """An element's text as a reader sees it, without paragraph numbers, note calls and popovers."""
+    parts = []
+
+    def visit(node):
+        skip = node is not el and {"para-num", "noteref", "note-pop", "page-mark"} & set((node.get("class") or "").split())
+        if not skip:
+            parts.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    visit(child)
+        parts.append(node.tail or "")
+    visit(el)
+    parts[-1] = ""  # the element's own tail is not its text
+    return " ".join("".join(parts).split())
+
+
+def folder_bytes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory):
+    """The seed and the reader volume as handouts (numbered paragraphs), EPUB and web edition, the
+    print edition laid out for the page-list (not written)."""
+    out = tmp_path_factory.mktemp("web-handouts")
+    report = build_into(out, SEED, VOLUME, formats=("epub", "html"), profile="handout", paper="A4",
+                        page_list=True)
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    """The seed as a book (a long text: a page per section) and the volume, web edition only."""
+    out = tmp_path_factory.mktemp("web-books")
+    report = build_into(out, SEED, VOLUME, formats=("epub", "html"))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    return out, report
+
+
+def test_a_long_text_is_a_page_per_section_as_the_epub_splits_it(books):
+    out, _ = books
+    site = out / f"{SEED.stem}-web"
+    epub = epub_pages(out / f"{SEED.stem}.epub")
+    chapters = sorted(n for n in epub if n[0] == "c" and n[1:4].isdigit())
+    assert chapters == ["c001.xhtml", "c002.xhtml", "c003.xhtml", "c004.xhtml", "c005.xhtml"]
+    assert sorted(n for n in pages_of(site) if n != "index.html") == [n.replace(".xhtml", ".html") for n in chapters]
+    for name in chapters:  # the same sections, the same ids on each page
+        web = pages_of(site)[name.replace(".xhtml", ".html")]
+        epub_ids = {el.get("id") for el in epub[name].iter() if isinstance(el.tag, str) and el.get("id")
+                    and el.getparent() is not None and el.tag != f"{XHTML}body"}
+        web_ids = {el.get("id") for el in web.find("body").iter() if isinstance(el.tag, str) and el.get("id")}
+        assert epub_ids <= web_ids, (name, sorted(epub_ids - web_ids)[:5])
+    index = pages_of(site)["index.html"]
+    assert index.find(".//h1").text_content() == "Trotskyism or Leninism?"
+    assert [a.get("href") for a in index.xpath("//nav[@id='toc']//a")][:2] == ["c001.html#s1", "c002.html#s2"]
+    assert index.xpath("//section[@id='colophon']"), "the credits are on the index page"
+    assert index.xpath("//figure[@class='cover']/img[@src='cover.png']") and (site / "cover.png").is_file()
+
+
+def test_a_volume_is_one_site_a_page_per_part_and_text_with_previous_next_and_trail(books):
+    out, _ = books
+    site = out / "reader-web"
+    pages = pages_of(site)
+    assert sorted(pages) == ["index.html", "part-1.html", "part-2.html", "part-3.html",
+                             "text-1.html", "text-2.html", "text-3.html"]
+    order, name = [], "index.html"
+    while name:
+        order.append(name)
+        nxt = pages[name].xpath("//nav[@class='pager']/a[@rel='next']/@href")
+        name = nxt[0] if nxt else None
+    assert order == ["index.html", "part-1.html", "text-1.html", "part-2.html", "text-2.html", "part-3.html",
+                     "text-3.html"]
+    for before, after in zip(order, order[1:]):
+        assert pages[after].xpath("//nav[@class='pager']/a[@rel='prev']/@href") == [before]
+    trail = [li.text_content().strip() for li in pages["text-3.html"].xpath("//nav[@class='trail']//li")]
+    assert trail == ["Trotskyism or Leninism?", "Part Three: After Reading", "Questions for Discussion"]
+    assert pages["text-3.html"].xpath("//nav[@class='trail']//li[last()]/span/@aria-current") == ["page"]
+
+
+def test_every_link_inside_the_folder_resolves_and_ids_are_unique(books, handouts):
+    for out in (books[0], handouts[0]):
+        for site in sorted(out.glob("*-web")):
+            pages = pages_of(site)
+            ids = {}
+            for name, root in pages.items():
+                found = [el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")]
+                assert len(found) == len(set(found)), (site.name, name, [i for i in found if found.count(i) > 1][:3])
+                ids[name] = set(found)
+            for name, root in pages.items():
+                for el in root.iter():
+                    for attr in ("href", "src"):
+                        url = el.get(attr) if isinstance(el.tag, str) else None
+                        if not url or urlsplit(url).scheme:
+                            continue
+                        parts = urlsplit(url)
+                        target = parts.path or name
+                        assert (site / target).is_file(), (site.name, name, url)
+                        if parts.fragment and target.endswith(".html"):
+                            assert parts.fragment in ids[target], (site.name, name, url)
+
+
+def test_numbered_paragraphs_have_the_epubs_ids_and_text_and_link_to_themselves(handouts):
+    out, _ = handouts
+    for slug, page, para in ((f"{SEED.stem}-handout", "index.html", "para-12"), ("reader-handout", "text-2.html", "t2-para-12")):
+        epub = epub_pages(out / f"{slug}.epub")
+        in_epub = [el for tree in epub.values() for el in tree.iter() if isinstance(el.tag, str) and el.get("id") == para]
+        web = pages_of(out / f"{slug}-web")[page]
+        in_web = web.xpath(f"//*[@id='{para}']")
+        assert len(in_epub) == 1 and len(in_web) == 1, (slug, para)
+        assert words(in_web[0]) == words(in_epub[0]) and len(words(in_web[0])) > 40
+        number = in_web[0].xpath("a[@class='para-num']")
+        assert number and number[0].get("href") == f"#{para}" and number[0].text == "12"
+
+
+def test_a_handout_is_one_page(handouts):
+    out, _ = handouts
+    assert sorted(pages_of(out / f"{SEED.stem}-handout-web")) == ["index.html"]
+
+
+def test_notes_open_at_their_calls_as_popovers_and_the_endnotes_remain(books):
+    out, _ = books
+    epub = epub_pages(out / "reader.epub")
+    epub_calls = {el.get("id"): el.get("href").split("#")[1] for tree in epub.values() for el in tree.iter(f"{XHTML}a")
+                  if el.get("class") == "noteref"}
+    assert epub_calls, "the reader volume has notes"
+    pages = pages_of(out / "reader-web")
+    calls = {b.get("id"): (name, b) for name, root in pages.items() for b in root.iter("button")
+             if "noteref" in (b.get("class") or "")}
+    assert set(calls) == set(epub_calls)  # the same calls, with the EPUB's ids
+    for call_id, (name, button) in calls.items():
+        target = button.get("popovertarget")
+        pop = pages[name].xpath(f"//*[@id='{target}']")
+        assert len(pop) == 1 and pop[0].get("popover") == "auto", call_id
+        assert pop[0].getparent() is button.getparent(), "the note opens where it is called"
+        back = pop[0].xpath(".//a[@class='note-number']")
+        assert back and back[0].get("href") == f"#{call_id}" and back[0].text == button.text
+        assert words(pop[0]).strip(), "the popover holds the note's words"
+        note_id = epub_calls[call_id]
+        endnote = pages[name].xpath(f"//li[@id='{note_id}']")
+        assert endnote and endnote[0].xpath(f".//a[@class='backlink'][@href='#{call_id}']"), "the endnote stays"
+        assert words(endnote[0]).startswith(words(pop[0]).split(" ", 1)[1][:30])
+
+
+def test_pages_load_nothing_from_outside_and_forbid_inline_script_and_style(books):
+    out, _ = books
+    for site in sorted(out.glob("*-web")):
+        for name, root in pages_of(site).items():
+            policy = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+            assert len(policy) == 1, name
+            rules = dict((d.split()[0], d.split()[1:]) for d in policy[0].split(";") if d.strip())
+            assert rules["default-src"] == ["'none'"] and "'unsafe-inline'" not in rules["script-src"] + rules["style-src"]
+            assert not root.xpath("//style") and not root.xpath("//*[@style]"), name
+            for script in root.iter("script"):
+                assert script.get("src") or script.get("type") == "application/ld+json", name
+            loads = root.xpath("//script/@src | //img/@src | //link[@rel='stylesheet' or @rel='icon']/@href")
+            assert loads and not [u for u in loads if urlsplit(u).scheme or urlsplit(u).netloc], name
+            assert not [u for u in loads if not (site / u).is_file()]
+        css = (site / "css" / "web.css").read_text()
+        assert "url(\"../fonts/Literata.ttf\")" in css and (site / "fonts" / "Literata.ttf").stat().st_size > 100_000
+        assert "prefers-color-scheme: dark" in css and "@media print" in css and "hyphens: auto" in css
+
+
+def test_metadata_title_description_language_open_graph_schema_org_source(books):
+    import json
+
+    out, _ = books
+    index = pages_of(out / "reader-web")["index.html"]
+    assert index.get("lang") == "en"
+    assert index.findtext(".//title") == "Trotskyism or Leninism?"
+    assert index.xpath("//meta[@name='description']/@content") == [
+        "A speech of November 1924 with an introduction and questions for discussion."]
+    assert index.xpath("//meta[@property='og:title']/@content") == ["Trotskyism or Leninism?"]
+    assert index.xpath("//meta[@property='og:type']/@content") == ["book"]
+    data = json.loads(index.xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["@type"] == "Book" and data["editor"] == [{"@type": "Person", "name": "Octavo Editors"}]
+    assert [part["name"] for part in data["hasPart"]][2] == "Questions for Discussion"
+    chapter = pages_of(out / f"{SEED.stem}-web")["c002.html"]
+    data = json.loads(chapter.xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["@type"] == "Chapter" and data["isPartOf"]["isBasedOn"].startswith("https://www.marxists.org/")
+    assert chapter.xpath("//link[@rel='alternate']/@href") == [data["isPartOf"]["isBasedOn"]]
+
+
+def test_printed_pages_are_marked_as_the_epubs_page_list_marks_them(handouts):
+    out, _ = handouts
+    slug = f"{SEED.stem}-handout"
+    epub = epub_pages(out / f"{slug}.epub")
+    page_list = [a.text for tree in epub.values() for nav in tree.iter(f"{XHTML}nav")
+                 if nav.get("{http://www.idpf.org/2007/ops}type") == "page-list" for a in nav.iter(f"{XHTML}a")]
+    assert len(page_list) > 5
+    root = pages_of(out / f"{slug}-web")["index.html"]
+    marks = root.xpath("//span[@class='page-mark']")
+    assert [m.get("data-label") for m in marks] == page_list
+    assert [m.get("id") for m in marks] == [f"page-{n}" for n in page_list]
+    # each mark sits in the element whose EPUB marker it matches, before the same words
+    epub_marks = {el.get("id"): el for tree in epub.values() for el in tree.iter(f"{XHTML}span")
+                  if el.get("{http://www.idpf.org/2007/ops}type") == "pagebreak"}
+    for mark in marks[1:6]:
+        theirs = epub_marks[mark.get("id")]
+        assert (mark.tail or "").split()[:1] == (theirs.tail or "").split()[:1], mark.get("id")
+
+
+def test_rebuilds_are_byte_identical_and_the_cache_keeps_the_folder(tmp_path):
+    first = build_into(tmp_path / "a", SEED, formats=("html",))
+    second = build_into(tmp_path / "b", SEED, formats=("html",))
+    assert first.ok and second.ok
+    a, b = tmp_path / "a" / f"{SEED.stem}-web", tmp_path / "b" / f"{SEED.stem}-web"
+    assert folder_bytes(a) == folder_bytes(b) and len(folder_bytes(a)) > 8
+    again = build_into(tmp_path / "a", SEED, formats=("html",))
+    assert again.results[0].unchanged and again.results[0].outputs == [a / "index.html"]
+    (a / "index.html").write_text("changed by hand")
+    rebuilt = build_into(tmp_path / "a", SEED, formats=("html",))
+    assert not rebuilt.results[0].unchanged and folder_bytes(a) == folder_bytes(b)
+
+
+def test_live_adds_the_preview_script_to_every_page_and_nothing_else(tmp_path):
+    plain = build_into(tmp_path / "plain", VOLUME, formats=("html",))
+    live = build_into(tmp_path / "live", VOLUME, formats=("html",), live=True)
+    assert plain.ok and live.ok
+    for name, root in pages_of(tmp_path / "live" / "reader-web").items():
+        scripts = root.xpath("/html/head/script[@src='/_octavo/live.js']")
+        assert len(scripts) == 1 and scripts[0].get("defer") is not None, name
+        scripts[0].getparent().remove(scripts[0])
+        other = pages_of(tmp_path / "plain" / "reader-web")[name]
+        assert not other.xpath("//script[contains(@src, 'live.js')]")
+        assert html.tostring(root) == html.tostring(other), name
+
+
+def test_without_pagefind_the_edition_is_complete_without_search(tmp_path, monkeypatch):
+    from octavo.web import search
+
+    monkeypatch.setattr(search, "available", lambda: False)
+    report = build_into(tmp_path, VOLUME, formats=("html",))
+    assert report.ok
+    site = tmp_path / "reader-web"
+    infos = [d for d in report.results[0].diagnostics if d.code == "web.search"]
+    assert len(infos) == 1 and infos[0].level == "info" and "Pagefind" in infos[0].message
+    assert not (site / "pagefind").exists() and not (site / "js").exists()
+    for name, root in pages_of(site).items():
+        assert not root.xpath("//*[@id='search']") and not root.xpath("//script[@src]"), name
+        assert "wasm" not in root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert len(pages_of(site)) == 7
+
+
+def test_with_pagefind_the_index_is_built_in_the_texts_language(books):
+    pytest.importorskip("pagefind_bin")
+    out, _ = books
+    site = out / "reader-web"
+    assert (site / "pagefind" / "pagefind-ui.js").is_file() and (site / "js" / "search.js").is_file()
+    assert list((site / "pagefind").glob("wasm.en.pagefind")), "indexed as English"
+    index = pages_of(site)["index.html"]
+    assert index.xpath("//div[@id='search']") and index.xpath("//script[@src='pagefind/pagefind-ui.js']")
+    assert not index.xpath("//main/@data-pagefind-body"), "the contents and credits are not searched"
+    assert pages_of(site)["text-3.html"].xpath("//main/@data-pagefind-body")
+
+
+def test_format_takes_a_list_or_all(tmp_path):
+    source = write_source(tmp_path, "short.md", """
+        ---
+        title: A Short Text
+        author: Ann Writer
+        ---
+        One paragraph of a short text, long enough to be a paragraph of its own.
+        """)
+    proc = run_cli(str(source), "--format", "epub,html", "-o", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
+        "short-web", "short.epub"]
+    assert sorted(p.name for p in (tmp_path / "out" / "short-web").glob("*.html")) == ["index.html"]
+    bad = run_cli(str(source), "--format", "epub,docx", "-o", str(tmp_path / "out"))
+    assert bad.returncode == 2 and "--format wants epub, pdf, html" in bad.stderr
+    from octavo.config import parse_formats
+
+    assert parse_formats("all") == ("epub", "pdf", "html") and parse_formats("html,epub") == ("epub", "html")
+
+
+def test_check_reports_a_broken_link_in_the_folder(books):
+    from octavo.web.check import check_site
+
+    out, _ = books
+    site = out / "reader-web"
+    assert check_site(site).ok, check_site(site).problems
+    broken = out / "broken-web"
+    import shutil
+
+    shutil.copytree(site, broken)
+    (broken / "text-2.html").unlink()
+    found = check_site(broken)
+    assert not found.ok and any("text-2.html" in p and "names no file" in p for p in found.problems)
+
+
+def test_images_and_a_text_in_another_language_travel_with_the_folder(tmp_path):
+    from PIL import Image
+
+    from octavo.web.check import check_site
+
+    Image.new("RGB", (60, 40), (200, 180, 120)).save(tmp_path / "map.png", "PNG")
+    source = write_source(tmp_path, "lettre.md", """
+        ---
+        title: Une lettre
+        author: Anne Autrice
+        language: fr
+        ---
+        Voici la carte dont je vous ai parlé, avec ses chemins et ses rivières.[^1]
+
+        ![La carte des chemins](map.png)
+
+        [^1]: Dessinée de mémoire.
+        """)
+    report = build_into(tmp_path / "out", source, formats=("html",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    site = tmp_path / "out" / "lettre-web"
+    root = pages_of(site)["index.html"]
+    assert root.get("lang") == "fr" and root.findtext(".//title") == "Une lettre"
+    [img] = root.xpath("//main//img[@alt='La carte des chemins']")
+    assert not urlsplit(img.get("src")).scheme and (site / img.get("src")).read_bytes()[:4] == b"\x89PNG"
+    assert root.xpath("//nav[@class='pager']/@aria-label") == ["Pages"] and root.xpath("//a[@class='skip']")[0].text == "Aller au texte"
+    assert check_site(site).ok, check_site(site).problems
+
+
+def test_the_web_editions_findings_are_not_replayed_for_an_epub_built_beside_it(tmp_path, monkeypatch):
+    from octavo.web import search
+
+    monkeypatch.setattr(search, "available", lambda: False)  # a web.search info line every web build
+    assert build_into(tmp_path, SEED, formats=("epub", "html")).ok
+    again = build_into(tmp_path, SEED, formats=("epub",))
+    assert again.results[0].unchanged
+    assert not [d for d in again.results[0].diagnostics if d.code.startswith("web.")]
+    both = build_into(tmp_path, SEED, formats=("epub", "html"))
+    assert both.results[0].unchanged and [d.code for d in both.results[0].diagnostics].count("web.search") == 1
