@@ -32,6 +32,7 @@ from .resources import PACKAGE, STYLES, TEMPLATES
 
 FOLDER = ".octavo-cache"
 SCHEMA = 3
+WEB_ONLY = {"live"}  # options that change the web edition only (keyed with html in key())
 LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
 RENDERING = {  # distributions whose version changes what is written (besides any font package)
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
@@ -98,11 +99,14 @@ class Cache:
             self._base = _sha({"schema": SCHEMA, "octavo": __version__, "code": tree_digest(PACKAGE, "*.py"),
                                "libraries": libraries(), "templates": tree_digest(TEMPLATES),
                                "styles": tree_digest(STYLES), "options": self._options()})
-        return _sha([self._base, fmt])
+        # the preview's script is in the web pages only: starting --serve leaves the EPUB and PDF cached
+        return _sha([self._base, fmt] + ([self.config.live] if fmt == "html" else []))
 
     def _options(self) -> dict:
         options = {}
         for name, value in self.config.output_options().items():
+            if name in WEB_ONLY:
+                continue
             options[name] = repr(value) if name in LOOKED_UP else fingerprint(value)
         return options
 
