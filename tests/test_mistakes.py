@@ -316,7 +316,7 @@ def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp
 
     from lxml import etree
 
-    from octavo.validate import OPF_NS, XHTML_NS, epub_opf
+    from octavo.readback import OPF_NS, XHTML_NS, epub_opf
 
     report = build_into(tmp_path / "out", _volume(tmp_path, CORRECTIONS), formats=("epub",))
     assert report.ok, _diagnostics(report)
