@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .sanitize import LINE, REF
-from .trees import replace_with_text, unwrap
+from .trees import append_text, replace_with_text, unwrap
 
 NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
 PHRASING_ONLY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "em", "strong", "b", "i", "u", "s", "sup", "sub",
@@ -128,7 +128,7 @@ def _repair_tables(tree: etree._Element) -> None:
             tr.text = None
             for cell in tr:
                 if cell.tail and cell.tail.strip():  # text between cells joins the cell before it
-                    _append_text(cell, cell.tail)
+                    append_text(cell, cell.tail)
                 cell.tail = None
         for caption in [c for c in table if c.tag == "caption"][1:]:
             unwrap(caption, spaced=True)
@@ -150,17 +150,10 @@ def _repair_orphans(tree: etree._Element) -> None:
             lst.insert(0, item)
         for child in lst:
             if child.tag == "li" and child.tail and child.tail.strip():
-                _append_text(child, child.tail)
+                append_text(child, child.tail)
                 child.tail = None
     for el in list(tree.iter(*NEEDS_PARENT)):
         parent = el.getparent()
         if parent is not None and parent.tag not in NEEDS_PARENT[el.tag]:
             el.tag = "div"
-
-
-def _append_text(el: etree._Element, text: str) -> None:
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
-    else:
-        el.text = (el.text or "") + text
 
