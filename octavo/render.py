@@ -25,6 +25,7 @@ from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .paragraphs import Number
 from .resources import STYLES as DEFAULT_STYLES
 from .resources import TEMPLATES as DEFAULT_TEMPLATES
+from .trees import append_text
 
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
 
@@ -454,7 +455,7 @@ class Xhtml:
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
-                self._append_text(parent, "\n")  # a block after inline content: keep the words apart
+                append_text(parent, "\n")  # a block after inline content: keep the words apart
             self.block(parent, block)
             if not isinstance(block, m.Plain) and len(parent) > count:
                 parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
@@ -559,7 +560,7 @@ class Xhtml:
             see = etree.SubElement(aside, "p", {"class": "box-see"})
             for n, target in enumerate(box.see):
                 if n:
-                    self._append_text(see, " ")
+                    append_text(see, " ")
                 link = etree.SubElement(see, "a", {"href": f"#{target}"})
                 link.text = self.ui[key].format(n=box.number if box.number is not None else "")
 
@@ -627,7 +628,7 @@ class Xhtml:
         target = last if last is not None and last.tag == "p" else etree.SubElement(parent, "p")
         for n, ref_id in enumerate(note.refs, 1):
             if len(target) or (target.text or "").strip():
-                self._append_text(target, " ")
+                append_text(target, " ")
             label = self.ui["back"] if len(note.refs) == 1 else self.ui["back_n"].format(n=n)
             link = etree.SubElement(target, "a", {
                 "href": f"#{ref_id}", "class": "backlink", "role": "doc-backlink",
@@ -642,7 +643,7 @@ class Xhtml:
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
             bind = self.flavour.bind_words and parent.tag != "code"
-            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
+            append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
                                                "role": "doc-noteref", "data-epub-type": "noteref"})
@@ -706,13 +707,6 @@ class Xhtml:
         if number is not None:
             _number(el, number)
         return el
-
-    @staticmethod
-    def _append_text(parent: etree._Element, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
 
 
 def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
