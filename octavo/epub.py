@@ -189,7 +189,7 @@ def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None
     for text in book.texts:
         if text.metadata.source_url:
             package.add_metadata("DC", "source", text.metadata.source_url)
-    for tag in dict.fromkeys(t for text in book.texts for t in text.metadata.tags):
+    for tag in dict.fromkeys((*meta.tags, *(t for text in book.texts for t in text.metadata.tags))):
         package.add_metadata("DC", "subject", tag)
     if meta.description:
         package.add_metadata("DC", "description", meta.description)

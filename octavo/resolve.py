@@ -21,6 +21,8 @@ from .assets import Images
 from .diagnostics import Collector, Location
 from .callouts import BOX, BOX_TITLE
 from .markup import Parsed, inline_text, line
+from .metadata import en_dashes
+from .metadata import metadata_from_fields as _metadata
 from .sanitize import LINE, REF
 from .slugs import slugify
 from .trees import replace_with_text, unwrap
@@ -102,14 +104,6 @@ class _Ids:
         return candidate
 
 
-SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
-
-
-def en_dashes(title):
-    """A hyphen-minus between spaces in a title is the en dash a typesetter would set."""
-    return SPACED_HYPHEN.sub(" \u2013 ", title) if isinstance(title, str) and " - " in title else title
-
-
 def _dashes_in_headings(tree) -> None:
     """Headings set a spaced hyphen as an en dash (titles, heads, contents and running heads alike;
     code inside a heading keeps its hyphens)."""
@@ -119,29 +113,6 @@ def _dashes_in_headings(tree) -> None:
                 el.text = en_dashes(el.text)
             if el is not heading:
                 el.tail = en_dashes(el.tail)
-
-
-def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] = ()) -> m.Metadata:
-    return m.Metadata(
-        title=en_dashes(title),
-        language=language,
-        subtitle=en_dashes(fields.get("subtitle")),
-        short_title=en_dashes(fields.get("shortTitle")),
-        authors=fields.get("author") or authors,
-        translators=fields.get("translator", ()),
-        editors=fields.get("editor", ()),
-        date=fields.get("date"),
-        publisher=fields.get("publisher"),
-        rights=fields.get("rights"),
-        identifier=fields.get("identifier"),
-        source_url=fields.get("originalSource") if _is_url(fields.get("originalSource")) else None,
-        tags=fields.get("tags", ()),
-        meta_title=fields.get("metaTitle"),
-        description=fields.get("metaDescription"),
-        cover=fields.get("cover"),
-        certified_by=fields.get("certifiedBy"),
-        hazards=fields.get("accessibilityHazard", ()),
-    )
 
 
 ARCHIVE_LABELS = ("source", "published", "first published", "transcribed", "translated", "html markup", "written",
@@ -191,10 +162,6 @@ def _archive_entries(p) -> tuple[tuple[str, str], ...] | None:
             return None
         entries.append((m.group(1), m.group(2)))
     return tuple(entries) or None
-
-
-def _is_url(value: str | None) -> bool:
-    return bool(value) and urlsplit(value).scheme in ("http", "https", "ftp") and bool(urlsplit(value).netloc)
 
 
 def _rename_source_ids(tree, ids: _Ids, report: Collector) -> None:
