@@ -627,7 +627,22 @@ def line(el: etree._Element) -> int | None:
 
 class Parsed:
     """The trees of one text: its body, one per note definition (in the dialect's order), and the
-    text a NOTES section has before its first note."""
+    text a NOTES section has before its first note. This is the handoff from parse to resolve.
+
+    Each tree is a ``<div>`` of XHTML elements without a namespace, valid as XHTML content
+    (``xhtml_repair``), holding only what ``sanitize`` allows, with quotes typeset (``quotes``).
+    What parse tells resolve beyond HTML is said in attributes and elements of Octavo's own:
+
+    - ``data-octavo-line`` (``sanitize.LINE``) on every element: the file line it was written on;
+    - ``<a data-octavo-ref="NONCE:N">`` (``sanitize.REF``): the dialect's note reference N (the
+      nonce tells Octavo's references from any a source wrote itself; ``sanitize`` drops those);
+    - ``<pre data-language="bash">``: the language a fence or its attribute list named;
+    - ``<td data-align="right">`` (and ``th``): a Markdown table column's alignment;
+    - ``<octavo-box kind="note">`` and ``<octavo-box-title>`` (``callouts.BOX``, ``BOX_TITLE``): a
+      labelled box (admonition, alert, lesson box) and its title.
+
+    Resolve adds its own ``data-octavo-*`` attributes while it works (note, number, subtitle,
+    toc); none of them comes from here. No writer ever sees these trees: they read the model."""
 
     def __init__(self, body: etree._Element, notes: list[etree._Element], intro: etree._Element | None):
         self.body, self.notes, self.intro = body, notes, intro
