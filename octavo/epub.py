@@ -2,7 +2,8 @@
 
 EbookLib writes the package (OPF, NCX, container); we give it finished XHTML, our own nav
 document, metadata, a fixed modification date and no page-list, then rewrite the zip so the same
-inputs always give the same bytes (``mimetype`` first and stored, fixed timestamps).
+inputs always give the same bytes (``mimetype`` first and stored, fixed timestamps). Each section
+of the model (``model.Section``) is one XHTML file of the package.
 """
 from __future__ import annotations
 

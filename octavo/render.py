@@ -25,6 +25,7 @@ from .diagnostics import ERROR, Diagnostic, Location, OctavoError
 from .paragraphs import Number
 from .resources import STYLES as DEFAULT_STYLES
 from .resources import TEMPLATES as DEFAULT_TEMPLATES
+from .span_elements import SPAN_ELEMENTS
 from .trees import append_text
 
 BACKLINK = "\u21a9\ufe0e"  # ↩ as text, not emoji
@@ -434,7 +435,7 @@ def _markup_of(fill) -> Markup:
 
 # --- blocks and inlines -> XHTML -----------------------------------------------------------------
 
-TAGS = m.SPAN_KINDS  # kind -> element
+TAGS = SPAN_ELEMENTS  # kind -> element
 DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
                  "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
                  "definition": "dd"}

@@ -25,6 +25,7 @@ from .metadata import en_dashes
 from .metadata import metadata_from_fields as _metadata
 from .sanitize import LINE, REF
 from .slugs import slugify
+from .span_elements import SPAN_ELEMENTS
 from .trees import replace_with_text, unwrap
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -811,7 +812,7 @@ def _has_content(elements) -> bool:
 
 # --- the tree -> the model ----------------------------------------------------------------------
 
-SPAN_KINDS = {tag: kind for kind, tag in m.SPAN_KINDS.items() if kind != "missing-image"}
+SPAN_KINDS = {tag: kind for kind, tag in SPAN_ELEMENTS.items() if kind != "missing-image"}
 SPAN_KINDS["a"] = "span"  # an anchor without a link: a place to link to
 DIVISIONS = {"div": "division", "section": "section", "article": "article", "aside": "aside", "header": "header",
              "footer": "footer", "address": "address", "dl": "definitions", "dt": "term", "dd": "definition",
