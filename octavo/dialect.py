@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from . import debris
 from .diagnostics import Collector
 from .structure import INLINE, SHIELD, Structure, line_spans, restore, rewrite, scan
+from .vocabulary import QUOTE_PREFIX
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
@@ -604,7 +605,6 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
 # except grid tables, whose cells are set one after another; ``origin`` maps every output line
 # back to the source line it came from.
 
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
 GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
 GRID_ROW = re.compile(r"^[ \t]*[|+].*[|+][ \t]*$")

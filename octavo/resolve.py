@@ -27,10 +27,9 @@ from .sanitize import LINE, REF
 from .slugs import slugify
 from .span_elements import SPAN_ELEMENTS
 from .trees import replace_with_text, unwrap
+from .vocabulary import CONTENTS_TITLES
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
-                   "содержание", "оглавление", "目录", "índice"}
 NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
 NUMBER = "data-octavo-number"
 
