@@ -281,6 +281,12 @@ def _closes_later(tag: str, blocks: list[str]) -> bool:
     return any(closing.search(b) for b in blocks[:LOOKAHEAD_BLOCKS])
 
 
+def closing_fence(fence: str) -> re.Pattern:
+    """The line that closes a fence opened with ``fence`` (```` ``` ````, ``~~~~``): the same
+    character, at least as many, up to three spaces before and nothing but spaces after."""
+    return re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+
+
 class FencedCodeProcessor(BlockProcessor):
     """```` ``` ```` or ``~~~`` fences, as a block processor so every line keeps its number. A fence
     that is never closed is not a fence (as in Python-Markdown): its lines stay text. The info string
@@ -298,8 +304,7 @@ class FencedCodeProcessor(BlockProcessor):
         for k in range(1, len(lines)):
             opened = FENCE_OPEN.match(lines[k])
             if opened:
-                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
-                                     + r",}[ \t]*$")
+                closing = closing_fence(opened.group(2))
                 return k if any(closing.match(l) for l in lines[k + 1:]) else None
         return None
 
@@ -312,7 +317,7 @@ class FencedCodeProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [Lined("\n".join(lines[:k]), head.line)])
             head = blocks[0]
         indent, fence, info = FENCE_OPEN.match(head.split("\n", 1)[0]).groups()
-        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        closing = closing_fence(fence)
         lines, taken = head.split("\n")[1:], 1
         end = next((i for i, l in enumerate(lines) if closing.match(l)), None)
         while end is None and taken < len(blocks) and taken <= 2000:
@@ -376,8 +381,7 @@ class _NormalizeWhitespace(Preprocessor):
         while i < len(lines):
             opened = FENCE_OPEN.match(lines[i])
             if opened:  # a fence that closes (one never closed is no fence, as in FencedCodeProcessor)
-                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
-                                     + r",}[ \t]*$")
+                closing = closing_fence(opened.group(2))
                 end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
                 if end is not None:
                     out.append(self._normal(lines[i]))
