@@ -6,6 +6,10 @@ its own: a broken one is reported and the others still build. Around the stages:
 output whose inputs did not change is not built again) and the executors (this process, local
 worker processes, or a Dask cluster). Stage modules are imported on first use, so an unchanged
 build imports none of them and an EPUB-only build never imports WeasyPrint.
+
+One job, the order of things, and so about 500 lines: every stage, the cache and the executors
+are other modules (cache.py, executors.py, sources.py ... epub.py, pdf.py); what is here is only
+when each is asked and what passes between them. Split, the order would be in two places.
 """
 from __future__ import annotations
 
