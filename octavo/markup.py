@@ -613,11 +613,6 @@ class _Converter:
 
 
 
-def inline_text(el: etree._Element) -> str:
-    """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
-    return " ".join("".join(el.itertext()).split())
-
-
 def line(el: etree._Element) -> int | None:
     """The file line an element was written on (its own, or the nearest enclosing element's)."""
     for node in [el, *el.iterancestors()]:

@@ -20,13 +20,13 @@ from . import model as m
 from .assets import Images
 from .diagnostics import Collector, Location
 from .callouts import BOX, BOX_TITLE
-from .markup import Parsed, inline_text, line
+from .markup import Parsed, line
 from .metadata import en_dashes
 from .metadata import metadata_from_fields as _metadata
 from .sanitize import LINE, REF
 from .slugs import slugify
 from .span_elements import SPAN_ELEMENTS
-from .trees import replace_with_text, unwrap
+from .trees import inline_text, replace_with_text, unwrap
 from .vocabulary import CONTENTS_TITLES
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

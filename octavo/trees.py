@@ -8,6 +8,11 @@ from __future__ import annotations
 from lxml import etree
 
 
+def inline_text(el: etree._Element) -> str:
+    """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
+    return " ".join("".join(el.itertext()).split())
+
+
 def append_text(el: etree._Element, text: str) -> None:
     """Add ``text`` at the end of ``el``'s content: after its last child, or to its text."""
     if len(el):
