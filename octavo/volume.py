@@ -103,17 +103,13 @@ def read_manifest(path: Path) -> Manifest:
     for key, value in data.items():
         line = lines.find((), key)
         if key in TEXT_FIELDS:
-            checked = as_text(value)
-            if checked is None:
-                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
-            elif checked:
+            checked = _typed(key, value, line, report, names=False)
+            if checked:
                 manifest.fields[key] = Located(checked, Location(path, line)) if key == "cover" else checked
         elif key in NAME_FIELDS:
             target = NAME_FIELDS[key]
-            names = _as_names(value)
-            if names is None:
-                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-            elif target in manifest.fields:
+            names = _typed(key, value, line, report, names=True)
+            if names is not None and target in manifest.fields:
                 report.warn("manifest.duplicate", f"'{target}' and '{target}s' are both given; the first is used",
                             line)
             elif names:
@@ -196,19 +192,19 @@ def _entry_fields(table: dict, index: int, header: int, lines: _KeyLines, report
         if key not in table:
             continue
         value, line = table[key], lines.find(("texts", index), key, header)
-        if key in ENTRY_NAMES:
-            names = _as_names(value)
-            if names is None:
-                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-            elif names:
-                found[ENTRY_NAMES[key]] = names
-        else:
-            text = as_text(value)
-            if text is None:
-                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
-            elif text:
-                found[key] = text
+        checked = _typed(key, value, line, report, names=key in ENTRY_NAMES)
+        if checked:
+            found[ENTRY_NAMES.get(key, key)] = checked
     return found
+
+
+def _typed(key: str, value: object, line: int, report: Collector, names: bool):
+    """The value as text, or (``names``) as a tuple of names; None, reported, when it is neither."""
+    checked = _as_names(value) if names else as_text(value)
+    if checked is None:
+        expected = "a name or a list of names" if names else "text"
+        report.error("manifest.type", f"'{key}' must be {expected}, not {_kind(value)}", line)
+    return checked
 
 
 def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
