@@ -23,7 +23,7 @@ from .atomic import OutputError, atomic_output, clean_stale, writable_folder
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
-from .slugs import slugify
+from .slugs import slugify, unused
 
 if TYPE_CHECKING:
     from .model import Book, Text
@@ -285,10 +285,7 @@ def output_names(inputs: list[Path], suffix: str = "") -> dict[Path, tuple[str, 
     names = {}
     for path in inputs:
         base = slugify(path.stem) + suffix
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
+        slug = unused(base, taken)
         taken[slug] = path
         note = None if slug == base else f"output name '{base}' is taken by {taken[base]}; writing '{slug}' instead"
         names[path] = (slug, note)
