@@ -382,7 +382,7 @@ class Book:
     slug: str
     metadata: Metadata  # identifier is always set here
     parts: tuple[Part, ...]
-    modified: datetime  # UTC; dcterms:modified and fixed zip/PDF dates
+    modified: datetime  # UTC: when the book last changed (the writers date what they write with it)
     is_volume: bool = False
     sources: tuple[Path, ...] = field(default=())
 
