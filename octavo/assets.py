@@ -27,6 +27,7 @@ from PIL import Image
 
 from .diagnostics import Collector
 from .model import Asset
+from .trees import replace_with_text
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -148,7 +149,7 @@ class Images:
 
 def _replace_with_alt(img: etree._Element, alt: str) -> None:
     """``[description]`` in a span where the image was (keeping its id); nothing if it has neither."""
-    parent, prev = img.getparent(), img.getprevious()
+    parent = img.getparent()
     if alt or img.get("id") is not None:
         span = etree.Element("span", {"class": "image-alt"})
         if img.get("id") is not None:
@@ -157,9 +158,4 @@ def _replace_with_alt(img: etree._Element, alt: str) -> None:
         span.tail = img.tail
         parent.replace(img, span)
         return
-    if img.tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + img.tail
-        else:
-            parent.text = (parent.text or "") + img.tail
-    parent.remove(img)
+    replace_with_text(img)

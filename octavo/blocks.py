@@ -15,13 +15,14 @@ from . import model as m
 from .callouts import BOX, BOX_TITLE
 from .diagnostics import Location
 from .markup import line
+from .span_elements import SPAN_ELEMENTS
 from .titles import HEADINGS, NOTE, NUMBER
 
 if TYPE_CHECKING:
     from .resolve import _Ids
 
 
-SPAN_KINDS = {tag: kind for kind, tag in m.SPAN_KINDS.items() if kind != "missing-image"}
+SPAN_KINDS = {tag: kind for kind, tag in SPAN_ELEMENTS.items() if kind != "missing-image"}
 SPAN_KINDS["a"] = "span"  # an anchor without a link: a place to link to
 DIVISIONS = {"div": "division", "section": "section", "article": "article", "aside": "aside", "header": "header",
              "footer": "footer", "address": "address", "dl": "definitions", "dt": "term", "dd": "definition",

@@ -30,6 +30,7 @@ from typing import Callable
 from .diagnostics import Collector
 from .languages import named_language
 from .structure import QUOTE_PREFIX, Structure, unquote
+from .vocabulary import CONTENTS_TITLES
 
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
@@ -56,12 +57,6 @@ FOOTER = re.compile(
     r"|zuletzt\s+(?:aktualisiert|geändert)|letzte\s+(?:änderung|aktualisierung)|dernière\s+mise\s+à\s+jour"
     r"|mis\s+à\s+jour\s+le|последнее\s+обновление|обновлено|última\s+actualización|ultimo\s+aggiornamento)"
     r"\b.{0,40}\d", re.IGNORECASE)
-CONTENTS_TITLES = {
-    "contents", "table of contents", "toc", "inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "sommaire",
-    "table des matières", "table", "содержание", "оглавление", "目录", "目錄", "目次", "índice", "indice",
-    "indice generale", "sumário", "innehåll", "inhoud", "inhoudsopgave", "spis treści", "obsah", "tartalom",
-    "sisällys", "indholdsfortegnelse", "innhold", "περιεχόμενα", "зміст",
-}
 CONTENTS_MARKER = re.compile(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
 LIST_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")

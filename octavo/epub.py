@@ -2,7 +2,8 @@
 
 EbookLib writes the package (OPF, NCX, container); we give it finished XHTML, our own nav
 document, metadata, a fixed modification date and no page-list, then rewrite the zip so the same
-inputs always give the same bytes (``mimetype`` first and stored, fixed timestamps).
+inputs always give the same bytes (``mimetype`` first and stored, fixed timestamps). Each section
+of the model (``model.Section``) is one XHTML file of the package.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from . import model as m
 from .model import Book, TocEntry
 from .pagelist import PageList, insert_before_letter
 from .render import Page
+from .slugs import unused
 
 if TYPE_CHECKING:
     from .cover import CoverImage
@@ -91,7 +93,7 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
         if anchor in contents:
             continue  # the printed contents: the EPUB's is its navigation document, outside the reading order page-lists point into
         element = elements.get(anchor)
-        marker_id = _free_id(f"page-{page.label}", elements)
+        marker_id = unused(f"page-{page.label}", elements)
         marker = etree.Element(f"{{{XHTML}}}span", {"data-epub-type": "pagebreak", "role": "doc-pagebreak",
                                                      "id": marker_id, "aria-label": page.label})
         if element is not None and insert_before_letter(element, page.offset, marker):
@@ -107,15 +109,6 @@ def _mark_pages(trees: dict, pages: list[Page], page_list: PageList, book: Book)
     for marker_id, label in entries:
         etree.SubElement(etree.SubElement(ol, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", href=f"#{marker_id}").text = label
     return unmarked
-
-
-def _free_id(wanted: str, taken: dict) -> str:
-    """``wanted``, or with a number after it when the book already has that id."""
-    found, n = wanted, 1
-    while found in taken:
-        n += 1
-        found = f"{wanted}-{n}"
-    return found
 
 
 def _id_locations(trees: dict) -> dict[str, str]:
@@ -190,7 +183,7 @@ def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None
         for source in (text.metadata.source_url, text.metadata.source_citation):
             if source:
                 package.add_metadata("DC", "source", source)
-    for tag in dict.fromkeys(t for text in book.texts for t in text.metadata.tags):
+    for tag in dict.fromkeys((*meta.tags, *(t for text in book.texts for t in text.metadata.tags))):
         package.add_metadata("DC", "subject", tag)
     if meta.description:
         package.add_metadata("DC", "description", meta.description)

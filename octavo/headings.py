@@ -11,10 +11,10 @@ import re
 from lxml import etree
 
 from .diagnostics import Collector
-from .markup import inline_text, line
+from .markup import line
 from .sanitize import LINE
 from .titles import HEADINGS, SUBTITLE
-from .trees import replace_with_text
+from .trees import inline_text, replace_with_text
 
 NO_TOC = "data-octavo-no-toc"  # a heading that is no division: a run-in heading
 DIVISION = "data-octavo-division"  # a chapter set one rank under its book: a section of its own all the same

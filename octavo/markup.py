@@ -12,7 +12,12 @@ The Markdown tree is then turned into lxml one chunk at a time: each raw HTML bl
 content of each Markdown block (with its raw inline tags from the stash), goes through
 ``sanitize`` on its own, so an unclosed ``<script>`` can only take the rest of its own chunk.
 Markdown lines map to file lines through the dialect's line map. A fresh parser is made for every
-text (Python-Markdown instances carry state).
+text (Python-Markdown instances carry state). Each tree then goes through ``xhtml_repair`` (what
+XHTML forbids) and ``quotes`` (the quotes smarty cannot decide from one character).
+
+Over 500 lines because every piece here is a Python-Markdown extension point that shares the line
+bookkeeping of ``LineBlockParser`` (``lines``, ``made``, ``ends``, ``markers``); split, each would
+reach into another module's parser state.
 """
 from __future__ import annotations
 
@@ -41,18 +46,9 @@ from .callouts import BOX, BOX_TITLE
 from .diagnostics import Collector
 from .sanitize import (LINE, RAW_BLOCK_TAGS, REF, REF_CLOSE, REF_OPEN, Findings, allowed_attributes,
                        sanitize_into)
-from .trees import replace_with_text, unwrap
+from .quotes import marks_for, typeset as typeset_quotes
+from .xhtml_repair import repair
 
-# Quotes per language: (left double, right double, left single). The right single quote is
-# also the apostrophe, so it stays ’ everywhere.
-QUOTES = {
-    "en": ("\u201c", "\u201d", "\u2018"),
-    "de": ("\u201e", "\u201c", "\u201a"),
-    "fr": ("\u00ab\u202f", "\u202f\u00bb", "\u2018"),
-    "ru": ("\u00ab", "\u00bb", "\u201e"),
-    "uk": ("\u00ab", "\u00bb", "\u201e"),
-    "zh": ("\u201c", "\u201d", "\u2018"),
-}
 RAW = "octavo-raw"  # placeholder element for a raw HTML block in the Markdown tree
 MARKDOWN_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
                    "thead", "tbody", "tfoot", "tr", "td", "th", RAW, BOX, BOX_TITLE}
@@ -285,6 +281,12 @@ def _closes_later(tag: str, blocks: list[str]) -> bool:
     return any(closing.search(b) for b in blocks[:LOOKAHEAD_BLOCKS])
 
 
+def closing_fence(fence: str) -> re.Pattern:
+    """The line that closes a fence opened with ``fence`` (```` ``` ````, ``~~~~``): the same
+    character, at least as many, up to three spaces before and nothing but spaces after."""
+    return re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+
+
 class FencedCodeProcessor(BlockProcessor):
     """```` ``` ```` or ``~~~`` fences, as a block processor so every line keeps its number. A fence
     that is never closed is not a fence (as in Python-Markdown): its lines stay text. The info string
@@ -302,8 +304,7 @@ class FencedCodeProcessor(BlockProcessor):
         for k in range(1, len(lines)):
             opened = FENCE_OPEN.match(lines[k])
             if opened:
-                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
-                                     + r",}[ \t]*$")
+                closing = closing_fence(opened.group(2))
                 return k if any(closing.match(l) for l in lines[k + 1:]) else None
         return None
 
@@ -316,7 +317,7 @@ class FencedCodeProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [Lined("\n".join(lines[:k]), head.line)])
             head = blocks[0]
         indent, fence, info = FENCE_OPEN.match(head.split("\n", 1)[0]).groups()
-        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        closing = closing_fence(fence)
         lines, taken = head.split("\n")[1:], 1
         end = next((i for i, l in enumerate(lines) if closing.match(l)), None)
         while end is None and taken < len(blocks) and taken <= 2000:
@@ -380,8 +381,7 @@ class _NormalizeWhitespace(Preprocessor):
         while i < len(lines):
             opened = FENCE_OPEN.match(lines[i])
             if opened:  # a fence that closes (one never closed is no fence, as in FencedCodeProcessor)
-                closing = re.compile(r"^ {0,3}" + re.escape(opened.group(2)[0]) + "{" + str(len(opened.group(2)))
-                                     + r",}[ \t]*$")
+                closing = closing_fence(opened.group(2))
                 end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
                 if end is not None:
                     out.append(self._normal(lines[i]))
@@ -500,7 +500,7 @@ class Parser:
         self.findings = Findings()
         self.written = written  # the text of note reference N as the author wrote it
         self.nonce = secrets.token_hex(8)  # refs made by us, not by raw HTML in the source
-        left, right, left_single = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+        left, right, left_single = marks_for(language)
         self.quotes = (left, right, left_single)
         smarty = SmartyExtension(smart_angled_quotes=False, substitutions={
             "left-double-quote": left, "right-double-quote": right,
@@ -538,7 +538,8 @@ class Parser:
         md.box_problems.clear()
         out = etree.Element("div")
         _Converter(md, md.parser.lines, line_of, self).content(root, out, 0)
-        repair(out, self.quotes)
+        repair(out)
+        typeset_quotes(out, self.quotes)
         return out
 
     def finish(self) -> None:
@@ -611,312 +612,6 @@ class _Converter:
                       self.parser.written)
 
 
-# --- repairs: what raw HTML and Markdown leave that XHTML forbids ----------------------------------
-
-NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
-PHRASING_ONLY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "em", "strong", "b", "i", "u", "s", "sup", "sub",
-                 "small", "code", "cite", "q", "abbr", "mark", "dfn", "kbd", "samp", "var", "bdi", "bdo", "time",
-                 "ruby", "rt", "rp", "pre", "caption", "dt", "a"}
-STRUCTURE = {"p", "div", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "ul",
-             "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-             "article", "aside", "header", "footer", "figure", "figcaption", "address"}
-BLOCK_TAGS = {"p", "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "pre",
-              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figure", "section"}
-TABLE_PARTS = {"table": {"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}, "thead": {"tr"}, "tbody": {"tr"},
-               "tfoot": {"tr"}, "tr": {"td", "th"}, "colgroup": {"col"}}
-
-
-def repair(tree: etree._Element, quotes: tuple[str, str, str]) -> None:
-    """Make the tree valid XHTML without losing a word, and finish the typography."""
-    _repair_content_model(tree)
-    _repair_tables(tree)
-    _repair_orphans(tree)
-    _close_quotes_after_inline(tree, *quotes)
-    _quotes_in_context(tree, *quotes)
-
-
-def _repair_content_model(tree: etree._Element) -> None:
-    """Raw HTML can put blocks where only text may go (``<sup><p>``, a table inside a link inside a
-    paragraph). XHTML forbids it: such a block gives up its element and keeps its content in place."""
-    for el in list(tree.iter("a")):
-        outer = next((a for a in el.iterancestors("a")), None)
-        if outer is not None:  # a link inside a link: a note reference wins, else the outer link
-            unwrap(outer if el.get(REF) is not None else el, spaced=True)
-    for lst in list(tree.iter("ul", "ol")):  # only items in a list (the HTML parser may leave others)
-        for child in list(lst):
-            if not isinstance(child.tag, str) or child.tag == "li":
-                continue
-            item = child.getprevious()
-            while item is not None and item.tag != "li":
-                item = item.getprevious()
-            if item is None:
-                item = etree.Element("li", {LINE: child.get(LINE, "")})
-                lst.insert(lst.index(child), item)
-            item.append(child)
-    for p in list(tree.iter("p")):  # as HTML parsing does: a block closes the paragraph it starts in
-        _split_paragraph(p)
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el.tag not in STRUCTURE or el.getparent() is None:
-            continue
-        if any(a.tag in PHRASING_ONLY for a in el.iterancestors() if a is not tree):
-            if el.tag in ("hr", "col", "colgroup"):
-                replace_with_text(el)
-            else:
-                unwrap(el, spaced=True)
-
-
-def _split_paragraph(p: etree._Element) -> None:
-    """``<p>a<table/>b</p>`` -> ``<p>a</p><table/><p>b</p>``: blocks written straight inside a
-    paragraph (raw HTML on the lines of a Markdown paragraph) leave it; empty pieces go."""
-    blocks = [c for c in p if isinstance(c.tag, str) and c.tag in STRUCTURE and c.tag not in ("caption", "col")]
-    if not blocks or p.getparent() is None:
-        return
-    parent, after = p.getparent(), p.tail
-    p.tail = None
-    pieces, current = [p], p
-    for child in list(p):
-        if child in blocks:
-            current = etree.Element("p", {LINE: child.get(LINE, p.get(LINE, ""))})
-            current.text, child.tail = child.tail, None
-            pieces += [child, current]
-        elif current is not p:
-            current.append(child)
-    at = parent.index(p)
-    for offset, piece in enumerate(pieces[1:], 1):
-        parent.insert(at + offset, piece)
-    kept = [x for x in pieces if x.tag != "p" or len(x) or (x.text or "").strip()]
-    for piece in pieces:
-        if piece not in kept:
-            parent.remove(piece)
-    kept[-1].tail = after  # the blocks themselves are always kept
-
-
-def _repair_tables(tree: etree._Element) -> None:
-    """Rows, cells and captions only where a table allows them; text straight in a table or row
-    goes into a cell, so nothing is lost and the EPUB stays valid."""
-    for table in list(tree.iter("table")):
-        for part in [table] + [p for p in table if p.tag in ("thead", "tbody", "tfoot")]:
-            for child in list(part):
-                allowed = TABLE_PARTS[part.tag]
-                if child.tag in allowed:
-                    continue
-                row = etree.Element("tr", {LINE: child.get(LINE, "")})
-                cell = etree.SubElement(row, "td", {LINE: child.get(LINE, "")})
-                part.replace(child, row)
-                if child.tag in ("td", "th"):
-                    row.replace(cell, child)
-                else:
-                    cell.append(child)
-                    tail, child.tail = child.tail, None
-                    row.tail = tail
-            if part.text and part.text.strip():
-                part.insert(0, _row_of(part.text))
-            part.text = None
-            for child in part:
-                if child.tail and child.tail.strip():
-                    child.addnext(_row_of(child.tail))
-                child.tail = None
-        for tr in table.iter("tr"):
-            for child in list(tr):
-                if child.tag not in ("td", "th"):
-                    cell = etree.Element("td", {LINE: child.get(LINE, "")})
-                    tr.replace(child, cell)
-                    cell.append(child)
-                    cell.tail, child.tail = child.tail, None
-            if tr.text and tr.text.strip():
-                cell = etree.Element("td")
-                cell.text = tr.text
-                tr.insert(0, cell)
-            tr.text = None
-            for cell in tr:
-                if cell.tail and cell.tail.strip():  # text between cells joins the cell before it
-                    _append_text(cell, cell.tail)
-                cell.tail = None
-        for caption in [c for c in table if c.tag == "caption"][1:]:
-            unwrap(caption, spaced=True)
-
-
-def _row_of(text: str) -> etree._Element:
-    row = etree.Element("tr")
-    etree.SubElement(row, "td").text = text
-    return row
-
-
-def _repair_orphans(tree: etree._Element) -> None:
-    """Text straight inside a list joins an item, and list items, terms and captions outside their
-    container become plain blocks (their text stays)."""
-    for lst in list(tree.iter("ul", "ol")):
-        if lst.text and lst.text.strip():
-            item = etree.Element("li", {LINE: lst.get(LINE, "")})
-            item.text, lst.text = lst.text, None
-            lst.insert(0, item)
-        for child in lst:
-            if child.tag == "li" and child.tail and child.tail.strip():
-                _append_text(child, child.tail)
-                child.tail = None
-    for el in list(tree.iter(*NEEDS_PARENT)):
-        parent = el.getparent()
-        if parent is not None and parent.tag not in NEEDS_PARENT[el.tag]:
-            el.tag = "div"
-
-
-def _append_text(el: etree._Element, text: str) -> None:
-    if len(el):
-        el[-1].tail = (el[-1].tail or "") + text
-    else:
-        el.text = (el.text or "") + text
-
-
-QUOTE_CLOSERS = set(" \t\n.,;:!?)]\u2014\u2026\u00a0\u202f")
-
-
-def _close_quotes_after_inline(tree: etree._Element, left: str, right: str, left_single: str) -> None:
-    """Smarty opens a quote that comes straight after a link or image at the end of a paragraph
-    (``"[text](url)"``): a quote right after an inline element, followed by nothing or by space or
-    punctuation, closes."""
-    for el in tree.iter():
-        tail = el.tail
-        if not tail or not isinstance(el.tag, str) or el.tag in BLOCK_TAGS or el.tag == "br":
-            continue
-        for opening, closing in ((left, right), (left_single, "\u2019")):
-            rest = tail[len(opening):]
-            if tail.startswith(opening) and (not rest or rest[0] in QUOTE_CLOSERS):
-                el.tail = closing + rest
-                break
-
-
-# The closing single quote where it is not the apostrophe: German ‚…‘, Russian „…“.
-CLOSING_SINGLE = {"\u201a": "\u2018", "\u201e": "\u201c"}
-FLOW = BLOCK_TAGS | {"caption", "figcaption", BOX_TITLE}  # elements whose text runs are one flow of quotes
-OPAQUE = {"code", "kbd", "samp", "var"}  # never typeset: straight quotes stay straight
-BREAK, OBJECT = "\x00", "\x01"  # a line break, and code or an image: no character of the text stands for them
-SPACES = "[ \t\u00a0]"
-
-
-def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single: str) -> None:
-    """What smarty decides from one character of context, fixed from the whole paragraph:
-
-    - a quote opening at the end of a paragraph or line (``possible. "``) closes, without the space;
-    - a quote closing at the start of a paragraph or after a space with a word after its space
-      (French ``" Bonjour "``, ``il dit " oui "``) opens, and spaced quotes lose their spaces;
-    - straight quotes smarty left (written ``\\"``) close a quote opened before them or end a word
-      (the quote opened in an earlier paragraph), or open one before a word; any other (a ditto
-      mark after a space, in a table) stays;
-    - in German and Russian the single quote that closes ‚…‘ and „…“ is not the apostrophe."""
-    right_single = CLOSING_SINGLE.get(left_single, "\u2019")
-    for block in tree.iter(*FLOW):
-        segments = _flow(block)
-        text = "".join(t for _, _, t in segments)
-        if not any(q in text for q in (left, right, left_single, '"', "'")):
-            continue
-        edits = []
-        for opener, closer in ((left, right), (left_single, right_single)):
-            for m in re.finditer(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)", text):
-                edits.append((m.start(), m.end(), closer))
-        m = re.match(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])", text)
-        if m and not any(start < m.end() for start, _, _ in edits):
-            edits.append((m.start(1), m.end(), left))
-        _apply(segments, text, sorted(edits))
-        segments = _flow(block)
-        text = "".join(t for _, _, t in segments)
-        _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single))
-
-
-def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str) -> list:
-    """Straight quotes that pair with a curly one, and closing single quotes, by walking the text."""
-    edits, open_double, open_single = [], 0, 0
-    # every step below starts at one of these: the walk jumps from one to the next
-    marks = re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
-    i = 0
-    while (mark := marks.search(text, i)) is not None:
-        i = mark.start()
-        before = text[i - 1] if i else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        if text.startswith(left, i):
-            open_double += 1
-        elif text.startswith(right, i) and not open_double and (before.isspace() or before == BREAK) and \
-                re.match(r"[ \t\u00a0\n]+\w", text[i + len(right):i + len(right) + 40]):
-            gap = len(text[i + len(right):]) - len(text[i + len(right):].lstrip(" \t\u00a0\n"))
-            edits.append((i, i + len(right) + gap, left))  # il dit " oui " : a spaced quote opening
-            open_double += 1
-            i += len(right) + gap
-            continue
-        elif text.startswith(right, i):
-            spaces = len(text[:i]) - len(text[:i].rstrip(" \t\u00a0"))
-            if open_double and spaces and i > spaces and text[i - spaces - 1] not in (BREAK, "\n"):
-                edits.append((i - spaces, i, ""))  # " Bonjour " typed with spaces inside the quotes
-            open_double = max(0, open_double - 1)
-        elif text.startswith(left_single, i) and left_single != right:
-            open_single += 1
-        elif text[i] == '"':
-            if open_double and not before.isspace() and before not in (BREAK, left[-1]) and not after.isalnum():
-                edits.append((i, i + 1, right))
-                open_double -= 1
-            elif (before.isspace() or before in f"{BREAK}([\u2014") and (after.isalnum() or after in "(["):
-                edits.append((i, i + 1, left))
-                open_double += 1
-            elif not before.isspace() and before not in (BREAK, OBJECT) and not after.isalnum() and i:
-                edits.append((i, i + 1, right))  # closes a quote opened in an earlier paragraph
-        elif text[i] in "'\u2019" and open_single and not before.isspace() and not after.isalnum():
-            if right_single != text[i]:
-                edits.append((i, i + 1, right_single))
-            open_single -= 1
-        elif text[i] == "'" and before.isalpha() and after.isalpha():
-            edits.append((i, i + 1, "\u2019"))  # an apostrophe written \\'
-        i += 1
-    return edits
-
-
-def _flow(block: etree._Element) -> list[tuple[etree._Element, str, str]]:
-    """The text of a block as (element, "text" or "tail", string) pieces in reading order, without
-    nested blocks; a line break and an opaque element stand as one marker piece (element None)."""
-    out: list = []
-
-    def visit(el, own: bool):
-        if own:
-            out.append((el, "text", el.text or ""))
-        for child in el:
-            if not isinstance(child.tag, str):
-                out.append((child, "tail", child.tail or ""))
-                continue
-            if child.tag in FLOW:
-                pass
-            elif child.tag == "br":
-                out.append((None, "", BREAK))
-            elif child.tag in OPAQUE or child.tag == "img" or child.get(REF) is not None:
-                out.append((None, "", OBJECT))
-            else:
-                visit(child, True)
-            out.append((child, "tail", child.tail or ""))
-
-    visit(block, True)
-    return out
-
-
-def _apply(segments, text: str, edits: list[tuple[int, int, str]]) -> None:
-    """Apply (start, end, replacement) edits to the joined text of ``segments``, piece by piece."""
-    if not edits:
-        return
-    owner = [n for n, (_, _, t) in enumerate(segments) for _ in t]
-    new = [""] * len(segments)
-    pos, k = 0, 0
-    while pos < len(text):
-        if k < len(edits) and edits[k][0] == pos:
-            start, end, replacement = edits[k]
-            new[owner[start]] += replacement
-            pos, k = max(end, pos + 1), k + 1
-            continue
-        new[owner[pos]] += text[pos]
-        pos += 1
-    for (el, attr, old), value in zip(segments, new):
-        if el is not None and value != old:
-            setattr(el, attr, value or None)
-
-
-def inline_text(el: etree._Element) -> str:
-    """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
-    return " ".join("".join(el.itertext()).split())
-
 
 def line(el: etree._Element) -> int | None:
     """The file line an element was written on (its own, or the nearest enclosing element's)."""
@@ -931,7 +626,22 @@ def line(el: etree._Element) -> int | None:
 
 class Parsed:
     """The trees of one text: its body, one per note definition (in the dialect's order), and the
-    text a NOTES section has before its first note."""
+    text a NOTES section has before its first note. This is the handoff from parse to resolve.
+
+    Each tree is a ``<div>`` of XHTML elements without a namespace, valid as XHTML content
+    (``xhtml_repair``), holding only what ``sanitize`` allows, with quotes typeset (``quotes``).
+    What parse tells resolve beyond HTML is said in attributes and elements of Octavo's own:
+
+    - ``data-octavo-line`` (``sanitize.LINE``) on every element: the file line it was written on;
+    - ``<a data-octavo-ref="NONCE:N">`` (``sanitize.REF``): the dialect's note reference N (the
+      nonce tells Octavo's references from any a source wrote itself; ``sanitize`` drops those);
+    - ``<pre data-language="bash">``: the language a fence or its attribute list named;
+    - ``<td data-align="right">`` (and ``th``): a Markdown table column's alignment;
+    - ``<octavo-box kind="note">`` and ``<octavo-box-title>`` (``callouts.BOX``, ``BOX_TITLE``): a
+      labelled box (admonition, alert, lesson box) and its title.
+
+    Resolve adds its own ``data-octavo-*`` attributes while it works (note, number, subtitle,
+    toc); none of them comes from here. No writer ever sees these trees: they read the model."""
 
     def __init__(self, body: etree._Element, notes: list[etree._Element], intro: etree._Element | None):
         self.body, self.notes, self.intro = body, notes, intro

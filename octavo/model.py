@@ -41,14 +41,12 @@ class Span:
     attrs: Attrs = ()
 
 
-SPAN_KINDS = {  # kind -> the HTML element that carries it, in sources written in HTML and in editions
-    "emphasis": "em", "strong": "strong", "italic": "i", "bold": "b", "underline": "u", "strike": "s",
-    "code": "code", "superscript": "sup", "subscript": "sub", "small": "small", "mark": "mark", "cite": "cite",
-    "quote": "q", "abbreviation": "abbr", "definition": "dfn", "keyboard": "kbd", "sample": "samp",
-    "variable": "var", "inserted": "ins", "deleted": "del", "time": "time", "bidi-isolate": "bdi",
-    "bidi-override": "bdo", "ruby": "ruby", "ruby-text": "rt", "ruby-parenthesis": "rp", "span": "span",
-    "missing-image": "span",  # an image that could not be used: its description
-}
+SPAN_KINDS = frozenset({  # what a Span can be (span_elements.py: the HTML element that carries each)
+    "emphasis", "strong", "italic", "bold", "underline", "strike", "code", "superscript", "subscript", "small",
+    "mark", "cite", "quote", "abbreviation", "definition", "keyboard", "sample", "variable", "inserted", "deleted",
+    "time", "bidi-isolate", "bidi-override", "ruby", "ruby-text", "ruby-parenthesis", "span",
+    "missing-image",  # an image that could not be used: its description
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +306,7 @@ class TocEntry:
 
 @dataclass(frozen=True)
 class Section:
-    """A top-level division of a text: one EPUB file, one TOC entry, one PDF bookmark."""
+    """A top-level division of a text: one entry in the contents, where the writers may divide the book."""
 
     id: str
     kind: str  # "opening" (text before the first heading), "chapter", "solutions" or "notes"
@@ -388,7 +386,7 @@ class Book:
     slug: str
     metadata: Metadata  # identifier is always set here
     parts: tuple[Part, ...]
-    modified: datetime  # UTC; dcterms:modified and fixed zip/PDF dates
+    modified: datetime  # UTC: when the book last changed (the writers date what they write with it)
     is_volume: bool = False
     sources: tuple[Path, ...] = field(default=())
 

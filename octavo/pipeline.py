@@ -6,6 +6,10 @@ its own: a broken one is reported and the others still build. Around the stages:
 output whose inputs did not change is not built again) and the executors (this process, local
 worker processes, or a Dask cluster). Stage modules are imported on first use, so an unchanged
 build imports none of them and an EPUB-only build never imports WeasyPrint.
+
+One job, the order of things, and so about 500 lines: every stage, the cache and the executors
+are other modules (cache.py, executors.py, sources.py ... epub.py, pdf.py); what is here is only
+when each is asked and what passes between them. Split, the order would be in two places.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from .atomic import OutputError, atomic_output, clean_stale, writable_folder
 from .cache import Cache
 from .config import FORMATS, Config, source_date_epoch
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, OctavoError
-from .slugs import slugify
+from .slugs import slugify, unused
 
 if TYPE_CHECKING:
     from .model import Book, Text
@@ -289,10 +293,7 @@ def output_names(inputs: list[Path], suffix: str = "") -> dict[Path, tuple[str, 
     names = {}
     for path in inputs:
         base = slugify(path.stem) + suffix
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
+        slug = unused(base, taken)
         taken[slug] = path
         note = None if slug == base else f"output name '{base}' is taken by {taken[base]}; writing '{slug}' instead"
         names[path] = (slug, note)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from . import model as m
 from .diagnostics import ERROR, WARNING, Diagnostic, Location
+from .trees import inline_text
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -427,7 +428,7 @@ def epub_findings(spine: list[tuple[str, object]], path) -> list[Diagnostic]:
                 found.append(Diagnostic(ERROR, "preflight.call-without-note", f"{name}: the note call "
                                         f"{''.join(call.itertext()).strip()!r} leads to no note ({href})", Location(path)))
     for target, note in notes.items():
-        words = " ".join("".join(note.itertext()).split()).rstrip("↩0123456789 ")
+        words = inline_text(note).rstrip("↩0123456789 ")
         if len(words) >= 20 and words in seen:
             found.append(Diagnostic(WARNING, "preflight.note-twice", f"{target}: the note is printed twice (as "
                                     f"{seen[words]}): {words[:50]!r}", Location(path)))

@@ -19,7 +19,9 @@ from . import model as m
 from .archive_header import archive_header, provenance
 from .assets import Images
 from .diagnostics import Collector, Location
-from .markup import Parsed, inline_text, line
+from .markup import Parsed, line
+from .metadata import en_dashes
+from .metadata import metadata_from_fields as _metadata
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
 from .dialect import is_notes_title
@@ -27,7 +29,7 @@ from .headings import DIVISION, NO_TOC, heading_ranks
 from .slugs import slugify
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
                      unframe)
-from .trees import replace_with_text, unwrap
+from .trees import inline_text, replace_with_text, unwrap
 
 
 
@@ -111,14 +113,6 @@ class _Ids:
         return candidate
 
 
-SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
-
-
-def en_dashes(title):
-    """A hyphen-minus between spaces in a title is the en dash a typesetter would set."""
-    return SPACED_HYPHEN.sub(" \u2013 ", title) if isinstance(title, str) and " - " in title else title
-
-
 def _dashes_in_headings(tree) -> None:
     """Headings set a spaced hyphen as an en dash (titles, heads, contents and running heads alike;
     code inside a heading keeps its hyphens)."""
@@ -130,31 +124,6 @@ def _dashes_in_headings(tree) -> None:
                 el.tail = en_dashes(el.tail)
 
 
-def _metadata(fields: dict, title: str, language: str, authors: tuple[str, ...] = ()) -> m.Metadata:
-    return m.Metadata(
-        title=en_dashes(title),
-        language=language,
-        subtitle=en_dashes(fields.get("subtitle")),
-        short_title=en_dashes(fields.get("shortTitle")),
-        authors=fields.get("author") or authors,
-        translators=fields.get("translator", ()),
-        editors=fields.get("editor", ()),
-        date=fields.get("date"),
-        publisher=fields.get("publisher"),
-        rights=fields.get("rights"),
-        identifier=fields.get("identifier"),
-        source_url=fields.get("originalSource") if _is_url(fields.get("originalSource")) else None,
-        tags=fields.get("tags", ()),
-        meta_title=fields.get("metaTitle"),
-        description=fields.get("metaDescription"),
-        cover=fields.get("cover"),
-        certified_by=fields.get("certifiedBy"),
-        hazards=fields.get("accessibilityHazard", ()),
-    )
-
-
-def _is_url(value: str | None) -> bool:
-    return bool(value) and urlsplit(value).scheme in ("http", "https", "ftp") and bool(urlsplit(value).netloc)
 
 
 def _rename_source_ids(tree, ids: _Ids, report: Collector) -> None:

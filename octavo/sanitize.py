@@ -31,6 +31,8 @@ from typing import Callable
 
 from lxml import etree
 
+from .trees import append_text
+
 LINE = "data-octavo-line"  # file line of an element; set here and by markup.py, never printed
 REF = "data-octavo-ref"  # a note reference placeholder: index into the dialect's references
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
@@ -144,11 +146,7 @@ class Sanitizer(HTMLParser):
         self.findings.add(code, message, self._line())
 
     def _append_text(self, text: str) -> None:
-        parent = self.stack[-1]
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
+        append_text(self.stack[-1], text)
 
     def _in_code(self) -> bool:
         return any(isinstance(el.tag, str) and el.tag in CODE_TAGS for el in self.stack[1:])

@@ -33,6 +33,7 @@ from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtens
 from markdown.inlinepatterns import AUTOLINK_RE, BACKTICK_RE, HTML_RE, BacktickInlineProcessor
 
 from . import markup
+from .vocabulary import QUOTE_PREFIX  # a line's block-quote marks (re-exported for the rules)
 
 INLINE = frozenset({"paragraph", "heading", "table"})  # blocks of inline text
 OPAQUE = frozenset({"code", "fence", "html", "marker"})  # nothing in these lines is rewritten
@@ -41,7 +42,6 @@ _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
 _VERBATIM = re.compile(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _QUOTES = re.compile(r"^(?:[ \t]*>)+")
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")  # a line's block-quote marks
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 from lxml import etree
 
 from .diagnostics import Collector
-from .markup import inline_text, line
+from .markup import line
 from .sanitize import LINE, REF
-from .trees import unwrap
+from .trees import inline_text, unwrap
+from .vocabulary import CONTENTS_TITLES
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-CONTENTS_TITLES = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire", "table des matières",
-                   "содержание", "оглавление", "目录", "índice"}
 NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
 NUMBER = "data-octavo-number"  # ... and its number
 

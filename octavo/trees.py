@@ -8,27 +8,41 @@ from __future__ import annotations
 from lxml import etree
 
 
+def inline_text(el: etree._Element) -> str:
+    """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
+    return " ".join("".join(el.itertext()).split())
+
+
+def append_text(el: etree._Element, text: str) -> None:
+    """Add ``text`` at the end of ``el``'s content: after its last child, or to its text."""
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
+
+
+def _text_before(el: etree._Element, text: str) -> None:
+    """Add ``text`` just before ``el``: to its previous sibling's tail, or to its parent's text."""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "") + text
+
+
 def replace_with_text(el: etree._Element, text: str = "") -> None:
     """Replace an element (and its content) by ``text``; the text after it stays."""
-    parent, prev = el.getparent(), el.getprevious()
-    joined = text + (el.tail or "")
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)
+    _text_before(el, text + (el.tail or ""))
+    el.getparent().remove(el)
 
 
 def unwrap(el: etree._Element, spaced: bool = False) -> None:
     """Replace an element by its text and children. ``spaced``: a space on each side keeps the
     words of a removed block apart from its neighbours'."""
     pad = " " if spaced else ""
-    parent, prev = el.getparent(), el.getprevious()
-    head = (el.text or "") + pad
-    if prev is not None:
-        prev.tail = (prev.tail or "") + head
-    else:
-        parent.text = (parent.text or "") + head
+    parent = el.getparent()
+    _text_before(el, (el.text or "") + pad)
     index = parent.index(el)
     children = list(el)
     for offset, child in enumerate(children):
@@ -36,8 +50,6 @@ def unwrap(el: etree._Element, spaced: bool = False) -> None:
     tail = pad + (el.tail or "")
     if children:
         children[-1].tail = (children[-1].tail or "") + tail
-    elif prev is not None:
-        prev.tail = (prev.tail or "") + tail
     else:
-        parent.text = (parent.text or "") + tail
+        _text_before(el, tail)
     parent.remove(el)

@@ -26,14 +26,18 @@ from datetime import datetime
 from pathlib import Path
 
 from .diagnostics import Collector, Located, Location
-from .model import Book, Metadata, Part, Text
-from .resolve import en_dashes
+from .metadata import en_dashes, metadata_from_fields
+from .model import Book, Part, Text
 from .slugs import slugify
 from .sources import as_text
 
 VOLUME_NAMESPACE = uuid.UUID("5d0c2a8e-3b7f-4f6e-8d2a-6f1e9c4b7a30")
-TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "description", "cover")
-NAME_FIELDS = ("editor", "editors")  # one field: "editors" is the plural's spelling of it
+# The manifest's fields are front matter's (one path to Metadata: metadata.py), in TOML.
+TEXT_FIELDS = ("title", "subtitle", "language", "identifier", "publisher", "rights", "date", "metaDescription",
+               "description", "cover")
+DESCRIPTION_NAMES = ("metaDescription", "description")  # as in front matter: the field, then its other name
+NAME_FIELDS = {"editor": "editor", "editors": "editor"}  # the plural is another spelling of the same field
+LIST_FIELDS = ("tags",)
 ENTRY_FIELDS = ("source", "part", "title", "author", "translator", "date")
 ENTRY_TEXT = ("title", "date")  # a text's fields the manifest may correct: text ...
 ENTRY_NAMES = {"author": "authors", "translator": "translators"}  # ... and names (Metadata's field)
@@ -99,22 +103,32 @@ def read_manifest(path: Path) -> Manifest:
     for key, value in data.items():
         line = lines.find((), key)
         if key in TEXT_FIELDS:
-            checked = as_text(value)
-            if checked is None:
-                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
-            elif checked:
+            checked = _typed(key, value, line, report, names=False)
+            if checked:
                 manifest.fields[key] = Located(checked, Location(path, line)) if key == "cover" else checked
         elif key in NAME_FIELDS:
-            names = _as_names(value)
-            if names is None:
-                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-            elif "editor" in manifest.fields:
-                report.warn("manifest.duplicate", "'editor' and 'editors' are both given; the first is used", line)
+            target = NAME_FIELDS[key]
+            names = _typed(key, value, line, report, names=True)
+            if names is not None and target in manifest.fields:
+                report.warn("manifest.duplicate", f"'{target}' and '{target}s' are both given; the first is used",
+                            line)
             elif names:
-                manifest.fields["editor"] = names
+                manifest.fields[target] = names
+        elif key in LIST_FIELDS:
+            items = _as_names(value) if isinstance(value, list) else None
+            if items is None:
+                report.error("manifest.type", f"'{key}' must be a list, e.g. [\"history\", \"russia\"], "
+                             f"not {_kind(value)}", line)
+            elif items:
+                manifest.fields[key] = tuple(dict.fromkeys(items))
         elif key != "texts":
             report.error("manifest.unknown", f"unknown key '{key}'{_did_you_mean(key, _known())} "
                          f"(known: {', '.join(_known())})", line)
+    description = next((manifest.fields.pop(k) for k in DESCRIPTION_NAMES if k in manifest.fields), None)
+    for k in DESCRIPTION_NAMES:
+        manifest.fields.pop(k, None)
+    if description:
+        manifest.fields["metaDescription"] = description
     if "title" not in manifest.fields and as_text(data.get("title", "")) == "":  # missing or blank
         report.error("manifest.title", "the manifest needs a 'title' for the volume", lines.find((), "title"))
     language = manifest.fields.get("language")
@@ -178,19 +192,19 @@ def _entry_fields(table: dict, index: int, header: int, lines: _KeyLines, report
         if key not in table:
             continue
         value, line = table[key], lines.find(("texts", index), key, header)
-        if key in ENTRY_NAMES:
-            names = _as_names(value)
-            if names is None:
-                report.error("manifest.type", f"'{key}' must be a name or a list of names, not {_kind(value)}", line)
-            elif names:
-                found[ENTRY_NAMES[key]] = names
-        else:
-            text = as_text(value)
-            if text is None:
-                report.error("manifest.type", f"'{key}' must be text, not {_kind(value)}", line)
-            elif text:
-                found[key] = text
+        checked = _typed(key, value, line, report, names=key in ENTRY_NAMES)
+        if checked:
+            found[ENTRY_NAMES.get(key, key)] = checked
     return found
+
+
+def _typed(key: str, value: object, line: int, report: Collector, names: bool):
+    """The value as text, or (``names``) as a tuple of names; None, reported, when it is neither."""
+    checked = _as_names(value) if names else as_text(value)
+    if checked is None:
+        expected = "a name or a list of names" if names else "text"
+        report.error("manifest.type", f"'{key}' must be {expected}, not {_kind(value)}", line)
+    return checked
 
 
 def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Book:
@@ -206,20 +220,15 @@ def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Bo
                                           entry.line)
             parts.append((entry.part, [text]))
     fields = manifest.fields
-    authors = tuple(dict.fromkeys(a for t in texts for a in t.metadata.authors))
-    metadata = Metadata(
-        title=en_dashes(fields["title"]),
-        language=fields.get("language") or (texts[0].metadata.language if texts else "en"),
-        subtitle=en_dashes(fields.get("subtitle")),
-        authors=authors,
-        editors=fields.get("editor", ()),
-        date=fields.get("date"),
-        publisher=fields.get("publisher"),
-        rights=fields.get("rights"),
-        identifier=fields.get("identifier") or f"urn:uuid:{default_identifier(manifest)}",
-        description=fields.get("description"),
-        cover=fields.get("cover"),  # a text's own cover field does not cover the volume
-    )
+    from_texts = {  # authors and translators come from the texts, tags too unless the manifest gives them
+        "author": tuple(dict.fromkeys(a for t in texts for a in t.metadata.authors)),
+        "translator": tuple(dict.fromkeys(n for t in texts for n in t.metadata.translators)),  # a text's field
+        "tags": fields.get("tags") or tuple(dict.fromkeys(tag for t in texts for tag in t.metadata.tags)),
+    }
+    language = fields.get("language") or (texts[0].metadata.language if texts else "en")
+    # a text's own cover field does not cover the volume: only the manifest's is read
+    metadata = metadata_from_fields({**fields, **from_texts}, fields["title"], language)
+    metadata = replace(metadata, identifier=fields.get("identifier") or f"urn:uuid:{default_identifier(manifest)}")
     return Book(
         slug=slugify(manifest.path.stem),
         metadata=metadata,
@@ -324,4 +333,4 @@ def _did_you_mean(key: str, known) -> str:
 
 
 def _known() -> tuple[str, ...]:
-    return (*TEXT_FIELDS, *NAME_FIELDS, "texts")
+    return (*TEXT_FIELDS, *NAME_FIELDS, *LIST_FIELDS, "texts")

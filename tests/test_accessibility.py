@@ -14,7 +14,8 @@ import pikepdf
 import pytest
 
 from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
-from octavo.validate import OPF_NS, ace, ace_command, epub_opf, pdf_problems, read_pdf
+from octavo.validate import ace, ace_command, pdf_problems
+from octavo.readback import OPF_NS, epub_opf, read_pdf
 
 CLAIM = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -387,10 +388,10 @@ def test_an_image_and_the_cover_are_figures_with_alternative_text_in_the_pdf(tmp
     (tmp_path / "fig.png").write_bytes(png())
     source = write_source(tmp_path, "fig.md", "---\ntitle: Figures\n---\n![A spinning mule](fig.png)\n\nText.\n")
     assert build_into(tmp_path / "out", source, formats=("pdf",), cover=True).ok
-    from octavo.validate import _figures
+    from octavo.readback import pdf_figures
 
     with pikepdf.open(tmp_path / "out" / "fig.pdf") as pdf:
-        figures, described = _figures(pdf.Root.StructTreeRoot)
+        figures, described = pdf_figures(pdf.Root.StructTreeRoot)
     assert figures == described == 2
     assert pdf_problems(tmp_path / "out" / "fig.pdf") == []
 

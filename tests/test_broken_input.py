@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
 
 NASTY = '& < " >'
 METADATA_FIELDS = ("title", "subtitle", "author", "translator", "editor", "date", "publisher", "rights",

@@ -104,7 +104,8 @@ def test_a_table_caption_and_run_in_headings_are_no_contents_entries(tmp_path):
 def test_the_outline_and_both_editions_nest_the_lettered_headings(tmp_path):
     """Built for real: the PDF outline is the nested contents, both editions read alike, and the
     captions, data tables and poem headings made here pass EPUBCheck."""
-    from octavo.validate import edition_parity, read_pdf
+    from octavo.validate import edition_parity
+    from octavo.readback import read_pdf
 
     sources = [write_source(tmp_path, "chapter.md", CHAPTER), write_source(tmp_path, "sonnets.md", SONNETS),
                write_source(tmp_path, "grid.md", GRID_HEAD + GRID_TABLE)]

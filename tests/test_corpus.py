@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CORPUS, assert_epubcheck_clean, build_into, needs_corpus
 from octavo.sources import read_source
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +49,7 @@ def test_every_corpus_text_passes_the_preflight_with_no_errors(corpus):
     """No figure broken, no letters stacked in a table, nothing off the paper, no empty boxes, in the
     PDF; no note call without its note in the EPUB. Warnings are allowed (bench/RESULTS.md counts them)."""
     from octavo.preflight import epub_findings
-    from octavo.validate import epub_spine
+    from octavo.readback import epub_spine
 
     findings = {path.name: [d for d in diagnostics if d.code.startswith("preflight.")]
                 for path, (diagnostics, _, _) in corpus.items()}
@@ -76,7 +76,7 @@ def test_every_corpus_pdf_reads_back_with_the_books_title_language_and_working_l
 
 
 def test_no_corpus_pdf_has_text_beyond_the_page_edges(corpus):
-    from octavo.validate import text_beyond_edges
+    from octavo.readback import text_beyond_edges
 
     cut = {path.name: text_beyond_edges(pdf)[:3] for path, (_, _, pdf) in corpus.items()}
     assert not {name: pages for name, pages in cut.items() if pages}
@@ -214,7 +214,7 @@ def test_site_tags_images_and_outside_links_are_reported(corpus):
 def test_web_debris_is_gone_from_both_editions_and_each_removal_is_reported(corpus):
     """Capital ch. 15 opened on "Index – / Previous: / Next:" and printed '{: .verse}' after a table;
     the Russian manifesto printed its language switcher, its title twice and its own contents."""
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     for name, gone, codes in [
         ("marx-capital-v1-ch15.md", ["Index - Capital", "Previous: Chapter 14", "Next: Chapter 16", "{:"],

@@ -16,7 +16,9 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_spine, pdf_page_texts, pdf_problems
+from octavo.validate import pdf_problems
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_spine
+from pdf_reading import pdf_page_texts
 
 
 def picture(colour=(30, 90, 160), size=(300, 480), kind="JPEG") -> bytes:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import zipfile
 
 from conftest import build_into, write_source
-from octavo.validate import epub_spine, pdf_page_texts
+from octavo.readback import epub_spine
+from pdf_reading import pdf_page_texts
 
 
 def test_a_user_template_overrides_the_built_in_one_of_the_same_name(tmp_path):

@@ -397,7 +397,9 @@ Hence, between 1861 and 1868, 338 cotton factories disappeared.
 
 def test_both_editions_leave_the_debris_out_and_pass_epubcheck(tmp_path):
     from conftest import assert_epubcheck_clean, build_into
-    from octavo.validate import edition_parity, epub_reading_text, pdf_page_texts
+    from octavo.validate import edition_parity
+    from octavo.readback import epub_reading_text
+    from pdf_reading import pdf_page_texts
 
     chapter = write_source(tmp_path, "chapter.md", """---
 title: Chapter 15

@@ -11,7 +11,8 @@ import zipfile
 from lxml import etree
 
 from conftest import SEED, assert_epubcheck_clean, body_xhtml, build_into, load, note_xhtml, write_source
-from octavo.validate import XHTML_NS, epub_spine, pdf_page_texts
+from octavo.readback import XHTML_NS, epub_spine
+from pdf_reading import pdf_page_texts
 
 FRONT = '---\ntitle: "Seed case"\nauthor: "J. V. Stalin"\n---\n'
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import build_into
 from octavo.sources import read_source
-from octavo.validate import OPF_NS, epub_opf, epub_reading_text
+from octavo.readback import OPF_NS, epub_opf, epub_reading_text
 
 SOURCE = "---\ntitle: Überschrift\nauthor: Jean Jaurès\n---\n\nFirst line.\nA café crème — “quoted”.\n"
 RUSSIAN = ("---\ntitle: Манифест\n---\n\nПризрак бродит по Европе — призрак коммунизма. Все силы старой Европы "

@@ -9,7 +9,8 @@ import zipfile
 from lxml import etree
 
 from conftest import SEED, assert_epubcheck_clean, build_into, run_cli
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, pdf_page_texts, read_pdf, words
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_reading_text, epub_spine, read_pdf, words
+from pdf_reading import pdf_page_texts
 
 SEED_TOC = [
     "Trotskyism or Leninism?",
@@ -216,7 +217,7 @@ def test_cli_without_arguments_builds_every_source(tmp_path):
 
 def test_printed_toc_numbers_are_the_pages_the_outline_opens(seed_build):
     """Front matter is numbered in roman, the text in arabic from 1; TOC and outline agree."""
-    from octavo.validate import outline_pages
+    from pdf_reading import outline_pages
 
     _, _, pdf = seed_build
     texts = pdf_page_texts(pdf)
@@ -232,11 +233,11 @@ def test_pdf_notes_link_both_ways(seed_build):
     """Each reference jumps to its note and each note jumps back, as in the EPUB."""
     import pikepdf
 
-    from octavo.validate import _named_destinations
+    from octavo.readback import named_destinations
 
     _, _, pdf = seed_build
     with pikepdf.open(pdf) as doc:
-        names = _named_destinations(doc)
+        names = named_destinations(doc)
         targets = set()
         for page in doc.pages:
             for annot in page.obj.get("/Annots", []):
@@ -252,7 +253,7 @@ def test_pdf_notes_link_both_ways(seed_build):
 def test_pdf_body_pages_carry_a_running_head_with_the_section_title(seed_build):
     _, _, pdf = seed_build
     texts = pdf_page_texts(pdf)
-    from octavo.validate import outline_pages
+    from pdf_reading import outline_pages
 
     starts = dict(outline_pages(pdf))
     second_page_of_chapter_one = texts[starts[SEED_TOC[1]] + 1]

@@ -11,7 +11,7 @@ import pytest
 from conftest import build_into, write_source
 from octavo.languages import display_name
 from octavo.sources import read_source
-from octavo.validate import OPF_NS, epub_opf, epub_spine
+from octavo.readback import OPF_NS, epub_opf, epub_spine
 
 
 def messages(source) -> list[str]:

@@ -23,7 +23,8 @@ import yaml
 from hypothesis import HealthCheck, given, seed, settings, strategies as st
 
 from conftest import assert_epubcheck_clean, build_into
-from octavo.validate import epub_reading_text, pdf_page_texts
+from octavo.readback import epub_reading_text
+from pdf_reading import pdf_page_texts
 
 RANDOM_SEED = 1108  # fixes the generated sources and the sample sent to EPUBCheck
 EXAMPLES = 40

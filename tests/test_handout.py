@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, SEED, assert_epubcheck_clean, build_into, run_cli, write_source
-from octavo.validate import XHTML_NS, BookCheck, edition_parity, epub_spine, named_places
+from octavo.validate import BookCheck, edition_parity
+from octavo.readback import XHTML_NS, epub_spine, named_places
 from octavo.config import Config
 
 MM = 72 / 25.4

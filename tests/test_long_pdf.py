@@ -220,7 +220,8 @@ def test_the_pipeline_stitches_a_long_book(tmp_path, monkeypatch, editions):
 
 @pytest.mark.slow
 def test_the_read_back_checks_find_nothing_the_one_piece_pdf_does_not(editions):
-    from octavo.validate import outline_pages, pdf_problems
+    from octavo.validate import pdf_problems
+    from pdf_reading import outline_pages
 
     _, paths = editions
     assert pdf_problems(paths["j1"]) == pdf_problems(paths["one"]) == []

@@ -16,7 +16,7 @@ from lxml import etree
 
 from conftest import assert_epubcheck_clean, build_into, write_source
 from octavo import messages, render
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_spine
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_spine
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "ru", "zh")
 # The words per language as a reader expects them, written here independently of the catalogue:

@@ -316,7 +316,7 @@ def test_a_manifests_title_author_translator_and_date_win_over_the_texts_own(tmp
 
     from lxml import etree
 
-    from octavo.validate import OPF_NS, XHTML_NS, epub_opf
+    from octavo.readback import OPF_NS, XHTML_NS, epub_opf
 
     report = build_into(tmp_path / "out", _volume(tmp_path, CORRECTIONS), formats=("epub",))
     assert report.ok, _diagnostics(report)
@@ -362,14 +362,15 @@ def test_a_manifests_title_is_the_running_head_of_its_text_in_print_and_the_epub
      "translator, date) [manifest.unknown]"),
     ('title = "R"\n[[text]]\nsource = "a.md"\n',
      "2: error: unknown key 'text'; did you mean 'texts'? (known: title, subtitle, language, identifier, publisher, "
-     "rights, date, description, cover, editor, editors, texts) [manifest.unknown]"),
+     "rights, date, metaDescription, description, cover, editor, editors, tags, texts) [manifest.unknown]"),
     ('title = "R"\nedtior = "Ann"\n[[texts]]\nsource = "a.md"\n',
      "2: error: unknown key 'edtior'; did you mean 'editor'? (known: title, subtitle, language, identifier, "
-     "publisher, rights, date, description, cover, editor, editors, texts) [manifest.unknown]"),
+     "publisher, rights, date, metaDescription, description, cover, editor, editors, tags, texts) "
+     "[manifest.unknown]"),
     ('title = "R"\ntranslator = "Ann"\n[[texts]]\nsource = "a.md"\n',
      "2: error: unknown key 'translator'; 'translator' is a text's: write it in that text's [[texts]] table (known: "
-     "title, subtitle, language, identifier, publisher, rights, date, description, cover, editor, editors, texts) "
-     "[manifest.unknown]"),
+     "title, subtitle, language, identifier, publisher, rights, date, metaDescription, description, cover, editor, "
+     "editors, tags, texts) [manifest.unknown]"),
     ('title = "R"\n[[texts]]\nsource = "a.md"\nauthor = { name = "A" }\n',
      "4: error: 'author' must be a name or a list of names, not a table [manifest.type]"),
 ])

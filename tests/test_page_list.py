@@ -82,10 +82,11 @@ def contents_pages(path: Path) -> set[int]:
     EPUB's contents is its navigation document, which the page-list does not mark."""
     import pikepdf
 
-    from octavo.validate import _resolve_named, outline_pages
+    from octavo.readback import resolve_named
+    from pdf_reading import outline_pages
 
     with pikepdf.open(path) as pdf:
-        dest = _resolve_named(pdf, "toc")
+        dest = resolve_named(pdf, "toc")
         if dest is None:
             return set()
         start = next(i for i, page in enumerate(pdf.pages) if page.obj.objgen == dest[0].objgen)

@@ -111,7 +111,7 @@ def head_of(pdf_path, page_index: int, band_mm: float = 14) -> str:
 def test_a_spaced_hyphen_in_titles_and_heads_is_an_en_dash_everywhere(tmp_path):
     import zipfile
 
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     body = "\n\n".join(["Words enough to fill a page or two of this chapter, line after line of it."] * 40)
     source = tmp_path / "dash.md"

@@ -63,20 +63,21 @@ def test_every_link_of_the_seed_has_a_box_to_click(seed_build):
 
 
 def test_the_arrows_back_to_the_text_are_not_printed(seed_build):
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     _, _, pdf = seed_build
     assert "\u21a9" not in "".join(pdf_page_texts(pdf))
 
 
 def test_endnotes_on_paper_open_with_their_number_a_link_back_to_the_call(tmp_path):
-    from octavo.validate import _named_destinations, outline_pages, pdf_page_texts
+    from octavo.readback import named_destinations
+    from pdf_reading import outline_pages, pdf_page_texts
 
     assert build_into(tmp_path, SEED, formats=("pdf",), notes="endnotes").ok
     pdf = tmp_path / f"{SEED.stem}.pdf"
     notes_page = dict(outline_pages(pdf))["Notes"]
     with pikepdf.open(pdf) as doc:
-        calls = {name for name in _named_destinations(doc) if name.startswith("noteref-")}
+        calls = {name for name in named_destinations(doc) if name.startswith("noteref-")}
         back = set()
         for page in list(doc.pages)[notes_page:]:
             for annot in page.obj.get("/Annots", []):
@@ -111,7 +112,7 @@ def test_a_viewer_shows_the_printed_page_numbers(seed_build, tmp_path):
     folios printed at the foot of each page."""
     from pypdf import PdfReader
 
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     _, _, pdf = seed_build
     labels = list(PdfReader(pdf).page_labels)
@@ -148,7 +149,7 @@ def note_links(pdf_path):
     """Each note call's link in the PDF: (page of the call, page its target is on, target name)."""
     with pikepdf.open(pdf_path) as pdf:
         page_of = {page.objgen: n for n, page in enumerate(pdf.pages)}
-        targets = dict(_named_destinations(pdf.Root.Names.Dests))
+        targets = dict(named_destinations(pdf.Root.Names.Dests))
         links = set()
         for n, page in enumerate(pdf.pages):
             for annot in page.get("/Annots", []):
@@ -158,13 +159,13 @@ def note_links(pdf_path):
         return links
 
 
-def _named_destinations(node):
+def named_destinations(node):
     names = node.get("/Names", [])
     for i in range(0, len(names), 2):
         target = names[i + 1]
         yield str(names[i]), target.get("/D", target) if isinstance(target, pikepdf.Dictionary) else target
     for kid in node.get("/Kids", []):
-        yield from _named_destinations(kid)
+        yield from named_destinations(kid)
 
 
 @pytest.mark.slow
@@ -187,7 +188,7 @@ def test_every_note_is_printed_once(capital):
     note's sentence in its text), never dropped, never twice (at the foot and at the end). Numbers
     are left out of the comparison: note calls print apart from their words."""
     from octavo import model
-    from octavo.validate import epub_reading_text, pdf_body_text, words
+    from octavo.readback import epub_reading_text, pdf_body_text, words
 
     _, epub, pdf = capital
 
@@ -239,7 +240,7 @@ A short remark.[^1] A long one.[^2] The short one again.[^1]
     ("endnotes", "en", None),
 ])
 def test_short_notes_go_to_the_foot_long_ones_to_the_end_with_a_pointer(tmp_path, notes, language, expected):
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     long = " ".join(["A sentence of a note far too long for the foot of any page."] * 60)
     filler = "\n\n".join(["A paragraph that fills the page after the calls, so the end is pages away."] * 40)
@@ -275,7 +276,7 @@ def band_text(pdf_path, top_mm: float | None = None, bottom_mm: float | None = N
 
 
 def test_opening_pages_have_no_running_head_and_the_others_do(seed_build):
-    from octavo.validate import outline_pages
+    from pdf_reading import outline_pages
 
     _, _, pdf = seed_build
     heads = band_text(pdf, top_mm=14)
@@ -289,7 +290,7 @@ def test_opening_pages_have_no_running_head_and_the_others_do(seed_build):
 def test_in_a_volume_texts_open_on_right_hand_pages_and_part_pages_have_no_folio(tmp_path):
     from pypdf import PdfReader
 
-    from octavo.validate import outline_pages
+    from pdf_reading import outline_pages
 
     volume = ROOT / "volumes" / "reader.toml"
     assert build_into(tmp_path, volume, formats=("pdf",)).ok
@@ -305,7 +306,7 @@ def test_in_a_volume_texts_open_on_right_hand_pages_and_part_pages_have_no_folio
 
 
 def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(tmp_path):
-    from octavo.validate import outline_pages, pdf_page_texts
+    from pdf_reading import outline_pages, pdf_page_texts
 
     chapters = "".join(f"\n## Chapter {n}\n\nA short chapter, one paragraph long.\n" for n in range(1, 6))
     short = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n" + chapters)
@@ -323,7 +324,7 @@ def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(t
 
 
 def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_opening_does_not(tmp_path):
-    from octavo.validate import outline_pages, pdf_page_texts
+    from pdf_reading import outline_pages, pdf_page_texts
 
     chapters = "".join(f"\n## Chapter {n}\n\n" + "A long chapter, with many words in it. " * 120 + "\n"
                        for n in range(1, 6))
@@ -341,7 +342,7 @@ def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_
 
 
 def test_the_credits_say_a_description_that_repeats_the_archive_listing_once(seed_build):
-    from octavo.validate import pdf_page_texts
+    from pdf_reading import pdf_page_texts
 
     credits = pdf_page_texts(seed_build[2])[-1]
     assert credits.count("Trotskyism or Leninism? | History | Russia") == 1
@@ -360,7 +361,8 @@ def test_a_running_head_is_cut_at_a_phrase_and_only_without_one_at_a_word_with_a
 
 
 def test_a_wide_table_stays_inside_the_page(tmp_path):
-    from octavo.validate import pdf_page_texts, text_beyond_edges
+    from octavo.readback import text_beyond_edges
+    from pdf_reading import pdf_page_texts
 
     header = "| " + " | ".join(f"Column{n}" for n in range(1, 11)) + " |"
     rule = "|" + "---|" * 10
@@ -405,7 +407,7 @@ def test_a_footnote_weasyprint_cannot_place_is_set_at_the_end_not_lost(tmp_path)
     after a tall table in a note): the build finds it missing from every page's foot and lays the
     book out again with that note at the end, behind a pointer. Every note's words are printed."""
     from octavo import model
-    from octavo.validate import pdf_body_text, words
+    from octavo.readback import pdf_body_text, words
 
     needs_corpus()
     chapter = CORPUS / "marx-capital-v1-ch10.md"

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from conftest import assert_epubcheck_clean, build_into, write_source
-from octavo.validate import epub_reading_text, pdf_page_texts
+from octavo.readback import epub_reading_text
+from pdf_reading import pdf_page_texts
 
 UNCLOSED = ["script", "style", "noscript", "textarea", "title", "xmp", "plaintext", "iframe", "noembed", "select"]
 LATER = ["Second heading survives", "Later paragraph with", "emphasis", "list item one", "list item two",

@@ -18,7 +18,7 @@ import zipfile
 import pytest
 
 from conftest import SEED, build_into, write_source
-from octavo.validate import OPF_NS, epub_opf
+from octavo.readback import OPF_NS, epub_opf
 
 PHONE = 390  # CSS pixels, the width epub-client's phone uses
 CHROMIUM = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or next(

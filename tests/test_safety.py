@@ -16,7 +16,8 @@ import pikepdf
 import pytest
 
 from conftest import assert_epubcheck_clean, build_into, run_cli, write_source
-from octavo.validate import OPF_NS, epub_opf, epub_reading_text, pdf_page_texts
+from octavo.readback import OPF_NS, epub_opf, epub_reading_text
+from pdf_reading import pdf_page_texts
 
 
 def png(width: int = 3, height: int = 2, rgb=(200, 30, 30), text: bytes = b"") -> bytes:

@@ -5,7 +5,7 @@ from conftest import build_into, write_source
 from octavo.config import Config
 from octavo.pipeline import load_text
 from octavo.sources import read_source
-from octavo.validate import OPF_NS, epub_opf, read_pdf
+from octavo.readback import OPF_NS, epub_opf, read_pdf
 
 
 def messages(source):

@@ -9,7 +9,8 @@ from lxml import html as lxml_html
 from conftest import build_into, load, write_source
 from octavo.pipeline import single_book
 from octavo.render import Renderer
-from octavo.validate import pdf_page_texts, text_beyond_edges
+from octavo.readback import text_beyond_edges
+from pdf_reading import pdf_page_texts
 
 YEARS = ["1831-1835", "1836-1840", "1841-1845", "1846-1850", "1851-1855", "1856-1860", "1861-1865", "1866"]
 

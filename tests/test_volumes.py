@@ -16,7 +16,8 @@ from lxml import etree
 from conftest import CORPUS, ROOT, SEED, assert_epubcheck_clean, build_into, needs_corpus, run_cli, write_source
 from octavo.config import Config
 from octavo.pipeline import Result, load_book
-from octavo.validate import OPF_NS, XHTML_NS, epub_opf, epub_spine, pdf_page_texts, read_pdf
+from octavo.readback import OPF_NS, XHTML_NS, epub_opf, epub_spine, read_pdf
+from pdf_reading import pdf_page_texts
 from octavo.volume import read_manifest
 
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -112,10 +113,10 @@ def printed(tree: list, pdf: Path) -> list:
     (their notes all went to the foot of their pages, so their ids are not in the PDF)."""
     import pikepdf
 
-    from octavo.validate import _named_destinations
+    from octavo.readback import named_destinations
 
     with pikepdf.open(pdf) as doc:
-        kept = _named_destinations(doc)
+        kept = named_destinations(doc)
     left_out = [entry for entry in tree if entry[1].partition("#")[2] not in kept and entry[0] == "Notes"]
     return [(*entry[:-1], printed(entry[-1], pdf)) for entry in tree if entry not in left_out]
 

@@ -16,6 +16,7 @@ from lxml import etree
 
 from .. import model as m
 from ..paragraphs import Number
+from ..trees import append_text
 
 if TYPE_CHECKING:
     from .xhtml import Xhtml
@@ -96,7 +97,7 @@ def backlinks(x: Xhtml, parent: etree._Element, note: m.Note) -> None:
     target = last if last is not None and last.tag == "p" else etree.SubElement(parent, "p")
     for n, ref_id in enumerate(note.refs, 1):
         if len(target) or (target.text or "").strip():
-            x._append_text(target, " ")
+            append_text(target, " ")
         label = x.ui["back"] if len(note.refs) == 1 else x.ui["back_n"].format(n=n)
         link = etree.SubElement(target, "a", {
             "href": f"#{ref_id}", "class": "backlink", "role": "doc-backlink",

@@ -9,6 +9,7 @@ import re
 from lxml import etree
 
 from .. import model as m
+from ..span_elements import SPAN_ELEMENTS
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
@@ -163,7 +164,7 @@ def _text_slots(p: etree._Element) -> list[tuple[etree._Element, str]]:
 
 
 
-PHRASING = frozenset({*m.SPAN_KINDS.values(), "a", "span", "img", "br", "wbr"})
+PHRASING = frozenset({*SPAN_ELEMENTS.values(), "a", "span", "img", "br", "wbr"})
 
 
 def _as_inline_level(holder: etree._Element) -> None:

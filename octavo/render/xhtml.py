@@ -9,11 +9,13 @@ from lxml import etree
 
 from .. import highlight, tables
 from .. import model as m
+from ..span_elements import SPAN_ELEMENTS
+from ..trees import append_text
 from .flavour import PLAIN, Flavour, backlinks, note_call, paragraph_number
 from .typography import _as_inline_level, _characters, bind_last_word, keep_dashes_with_words, shouting
 from .flavour import note_number as _number_first
 
-TAGS = m.SPAN_KINDS  # kind -> element
+TAGS = SPAN_ELEMENTS  # kind -> element
 DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
                  "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
                  "definition": "dd"}
@@ -34,7 +36,7 @@ class Xhtml:
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
-                self._append_text(parent, "\n")  # a block after inline content: keep the words apart
+                append_text(parent, "\n")  # a block after inline content: keep the words apart
             self.block(parent, block)
             if not isinstance(block, m.Plain) and len(parent) > count:
                 parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
@@ -139,7 +141,7 @@ class Xhtml:
             see = etree.SubElement(aside, "p", {"class": "box-see"})
             for n, target in enumerate(box.see):
                 if n:
-                    self._append_text(see, " ")
+                    append_text(see, " ")
                 link = etree.SubElement(see, "a", {"href": f"#{target}"})
                 link.text = self.ui[key].format(n=box.number if box.number is not None else "")
 
@@ -208,7 +210,7 @@ class Xhtml:
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
             bind = self.flavour.bind_words and parent.tag != "code"
-            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
+            append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             note_call(self, parent, item)
         elif isinstance(item, m.Link):
@@ -266,13 +268,6 @@ class Xhtml:
         if number is not None:
             paragraph_number(el, number, self.flavour)
         return el
-
-    @staticmethod
-    def _append_text(parent: etree._Element, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
 
 
 def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:

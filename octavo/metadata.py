@@ -1,0 +1,49 @@
+"""Front matter fields -> ``Metadata``: the one path for a text and for a volume.
+
+A text's validated front matter (sources.py) and a volume manifest's fields (volume.py) use the
+same names (``author``, ``translator``, ``editor``, ``tags``, ``metaDescription``, ...), so both
+become the model's :class:`~octavo.model.Metadata` here, with the same typography on titles (a
+spaced hyphen is an en dash) and the same reading of ``originalSource`` (only a URL is a source).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .model import Metadata
+
+SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
+
+
+def en_dashes(title):
+    """A hyphen-minus between spaces in a title is the en dash a typesetter would set."""
+    return SPACED_HYPHEN.sub(" \u2013 ", title) if isinstance(title, str) and " - " in title else title
+
+
+def metadata_from_fields(fields: dict, title: str, language: str, authors: tuple[str, ...] = ()) -> Metadata:
+    """``Metadata`` from validated fields; ``title``, ``language`` and ``authors`` (used when the
+    fields name no author) as the caller worked them out."""
+    return Metadata(
+        title=en_dashes(title),
+        language=language,
+        subtitle=en_dashes(fields.get("subtitle")),
+        short_title=en_dashes(fields.get("shortTitle")),
+        authors=fields.get("author") or authors,
+        translators=fields.get("translator", ()),
+        editors=fields.get("editor", ()),
+        date=fields.get("date"),
+        publisher=fields.get("publisher"),
+        rights=fields.get("rights"),
+        identifier=fields.get("identifier"),
+        source_url=fields.get("originalSource") if _is_url(fields.get("originalSource")) else None,
+        tags=fields.get("tags", ()),
+        meta_title=fields.get("metaTitle"),
+        description=fields.get("metaDescription"),
+        cover=fields.get("cover"),
+        certified_by=fields.get("certifiedBy"),
+        hazards=fields.get("accessibilityHazard", ()),
+    )
+
+
+def _is_url(value: str | None) -> bool:
+    return bool(value) and urlsplit(value).scheme in ("http", "https", "ftp") and bool(urlsplit(value).netloc)
