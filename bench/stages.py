@@ -43,7 +43,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "write PDF": ("octavo.pdf:write", "octavo.stitch:stitch"),
     "write web": ("octavo.web:write_site",),  # the web edition's pages (its Pagefind index is a stage of its own)
     "search index": ("octavo.web.search:index",),
-    "validation": ("octavo.validate:check_books", "octavo.validate:run_checks", "octavo.pipeline:check_outputs"),
+    "validation": ("octavo.validate:check_books", "octavo.pipeline:check_outputs"),
 }
 
 _clock = time.process_time

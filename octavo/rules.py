@@ -4,8 +4,8 @@ Each rule has fixtures side by side under ``tests/fixtures/dialect/NAME/``: ``po
 ``positive.expected.md`` (the rule fires: the pre-pass's Markdown, exactly), and ``negative.md``
 (what the rule reacts to, only inside fenced code, indented code, inline code and raw HTML: the
 pre-pass gives it back byte for byte and the parser prints the code as written). The manual's
-tables of rules (README.md, docs/*.md, between ``<!-- rules:start -->`` and ``<!-- rules:end -->``)
-together list these rules in this order (tests/test_one_reading.py). Every rule asks
+table of rules (docs/dialects.md, between ``<!-- rules:start -->`` and ``<!-- rules:end -->``)
+lists these rules in this order (tests/test_one_reading.py). Every rule asks
 structure.py what a line is; none has a fence, heading or HTML pattern of its own.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ RULES = (
     Rule("elision", "an apostrophe starting a word (`'tis`, `rock 'n' roll`)", "", "dialect.ELIDED"),
     Rule("note-markers", "note references `[^1]`, `*`, `[1]` pointing at a note", "notes.undefined",
          "dialect._mark_refs"),
-    Rule("quotes", "straight quotes (set by the parser: smarty and markup._quotes_in_context)", "",
+    Rule("quotes", "straight quotes (set by the parser: smarty and quotes.typeset)", "",
          "markup.Parser"),
     Rule("dashes", "`--` and `...` (set by the parser: smarty)", "", "markup.Parser"),
     Rule("contents", "the source's own contents list (`# Contents` over links to the headings that follow)",
