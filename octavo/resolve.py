@@ -23,6 +23,7 @@ from .callouts import BOX, BOX_TITLE
 from .markup import Parsed, inline_text, line
 from .sanitize import LINE, REF
 from .slugs import slugify
+from .tables import note_words, notes_under_tables
 from .trees import replace_with_text, unwrap
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -52,7 +53,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     title, authors = _title_and_author(tree, fields, prepared, source.path, report)
     metadata = replace(_metadata(fields, title, language, authors), archive=_archive_header(tree, report))
     _dashes_in_headings(tree)
-    notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
+    notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked, tree)
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
     builder = _ModelBuilder(ids, source.path)
@@ -465,8 +466,10 @@ def _same_title(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
-def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, linked: set[int]):
-    """Number the notes in order of first reference and pair each reference with its note.
+def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, linked: set[int], body=None):
+    """Number the notes in order of first reference and pair each reference with its note. A note
+    no reference points at whose words are a table's note printed under the table in ``body`` is
+    left out (tables.notes_under_tables): each note is printed once.
 
     Returns the notes as (id, number, label, tree, reference ids, line), and for every placeholder
     index that became a link: (note id, reference id, number)."""
@@ -495,8 +498,15 @@ def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, 
         ref_id = ids.new(f"noteref-{number}{suffix}")
         ref_ids[d].append(ref_id)
         refs[index] = (number, ref_id)
+    under_tables = notes_under_tables(body) if body is not None else {}
     for i, d in enumerate(prepared.defs):
         if i not in order:
+            printed = under_tables.get(note_words("".join(trees[i].itertext())))
+            if printed is not None:
+                report.warn("notes.table-note", f"note [{d.label}] is never referenced and repeats a table's note "
+                            f"printed under the table (line {printed.get(LINE)}); printed there only", d.line,
+                            subject=f"[{d.label}]")
+                continue
             if by_label.get(d.label) == i:
                 report.warn("notes.unreferenced", f"note [{d.label}] is never referenced; it is kept in the notes", d.line,
                             subject=f"[{d.label}]")
