@@ -120,12 +120,37 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             seen.reset()
             laid_out = layout(book, html, toc, sheets, paper=config.paper)
             seen(laid_out)
+        laid_out = cut_notes(book, html, toc, sheets, config, laid_out, seen)
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
     return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
             + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing)
             + seen.findings)
+
+
+def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, laid_out, seen: PagesSeen):
+    """The layout again with long footnotes cut at their line ends (footsplit.py) so that they may go
+    on at the foot of the next page, when the first layout has pages ending early or notes off their
+    call's page; kept only when it has fewer of them. A book without such pages keeps its layout."""
+    from . import footsplit
+    from .pdf import layout, page_views
+
+    if config.notes != "footnotes":
+        return laid_out
+    views = page_views(laid_out)
+    before = footsplit.trouble(views)
+    if not any(before):
+        return laid_out
+    cut = footsplit.cut_notes(html, footsplit.note_lines(views, laid_out.root))
+    if cut == html:
+        return laid_out
+    again = layout(book, cut, toc, sheets, paper=config.paper)
+    if sum(footsplit.trouble(page_views(again))) >= sum(before):
+        return laid_out
+    seen.reset()
+    seen(again)
+    return again
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:
