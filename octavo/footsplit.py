@@ -10,7 +10,11 @@ What a typesetter does instead: the note starts under its call and goes on at th
 page. Here each note is cut, after a first layout, at the ends of the lines it was set in: its
 first ``HEAD_LINES`` lines stay one footnote (``footnote-policy: line``: with the call), every
 further line is a footnote of its own that WeasyPrint may send on to the next page
-(``footnote-policy: auto``), where it goes before that page's own notes. A cut is made only where
+(``footnote-policy: auto``), where it goes before that page's own notes. The paragraph holding the
+call gets ``orphans: 1``: when its second line finds no room, WeasyPrint would otherwise make room
+by sending the page's last notes on, the call's first lines with them (its orphans rule wins over
+the note), and the note would leave its call; with it, the call's line may end the page alone,
+its note's first lines under it. A cut is made only where
 a line ends between words (a word hyphenated by layout stays whole in one piece), and each piece
 but a paragraph's last is justified to its last line (``text-align-last``): set on one page, the
 pieces look exactly like the whole note, line for line. The cut note's pieces name their note in
@@ -28,6 +32,7 @@ from lxml import html as lxml_html
 HEAD_LINES = 2  # lines of a note that always stand under its call (a note of fewer is never cut)
 IGNORED = {"\u00ad", "\u200b", "\u2060"}  # soft hyphen, zero-width space, word joiner: not letters
 LAYOUT_HYPHEN = "\u2010"  # what layout adds where it hyphenates a word (print.css hyphenate-character)
+BLOCKS = {"p", "li", "dd", "dt", "blockquote", "div", "figcaption", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 CUT_STYLE = "text-align-last: justify"  # a piece ending inside a paragraph: its last line set full
 
 
@@ -76,6 +81,9 @@ def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]]) -> str:
     notes = [note for note in root.iter("span") if note.get("id") in lines and note.get("class") == "footnote"]
     for note in notes:  # found first: cutting adds spans beside them
         cut |= _cut(note, lines[note.get("id")])
+    footnotes = [span for span in root.iter("span") if "footnote" in (span.get("class") or "").split()]
+    for order, span in enumerate(footnotes, 1):  # moved on to the next page, they keep this order (weasy.py)
+        span.set("data-order", str(order))
     return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode") if cut else html
 
 
@@ -122,6 +130,9 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
         made.append(piece)
     for offset, piece in enumerate(made, 1):
         parent.insert(at + offset, piece)
+    block = next((a for a in note.iterancestors() if a.tag in BLOCKS), None)
+    if block is not None:  # the call's line may end a page alone rather than its note leave it (below)
+        _style(block, "orphans: 1")
     (made[-1] if made else note).tail = tail
     return True
 
@@ -199,6 +210,12 @@ def _drop(element: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+def better(before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether a layout with ``after`` :func:`trouble` is better than one with ``before``: no more
+    notes off their call's page (the worse defect: the reader looks for the note), fewer defects."""
+    return after[1] <= before[1] and sum(after) < sum(before)
 
 
 def trouble(pages) -> tuple[int, int]:

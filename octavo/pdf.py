@@ -233,4 +233,5 @@ def _font_dates(date: int | None):
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+MOVED_IN_ORDER = weasy.keep_moved_footnotes_in_order()  # a cut note's lines stay in order (footsplit.py)
 STATIC_INSTANCES = weasy.route_variable_fonts(StaticInstances)  # static font instances, kept (static_fonts.py)

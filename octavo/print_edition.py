@@ -146,7 +146,7 @@ def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, la
     if cut == html:
         return laid_out
     again = layout(book, cut, toc, sheets, paper=config.paper)
-    if sum(footsplit.trouble(page_views(again))) >= sum(before):
+    if not footsplit.better(before, footsplit.trouble(page_views(again))):
         return laid_out
     seen.reset()
     seen(again)

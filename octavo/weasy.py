@@ -10,6 +10,8 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   left-hand page's wide margin;
 - ``weasyprint.pdf.fonts.instantiateVariableFont``: replaced by a cache of static font instances
   (static_fonts.py);
+- ``weasyprint.layout.page.make_page`` and the layout context's ``reported_footnotes`` (the
+  footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it.
@@ -158,6 +160,29 @@ def route_variable_fonts(make):
         embedded.instantiateVariableFont = make(instantiate)
         embedded.instantiateVariableFont.octavo_route = True
     return embedded.instantiateVariableFont
+
+
+def keep_moved_footnotes_in_order() -> bool:
+    """Footnotes WeasyPrint moves on to the next page are laid out there in the document's order,
+    when each carries its place in ``data-order`` (footsplit.py numbers a cut note's pieces so).
+    WeasyPrint keeps them in the order it moved them: a note's last lines moved for want of room,
+    then its first lines moved to make room for the body's last line (orphans), would come out
+    last lines first. Installed once; footnotes without ``data-order`` keep WeasyPrint's order."""
+    from weasyprint.layout import page as paging
+
+    make_page = paging.make_page
+    if getattr(make_page, "octavo_route", False):
+        return True
+
+    def in_order(context, *args, **kwargs):
+        moved = context.reported_footnotes
+        if len(moved) > 1 and all(box.element is not None and box.element.get("data-order") for box in moved):
+            moved.sort(key=lambda box: int(box.element.get("data-order")))
+        return make_page(context, *args, **kwargs)
+
+    in_order.octavo_route = True
+    paging.make_page = in_order
+    return True
 
 
 # --- reading a laid-out page (private: page._page_box, no public API) -----------------------------------

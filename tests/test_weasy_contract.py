@@ -156,3 +156,29 @@ def test_the_fetcher_refuses_what_is_outside_the_allowed_folders(tmp_path):
         fetcher.fetch((tmp_path / "elsewhere.css").as_uri())
     assert len(fetcher.refused) == 2
     assert logging.getLogger("weasyprint").propagate, "captured_warnings gives the logger back"
+
+
+def test_footnotes_moved_to_the_next_page_are_laid_out_there_in_the_documents_order():
+    from weasyprint.layout import LayoutContext
+    from weasyprint.layout import page as paging
+
+    assert getattr(paging.make_page, "octavo_route", False), "weasy.keep_moved_footnotes_in_order is installed"
+    assert paging.make_page.__code__.co_varnames[0] == "context"
+    for name in ("layout_footnote", "report_footnote", "unlayout_footnote"):
+        assert callable(getattr(LayoutContext, name)), name
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    long = " ".join(["Words of a note that runs on."] * 40)
+    html = ('<p>Call<span class="note" style="float: footnote; footnote-policy: auto" data-order="1">First '
+            + long + '</span><span class="note" style="float: footnote; footnote-policy: auto" data-order="2">'
+            'Second note.</span> text.</p>')
+    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=CSS)], fonts, pdf.PDF_VARIANT)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pypdfium2.PdfDocument(
+        _written(laid)))
+    assert text.index("First Words") < text.index("Second note."), "the moved notes keep their order"
+
+
+def _written(document) -> bytes:
+    out = io.BytesIO()
+    weasy.write_pdf(document, out, pdf.PDF_VARIANT, [])
+    return out.getvalue()
