@@ -94,6 +94,8 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
             "fn-p" not in (c.get("class") or "").split() or any(isinstance(d.tag, str) and "fn-" in (d.get("class") or "")
                                                                  for d in c.iterdescendants()) for c in children):
         return False
+    if any(d.tag in ("br", "img") for c in children for d in c.iterdescendants()):
+        return False  # a forced line break or an image: no letters to cut by
     if sum(len(p) for p in paragraphs) <= HEAD_LINES:
         return False
     for child, counted in zip(children, paragraphs):
@@ -210,6 +212,21 @@ def _drop(element: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+def implicated(pages, root) -> set[str]:
+    """The ids of the notes behind a layout's trouble: a note off its call's page, the notes called
+    on a page that ends early and the first one called on the next (its call's line pushed over)."""
+    notes = {el.get("data-call"): el.get("id") for el in root.iter()
+             if el.get("data-call") and el.get("id") and "footnote" in (el.get("class") or "").split()}
+    from .preflight import short_pages
+
+    calls = [call for page in pages for call in page.feet if call not in page.calls]
+    for finding in short_pages(pages, lambda n: ""):
+        calls += pages[finding.page].calls
+        following = pages[finding.page + 1].calls if finding.page + 1 < len(pages) else ()
+        calls += following[:1]
+    return {notes[call] for call in calls if call in notes}
 
 
 def better(before: tuple[int, int], after: tuple[int, int]) -> bool:

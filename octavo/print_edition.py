@@ -129,28 +129,43 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             + seen.findings)
 
 
+ROUNDS = 2  # layouts with cut notes tried at most (each cuts the notes behind the last one's trouble)
+
+
 def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, laid_out, seen: PagesSeen):
-    """The layout again with long footnotes cut at their line ends (footsplit.py) so that they may go
-    on at the foot of the next page, when the first layout has pages ending early or notes off their
-    call's page; kept only when it has fewer of them. A book without such pages keeps its layout."""
+    """The layout again with the footnotes behind its short pages and notes off their call's page
+    cut at their line ends (footsplit.py), so that they may go on at the foot of the next page; kept
+    when it has fewer of them (footsplit.better). A book without such pages keeps its layout."""
     from . import footsplit
     from .pdf import layout, page_views
 
     if config.notes != "footnotes":
         return laid_out
     views = page_views(laid_out)
-    before = footsplit.trouble(views)
-    if not any(before):
-        return laid_out
-    cut = footsplit.cut_notes(html, footsplit.note_lines(views, laid_out.root))
-    if cut == html:
-        return laid_out
-    again = layout(book, cut, toc, sheets, paper=config.paper)
-    if not footsplit.better(before, footsplit.trouble(page_views(again))):
-        return laid_out
-    seen.reset()
-    seen(again)
-    return again
+    best, least = laid_out, footsplit.trouble(views)
+    lines: dict = {}
+    current, cut = laid_out, html
+    for _ in range(ROUNDS):
+        if not any(least):
+            break
+        found = footsplit.note_lines(views, current.root)
+        wanted = {note: found[note] for note in footsplit.implicated(views, current.root) - set(lines) if note in found}
+        if not wanted:
+            break
+        lines.update(wanted)
+        again = footsplit.cut_notes(html, lines)
+        if again == cut:
+            break
+        cut = again
+        current = layout(book, cut, toc, sheets, paper=config.paper)
+        views = page_views(current)
+        trouble = footsplit.trouble(views)
+        if footsplit.better(least, trouble):
+            best, least = current, trouble
+    if best is not laid_out:
+        seen.reset()
+        seen(best)
+    return best
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:

@@ -76,3 +76,40 @@ def test_the_russian_manifesto_folio_4_is_full_and_its_notes_sit_under_their_cal
     labels = [document.get_page_label(i) for i in range(len(document))]
     text = document[labels.index("4")].get_textpage().get_text_range()
     assert "«Коммунами» назывались" in text, "note 4 begins under its call on folio 4"
+
+
+def test_a_note_is_cut_at_line_ends_into_pieces_whose_words_are_the_notes_in_order():
+    from lxml import html as lxml_html
+
+    from octavo.footsplit import cut_notes
+
+    html = ('<!DOCTYPE html><html><body><p>Text<a class="noteref" id="noteref-1">1</a><span class="footnote" '
+            'data-call="noteref-1" id="note-1"><span class="fn-p" id="p9"><a class="note-number">1</a> One two '
+            '<em>three four five</em> six seven.</span><span class="fn-p">Eight nine ten.</span></span> more.</p>'
+            '</body></html>')
+    # as laid out: "1 One two three" / "four five six" / "seven." ; "Eight nine" / "ten." (letters per line)
+    lines = {"note-1": [[(12, False), (11, False), (6, False)], [(9, False), (4, False)]]}
+    root = lxml_html.document_fromstring(cut_notes(html, lines))
+    pieces = root.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ')]")
+    texts = [" ".join("".join(piece.itertext()).split()) for piece in pieces]
+    assert texts == ["1 One two three four five six", "seven.", "Eight nine", "ten."]  # two lines stay together
+    assert pieces[0].get("id") == "note-1" and pieces[0].get("data-call") == "noteref-1"
+    assert all(p.get("id") is None and p.get("data-call") is None and p.get("data-note") == "note-1"
+               for p in pieces[1:]), "only the first piece is the note and names its call"
+    assert [p.get("data-order") for p in pieces] == ["1", "2", "3", "4"]
+    assert "footnote-policy: auto" in pieces[1].get("style")
+    assert [e.get("id") for e in root.iter() if e.get("id")] == ["noteref-1", "note-1", "p9"], "no id twice"
+    assert "text-align-last: justify" in pieces[0][0].get("style"), "a piece ending inside a paragraph is set full"
+    assert pieces[2][0].get("style") is None or "text-indent: 0" not in pieces[2][0].get("style"), \
+        "a paragraph that begins a piece keeps its own indent"
+    assert root.xpath("//p")[0].get("style") == "orphans: 1"
+
+
+def test_a_note_whose_layout_does_not_match_its_words_is_left_whole():
+    from octavo.footsplit import cut_notes
+
+    html = ('<!DOCTYPE html><html><body><p>T<span class="footnote" data-call="r" id="note-1"><span class="fn-p">'
+            'One two three four five six.</span></span></p></body></html>')
+    assert cut_notes(html, {"note-1": [[(6, False), (6, False), (99, False)]]}) == html
+    assert cut_notes(html, {"note-1": [[(6, False), (9, True), (8, False)]]}) == html, "no cut in a hyphenated word"
+    assert cut_notes(html, {"note-1": [[(6, False), (9, False), (8, False)]]}) != html
