@@ -129,7 +129,9 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             + seen.findings)
 
 
-ROUNDS = 2  # layouts with cut notes tried at most (each cuts the notes behind the last one's trouble)
+ROUNDS = 3  # layouts with cut notes tried at most: the notes behind the first layout's trouble, then
+# also those behind the second's, then every note that could be cut (more freedom, but WeasyPrint's
+# orphans rule may then send a cut note's first lines on without their call elsewhere)
 
 
 def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, laid_out, seen: PagesSeen):
@@ -144,14 +146,17 @@ def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, la
     views = page_views(laid_out)
     best, least = laid_out, footsplit.trouble(views)
     lines: dict = {}
+    every = footsplit.note_lines(views, laid_out.root)
     current, cut = laid_out, html
-    for _ in range(ROUNDS):
+    for attempt in range(1, ROUNDS + 1):
         if not any(least):
             break
         found = footsplit.note_lines(views, current.root)
         wanted = {note: found[note] for note in footsplit.implicated(views, current.root) - set(lines) if note in found}
+        if attempt == ROUNDS:
+            wanted.update({note: every[note] for note in every if note not in lines})
         if not wanted:
-            break
+            continue
         lines.update(wanted)
         again = footsplit.cut_notes(html, lines)
         if again == cut:
