@@ -114,6 +114,8 @@ GROUPED: dict[str, Callable[[int, list[str]], str]] = {
     else f"{n} note markers have no note; kept as written",
     "notes.unreferenced": lambda n, s: f"notes {_listed(s)} are never referenced; they are kept in the notes" if s
     else f"{n} notes are never referenced; they are kept in the notes",
+    "notes.table-note": lambda n, s: f"notes {_listed(s)} are never referenced and repeat table notes printed under "
+    "their tables; printed there only" if s else f"{n} notes repeat table notes printed under their tables; printed there only",
     "links.outside": lambda n, s: f"{n} links point outside the book and no originalSource is known to resolve "
     "them; their link texts are kept",
     "dialect.navigation": lambda n, s: f"removed {n} pieces of the web site's navigation (links to other pages, "

@@ -120,12 +120,57 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             seen.reset()
             laid_out = layout(book, html, toc, sheets, paper=config.paper)
             seen(laid_out)
+        laid_out = cut_notes(book, html, toc, sheets, config, laid_out, seen)
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
     return (complaints_said(book, complaints) + misplaced(book, seen.misplaced)
             + lost(book, lost_footnotes(book, print_flavour, seen.placed)) + uncovered(book, missing)
             + seen.findings)
+
+
+ROUNDS = 3  # layouts with cut notes tried at most: the notes behind the first layout's trouble, then
+# also those behind the second's, then every note that could be cut (more freedom, but WeasyPrint's
+# orphans rule may then send a cut note's first lines on without their call elsewhere)
+
+
+def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, laid_out, seen: PagesSeen):
+    """The layout again with the footnotes behind its short pages and notes off their call's page
+    cut at their line ends (footsplit.py), so that they may go on at the foot of the next page; kept
+    when it has fewer of them (footsplit.better). A book without such pages keeps its layout."""
+    from . import footsplit
+    from .pdf import layout, page_views
+
+    if config.notes != "footnotes":
+        return laid_out
+    views = page_views(laid_out)
+    best, least = laid_out, footsplit.trouble(views)
+    lines: dict = {}
+    every = footsplit.note_lines(views, laid_out.root)
+    current, cut = laid_out, html
+    for attempt in range(1, ROUNDS + 1):
+        if not any(least):
+            break
+        found = footsplit.note_lines(views, current.root)
+        wanted = {note: found[note] for note in footsplit.implicated(views, current.root) - set(lines) if note in found}
+        if attempt == ROUNDS:
+            wanted.update({note: every[note] for note in every if note not in lines})
+        if not wanted:
+            continue
+        lines.update(wanted)
+        again = footsplit.cut_notes(html, lines)
+        if again == cut:
+            break
+        cut = again
+        current = layout(book, cut, toc, sheets, paper=config.paper)
+        views = page_views(current)
+        trouble = footsplit.trouble(views)
+        if footsplit.better(least, trouble):
+            best, least = current, trouble
+    if best is not laid_out:
+        seen.reset()
+        seen(best)
+    return best
 
 
 def lost_footnotes(book: Book, print_flavour, placed: set[str]) -> list[str]:

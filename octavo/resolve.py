@@ -27,6 +27,7 @@ from .blocks import ModelBuilder
 from .dialect import is_notes_title
 from .headings import DIVISION, NO_TOC, heading_ranks
 from .slugs import slugify
+from .tables import note_words, notes_under_tables
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
                      unframe)
 from .trees import inline_text, replace_with_text, unwrap
@@ -59,7 +60,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         mapped.pop("translators", None)  # the front matter's word is final
     metadata = replace(_metadata(fields, title, language, authors), archive=archive, **mapped)
     _dashes_in_headings(tree)
-    notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked)
+    notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked, tree)
     _link_refs(tree, refs, prepared)
     _fix_links(tree, ids, metadata.source_url, report)
     builder = ModelBuilder(ids, source.path)
@@ -160,8 +161,10 @@ def _drop_attribute_lists(tree, report: Collector) -> None:
             replace_with_text(p, "")
 
 
-def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, linked: set[int]):
-    """Number the notes in order of first reference and pair each reference with its note.
+def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, linked: set[int], body=None):
+    """Number the notes in order of first reference and pair each reference with its note. A note
+    no reference points at whose words are a table's note printed under the table in ``body`` is
+    left out (tables.notes_under_tables): each note is printed once.
 
     Returns the notes as (id, number, label, tree, reference ids, line), and for every placeholder
     index that became a link: (note id, reference id, number)."""
@@ -190,8 +193,15 @@ def _notes(prepared, trees, ids: _Ids, report: Collector, base_url: str | None, 
         ref_id = ids.new(f"noteref-{number}{suffix}")
         ref_ids[d].append(ref_id)
         refs[index] = (number, ref_id)
+    under_tables = notes_under_tables(body) if body is not None else {}
     for i, d in enumerate(prepared.defs):
         if i not in order:
+            printed = under_tables.get(note_words("".join(trees[i].itertext())))
+            if printed is not None:
+                report.warn("notes.table-note", f"note [{d.label}] is never referenced and repeats a table's note "
+                            f"printed under the table (line {printed.get(LINE)}); printed there only", d.line,
+                            subject=f"[{d.label}]")
+                continue
             if by_label.get(d.label) == i:
                 report.warn("notes.unreferenced", f"note [{d.label}] is never referenced; it is kept in the notes", d.line,
                             subject=f"[{d.label}]")

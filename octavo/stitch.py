@@ -34,7 +34,7 @@ import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import pdf
+from . import pdf, weasy
 from .model import Book, TocEntry
 
 LONG = 1_000_000  # characters of print HTML (about 500 A5 pages) from which a book is laid out in
@@ -81,7 +81,7 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
         raise Unstitchable("no page break to cut at")
     lay = lambda markup: pdf.layout(book, markup, toc, stylesheets, paper)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="octavo-stitch-") as tmp, Writers(jobs) as writers:
-        front_pages = len(lay(front.markup(numbers={})).document.pages)  # placeholder numbers
+        front_pages = len(lay(front.markup(numbers={})).pages)  # placeholder numbers
         chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages, on_layout)
         head = _lay_out_front(front, lay, chunks, Path(tmp), front_pages, on_layout)
         del front, bodies
@@ -100,10 +100,10 @@ def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: 
     for index, body in enumerate(bodies):
         pad = first % 2 == 1  # a chunk's own first page is a right page: pad it to start on a left one
         laid = lay(body.markup(folio=folio, pad=pad))
-        pages = laid.document.pages[1:] if pad else laid.document.pages
+        pages = laid.pages[1:] if pad else laid.pages
         chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
                       *_contents(pages))
-        kept = pdf.Layout(laid.document.copy(pages), laid.complaints, laid.date)
+        kept = pdf.Layout(weasy.copy(laid.document, pages), laid.complaints, laid.date)
         chunk.page_names = kept.page_names
         on_layout(kept, chunk.labels, first)
         writers.write(kept, chunk)
@@ -117,9 +117,9 @@ def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int
     """The front matter with the contents numbers the chunks give; it must keep its length."""
     numbers = {target: chunk.labels[page] for chunk in chunks for target, page in chunk.anchors.items()}
     laid = lay(front.markup(numbers=numbers))
-    if len(laid.document.pages) != pages:
+    if len(laid.pages) != pages:
         raise Unstitchable("the contents changed length once numbered")
-    head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.document.pages), page_names=laid.page_names)
+    head = Chunk(tmp / "0.pdf", 0, laid.labels, *_contents(laid.pages), page_names=laid.page_names)
     on_layout(laid, laid.labels, 0)
     head.complaints = pdf.write(laid, head.path)
     head.uncovered = set(laid.uncovered)
@@ -141,9 +141,9 @@ def _contents(pages) -> tuple[dict[str, int], list[tuple[int, str, tuple]]]:
     anchors: dict[str, int] = {}
     links = []
     for index, page in enumerate(pages):
-        for target in page.anchors:
+        for target in weasy.anchors(page):
             anchors.setdefault(target, index)
-        links += [(index, target, rect) for kind, target, rect, *_ in page.links if kind == "internal"]
+        links += [(index, target, rect) for target, rect in weasy.internal_links(page)]
     return anchors, links
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from . import model as m
 
 # Characters of unbreakable content side by side (figures, the longest word of each cell), padding
@@ -162,3 +164,39 @@ def unbreakable(cell: m.Cell) -> int:
     if is_numeric(text):  # whole on its line; a unit before it may have a line of its own (lbs.<br>135,831,162)
         return longest if text[0].isalpha() else len(text)
     return longest if cell.header else min(longest, TEXT_WORD)
+
+
+# --- a table's own notes ----------------------------------------------------------------------------
+
+# A table's note as printed under it: a short label (i., ii., a), *, 1.) then the note's words.
+NOTE_LABEL = re.compile(r"^\s*(?:[ivxlc]{1,6}|[a-z]|\d{1,3}|\*{1,3}|[\u2020\u2021]{1,2})\s*[.)]?\s+", re.IGNORECASE)
+
+
+def note_words(text: str) -> str:
+    """A note's text compared with a table note's: its words, spaces of any kind made one."""
+    return " ".join(text.split())
+
+
+def notes_under_tables(tree) -> dict[str, etree._Element]:
+    """The notes a source prints under its tables, by their words (label left out): the paragraphs
+    that come after a table, before the next heading or text paragraph, and open with a short label.
+
+    An archive transcribing a printed book may give a table's notes twice: as labelled paragraphs
+    under the table (Capital ch. 15: "i. Of these only 177,596 ...", called by the table's
+    superscript i) and again as footnote definitions no reference points at (its [^143]). The
+    paragraphs under the table are where the reader meets them; the unreferenced copies are
+    dropped (resolve.py, notes.table-note)."""
+    found: dict[str, etree._Element] = {}
+    for table in tree.iter("table"):
+        for sibling in table.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in ("table", "h1", "h2", "h3", "h4", "h5", "h6"):
+                break
+            paragraphs = [sibling] if sibling.tag == "p" else list(sibling.iter("p"))
+            labelled = [p for p in paragraphs if NOTE_LABEL.match("".join(p.itertext()))]
+            if not labelled:
+                break
+            for p in labelled:
+                words = note_words(NOTE_LABEL.sub("", "".join(p.itertext()), count=1))
+                if words:
+                    found.setdefault(words, p)
+    return found

@@ -180,7 +180,7 @@ def lines_of(*texts):
     """One page of a paragraph laid out as ``texts``, one line each, as pdf.page_views gives it."""
     from xml.etree.ElementTree import Element, SubElement
 
-    from octavo.pdf import Line, PageView
+    from octavo.pageviews import Line, PageView
 
     root = Element("html")
     p = SubElement(root, "p")
@@ -206,7 +206,7 @@ def test_a_word_broken_without_a_hyphen_is_found_but_not_a_break_between_chinese
 def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
     from xml.etree.ElementTree import Element, SubElement
 
-    from octavo.pdf import Line, PageView
+    from octavo.pageviews import Line, PageView
     from octavo.preflight import check
 
     root = Element("html")

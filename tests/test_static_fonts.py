@@ -1,4 +1,4 @@
-"""The book face's static instances (octavo/pdf.py, _StaticInstances): WeasyPrint makes one of the
+"""The book face's static instances (octavo/static_fonts.py, StaticInstances; octavo/weasy.py routes WeasyPrint to it): WeasyPrint makes one of the
 variable font per (weight, size) with fontTools on every PDF it writes; Octavo keeps each one, in
 the process and in the user's cache folder, and a kept instance must be the very file fontTools
 makes, or the PDF would change."""
@@ -11,7 +11,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib.instancer import instantiateVariableFont
 
-from octavo import pdf
+from octavo import pdf, static_fonts
 from octavo.fonts import book_face
 
 from conftest import SEED, build_into
@@ -57,7 +57,7 @@ def _counting():
 def test_a_kept_instance_is_the_file_fonttools_makes_and_is_made_once(variable, tmp_path):
     expected = _saved(instantiateVariableFont(TTFont(io.BytesIO(variable)), {"wght": 600, "opsz": 14.0}, static=True))
     instantiate, calls = _counting()
-    keep = pdf._StaticInstances(instantiate)
+    keep = static_fonts.StaticInstances(instantiate)
     first = _saved(keep(TTFont(io.BytesIO(variable)), {"wght": 600, "opsz": 14.0}, static=True))
     again = _saved(keep(TTFont(io.BytesIO(variable)), {"opsz": 14.0, "wght": 600}, static=True))
     assert first == expected and again == expected
@@ -67,19 +67,19 @@ def test_a_kept_instance_is_the_file_fonttools_makes_and_is_made_once(variable, 
     assert other != expected and len(calls) == 2
     # the next process finds it in the cache folder
     instantiate, calls = _counting()
-    later = pdf._StaticInstances(instantiate)
+    later = static_fonts.StaticInstances(instantiate)
     assert _saved(later(TTFont(io.BytesIO(variable)), {"wght": 600, "opsz": 14.0}, static=True)) == expected
     assert calls == []
 
 
 def test_a_damaged_cache_file_is_not_used(variable, tmp_path):
     expected = _saved(instantiateVariableFont(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0}, static=True))
-    pdf._StaticInstances(instantiateVariableFont)(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0}, static=True)
+    static_fonts.StaticInstances(instantiateVariableFont)(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0}, static=True)
     [kept] = list((tmp_path / "cache").rglob("*.ttf"))
     data = kept.read_bytes()
     kept.write_bytes(data[:-100])  # cut short, as by a full disk
     instantiate, calls = _counting()
-    got = _saved(pdf._StaticInstances(instantiate)(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0},
+    got = _saved(static_fonts.StaticInstances(instantiate)(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0},
                                                    static=True))
     assert got == expected and len(calls) == 1
 
@@ -87,7 +87,7 @@ def test_a_damaged_cache_file_is_not_used(variable, tmp_path):
 def test_without_source_date_epoch_nothing_is_kept(variable, monkeypatch, tmp_path):
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     instantiate, calls = _counting()
-    keep = pdf._StaticInstances(instantiate)
+    keep = static_fonts.StaticInstances(instantiate)
     for _ in range(2):
         keep(TTFont(io.BytesIO(variable)), {"wght": 400, "opsz": 12.0}, static=True)
     assert len(calls) == 2 and not list((tmp_path / "cache").rglob("*.ttf"))

@@ -1,0 +1,244 @@
+"""Footnotes that may run over to the next page, as a typesetter splits them.
+
+WeasyPrint never splits a footnote across pages (Kozea/WeasyPrint#1833). When a note does not fit
+under its call, ``footnote-policy: line`` moves the call's line to the next page, leaving the page
+short by the note's height (the Russian manifesto's folio 4 ended 8 lines early); and when the
+body's last lines need the room (orphans), WeasyPrint sends the page's last note on to the next
+page, away from its call (Capital ch. 15, note 53).
+
+What a typesetter does instead: the note starts under its call and goes on at the foot of the next
+page. Here each note is cut, after a first layout, at the ends of the lines it was set in: its
+first ``HEAD_LINES`` lines stay one footnote (``footnote-policy: line``: with the call), every
+further line is a footnote of its own that WeasyPrint may send on to the next page
+(``footnote-policy: auto``), where it goes before that page's own notes. The paragraph holding the
+call gets ``orphans: 1``: when its second line finds no room, WeasyPrint would otherwise make room
+by sending the page's last notes on, the call's first lines with them (its orphans rule wins over
+the note), and the note would leave its call; with it, the call's line may end the page alone,
+its note's first lines under it. A cut is made only where
+a line ends between words (a word hyphenated by layout stays whole in one piece), and each piece
+but a paragraph's last is justified to its last line (``text-align-last``): set on one page, the
+pieces look exactly like the whole note, line for line. The cut note's pieces name their note in
+``data-note`` so checks can find them; only the first keeps the note's id and its call
+(``data-call``).
+
+In: the print HTML and the first layout's pages as plain data (pageviews.Line). Out: the print
+HTML with the notes cut. No WeasyPrint here.
+"""
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lxml_html
+
+HEAD_LINES = 2  # lines of a note that always stand under its call (a note of fewer is never cut)
+IGNORED = {"\u00ad", "\u200b", "\u2060"}  # soft hyphen, zero-width space, word joiner: not letters
+LAYOUT_HYPHEN = "\u2010"  # what layout adds where it hyphenates a word (print.css hyphenate-character)
+BLOCKS = {"p", "li", "dd", "dt", "blockquote", "div", "figcaption", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
+CUT_STYLE = "text-align-last: justify"  # a piece ending inside a paragraph: its last line set full
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if not c.isspace() and c not in IGNORED)
+
+
+def note_lines(pages, root) -> dict[str, list[list[tuple[int, bool]]]]:
+    """Each footnote's laid-out lines, by the note's id: for each of its paragraphs (its ``fn-p``
+    children, in order), each line's letters and whether layout hyphenated the line's last word.
+    ``pages``: pageviews.PageView of every page; ``root``: the laid-out document's root element.
+    A note whose lines are not all plain paragraph lines is left out (it is never cut)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found: dict[str, dict[int, list[tuple[int, bool]]]] = {}
+    spoiled: set[str] = set()
+    for page in pages:
+        for line in page.lines:
+            if line.area != "footnotes":
+                continue
+            block = line.block
+            note = parents.get(block)
+            if note is None or "footnote" not in (note.get("class") or "").split():
+                note = block  # a line straight in the note: not a paragraph of it
+            note_id = note.get("id") if note is not None else None
+            if not note_id:
+                continue
+            if block is note and not line.text.strip():
+                continue  # the space after the note's last paragraph
+            if block is note or "fn-p" not in (block.get("class") or "").split():
+                spoiled.add(note_id)
+                continue
+            index = [child for child in note if isinstance(child.tag, str)].index(block)
+            text = line.text.rstrip()
+            hyphenated = text.endswith(LAYOUT_HYPHEN)
+            letters = _letters(text) - (1 if hyphenated else 0)
+            found.setdefault(note_id, {}).setdefault(index, []).append((letters, hyphenated))
+    return {note_id: [paragraphs[i] for i in sorted(paragraphs)] for note_id, paragraphs in found.items()
+            if note_id not in spoiled and sorted(paragraphs) == list(range(len(paragraphs)))}
+
+
+def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]]) -> str:
+    """The print HTML with each note of ``lines`` longer than HEAD_LINES cut into its pieces; the
+    HTML as it was when no note is cut."""
+    root = lxml_html.document_fromstring(html)
+    cut = False
+    notes = [note for note in root.iter("span") if note.get("id") in lines and note.get("class") == "footnote"]
+    for note in notes:  # found first: cutting adds spans beside them
+        cut |= _cut(note, lines[note.get("id")])
+    footnotes = [span for span in root.iter("span") if "footnote" in (span.get("class") or "").split()]
+    for order, span in enumerate(footnotes, 1):  # moved on to the next page, they keep this order (weasy.py)
+        span.set("data-order", str(order))
+    return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode") if cut else html
+
+
+def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool:
+    """Cut one note (a span.footnote of span.fn-p paragraphs) after its laid-out lines."""
+    children = [child for child in note if isinstance(child.tag, str)]
+    if (note.text or "").strip() or len(children) != len(paragraphs) or any(
+            "fn-p" not in (c.get("class") or "").split() or any(isinstance(d.tag, str) and "fn-" in (d.get("class") or "")
+                                                                 for d in c.iterdescendants()) for c in children):
+        return False
+    if any(d.tag in ("br", "img") for c in children for d in c.iterdescendants()):
+        return False  # a forced line break or an image: no letters to cut by
+    if sum(len(p) for p in paragraphs) <= HEAD_LINES:
+        return False
+    for child, counted in zip(children, paragraphs):
+        if sum(n for n, _ in counted) != _letters("".join(child.itertext())):
+            return False  # the layout's letters are not the markup's: leave the note whole
+    # the cuts: (paragraph index, letters of it before the cut), after HEAD_LINES lines
+    cuts, seen = [], 0
+    for index, counted in enumerate(paragraphs):
+        before = 0
+        for number, (letters, hyphenated) in enumerate(counted):
+            before += letters
+            seen += 1
+            if seen < HEAD_LINES:
+                continue
+            last = number == len(counted) - 1
+            if last and index < len(paragraphs) - 1:
+                cuts.append((index + 1, 0))  # between paragraphs
+            elif not last and not hyphenated:
+                cuts.append((index, before))
+    if not cuts:
+        return False
+    pieces = _pieces(children, cuts)
+    parent, at = note.getparent(), note.getparent().index(note)
+    tail, note.tail = note.tail, None
+    head, *rest = pieces
+    for child in children:
+        note.remove(child)
+    note.extend(head)
+    made = []
+    for content in rest:
+        piece = etree.Element("span", {"class": "footnote footnote-more", "role": "doc-footnote",
+                                       "data-note": note.get("id"), "style": "footnote-policy: auto"})
+        piece.extend(content)
+        made.append(piece)
+    for offset, piece in enumerate(made, 1):
+        parent.insert(at + offset, piece)
+    block = next((a for a in note.iterancestors() if a.tag in BLOCKS), None)
+    if block is not None:  # the call's line may end a page alone rather than its note leave it (below)
+        _style(block, "orphans: 1")
+    (made[-1] if made else note).tail = tail
+    return True
+
+
+def _pieces(children: list, cuts: list[tuple[int, int]]) -> list[list[etree._Element]]:
+    """The note's paragraphs cut at ``cuts`` ((paragraph, letters before) in order): each piece's
+    paragraphs, copies of the note's with the text between two cuts."""
+    bounds = [(0, 0), *cuts, (len(children), 0)]
+    pieces = []
+    for (p1, l1), (p2, l2) in zip(bounds, bounds[1:]):
+        content = []
+        for index in range(p1, min(p2 + 1, len(children))):
+            start = l1 if index == p1 else 0
+            end = l2 if index == p2 else None
+            if end == 0:
+                continue
+            part = _slice(children[index], start, end)
+            if start > 0:
+                for element in part.iter():  # an id stays with the piece the paragraph begins in
+                    element.attrib.pop("id", None)
+            if start > 0:
+                _style(part, "text-indent: 0")  # goes on with a paragraph begun on the piece before
+            if end is not None:
+                _style(part, CUT_STYLE)
+            content.append(part)
+        pieces.append(content)
+    return pieces
+
+
+def _style(element: etree._Element, rule: str) -> None:
+    element.set("style", "; ".join(filter(None, [element.get("style"), rule])))
+
+
+def _slice(element: etree._Element, start: int, end: int | None) -> etree._Element:
+    """A copy of ``element`` keeping the text from its ``start``-th letter up to its ``end``-th
+    (None: to the end), inline markup kept around what is kept."""
+    copy = etree.fromstring(etree.tostring(element))  # a detached deep copy, tail dropped below
+    copy.tail = None
+    count = 0
+
+    def keep(text: str | None) -> str | None:
+        nonlocal count
+        if not text:
+            return text
+        kept = []
+        for char in text:
+            if not char.isspace() and char not in IGNORED:
+                inside = start <= count and (end is None or count < end)
+                count += 1
+            else:  # a space is kept between kept letters (or before the first, for the first piece)
+                inside = (count > start or start == 0) and (end is None or count < end)
+            kept.append(char if inside else "")
+        return "".join(kept)
+
+    def walk(el):
+        el.text = keep(el.text)
+        for child in list(el):
+            walk(child)
+            child.tail = keep(child.tail)
+
+    walk(copy)
+    for el in reversed(list(copy.iterdescendants())):  # innermost first
+        if not el.text and not len(el) and el.tag not in ("br", "wbr", "img"):
+            _drop(el)  # all its text went to another piece
+    return copy
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element emptied by a cut, keeping its tail."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def implicated(pages, root) -> set[str]:
+    """The ids of the notes behind a layout's trouble: a note off its call's page, the notes called
+    on a page that ends early and the first one called on the next (its call's line pushed over)."""
+    notes = {el.get("data-call"): el.get("id") for el in root.iter()
+             if el.get("data-call") and el.get("id") and "footnote" in (el.get("class") or "").split()}
+    from .preflight import short_pages
+
+    calls = [call for page in pages for call in page.feet if call not in page.calls]
+    for finding in short_pages(pages, lambda n: ""):
+        calls += pages[finding.page].calls
+        following = pages[finding.page + 1].calls if finding.page + 1 < len(pages) else ()
+        calls += following[:1]
+    return {notes[call] for call in calls if call in notes}
+
+
+def better(before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether a layout with ``after`` :func:`trouble` is better than one with ``before``: no more
+    notes off their call's page (the worse defect: the reader looks for the note), fewer defects."""
+    return after[1] <= before[1] and sum(after) < sum(before)
+
+
+def trouble(pages) -> tuple[int, int]:
+    """(pages ending early with no page break to explain it, notes off their call's page) of a
+    layout's pages (pageviews.PageView): what cutting notes should make fewer."""
+    from .preflight import short_pages
+
+    off = sum(1 for page in pages for call in page.feet if call not in page.calls)
+    return len(short_pages(pages, lambda n: "")), off

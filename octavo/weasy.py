@@ -1,0 +1,340 @@
+"""WeasyPrint behind one door: the only module that imports it.
+
+Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Page.anchors and
+.links, write_pdf with a finisher) and, where no public API exists, a few of its internals:
+
+- ``page._page_box``: the box tree of a laid-out page (its named-page type, its margin boxes, the
+  footnote area, every line, text box and table row), read for the preflight, the page-list, the
+  footnote checks;
+- moving boxes after layout (``Box.translate``): a handout's margin numbers mirrored into a
+  left-hand page's wide margin;
+- ``weasyprint.pdf.fonts.instantiateVariableFont``: replaced by a cache of static font instances
+  (static_fonts.py);
+- ``weasyprint.layout.page.make_page`` and the layout context's ``reported_footnotes`` (the
+  footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
+- the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
+  argument names a character no font had;
+- the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it.
+
+tests/test_weasy_contract.py pins each of these (attribute names, box classes, the shape of a page
+and of a footnote area), so a new WeasyPrint release is ported here, in one file, or the contract
+tests say what changed. pdf.py lays out and writes through these functions; stitch.py cuts,
+copies and reads pages through them.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pydyf
+import weasyprint
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .model import Asset
+from .pageviews import Line, PageView, TablePart
+
+VERSION = weasyprint.__version__
+BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
+
+
+# --- fetching: only what the book may load --------------------------------------------------------
+
+class LockedFetcher(URLFetcher):
+    """Serves files from allowed folders (and the book's assets); refuses everything else."""
+
+    def __init__(self, roots: list[Path], assets: dict[str, Asset] | None = None):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [r.resolve() for r in roots if r]
+        self.assets = assets or {}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return self._refuse(url)
+        if url.startswith(BOOK_BASE):
+            asset = self.assets.get(unquote(url[len(BOOK_BASE):]))
+            if asset is None:
+                return self._refuse(url)
+            return URLFetcherResponse(url, body=asset.read(), headers={"Content-Type": asset.media_type})
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            return self._refuse(url)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+
+    def _refuse(self, url: str):
+        self.refused.append(url)
+        raise ValueError(f"refused to fetch {url}: outside the allowed folders")
+
+
+# --- laying out and writing -------------------------------------------------------------------------
+
+def font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+def stylesheet(fonts: FontConfiguration, fetcher: URLFetcher, string: str | None = None,
+               filename: Path | None = None) -> CSS:
+    if filename is not None:
+        return CSS(filename=str(filename), font_config=fonts, url_fetcher=fetcher)
+    return CSS(string=string, font_config=fonts, url_fetcher=fetcher)
+
+
+def render(html: str, fetcher: URLFetcher, sheets: list[CSS], fonts: FontConfiguration, variant: str) -> Document:
+    """The laid-out document: tagged (pdf_tags), in the PDF variant ``variant``."""
+    return HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
+        stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=variant)
+
+
+def write_pdf(document: Document, dest, variant: str, page_labels: list[tuple[int, str, int]]) -> None:
+    """Write ``document`` to ``dest`` (a path or a binary file) with /PageLabels ``page_labels``
+    ((first page index, style, first number) as pdf.label_ranges gives them)."""
+    document.write_pdf(dest, finisher=_labels_finisher(page_labels), pdf_tags=True, custom_metadata=True,
+                       pdf_variant=variant)
+
+
+def _labels_finisher(ranges: list[tuple[int, str, int]]):
+    """A finisher writing /PageLabels into the catalogue before the file is written."""
+    def finish(document, pdf):
+        nums = []
+        for index, style, start in ranges:
+            nums += [index, pydyf.Dictionary({"S": f"/{style}", "St": start} if style else {})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+    return finish
+
+
+def pages(document: Document) -> list:
+    return document.pages
+
+
+def copy(document: Document, kept: list) -> Document:
+    """A document of some of ``document``'s pages (links and bookmarks kept)."""
+    return document.copy(kept)
+
+
+class captured_warnings:
+    """Collect WeasyPrint's log warnings (bad CSS, refused resources) instead of printing them, and
+    the characters it drew as empty boxes (from the record's arguments, not its wording)."""
+
+    def __enter__(self):
+        self.messages: list[str] = []
+        self.missing: set[str] = set()
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = self._keep
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self
+
+    def _keep(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(".notdef glyph") and record.args:
+            self.missing.add(str(record.args[0]))
+        elif "HarfBuzz-Subset" not in record.getMessage():  # this machine's libraries, not the source: README
+            self.messages.append(record.getMessage())
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+        return False
+
+
+def route_variable_fonts(make):
+    """WeasyPrint makes a static instance of each variable font it embeds with fontTools'
+    ``instantiateVariableFont``; it calls ``make(that function)``'s result instead (made once per
+    process). Returns it, or None when this WeasyPrint makes its instances another way."""
+    from weasyprint.pdf import fonts as embedded
+
+    instantiate = getattr(embedded, "instantiateVariableFont", None)
+    if instantiate is None:
+        return None
+    if getattr(instantiate, "octavo_route", False) is not True:
+        embedded.instantiateVariableFont = make(instantiate)
+        embedded.instantiateVariableFont.octavo_route = True
+    return embedded.instantiateVariableFont
+
+
+def keep_moved_footnotes_in_order() -> bool:
+    """Footnotes WeasyPrint moves on to the next page are laid out there in the document's order,
+    when each carries its place in ``data-order`` (footsplit.py numbers a cut note's pieces so).
+    WeasyPrint keeps them in the order it moved them: a note's last lines moved for want of room,
+    then its first lines moved to make room for the body's last line (orphans), would come out
+    last lines first. Installed once; footnotes without ``data-order`` keep WeasyPrint's order."""
+    from weasyprint.layout import page as paging
+
+    make_page = paging.make_page
+    if getattr(make_page, "octavo_route", False):
+        return True
+
+    def in_order(context, *args, **kwargs):
+        moved = context.reported_footnotes
+        if len(moved) > 1 and all(box.element is not None and box.element.get("data-order") for box in moved):
+            moved.sort(key=lambda box: int(box.element.get("data-order")))
+        return make_page(context, *args, **kwargs)
+
+    in_order.octavo_route = True
+    paging.make_page = in_order
+    return True
+
+
+# --- reading a laid-out page (private: page._page_box, no public API) -----------------------------------
+
+def page_name(page) -> str:
+    """The page's named-page type (print.css: front, body, part, ...)."""
+    return page._page_box.page_type.name
+
+
+def root_element(document: Document):
+    """The document's root element (of the tree every box's ``element`` belongs to)."""
+    return document.pages[0]._page_box.children[0].element if document.pages else None
+
+
+def anchors(page) -> dict:
+    """The ids with a box on the page (a paragraph split across pages is on both)."""
+    return page.anchors
+
+
+def internal_links(page) -> list[tuple[str, tuple]]:
+    """(target id, CSS px rectangle) of the page's links inside the document."""
+    return [(target, rect) for kind, target, rect, *_ in page.links if kind == "internal"]
+
+
+def body_texts(page):
+    """(element, text) of the text boxes and images of the page's body in tree order (no margin
+    boxes, no footnote area); generated text and images as ""."""
+    return _body_texts(page._page_box)
+
+
+def _body_texts(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)) or (
+                isinstance(box, boxes.PageBox) and child.element is None):
+            continue  # running heads, folios, the notes at the foot of the page (or in a note area)
+        if isinstance(child, boxes.TextBox):
+            generated = "::" in (child.element_tag or "")  # ::before, ::after, ::marker, ::footnote-call
+            yield child.element, "" if generated else child.text
+        elif isinstance(child, boxes.ReplacedBox):
+            yield child.element, ""  # an image: content without text
+        else:
+            yield from _body_texts(child)
+
+
+def footnote_calls(page) -> list[str]:
+    """The calls (ids, from each footnote's ``data-call``) of the footnotes at the page's foot."""
+    return [call for box in page._page_box.children if isinstance(box, boxes.FootnoteAreaBox)
+            for call in _footnote_calls(box)]
+
+
+def _footnote_calls(box) -> list[str]:
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-call"):
+        return [element.get("data-call")]
+    return [call for child in getattr(box, "children", ()) for call in _footnote_calls(child)]
+
+
+def mirror_to_left_margin(page, name: str) -> None:
+    """On a page whose left margin is the wider, the boxes of class ``name`` (set in the right
+    margin) are mirrored into the left one, flush against the text. Only they move: nothing reflows."""
+    box = page._page_box
+    if box.margin_left <= box.margin_right:
+        return
+    left, width = box.content_box_x(), box.width
+    for number in _boxes_of_class(box, name):
+        number.translate(2 * left + width - 2 * number.position_x - number.margin_width())
+        for line in getattr(number, "children", ()):
+            line.translate(number.width - sum(child.margin_width() for child in line.children))
+
+
+def _boxes_of_class(box, name: str):
+    """The outermost boxes under ``box`` made for an element of class ``name``."""
+    for child in box.all_children() if hasattr(box, "all_children") else ():
+        element = child.element
+        if element is not None and name in (element.get("class") or "").split():
+            yield child
+        else:
+            yield from _boxes_of_class(child, name)
+
+
+def page_view(page) -> PageView:
+    """What the preflight reads of a laid-out page, as plain data."""
+    page = page._page_box
+    lines, tables, elements = [], [], set()
+    notes_top, bottom = None, page.content_box_y()
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            _read_lines(child, "margin", child.at_keyword, lines, tables, elements)
+        elif isinstance(child, boxes.FootnoteAreaBox):
+            if child.children:
+                notes_top = child.position_y
+                _read_lines(child, "footnotes", None, lines, tables, elements)
+        elif child.element is not None:
+            bottom = max(bottom, _read_lines(child, "body", None, lines, tables, elements))
+    flow = next((c for c in page.children if isinstance(c, boxes.BlockBox) and c.element is not None), None)
+    calls = tuple(dict.fromkeys(e.get("id") for line in lines if line.area == "body" for e in line.elements
+                                if e is not None and "noteref" in (e.get("class") or "").split() and e.get("id")))
+    feet = tuple(dict.fromkeys(call for child in page.children if isinstance(child, boxes.FootnoteAreaBox)
+                               for call in _footnote_calls(child)))
+    return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
+                    page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
+                    _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
+                    calls, feet)
+
+
+def _edge(box, side: int, name: str) -> tuple[tuple[object, str], ...]:
+    """The boxes a page's flow opens (``side`` 0) or closes (-1) with, outermost first, each with its
+    break-before (or break-after)."""
+    found = []
+    while isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+        found.append((box.element, box.style[name]))
+        box = box.children[side] if box.children else None
+    return tuple(found)
+
+
+def _read_lines(box, area: str, block, lines: list, tables: list, elements: set, table=None,
+                group: str = "body") -> float:
+    """Lines, table parts and block elements under ``box`` into the lists; returns the lowest bottom."""
+    if isinstance(box, boxes.LineBox):
+        texts = list(_fragments(box))
+        sized = [b for b in texts if b.text.strip()] or texts
+        lines.append(Line(
+            block if area == "margin" else box.element, area,
+            tuple("" if "::" in (b.element_tag or "") else b.text for b in texts), tuple(b.element for b in texts),
+            box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height,
+            sized[0].style["font_size"] if sized else box.style["font_size"],
+            max((getattr(b, "justification_spacing", 0) or 0 for b in texts), default=0.0),
+            tuple(tuple(b.style["color"].to("srgb").coordinates) for b in texts if b.text.strip())))
+        return box.position_y + box.height
+    bottom = 0.0
+    if isinstance(box, boxes.TableBox) or getattr(box, "is_table_wrapper", False):
+        table = box.element
+    elif isinstance(box, boxes.TableCaptionBox):
+        tables.append(TablePart(table, "caption"))
+    elif isinstance(box, boxes.TableRowGroupBox):
+        group = "head" if box.is_header else "foot" if box.is_footer else "body"
+    elif isinstance(box, boxes.TableRowBox):
+        tables.append(TablePart(table, group))
+    if isinstance(box, boxes.BlockLevelBox) and box.element is not None:
+        elements.add(box.element)
+    if isinstance(box, (boxes.ReplacedBox, boxes.TableRowBox)):
+        bottom = box.position_y + box.margin_height()
+    for child in getattr(box, "children", ()):
+        bottom = max(bottom, _read_lines(child, area, block, lines, tables, elements, table, group))
+    return bottom
+
+
+def _fragments(box):
+    """The text boxes (and images) of a line, in order."""
+    for child in box.children:
+        if isinstance(child, (boxes.TextBox, boxes.ReplacedBox)):
+            if isinstance(child, boxes.TextBox):
+                yield child
+        elif isinstance(child, boxes.ParentBox):
+            yield from _fragments(child)

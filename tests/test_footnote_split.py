@@ -1,0 +1,115 @@
+"""A footnote too long for the rest of its call's page starts under its call and goes on at the foot
+of the next page, as a typesetter splits it (footsplit.py); the call's page is not left short
+(issue 17: the Russian manifesto's folio 4 ended 8 lines early, its note's call pushed over).
+
+Built case: three chapters, each with a long note whose call falls near the foot of a page, at
+three depths. Read back with PDFium: where each note begins and ends, and how low each page's
+text goes (a page ending early has its lowest line far above the others')."""
+from __future__ import annotations
+
+import pypdfium2
+import pytest
+
+from conftest import CORPUS, build_into, needs_corpus, write_source
+
+SENTENCE = "The committee heard the weavers describe their hours at the mill and wrote down what they said. "
+NOTE = ("Note {k} begins here. " + "The inspector's report gives the figures for every district and the hours "
+        "worked by children of each age, with the names of the mills. " * 8 + "End of note {k}.")
+LINE = 14  # points: about one body line (10.5 pt type)
+
+
+def source(depths: list[int]) -> str:
+    """A chapter per depth: that many lines of text, then a paragraph calling a 10-line note."""
+    parts = ["---\ntitle: Long notes\nauthor: A. Tester\nlanguage: en\n---\n"]
+    for k, lines in enumerate(depths, 1):
+        parts += [f"## Chapter {k}\n", (SENTENCE * (lines * 65 // len(SENTENCE) + 1)).strip() + "\n",
+                  f"Then came marker{k} the call.[^{k}] " + SENTENCE * 8 + "\n", (SENTENCE * 12).strip() + "\n"]
+    parts += [f"[^{k}]: " + NOTE.format(k=k) + "\n" for k in range(1, len(depths) + 1)]
+    return "\n".join(parts)
+
+
+def pages(path) -> list[tuple[str, float | None]]:
+    """Each page's text and the bottom of its lowest line above the folio (PDF points from the foot)."""
+    document = pypdfium2.PdfDocument(str(path))
+    found = []
+    for page in document:
+        text = page.get_textpage()
+        height = page.get_height()
+        bottoms = [text.get_rect(i)[1] for i in range(text.count_rects())]
+        bottoms = [b for b in bottoms if b > 0.1 * height]  # the folio stands below
+        found.append((text.get_text_range(), min(bottoms) if bottoms else None))
+    document.close()
+    return found
+
+
+def page_of(found, words: str) -> list[int]:
+    return [n for n, (text, _) in enumerate(found) if words in " ".join(text.replace("\u00a0", " ").split())]
+
+
+def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_page(tmp_path):
+    md = write_source(tmp_path, "long.md", source([18, 20, 22]))
+    report = build_into(tmp_path / "out", md, formats=("pdf",))
+    assert report.ok
+    found = pages(tmp_path / "out" / "long.pdf")
+    for k in (1, 2, 3):
+        call, begins, ends = page_of(found, f"marker{k}"), page_of(found, f"Note {k} begins"), page_of(found, f"End of note {k}")
+        assert len(call) == len(begins) == len(ends) == 1, (k, call, begins, ends)
+        assert begins == call, f"note {k} begins on page {begins[0]}, its call is on page {call[0]}"
+        assert ends[0] - begins[0] <= 1, f"note {k} runs on for {ends[0] - begins[0]} pages"
+    deepest = min(low for _, low in found if low is not None)
+    text_pages = page_of(found, "The committee heard")  # the front matter before, the credits after
+    for n, (text, low) in enumerate(found[text_pages[0]:text_pages[-1]], text_pages[0]):  # the last may end anywhere
+        if found[n + 1][0].lstrip().startswith("Chapter"):
+            continue  # a chapter's last page may end anywhere
+        assert low - deepest < 3 * LINE, f"page {n} ends about {(low - deepest) / LINE:.0f} lines early"
+    diagnostics = [d.code for result in report.results for d in result.diagnostics]
+    assert "pdf.footnote-page" not in diagnostics
+
+
+@pytest.mark.slow
+def test_the_russian_manifesto_folio_4_is_full_and_its_notes_sit_under_their_calls(tmp_path):
+    needs_corpus()
+    report = build_into(tmp_path / "out", CORPUS / "marx-engels-manifest-ru.md", formats=("pdf",), preflight=True)
+    codes = [d.code for result in report.results for d in result.diagnostics]
+    assert "pdf.footnote-page" not in codes
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "marx-engels-manifest-ru.pdf"))
+    labels = [document.get_page_label(i) for i in range(len(document))]
+    text = document[labels.index("4")].get_textpage().get_text_range()
+    assert "«Коммунами» назывались" in text, "note 4 begins under its call on folio 4"
+
+
+def test_a_note_is_cut_at_line_ends_into_pieces_whose_words_are_the_notes_in_order():
+    from lxml import html as lxml_html
+
+    from octavo.footsplit import cut_notes
+
+    html = ('<!DOCTYPE html><html><body><p>Text<a class="noteref" id="noteref-1">1</a><span class="footnote" '
+            'data-call="noteref-1" id="note-1"><span class="fn-p" id="p9"><a class="note-number">1</a> One two '
+            '<em>three four five</em> six seven.</span><span class="fn-p">Eight nine ten.</span></span> more.</p>'
+            '</body></html>')
+    # as laid out: "1 One two three" / "four five six" / "seven." ; "Eight nine" / "ten." (letters per line)
+    lines = {"note-1": [[(12, False), (11, False), (6, False)], [(9, False), (4, False)]]}
+    root = lxml_html.document_fromstring(cut_notes(html, lines))
+    pieces = root.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ')]")
+    texts = [" ".join("".join(piece.itertext()).split()) for piece in pieces]
+    assert texts == ["1 One two three four five six", "seven.", "Eight nine", "ten."]  # two lines stay together
+    assert pieces[0].get("id") == "note-1" and pieces[0].get("data-call") == "noteref-1"
+    assert all(p.get("id") is None and p.get("data-call") is None and p.get("data-note") == "note-1"
+               for p in pieces[1:]), "only the first piece is the note and names its call"
+    assert [p.get("data-order") for p in pieces] == ["1", "2", "3", "4"]
+    assert "footnote-policy: auto" in pieces[1].get("style")
+    assert [e.get("id") for e in root.iter() if e.get("id")] == ["noteref-1", "note-1", "p9"], "no id twice"
+    assert "text-align-last: justify" in pieces[0][0].get("style"), "a piece ending inside a paragraph is set full"
+    assert pieces[2][0].get("style") is None or "text-indent: 0" not in pieces[2][0].get("style"), \
+        "a paragraph that begins a piece keeps its own indent"
+    assert root.xpath("//p")[0].get("style") == "orphans: 1"
+
+
+def test_a_note_whose_layout_does_not_match_its_words_is_left_whole():
+    from octavo.footsplit import cut_notes
+
+    html = ('<!DOCTYPE html><html><body><p>T<span class="footnote" data-call="r" id="note-1"><span class="fn-p">'
+            'One two three four five six.</span></span></p></body></html>')
+    assert cut_notes(html, {"note-1": [[(6, False), (6, False), (99, False)]]}) == html
+    assert cut_notes(html, {"note-1": [[(6, False), (9, True), (8, False)]]}) == html, "no cut in a hyphenated word"
+    assert cut_notes(html, {"note-1": [[(6, False), (9, False), (8, False)]]}) != html

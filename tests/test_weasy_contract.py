@@ -1,0 +1,184 @@
+"""The contract between Octavo and WeasyPrint (octavo/weasy.py): the internals Octavo relies on,
+pinned on a small document laid out here. When a WeasyPrint release breaks one of these, port
+octavo/weasy.py (and only it) until they pass again; the test names say what Octavo needs.
+
+Expected values are written out from the document below (its ids, classes and words), not asked
+of the code under test; the written PDF is read back with pikepdf and PDFium."""
+from __future__ import annotations
+
+import io
+import logging
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from octavo import pdf, weasy
+
+CSS = """
+@page { size: A6; margin: 12mm; @top-center { content: "Running head"; } }
+@page front { @top-center { content: none; } }
+.front { page: front; }
+body { font-size: 10pt; line-height: 14pt; }
+.note { float: footnote; footnote-policy: line; }
+.note::footnote-call { content: none; } .note::footnote-marker { content: none; }
+.para-num { float: right; margin-right: -10mm; width: 8mm; }
+h2 { break-before: page; }
+"""
+
+HTML = """<!DOCTYPE html><html lang="en"><head><title>Contract</title></head><body>
+<section class="front" id="front"><p id="opening">Front matter.</p></section>
+<section id="chapter"><h2 id="ch">Chapter</h2>
+<p id="with-call">A paragraph with a call<a class="noteref" id="call-1" href="#note-1">1</a><span class="note"
+ data-call="call-1" id="note-1">The note, at the foot of the call's page.</span> and more words.</p>
+<p id="numbered"><span class="para-num">7</span>A numbered paragraph.</p>
+<p id="linking"><a href="#ch">Back to the chapter</a>.</p>
+<table id="t"><caption>A caption</caption><thead><tr><th>Head</th></tr></thead>
+<tbody><tr><td>Body</td></tr></tbody></table>
+</section></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def document():
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    return weasy.render(HTML, fetcher, [weasy.stylesheet(fonts, fetcher, string=CSS)], fonts, pdf.PDF_VARIANT)
+
+
+def test_pages_are_a_list_with_a_named_page_type_each(document):
+    pages = weasy.pages(document)
+    assert len(pages) == 2
+    assert [weasy.page_name(page) for page in pages] == ["front", ""]  # "" : the unnamed page
+
+
+def test_the_root_element_is_the_documents_html_element(document):
+    root = weasy.root_element(document)
+    assert root.tag == "html" and root.find(".//p[@id='opening']") is not None
+
+
+def test_anchors_name_the_ids_with_a_box_on_each_page(document):
+    front, chapter = weasy.pages(document)
+    assert {"front", "opening"} <= set(weasy.anchors(front))
+    assert {"chapter", "ch", "with-call", "call-1", "note-1", "t"} <= set(weasy.anchors(chapter))
+    assert "ch" not in weasy.anchors(front)
+
+
+def test_internal_links_give_the_target_id_and_a_rectangle(document):
+    links = weasy.internal_links(weasy.pages(document)[1])
+    targets = [target for target, _ in links]
+    assert "ch" in targets and "note-1" in targets
+    x1, y1, x2, y2 = dict(links)["ch"]
+    assert x2 > x1 and y2 > y1
+
+
+def test_a_float_footnote_sits_in_the_footnote_area_of_its_calls_page_named_by_data_call(document):
+    front, chapter = weasy.pages(document)
+    assert weasy.footnote_calls(front) == []
+    assert weasy.footnote_calls(chapter) == ["call-1"]
+    box = chapter._page_box
+    areas = [child for child in box.children if type(child).__name__ == "FootnoteAreaBox"]
+    assert len(areas) == 1 and areas[0].children, "one footnote area, holding the note"
+    assert areas[0].children[0].element.get("id") == "note-1"
+
+
+def test_body_texts_leave_out_running_heads_and_footnotes_and_blank_generated_text(document):
+    texts = list(weasy.body_texts(weasy.pages(document)[1]))
+    words = "".join(text for _, text in texts)
+    assert "A paragraph with a call" in words and "Chapter" in words
+    assert "Running head" not in words and "The note, at the foot" not in words
+    elements = {element.get("id") for element, _ in texts if element is not None}
+    assert {"ch", "with-call", "call-1"} <= elements
+
+
+def test_a_page_view_reads_lines_areas_tables_and_the_notes_top(document):
+    view = weasy.page_view(weasy.pages(document)[1])
+    areas = {line.area for line in view.lines}
+    assert areas == {"body", "footnotes", "margin"}
+    assert any("Running head" in line.text for line in view.lines if line.area == "margin")
+    assert any("The note" in line.text for line in view.lines if line.area == "footnotes")
+    assert view.notes_top is not None and view.body_bottom <= view.notes_top <= view.content_bottom
+    assert [part.kind for part in view.tables] == ["caption", "head", "body"]
+    assert all(part.table.get("id") == "t" for part in view.tables)
+    assert view.calls == ("call-1",) and view.feet == ("call-1",)
+    assert [(element.tag, brk) for element, brk in view.opening][-1] == ("h2", "page"), \
+        "the page opens with the chapter's h2, which breaks the page before it (break_before)"
+    assert all(line.font_size > 0 and line.stretch >= 0 for line in view.lines)
+
+
+def test_boxes_moved_after_layout_stay_moved(document):
+    page = weasy.pages(document)[1]
+    box = page._page_box
+    number = next(weasy._boxes_of_class(box, "para-num"))
+    before = number.position_x
+    number.translate(-5)
+    assert number.position_x == before - 5
+    number.translate(5)
+
+
+def test_a_copy_of_some_pages_is_a_document_of_those_pages(document):
+    pages = weasy.pages(document)
+    kept = weasy.copy(document, pages[1:])
+    assert len(weasy.pages(kept)) == 1 and weasy.page_name(weasy.pages(kept)[0]) == ""
+
+
+def test_page_labels_reach_the_pdf_through_the_finisher(document):
+    out = io.BytesIO()
+    weasy.write_pdf(document, out, pdf.PDF_VARIANT, [(0, "r", 1), (1, "D", 1)])
+    with pikepdf.open(io.BytesIO(out.getvalue())) as written:
+        nums = written.Root.PageLabels.Nums
+        assert [int(nums[0]), str(nums[1].S), int(nums[2]), str(nums[3].S)] == [0, "/r", 1, "/D"]
+    text = pypdfium2.PdfDocument(out.getvalue())[1].get_textpage().get_text_range()
+    assert "The note, at the foot of the call" in text
+
+
+def test_variable_fonts_are_instantiated_through_octavo():
+    from weasyprint.pdf import fonts as embedded
+
+    assert pdf.STATIC_INSTANCES is not None, "WeasyPrint no longer calls instantiateVariableFont"
+    assert embedded.instantiateVariableFont is pdf.STATIC_INSTANCES
+
+
+def test_a_character_no_font_has_is_logged_as_a_notdef_glyph_with_the_character_as_argument():
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    sheet = weasy.stylesheet(fonts, fetcher, string="body { font-family: serif; }")
+    with weasy.captured_warnings() as captured:
+        laid = weasy.render("<p>\U0001fbc5</p>", fetcher, [sheet], fonts, pdf.PDF_VARIANT)
+        weasy.write_pdf(laid, io.BytesIO(), pdf.PDF_VARIANT, [])
+    assert "\U0001fbc5" in captured.missing
+
+
+def test_the_fetcher_refuses_what_is_outside_the_allowed_folders(tmp_path):
+    fetcher = weasy.LockedFetcher([tmp_path / "allowed"])
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.com/font.woff")
+    with pytest.raises(ValueError):
+        fetcher.fetch((tmp_path / "elsewhere.css").as_uri())
+    assert len(fetcher.refused) == 2
+    assert logging.getLogger("weasyprint").propagate, "captured_warnings gives the logger back"
+
+
+def test_footnotes_moved_to_the_next_page_are_laid_out_there_in_the_documents_order():
+    from weasyprint.layout import LayoutContext
+    from weasyprint.layout import page as paging
+
+    assert getattr(paging.make_page, "octavo_route", False), "weasy.keep_moved_footnotes_in_order is installed"
+    assert paging.make_page.__code__.co_varnames[0] == "context"
+    for name in ("layout_footnote", "report_footnote", "unlayout_footnote"):
+        assert callable(getattr(LayoutContext, name)), name
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    long = " ".join(["Words of a note that runs on."] * 40)
+    html = ('<p>Call<span class="note" style="float: footnote; footnote-policy: auto" data-order="1">First '
+            + long + '</span><span class="note" style="float: footnote; footnote-policy: auto" data-order="2">'
+            'Second note.</span> text.</p>')
+    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=CSS)], fonts, pdf.PDF_VARIANT)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pypdfium2.PdfDocument(
+        _written(laid)))
+    assert text.index("First Words") < text.index("Second note."), "the moved notes keep their order"
+
+
+def _written(document) -> bytes:
+    out = io.BytesIO()
+    weasy.write_pdf(document, out, pdf.PDF_VARIANT, [])
+    return out.getvalue()
