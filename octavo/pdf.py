@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .fonts import FAMILY, book_face
+from .hyphenation import install as install_hyphenation
 from .model import Asset, Book, TocEntry
 
 BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it
@@ -254,6 +255,7 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
     sheets.append(CSS(string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}",
                       font_config=fonts, url_fetcher=fetcher))
+    install_hyphenation()  # Octavo's dictionaries: one break per word, American patterns for English
     with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)

@@ -1,0 +1,52 @@
+"""Hyphenation a proofreader accepts: English words are broken at their syllables ("deroga-tory", not
+"derogat-ory"), each word at one place only ("Petro-grad" wherever it is broken, never
+"Pet-rograd"), and Russian text is hyphenated with its own patterns. The words are set in columns
+far too narrow for them, so that each is broken wherever the print edition allows, and the breaks
+are read back from the PDF with PDFium."""
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+
+from conftest import ROOT, build_into, write_source
+
+# Each word in a paragraph of its own, in a column a letter wide: a word is broken at its one
+# hyphenation point (WeasyPrint takes the shortest first part when none fits), or not at all.
+NARROW = "\np { width: 1em; text-align: left; text-indent: 0; }\n"
+
+# (word, its lines as the PDF must show them), written out from a dictionary's syllables
+ENGLISH = [
+    ("derogatory", ["deroga\u2010", "tory"]),  # the British patterns: "derogat-ory"
+    ("evident", ["evi\u2010", "dent"]),  # "evid-ent"
+    ("result", ["result"]),  # "res-ult"
+    ("destroy", ["destroy"]),  # "des-troy"
+    ("theory", ["theory"]),  # "the-ory": too short to break well
+    ("Petrograd", ["Petro\u2010", "grad"]),  # never "Pet-rograd"
+    ("proletariat", ["prole\u2010", "tariat"]),  # the British patterns: "prolet-ariat"
+    ("revolution", ["revolu\u2010", "tion"]),
+]
+
+
+def pdf_lines(pdf) -> list[str]:
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return [line.strip() for page in document for line in page.get_textpage().get_text_range().splitlines()]
+    finally:
+        document.close()
+
+
+def narrow_build(tmp_path, name: str, front: str, words: list[str]) -> list[str]:
+    styles = tmp_path / "styles"
+    styles.mkdir(exist_ok=True)
+    (styles / "print.css").write_text((ROOT / "styles" / "print.css").read_text() + NARROW)
+    source = write_source(tmp_path, name, front + "\n\n".join(words) + "\n")
+    report = build_into(tmp_path / "out", source, formats=("pdf",), styles=styles)
+    assert report.ok
+    return pdf_lines(tmp_path / "out" / f"{source.stem}.pdf")
+
+
+def test_english_words_break_at_their_syllables_and_each_at_one_place(tmp_path):
+    lines = narrow_build(tmp_path, "words.md", "---\ntitle: Words\nlanguage: en-GB\n---\n\n",
+                         [word for word, _ in ENGLISH])
+    for word, expected in ENGLISH:
+        start = next(i for i, line in enumerate(lines) if line and word.startswith(line.rstrip("\u2010")))
+        assert lines[start:start + len(expected)] == expected, word
