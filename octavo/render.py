@@ -784,7 +784,10 @@ LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
 # roles of what is not the running text: note calls, notes set in it, the links back from notes
 # (the EPUB's arrows at a note's end, the print edition's number at its start)
 NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
-SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
+# characters (with its punctuation): a word this short alone on a line looks lost. A longer one bound to
+# the word before makes a group too long to break that leaves the line above loose (the Russian
+# Manifesto: 24 loose lines binding words of up to 7 characters, 15 up to 4).
+SHORT_LAST_WORD = 5
 
 
 def not_running_text(element: etree._Element) -> bool:

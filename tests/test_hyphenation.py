@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from conftest import ROOT, build_into, write_source
+from conftest import CORPUS, ROOT, build_into, needs_corpus, write_source
 
 # Each word in a paragraph of its own, in a column a letter wide: a word is broken at its one
 # hyphenation point (WeasyPrint takes the shortest first part when none fits), or not at all.
@@ -50,3 +50,23 @@ def test_english_words_break_at_their_syllables_and_each_at_one_place(tmp_path):
     for word, expected in ENGLISH:
         start = next(i for i, line in enumerate(lines) if line and word.startswith(line.rstrip("\u2010")))
         assert lines[start:start + len(expected)] == expected, word
+
+
+def test_russian_breaks_with_two_letters_on_each_side(tmp_path):
+    # Russian typographic rules allow two letters before or after a break, never one
+    lines = narrow_build(tmp_path, "ru.md", "---\ntitle: Слова\nlanguage: ru\n---\n\n", ["противопоставить"])
+    start = lines.index("про\u2010")
+    assert lines[start:start + 6] == ["про\u2010", "ти\u2010", "во\u2010", "по\u2010", "ста\u2010", "вить"]
+
+
+def test_the_opening_of_the_russian_manifesto_is_justified_without_loose_lines(tmp_path):
+    # with three letters on each side of a break, and its short last words bound to the word before,
+    # three of these six paragraphs had a line whose spaces were stretched beyond the preflight's limit
+    needs_corpus()
+    opening = (CORPUS / "marx-engels-manifest-ru.md").read_text(encoding="utf-8").splitlines()[19:30]
+    assert opening[0].startswith("Призрак бродит по Европе") and opening[-1].startswith("С этой целью")
+    source = write_source(tmp_path, "ru.md", "---\ntitle: Манифест\nlanguage: ru\n---\n\n" + "\n".join(opening) + "\n")
+    report = build_into(tmp_path / "out", source, formats=("pdf",), preflight=True)
+    assert report.ok
+    [result] = report.results
+    assert not [d for d in result.diagnostics if d.code == "preflight.loose-line"]
