@@ -642,7 +642,7 @@ class Xhtml:
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
             bind = self.flavour.bind_words and parent.tag != "code"
-            self._append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
+            self._append_text(parent, keep_dashes_with_words(let_quotes_break(item.text)) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             a = etree.SubElement(parent, "a", {"href": f"#{item.note}", "id": item.id, "class": "noteref",
                                                "role": "doc-noteref", "data-epub-type": "noteref"})
@@ -780,6 +780,7 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
 
 
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
+QUOTE_BRACKET = re.compile(r"(?<=[\u201d\u00bb])(?= [(\[])")  # a closing quote, a space, a bracket
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
 # roles of what is not the running text: note calls, notes set in it, the links back from notes
 # (the EPUB's arrows at a note's end, the print edition's number at its start)
@@ -795,6 +796,14 @@ def not_running_text(element: etree._Element) -> bool:
     skip (a handout's paragraph numbers): not words of the paragraph. No line ends on them (the
     last word is looked for before them) and no page of the page-list begins there."""
     return element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
+
+
+def let_quotes_break(text: str) -> str:
+    """A line may break between a closing quote and a bracket after it ("permanent" (uninterrupted)):
+    Pango follows Unicode's older rule LB15, which glues a quotation mark, spaces and an opening bracket
+    into one unit, and the line before such a unit is left loose. A zero-width space after the quote
+    allows the break (Unicode 15.1 allows it after a closing quote); it is not in the PDF's text."""
+    return QUOTE_BRACKET.sub("\u200b", text)
 
 
 def keep_dashes_with_words(text: str) -> str:
