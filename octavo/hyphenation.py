@@ -10,18 +10,25 @@ table is in the manual's "Hyphenation" section):
   ("derogat-ory", "evid-ent", "res-ult", "des-troy"); the American patterns (TeX's, from Liang's
   dictionary work) do not. All English is hyphenated with the American patterns here.
 - A word with several hyphenation points is broken at different ones on different lines
-  ("Petro-grad" and "Pet-rograd" in one book). Here each English word keeps one point, the one
-  nearest its middle that leaves ``LEFT`` letters before and ``RIGHT`` after it (print.css's
-  ``hyphenate-limit-chars`` minimums), so it is broken the same way wherever it is broken:
-  "revolu-tion", "Petro-grad", "dicta-torship".
+  ("Petro-grad" and "Pet-rograd" in one book). Here each English word the book has more than once
+  keeps one point, the one nearest its middle that leaves ``LEFT`` letters before and ``RIGHT``
+  after it (print.css's ``hyphenate-limit-chars`` minimums), so it is broken the same way wherever
+  it is broken: "revolu-tion", "Petro-grad", "dicta-torship". A word found once keeps every point
+  (it cannot be broken two ways), which leaves the line breaker more choice.
 
 :func:`install` puts these dictionaries where pyphen looks for them (its ``hdcache``, keyed by the
-dictionary file each language falls back to), once per process, before WeasyPrint lays a book out.
+dictionary file each language falls back to), once per process, and tells them the book's repeated
+words before WeasyPrint lays it out (a book laid out in chunks: the whole book's, so every chunk
+breaks a word alike).
 This is the only module that imports pyphen.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
+
+from . import model as m
 
 LEFT, RIGHT = 3, 3  # print.css: hyphenate-limit-chars: 6 3 3
 PATTERNS = {"en": "en_US", "en_GB": "en_US", "en_US": "en_US"}  # a pyphen dictionary -> the patterns it is set with
@@ -31,12 +38,17 @@ EXCEPTIONS = {
     "theory": "",  # "the-ory"
 }
 
+WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 _installed = False
+_repeated: frozenset[str] = frozenset()  # the words (lower case) found more than once in the book being laid out
 
 
-def install() -> None:
-    """Make pyphen (and so WeasyPrint) hyphenate with Octavo's dictionaries; idempotent."""
-    global _installed
+def install(book=None) -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate with Octavo's dictionaries, for ``book`` (the
+    words it has more than once keep one hyphenation point; a word found once cannot be broken
+    two ways and keeps them all)."""
+    global _installed, _repeated
+    _repeated = repeated_words(book) if book is not None else frozenset()
     if _installed:
         return
     import pyphen
@@ -55,7 +67,8 @@ def _one_point(base, path: Path):
 
     class OnePoint(base):
         def positions(self, word):
-            return one_point(word, super().positions(word))
+            points = super().positions(word)
+            return one_point(word, points) if word.lower() in _repeated or word.lower() in EXCEPTIONS else points
 
     return OnePoint(path)
 
@@ -71,3 +84,17 @@ def one_point(word: str, points: list) -> list:
         return [p for p in points if p == wanted][:1]
     fitting = [p for p in points if LEFT <= p <= len(word) - RIGHT]
     return sorted(fitting, key=lambda p: (abs(2 * p - len(word)), -p))[:1]
+
+
+def repeated_words(book: m.Book) -> frozenset[str]:
+    """The words (lower case) a book has more than once, in its text and notes."""
+    counts: Counter = Counter()
+    for text in book.texts:
+        for section in text.sections:
+            blocks = [*m.walk_blocks(section.blocks)]
+            for note in section.notes:
+                blocks += m.walk_blocks(note.blocks)
+            for block in blocks:
+                if hasattr(block, "inlines"):
+                    counts.update(WORD.findall(m.plain_text(block.inlines).lower()))
+    return frozenset(word for word, count in counts.items() if count > 1)

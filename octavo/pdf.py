@@ -255,7 +255,7 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     sheets += [CSS(filename=str(p), font_config=fonts, url_fetcher=fetcher) for p in stylesheets]
     sheets.append(CSS(string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}",
                       font_config=fonts, url_fetcher=fetcher))
-    install_hyphenation()  # Octavo's dictionaries: one break per word, American patterns for English
+    install_hyphenation(book)  # Octavo's dictionaries: one break per word, American patterns for English
     with _captured_warnings() as captured:
         document = HTML(string=html, base_url=BOOK_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, pdf_tags=True, pdf_variant=PDF_VARIANT)
