@@ -41,14 +41,16 @@ EXCEPTIONS = {
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 _installed = False
 _repeated: frozenset[str] = frozenset()  # the words (lower case) found more than once in the book being laid out
+_book = None  # that book
 
 
 def install(book=None) -> None:
     """Make pyphen (and so WeasyPrint) hyphenate with Octavo's dictionaries, for ``book`` (the
     words it has more than once keep one hyphenation point; a word found once cannot be broken
     two ways and keeps them all)."""
-    global _installed, _repeated
-    _repeated = repeated_words(book) if book is not None else frozenset()
+    global _installed, _repeated, _book
+    if book is not _book:  # a book laid out in chunks is counted once
+        _book, _repeated = book, repeated_words(book) if book is not None else frozenset()
     if _installed:
         return
     import pyphen
