@@ -38,7 +38,7 @@ EXCEPTIONS = {
     "theory": "",  # "the-ory"
 }
 
-WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+WORD = re.compile(r"\w+")  # a word, for counting and choosing: "Petrograd’s" is "Petrograd" and "s"
 _installed = False
 _repeated: frozenset[str] = frozenset()  # the words (lower case) found more than once in the book being laid out
 _book = None  # that book
@@ -70,7 +70,14 @@ def _one_point(base, path: Path):
     class OnePoint(base):
         def positions(self, word):
             points = super().positions(word)
-            return one_point(word, points) if word.lower() in _repeated or word.lower() in EXCEPTIONS else points
+            kept = set()  # WeasyPrint may ask for words joined by a dash ("production—this"): word by word
+            for match in WORD.finditer(word):
+                part, start = match.group().lower(), match.start()
+                inside = [p - start for p in points if start < p < match.end()]
+                if part in _repeated or part in EXCEPTIONS:
+                    inside = one_point(part, inside)
+                kept.update(p + start for p in inside)
+            return [p for p in points if p in kept]
 
     return OnePoint(path)
 
