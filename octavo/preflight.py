@@ -28,8 +28,8 @@ PX_PER_PT = 96 / 72
 EDGE_MM = 10  # a handout's or booklet's text keeps this far from the sheet edge (office printers cut)
 SHORT_LINES = 3  # a page may end this many body lines early without a forced break, no more
 HYPHEN_RUN = 3  # this many hyphenated lines in a row is a ladder
-RUNT_LINES = 3  # a text's (or part's) last page holds more lines than this, or it is a runt: its last
-# lines, or its last question, stranded on a page of their own
+RUNT_LINES = 2  # a text's (or chapter's) last page holds more lines than this, or it is a runt: its last
+# line or two, or its last question, stranded on a page of their own (three lines end many a good chapter)
 LOOSE_EM = 0.5  # justification may add this much (em) to a word space: about three normal spaces in all
 SMALLEST_PT = 7  # no type below this (a note call or a superscript of up to three characters aside)
 HYPHENS = "-\u2010\u00ad"
