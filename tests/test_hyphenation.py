@@ -82,3 +82,24 @@ def test_the_opening_of_the_russian_manifesto_is_justified_without_loose_lines(t
     assert report.ok
     [result] = report.results
     assert not [d for d in result.diagnostics if d.code == "preflight.loose-line"]
+
+
+def test_in_the_seed_every_word_is_broken_at_one_place_and_at_its_syllables(tmp_path):
+    # the book: "Petro-grad" and "Pet-rograd", "derogat-ory", "des-troy", "the-ory"
+    from conftest import SEED
+
+    report = build_into(tmp_path, SEED, formats=("pdf",))
+    assert report.ok
+    lines = pdf_lines(tmp_path / f"{SEED.stem}.pdf")
+    breaks: dict[str, set[str]] = {}
+    for line, following in zip(lines, lines[1:]):
+        if line.endswith("\u2010") and following:
+            first = line.split()[-1].rstrip("\u2010").lstrip("“‘(")
+            rest = following.split()[0].rstrip(".,;:!?”’)")
+            if first.isalpha() and rest.isalpha():
+                breaks.setdefault((first + rest).lower(), set()).add(f"{first}-{rest}".lower())
+    assert len(breaks) > 50  # the seed is hyphenated
+    assert {word: ways for word, ways in breaks.items() if len(ways) > 1} == {}
+    assert breaks["petrograd"] == {"petro-grad"}
+    assert not {"derogat-ory", "des-troy", "the-ory", "prolet-ariat", "prolet-arian", "perman-ent"} & {
+        way for ways in breaks.values() for way in ways}
