@@ -71,6 +71,11 @@ def test_russian_breaks_with_two_letters_on_each_side(tmp_path):
     assert set_as("противопоставить", lines) == [["про\u2010", "ти\u2010", "во\u2010", "по\u2010", "ста\u2010", "вить"]]
 
 
+def test_german_breaks_with_two_letters_on_each_side(tmp_path):
+    lines = narrow_build(tmp_path, "de.md", "---\ntitle: Wörter\nlanguage: de\n---\n\n", ["Arbeiter"])
+    assert set_as("Arbeiter", lines) == [["Ar\u2010", "bei\u2010", "ter"]]  # with three letters: "Arbei-ter"
+
+
 def test_the_opening_of_the_russian_manifesto_is_justified_without_loose_lines(tmp_path):
     # with three letters on each side of a break, and its short last words bound to the word before,
     # three of these six paragraphs had a line whose spaces were stretched beyond the preflight's limit
