@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import weasy
 from .fonts import FAMILY, book_face
+from .hyphenation import install as install_hyphenation
 from .model import Book, TocEntry
 from .pageviews import PageView
 from .static_fonts import StaticInstances
@@ -74,6 +75,7 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     sheets = [weasy.stylesheet(fonts, fetcher, string=_font_faces())]
     sheets += [weasy.stylesheet(fonts, fetcher, filename=p) for p in stylesheets]
     sheets.append(weasy.stylesheet(fonts, fetcher, string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}"))
+    install_hyphenation(book)  # Octavo's dictionaries: one break per word, American patterns for English
     with weasy.captured_warnings() as captured:
         document = weasy.render(html, fetcher, sheets, fonts, PDF_VARIANT)
     laid_out = Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,

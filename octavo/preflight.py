@@ -29,6 +29,8 @@ PX_PER_PT = 96 / 72
 EDGE_MM = 10  # a handout's or booklet's text keeps this far from the sheet edge (office printers cut)
 SHORT_LINES = 3  # a page may end this many body lines early without a forced break, no more
 HYPHEN_RUN = 3  # this many hyphenated lines in a row is a ladder
+RUNT_LINES = 2  # a text's (or chapter's) last page holds more lines than this, or it is a runt: its last
+# line or two, or its last question, stranded on a page of their own (three lines end many a good chapter)
 LOOSE_EM = 0.5  # justification may add this much (em) to a word space: about three normal spaces in all
 SMALLEST_PT = 7  # no type below this (a note call or a superscript of up to three characters aside)
 HYPHENS = "-\u2010\u00ad"
@@ -60,6 +62,7 @@ def check(pages: list, labels: list[str], root, profile: str = "book") -> list[F
     findings += off_the_paper(pages, folio, profile)
     findings += stranded(pages, folio)
     findings += short_pages(pages, folio)
+    findings += runt_pages(pages, folio)
     findings += running_heads(pages, folio)
     findings += hyphen_ladders_and_loose_lines(pages, folio)
     findings += small_type(pages, parents, folio)
@@ -284,6 +287,21 @@ def stranded(pages: list, folio) -> list[Finding]:
     return findings
 
 
+def runt_pages(pages: list, folio) -> list[Finding]:
+    """A page that ends a text (the next page must begin, or none follows) holding RUNT_LINES lines
+    or fewer that overflowed from the page before: a text's last lines or last item stranded."""
+    findings = []
+    for n, page in enumerate(pages):
+        body = [line for line in page.lines if line.area == "body" and line.text.strip()]
+        if not body or len(body) > RUNT_LINES or _forced(pages, n):
+            continue
+        if n + 1 < len(pages) and not _forced(pages, n + 1):
+            continue
+        findings.append(Finding("preflight.runt-page", WARNING, f"the last {len(body)} line(s) of a text or chapter "
+                                f"stand alone on its last page: {_shown(body[0].text, 50)}", body[0].block, folio(n), n))
+    return findings
+
+
 def _forced(pages: list, n: int) -> bool:
     """Whether page ``n`` opens because something must begin a page (a chapter, a part, the notes)."""
     if n == 0 or pages[n].name != pages[n - 1].name:
@@ -302,10 +320,20 @@ def short_pages(pages: list, folio) -> list[Finding]:
         heights = sorted(line.bottom - line.top for line in body)
         leading = heights[len(heights) // 2]
         room = (page.notes_top if page.notes_top is not None else page.content_bottom) - page.body_bottom
-        if room > (SHORT_LINES + 0.5) * leading:
+        if room > (SHORT_LINES + 0.5) * leading and not _spares_a_runt(pages, n, room // leading):
             findings.append(Finding("preflight.short-page", WARNING, f"the page ends about {int(room // leading)} "
                                     "lines early with no page break to explain it", body[-1].block, folio(n), n))
     return findings
+
+
+def _spares_a_runt(pages: list, n: int, room_lines: float) -> bool:
+    """Whether page ``n`` is short so that the next, a text's last page, is not a runt: had page ``n``
+    been filled, no more than RUNT_LINES lines would be left for the last page (a typesetter shares
+    a text's last lines out between its last two pages)."""
+    if n + 2 < len(pages) and not _forced(pages, n + 2):
+        return False  # the next page does not end the text
+    left = [line for line in pages[n + 1].lines if line.area == "body" and line.text.strip()]
+    return len(left) <= room_lines + RUNT_LINES
 
 
 def running_heads(pages: list, folio) -> list[Finding]:

@@ -4,6 +4,7 @@ needed, and found with its code, level, printed page and source line. Octavo's o
 same sources without the errors."""
 from __future__ import annotations
 
+import pypdfium2 as pdfium
 import pytest
 
 from conftest import ROOT, build_into, write_source
@@ -223,6 +224,54 @@ def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
     assert {(f.code, f.folio, f.element) for f in findings} == {("preflight.orphan", "7", b),
                                                                 ("preflight.widow", "8", b)}
     assert not check([page(a, a, b, b), page(b, b, c, c)], ["7", "8"], root)
+
+
+def test_a_texts_last_lines_alone_on_its_last_page_are_found_and_excuse_the_short_page_before():
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pdf import Line, PageView
+    from octavo.preflight import check
+
+    root = Element("html")
+    a, q1, q2, credits = (SubElement(root, tag) for tag in ("p", "li", "li", "h1"))
+
+    def page(*blocks, name="body", bottom=None, opening=()):
+        lines = tuple(Line(block, "body", (f"words of {n}",), (block,), 0, 20 * n, 100, 20 * n + 14, 14, 0,
+                           ((0, 0, 0),)) for n, block in enumerate(blocks))
+        return PageView(name, 560, 794, 0, 20 * 10, None, bottom or 20 * len(blocks), lines, (), opening, (),
+                        frozenset(blocks))
+
+    credits_page = page(credits, opening=((credits, "page"),))
+    # a full page of the text, then its last question (two lines) alone before the credits' page
+    findings = check([page(*[a] * 10), page(q2, q2), credits_page], ["45", "46", ""], root)
+    assert [(f.code, f.folio, f.element) for f in findings] == [("preflight.runt-page", "46", q2)]
+    assert "the last 2 line(s) of a text or chapter stand alone" in findings[0].message
+    # the last question kept with the one before it: four lines, no runt; the page before ends five
+    # lines early to give them company, which is no short page
+    assert not check([page(*[a] * 5), page(q1, q1, q2, q2), credits_page], ["45", "46", ""], root)
+    # the same page ending early before a page that does not end the text is a short page
+    findings = check([page(*[a] * 5), page(q1, q1, q2, q2), page(*[a] * 10), credits_page], ["1", "2", "3", ""], root)
+    assert [(f.code, f.folio) for f in findings] == [("preflight.short-page", "1")]
+
+
+def test_a_closing_question_is_kept_with_the_questions_before_it_not_left_alone_on_a_page(tmp_path):
+    # twenty one-line questions: a page holds nineteen after the title, the twentieth was left alone
+    items = "\n".join(f"{k}. What does the speech say about question {k}?" for k in range(1, 21))
+    source = write_source(tmp_path, "q.md", "---\ntitle: Questions\n---\n\nThese questions follow the speech.\n\n"
+                          f"### On the conclusion\n\n{items}\n")
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text((ROOT / "styles" / "print.css").read_text() + """
+article.text section.section > :last-child,
+article.text section.section > :is(ol, ul):last-child > li:nth-last-child(-n+2) { break-before: auto; }""")
+    undone = build_into(tmp_path / "undone", source, formats=("pdf",), styles=styles, preflight=True)
+    [d] = [d for r in undone.results for d in r.diagnostics if d.code == "preflight.runt-page"]
+    assert d.message.startswith("page 2: the last 1 line(s) of a text or chapter stand alone") and d.location.line == 28  # question 20
+    kept = build_into(tmp_path / "kept", source, formats=("pdf",), preflight=True)
+    assert not [d for r in kept.results for d in r.diagnostics if d.code.startswith("preflight.")]
+    document = pdfium.PdfDocument(str(tmp_path / "kept" / "q.pdf"))
+    last = document[len(document) - 2].get_textpage().get_text_range()  # before the credits
+    assert "question 18?" in last and "question 19?" in last and "question 20?" in last
 
 
 def test_check_turns_the_preflight_on_and_it_is_part_of_the_cache_key(tmp_path):

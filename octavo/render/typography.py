@@ -108,12 +108,16 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
 
 
 SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
+QUOTE_BRACKET = re.compile(r"(?<=[\u201d\u00bb])(?= [(\[])")  # a closing quote, a space, a bracket
 LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
 # roles of what is not the running text: note calls, notes set in it, the links back from notes
 # (the EPUB's arrows at a note's end, the print edition's number at its start)
 NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
 WEB_NOT_TEXT = {"noteref", "para-num"}  # the web's note calls (buttons) and linked paragraph numbers
-SHORT_LAST_WORD = 7  # characters (with its punctuation): a word this short alone on a line looks lost
+# characters (with its punctuation): a word this short alone on a line looks lost. A longer one bound to
+# the word before makes a group too long to break that leaves the line above loose (the Russian
+# Manifesto: 24 loose lines binding words of up to 7 characters, 15 up to 4).
+SHORT_LAST_WORD = 5
 
 
 def not_running_text(element: etree._Element) -> bool:
@@ -122,6 +126,14 @@ def not_running_text(element: etree._Element) -> bool:
     last word is looked for before them) and no page of the page-list begins there."""
     return (element.get("role") in NOT_TEXT or element.get("aria-hidden") == "true"
             or bool(WEB_NOT_TEXT.intersection((element.get("class") or "").split())))
+
+
+def let_quotes_break(text: str) -> str:
+    """A line may break between a closing quote and a bracket after it ("permanent" (uninterrupted)):
+    Pango follows Unicode's older rule LB15, which glues a quotation mark, spaces and an opening bracket
+    into one unit, and the line before such a unit is left loose. A zero-width space after the quote
+    allows the break (Unicode 15.1 allows it after a closing quote); it is not in the PDF's text."""
+    return QUOTE_BRACKET.sub("\u200b", text)
 
 
 def keep_dashes_with_words(text: str) -> str:

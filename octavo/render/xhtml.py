@@ -12,7 +12,8 @@ from .. import model as m
 from ..span_elements import SPAN_ELEMENTS
 from ..trees import append_text
 from .flavour import PLAIN, Flavour, backlinks, note_call, paragraph_number
-from .typography import _as_inline_level, _characters, bind_last_word, keep_dashes_with_words, shouting
+from .typography import (_as_inline_level, _characters, bind_last_word, keep_dashes_with_words, let_quotes_break,
+                         shouting)
 from .flavour import note_number as _number_first
 
 TAGS = SPAN_ELEMENTS  # kind -> element
@@ -210,7 +211,7 @@ class Xhtml:
     def inline(self, parent: etree._Element, item: m.Inline) -> None:
         if isinstance(item, m.Run):
             bind = self.flavour.bind_words and parent.tag != "code"
-            append_text(parent, keep_dashes_with_words(item.text) if bind else item.text)
+            append_text(parent, keep_dashes_with_words(let_quotes_break(item.text)) if bind else item.text)
         elif isinstance(item, m.NoteRef):
             note_call(self, parent, item)
         elif isinstance(item, m.Link):

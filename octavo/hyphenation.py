@@ -1,0 +1,109 @@
+"""Where the print edition may break a word: the dictionary each language hyphenates with, and one
+break per word throughout a book.
+
+WeasyPrint hyphenates (``hyphens: auto``) with pyphen's pattern dictionaries, chosen by each
+element's language, and takes, at each line's end, the hyphenation point nearest the end of the
+line. Two things a proofreader sends back follow from that (measured over the shared corpus; the
+table is in the manual's "Hyphenation" section):
+
+- ``en`` and ``en-GB`` fall back to pyphen's British patterns, which break against the syllables
+  ("derogat-ory", "evid-ent", "res-ult", "des-troy"); the American patterns (TeX's, from Liang's
+  dictionary work) do not. All English is hyphenated with the American patterns here.
+- A word with several hyphenation points is broken at different ones on different lines
+  ("Petro-grad" and "Pet-rograd" in one book). Here each English word the book has more than once
+  keeps one point, the one nearest its middle that leaves ``LEFT`` letters before and ``RIGHT``
+  after it (print.css's ``hyphenate-limit-chars`` minimums), so it is broken the same way wherever
+  it is broken: "revolu-tion", "Petro-grad", "dicta-torship". A word found once keeps every point
+  (it cannot be broken two ways), which leaves the line breaker more choice.
+
+:func:`install` puts these dictionaries where pyphen looks for them (its ``hdcache``, keyed by the
+dictionary file each language falls back to), once per process, and tells them the book's repeated
+words before WeasyPrint lays it out (a book laid out in chunks: the whole book's, so every chunk
+breaks a word alike).
+This is the only module that imports pyphen.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from . import model as m
+
+LEFT, RIGHT = 3, 3  # print.css: hyphenate-limit-chars: 6 3 3
+PATTERNS = {"en": "en_US", "en_GB": "en_US", "en_US": "en_US"}  # a pyphen dictionary -> the patterns it is set with
+ONE_POINT = ("en",)  # languages whose words keep one hyphenation point (pyphen's name, before any "_")
+# Words the patterns break where a proofreader would not: the one break allowed ("" for none).
+EXCEPTIONS = {
+    "theory": "",  # "the-ory"
+}
+
+WORD = re.compile(r"\w+")  # a word, for counting and choosing: "Petrograd’s" is "Petrograd" and "s"
+_installed = False
+_repeated: frozenset[str] = frozenset()  # the words (lower case) found more than once in the book being laid out
+_book = None  # that book
+
+
+def install(book=None) -> None:
+    """Make pyphen (and so WeasyPrint) hyphenate with Octavo's dictionaries, for ``book`` (the
+    words it has more than once keep one hyphenation point; a word found once cannot be broken
+    two ways and keeps them all)."""
+    global _installed, _repeated, _book
+    if book is not _book:  # a book laid out in chunks is counted once
+        _book, _repeated = book, repeated_words(book) if book is not None else frozenset()
+    if _installed:
+        return
+    import pyphen
+
+    for name, path in sorted(pyphen.LANGUAGES.items()):
+        source = pyphen.LANGUAGES.get(PATTERNS.get(name, name), path)
+        if name.split("_")[0] in ONE_POINT:
+            pyphen.hdcache[Path(path)] = _one_point(pyphen.HyphDict, Path(source))
+        elif source != path:
+            pyphen.hdcache[Path(path)] = pyphen.HyphDict(Path(source))
+    _installed = True
+
+
+def _one_point(base, path: Path):
+    """A pyphen dictionary read from ``path`` that offers each word one hyphenation point."""
+
+    class OnePoint(base):
+        def positions(self, word):
+            points = super().positions(word)
+            kept = set()  # WeasyPrint may ask for words joined by a dash ("production—this"): word by word
+            for match in WORD.finditer(word):
+                part, start = match.group().lower(), match.start()
+                inside = [p - start for p in points if start < p < match.end()]
+                if part in _repeated or part in EXCEPTIONS:
+                    inside = one_point(part, inside)
+                kept.update(p + start for p in inside)
+            return [p for p in points if p in kept]
+
+    return OnePoint(path)
+
+
+def one_point(word: str, points: list) -> list:
+    """Of a word's hyphenation points, the one kept: the exception's, else, of those that leave LEFT
+    letters before and RIGHT after, the one nearest the word's middle (the later of two as near).
+    A break helps a line when the space left at its end can take the first part: a point in the
+    middle is of use to more lines than one near an end (measured: fewer loose lines)."""
+    exception = EXCEPTIONS.get(word.lower())
+    if exception is not None:
+        wanted = len(exception.split("-")[0]) if exception else None
+        return [p for p in points if p == wanted][:1]
+    fitting = [p for p in points if LEFT <= p <= len(word) - RIGHT]
+    return sorted(fitting, key=lambda p: (abs(2 * p - len(word)), -p))[:1]
+
+
+def repeated_words(book: m.Book) -> frozenset[str]:
+    """The words (lower case) a book has more than once, in its text and notes."""
+    counts: Counter = Counter()
+    for text in book.texts:
+        for section in text.sections:
+            blocks = [*m.walk_blocks(section.blocks)]
+            for note in section.notes:
+                blocks += m.walk_blocks(note.blocks)
+            for block in blocks:
+                if hasattr(block, "inlines"):
+                    counts.update(WORD.findall(m.plain_text(block.inlines).lower()))
+    return frozenset(word for word, count in counts.items() if count > 1)
