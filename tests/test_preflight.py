@@ -229,7 +229,7 @@ def test_a_paragraphs_single_line_alone_at_a_pages_foot_or_top_is_found():
 def test_a_texts_last_lines_alone_on_its_last_page_are_found_and_excuse_the_short_page_before():
     from xml.etree.ElementTree import Element, SubElement
 
-    from octavo.pdf import Line, PageView
+    from octavo.pageviews import Line, PageView
     from octavo.preflight import check
 
     root = Element("html")
