@@ -71,12 +71,7 @@ def _popover(x: Xhtml, parent: etree._Element, note: m.Note, ref: m.NoteRef) -> 
     they are left out here."""
     from .typography import _as_inline_level
 
-    holder = etree.Element("div")
-    x.floats_off += 1
-    try:
-        x.blocks(holder, note.blocks)
-    finally:
-        x.floats_off -= 1
+    holder = x.note_blocks(note)
     for el in holder.iter():
         if el is not holder and "id" in el.attrib:
             del el.attrib["id"]

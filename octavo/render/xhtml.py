@@ -190,15 +190,21 @@ class Xhtml:
                     td.set("rowspan", str(cell.rowspan))
                 self.blocks(td, cell.blocks)
 
-    def note(self, parent: etree._Element, note: m.Note) -> None:
-        """A note's blocks and, on screen, a ↩ link back to each call (in its last paragraph, or a
-        new one). On paper (``number_notes``) the caller opens the note with its number instead."""
+    def note_blocks(self, note: m.Note) -> etree._Element:
+        """A note's blocks in a holder element; a call inside a note opens no footnote or popover of
+        its own (none would be placed reliably)."""
         holder = etree.Element("div")
         self.floats_off += 1
         try:
             self.blocks(holder, note.blocks)
         finally:
             self.floats_off -= 1
+        return holder
+
+    def note(self, parent: etree._Element, note: m.Note) -> None:
+        """A note's blocks and, on screen, a ↩ link back to each call (in its last paragraph, or a
+        new one). On paper (``number_notes``) the caller opens the note with its number instead."""
+        holder = self.note_blocks(note)
         for child in list(holder):
             parent.append(child)
         parent.text = holder.text
