@@ -9,8 +9,9 @@ is replaced by ``[its alt text]``: absolute paths, ``file:`` URLs, ``../`` escap
 out, remote ``http(s)://``/``ftp://`` resources (a build never opens a connection) and SVG (it can
 carry scripts and fetch external resources).
 
-Allowed images become :class:`~octavo.model.Asset` records with a content-derived ``href``
-(``images/<sha1-prefix>.<ext>``): the same picture named twice is one file in the book. The
+Allowed images become :class:`~octavo.model.Asset` records with a content-derived ``name``
+(``<sha1-prefix>.<ext>``): the same picture named twice is one file in the book (the writers
+put it in their ``images/`` folder: ``render.xhtml.image_path``). The
 writers read assets only through :meth:`~octavo.model.Asset.read`, which checks the bytes are
 still the ones that were approved.
 """
@@ -99,7 +100,7 @@ class Images:
                                  line_of(img))
                 _replace_with_alt(img, alt)
                 continue
-            img.set("src", asset.href)
+            img.set("src", asset.name)
             img.set("alt", alt)
             for name in ("width", "height"):
                 if img.get(name) is not None and not re.fullmatch(r"\d{1,5}", img.get(name).strip()):
@@ -142,8 +143,8 @@ class Images:
         problem = _undecodable(data)
         if problem:
             return None, problem
-        href = f"images/{hashlib.sha1(data).hexdigest()[:16]}.{ext}"
-        asset = self.assets.setdefault(href, Asset(path, href, media_type, animated(data)))
+        name = f"{hashlib.sha1(data).hexdigest()[:16]}.{ext}"
+        asset = self.assets.setdefault(name, Asset(path, name, media_type, animated(data)))
         return asset, ""
 
 

@@ -80,7 +80,7 @@ def book_cover(book: Book, asset_roots: tuple[Path, ...] = (), paper: str | None
         report = Collector(where.path)
         asset, why = Images(where.path, asset_roots, report).resolve(str(meta.cover).strip())
         if asset is not None:
-            ext = asset.href.rsplit(".", 1)[-1]
+            ext = asset.name.rsplit(".", 1)[-1]
             return CoverImage(asset.read(), asset.media_type, f"cover.{ext}", alt, False, asset.animated), diagnostics
         diagnostics.append(Diagnostic("warning", "cover.image", f"cover image '{meta.cover}' is not used: {why}; "
                                       "the book gets a generated cover", where))

@@ -21,6 +21,7 @@ from . import model as m
 from .model import Book, TocEntry
 from .pagelist import PageList, insert_before_letter
 from .render import Page
+from .render.xhtml import image_path
 from .slugs import unused
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def write_epub(book: Book, pages: list[Page], toc: tuple[TocEntry, ...], stylesh
 def _add_assets(package: epub.EpubBook, book: Book) -> None:
     """Each approved image once, under its content-derived name."""
     for n, asset in enumerate(book.assets, 1):
-        package.add_item(epub.EpubItem(uid=f"img-{n}", file_name=asset.href, media_type=asset.media_type,
+        package.add_item(epub.EpubItem(uid=f"img-{n}", file_name=image_path(asset.name), media_type=asset.media_type,
                                        content=asset.read()))
 
 

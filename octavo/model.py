@@ -62,7 +62,7 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    asset: str  # Asset.href of an approved image
+    asset: str  # Asset.name of an approved image
     alt: str
     width: int | None = None
     height: int | None = None
@@ -325,19 +325,19 @@ class Asset:
     """A file the book carries (an image), approved by assets.py."""
 
     path: Path  # the resolved file on disk, inside an allowed folder
-    href: str  # where it lives in the book: images/<sha1-prefix>.<ext>
+    name: str  # <sha1-prefix>.<ext>: the same name wherever a writer puts it, from its bytes
     media_type: str
     animated: bool = False  # a GIF, APNG or WebP of more than one frame: it may flash
 
     def read(self) -> bytes:
-        """The bytes, provided they are still the ones that were approved (the href holds their hash)."""
+        """The bytes, provided they are still the ones that were approved (the name holds their hash)."""
         try:
             data = self.path.read_bytes()
         except OSError as exc:
             data, problem = b"", f"cannot read it any more ({exc.strerror})"
         else:
             problem = "it changed during the build"
-        digest = self.href.rsplit("/", 1)[-1].split(".", 1)[0]
+        digest = self.name.split(".", 1)[0]
         if data and hashlib.sha1(data).hexdigest().startswith(digest):
             return data
         raise OctavoError([Diagnostic("error", "image.changed", f"image not included: {problem}",
@@ -396,7 +396,7 @@ class Book:
 
     @property
     def assets(self) -> tuple[Asset, ...]:
-        return tuple({a.href: a for t in self.texts for a in t.assets}.values())
+        return tuple({a.name: a for t in self.texts for a in t.assets}.values())
 
     @cached_property
     def toc(self) -> tuple[TocEntry, ...]:

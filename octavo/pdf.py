@@ -17,6 +17,7 @@ from .fonts import FAMILY, book_face
 from .hyphenation import install as install_hyphenation
 from .model import Book, TocEntry
 from .pageviews import PageView
+from .render.xhtml import image_path
 from .static_fonts import StaticInstances
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, XMP metadata, title shown: PDF/UA-1 as WeasyPrint makes it
@@ -70,7 +71,7 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
            paper: str = "A5") -> Layout:
     """Lay the print edition out; ``toc`` (the renderer's contents) becomes the outline."""
     roots = [p.parent for p in stylesheets] + sorted({f.path.parent for f in book_face()})
-    fetcher = weasy.LockedFetcher(roots, {a.href: a for a in book.assets})
+    fetcher = weasy.LockedFetcher(roots, {image_path(a.name): a for a in book.assets})
     fonts = weasy.font_config()
     sheets = [weasy.stylesheet(fonts, fetcher, string=_font_faces())]
     sheets += [weasy.stylesheet(fonts, fetcher, filename=p) for p in stylesheets]

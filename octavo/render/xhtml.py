@@ -16,6 +16,14 @@ from .typography import (_as_inline_level, _characters, bind_last_word, keep_das
                          shouting)
 from .flavour import note_number as _number_first
 
+IMAGES = "images"  # the folder of a book's images, in the EPUB, the print document and the web edition
+
+
+def image_path(name: str) -> str:
+    """Where the image ``name`` (an ``Asset.name``) is, relative to the pages."""
+    return f"{IMAGES}/{name}"
+
+
 TAGS = SPAN_ELEMENTS  # kind -> element
 DIVISION_TAGS = {"division": "div", "section": "section", "article": "article", "aside": "aside",
                  "header": "header", "footer": "footer", "address": "address", "definitions": "dl", "term": "dt",
@@ -226,7 +234,7 @@ class Xhtml:
             self.inlines(a, item.children)
         elif isinstance(item, m.Image):
             img = self._el(parent, "img", item.id, item.attrs)
-            img.set("src", item.asset)
+            img.set("src", image_path(item.asset))
             img.set("alt", item.alt)
             for name, value in (("width", item.width), ("height", item.height)):
                 if value is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..diagnostics import INFO, WARNING, Diagnostic, Location
 from ..render import WEB, CoverView, Renderer, stylesheet_paths
+from ..render.xhtml import image_path
 from . import finish, search
 from .pages import render_pages, web_words
 
@@ -60,7 +61,7 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
         shutil.copyfile(sheet, tmp / "css" / sheet.name)
     _copy_fonts(tmp / "fonts")
     for asset in book.assets:
-        target = tmp / asset.href
+        target = tmp / image_path(asset.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(asset.read())
     if cover is not None:
