@@ -373,6 +373,10 @@ class Preview:
             book = names.get(result.input, result.input.stem)
             lines = (problems if not result.ok else []) + [str(d) for d in result.diagnostics]
             outputs = [_relative(p, self.server.root) for p in result.outputs]
+            if "html" in config.formats:  # every page of the web edition, also when this build failed
+                from .web import folder_of
+
+                outputs.append(_relative(folder_of(config.output, book), self.server.root))
             self.broadcast.build(book, result.ok, "\n".join(lines), outputs, result.unchanged)
 
         return Events(checked=checked, finished=finished)

@@ -296,6 +296,11 @@ def test_each_book_is_told_as_its_build_finishes_and_a_failure_says_why(tmp_path
         assert heard["good"]["ok"] is True and heard["broken"]["ok"] is False
         # unchanged again: nothing to tell about it; broken.md still fails, as a page opened now must hear
         assert list(build_and_hear(config, 1)) == ["broken"]
+
+        # the web edition: every page of a book's folder hears it, the one that failed too
+        web = build_and_hear(replace(config, formats=("html",)), 2)
+        assert "good-web" in web["good"]["outputs"] and "good-web/index.html" in web["good"]["outputs"]
+        assert web["broken"]["ok"] is False and web["broken"]["outputs"] == ["broken-web"]
     finally:
         stream.close()
         preview.stop()
