@@ -437,9 +437,7 @@ def watched_page(browser, tmp_path):
     serving = Serving(source, out, "--serve")
     context = browser.new_context(viewport={"width": 800, "height": 600})
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = console_errors(page)
     try:
         port = int(serving.wait_for(r"at http://127\.0\.0\.1:(\d+)/")[1])
         serving.wait_for("watching")
@@ -519,9 +517,7 @@ def test_the_web_edition_follows_edits_of_its_source(browser, tmp_path):
     out = tmp_path / "out"
     serving = Serving(source, out, "--serve", edition="html")
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = console_errors(page)
     try:
         port = int(serving.wait_for(r"at http://127\.0\.0\.1:(\d+)/")[1])
         serving.wait_for("1 input: 1 built")
@@ -566,3 +562,11 @@ def test_an_open_page_reloads_when_the_preview_is_started_again(browser, tmp_pat
     finally:
         page.close()
         serving.stop()
+
+def console_errors(page) -> list[str]:
+    """The page's console errors and uncaught exceptions, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
