@@ -196,6 +196,8 @@ def _metadata(package: epub.EpubBook, book: Book, page_source: str | None = None
     if meta.subtitle:
         package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         package.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    if not book.is_volume and meta.part_of:  # the work the text is part of: EPUB 3's collection
+        package.add_metadata(None, "meta", meta.part_of, {"property": "belongs-to-collection", "id": "part-of"})
     for prop, value in accessibility_metadata(book, page_source, cover_animated):
         package.add_metadata(None, "meta", value, {"property": prop})
 

@@ -292,6 +292,7 @@ class Metadata:
     archive: tuple[tuple[str, str], ...] = ()  # the source's own header block: (label, value), e.g. ("Source", "...")
     source_citation: str | None = None  # the header block's Source: as written (the package's dc:source)
     first_published: str | None = None  # W3CDTF date of first publication the header block gives (dc:date if no date)
+    part_of: str | None = None  # the work the source's masthead says this text belongs to ("Capital, Volume 1")
 
 
 @dataclass(frozen=True)

@@ -324,6 +324,9 @@ def _attributes_in(text: str) -> str:
             open_at = _matching_open(text, start - 1, last)
             if open_at is None:
                 pieces.append(text[last:start] + breaks)
+            elif _small_heading_lead(text, open_at, m):
+                # an archive's masthead sets the author small before the work: its own line
+                pieces.append(text[last:open_at] + text[open_at + 1:start - 1] + "<br />" + breaks)
             else:
                 pieces.append(text[last:open_at] + text[open_at + 1:start - 1] + breaks)
         elif ids and (before == ")" or heading_end):
@@ -334,6 +337,18 @@ def _attributes_in(text: str) -> str:
         last = m.end()
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+HEADING_START = re.compile(r"(?:^|\n)[ \t]*(?:>[ \t]?)*#{1,6}[ \t]+$")
+
+
+def _small_heading_lead(text: str, open_at: int, attrs: re.Match) -> bool:
+    """A ``[...]{.small}`` span that opens a heading and has more words after it on the line
+    (``#### [Rosa Luxemburg]{.small} The Mass Strike``)."""
+    line_end = text.find("\n", attrs.end())
+    rest = text[attrs.end(): line_end if line_end >= 0 else None]
+    return ".small" in attrs.group(1).split() and bool(rest.strip()) and \
+        HEADING_START.search(text, max(0, text.rfind("\n", 0, open_at)), open_at) is not None
 
 
 def _matching_open(text: str, close: int, floor: int) -> int | None:

@@ -21,6 +21,7 @@ from .assets import Images
 from .diagnostics import Collector, Location
 from .markup import Parsed, line
 from .metadata import en_dashes
+from .masthead import masthead
 from .metadata import metadata_from_fields as _metadata
 from .sanitize import LINE, REF
 from .blocks import ModelBuilder
@@ -53,12 +54,15 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     _drop_attribute_lists(tree, report)
     unframe(tree, report)
     dingbat_headings(tree, report)
+    masthead_authors, part_of = masthead(tree, fields, report)
     title, authors = title_and_author(tree, fields, prepared, source.path, report)
+    _drop_closing_rules(tree)
     archive = archive_header(tree, report)
     mapped = provenance(archive)
     if fields.get("translator"):
         mapped.pop("translators", None)  # the front matter's word is final
-    metadata = replace(_metadata(fields, title, language, authors), archive=archive, **mapped)
+    metadata = replace(_metadata(fields, title, language, authors or masthead_authors), archive=archive,
+                       part_of=part_of, **mapped)
     _dashes_in_headings(tree)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked, tree)
     _link_refs(tree, refs, prepared)
@@ -148,6 +152,12 @@ def _anchor_key(text: str) -> str:
 
 
 ATTRIBUTE_LIST = re.compile(r"^\{:?(?:[#.][\w:.\-]+|[\w\-]+=[^\s}]+|toc|[ \t])*\}$")
+
+
+def _drop_closing_rules(tree) -> None:
+    """A rule as the body's last block (a page's ``* * *`` above its notes) separates nothing."""
+    while len(tree) and tree[-1].tag == "hr" and not (tree[-1].tail or "").strip():
+        tree.remove(tree[-1])
 
 
 def _drop_attribute_lists(tree, report: Collector) -> None:
@@ -304,6 +314,9 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: ModelB
         section_level = level + (2 if heading is not None and heading.get(DIVISION) is not None else 1)
         sub_toc: list[tuple[m.TocEntry, list]] = []  # entries one level down, each with its own entries
         previous = section_level if heading is not None else level
+        # the opening has no heading of its own (the text's title heads it): its headings, one rank
+        # under the title, are its entries in the contents as a chapter's are one rank under it
+        head = section_level if heading is not None else level
         for el in body:
             for h in ([el] if el.tag in HEADINGS else []) + [x for x in el.iter(*HEADINGS) if x is not el]:
                 # never more than one level under the heading before it, wherever the source jumps
@@ -313,10 +326,10 @@ def _sections(tree, ids: _Ids, metadata: m.Metadata, level: int, builder: ModelB
                     h.set("id", ids.new(f"h{len(ids.used)}"))
                 listed = el is h and h.get(NO_TOC) is None and h.get(SUBTITLE) is None
                 entry = m.TocEntry(title_text(h) or None, h.get("id"), kind="heading")
-                if listed and new_level == section_level + 1:
+                if listed and new_level == head + 1:
                     sub_toc.append((entry, []))
                     h.set("data-octavo-toc", "")
-                elif listed and new_level == section_level + TOC_DEPTH and sub_toc:
+                elif listed and new_level == head + TOC_DEPTH and sub_toc:
                     sub_toc[-1][1].append(entry)
                     h.set("data-octavo-toc", "")
                 h.tag = f"h{new_level}"

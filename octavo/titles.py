@@ -92,7 +92,8 @@ def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector
                         f"({where})", line(heading))
         following = heading.getnext()
         if heading.find(f".//a[@{REF}]") is None:  # a note reference keeps its heading
-            for rule in [c for c in tree if c.tag == "hr" and c.getnext() in (heading, above, lead)]:
+            framed = [el for el in (heading, above, lead) if el is not None]  # a last rule's next is None too
+            for rule in [c for c in tree if c.tag == "hr" and c.getnext() in framed]:
                 tree.remove(rule)  # the rule that only set the title off
             tree.remove(heading)
             if lead is not None:
@@ -169,7 +170,7 @@ def _title_heading(tree, title: str | None):
     children = [c for c in tree if isinstance(c.tag, str)]
     while len(children) > 1 and children[0].tag == "hr" and children[1].tag != "hr":
         children = children[1:]  # a rule above the title is the site's decoration
-    lead = next((children[i] for i in (0, 1) if len(children) > i + 1 and _lead_in(children[i], children[i + 1])),
+    lead = next((children[i] for i in (0, 1) if len(children) > i + 1 and lead_in(children[i], children[i + 1])),
                 None)
     if lead is not None:  # it may stand under the byline
         children.remove(lead)
@@ -200,7 +201,7 @@ LEAD_IN_END = re.compile(r"\b(?:on|of|to|for|in|about|against|with|and|the|a|an|
                          r"della|delle|di|о|об|по|к|на|и)$", re.IGNORECASE)
 
 
-def _lead_in(el, title: etree._Element) -> bool:
+def lead_in(el, title: etree._Element) -> bool:
     """A short heading, ranked below the title heading right after it, that stops mid-phrase: the
     title's first words, set smaller by the archive (``### Draft Theses on`` over ``# National and
     Colonial Questions``)."""

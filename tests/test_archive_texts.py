@@ -199,7 +199,8 @@ def test_a_byline_inside_the_quotation_framing_the_page_is_the_author(tmp_path):
     assert [" ".join("".join(p.itertext()).split()) for p in first.xpath("//x:section//x:p", namespaces=XHTML)] == [
         "[Alexandra Kollontai]", "Women\u2019s Day is a day of international solidarity.1"]
     assert not first.xpath("//x:hr", namespaces=XHTML)
-    assert nav_titles(epub)[:3] == [["International Women\u2019s Day", []],
+    # the heading in the text's opening is listed under the opening's entry (the title)
+    assert nav_titles(epub)[:3] == [["International Women\u2019s Day", [["A Militant Celebration", []]]],
                                     ["How and Why was Women\u2019s Day Organised?", []],
                                     ["The First International Women\u2019s Day", []]]
     assert "Alexandra Kollontai" in " ".join(package(epub).xpath("//dc:creator/text()", namespaces=OPF))
@@ -335,3 +336,138 @@ def test_numbered_chapters_without_books_keep_their_rank(tmp_path):
     text, diagnostics = load(source)
     assert "dialect.ranks" not in [d.code for d in diagnostics]
     assert [s.title for s in text.sections] == ["Chapter 1", "Chapter 2", "Part of the Problem"]
+
+
+# --- a site's masthead above a chapter's title (Trotsky's and Luxemburg's pages) ----------------------------
+
+TROTSKY_MASTHEAD = """\
+    ---
+    title:
+    ---
+    ### Leon Trotsky
+
+    ## The First Five Years of the Communist International
+
+    #### Volume 1
+
+    ------------------------------------------------------------------------
+
+    # On *l'Humanité*, the Central Organ
+
+    DEAR COMRADE, in accordance with your desire.
+    """
+
+
+def test_a_masthead_names_the_author_and_the_work_and_is_no_heading_of_the_text(tmp_path):
+    source = write_source(tmp_path, "trotsky.md", TROTSKY_MASTHEAD)
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "trotsky.epub"
+    assert_epubcheck_clean(epub)
+    texts = spine_texts(epub)
+    with zipfile.ZipFile(epub) as z:
+        title_page = etree.fromstring(z.read(next(n for n in z.namelist() if n.endswith("title.xhtml"))))
+    assert [" ".join("".join(el.itertext()).split()) for el in title_page.iter("{*}h1", "{*}p")] == [
+        "On l\u2019Humanit\u00e9, the Central Organ", "Leon Trotsky",
+        "From The First Five Years of the Communist International, Volume 1"]
+    chapter = next(t for t in texts if "DEAR COMRADE" in t)
+    assert chapter == "On l\u2019Humanit\u00e9, the Central Organ DEAR COMRADE, in accordance with your desire."
+    assert nav_titles(epub)[0] == ["On l\u2019Humanit\u00e9, the Central Organ", []]
+    opf = package(epub)
+    assert opf.xpath("//dc:creator/text()", namespaces=OPF) == ["Leon Trotsky"]
+    assert opf.xpath("//opf:meta[@property='belongs-to-collection']/text()", namespaces=OPF) == [
+        "The First Five Years of the Communist International, Volume 1"]
+    credits = texts[-1]
+    assert "From The First Five Years of the Communist International, Volume 1" in credits
+    codes = [(d.code, d.location.line) for r in report.results for d in r.diagnostics if d.code == "dialect.masthead"]
+    assert codes == [("dialect.masthead", 4)]
+
+
+def test_an_author_set_small_in_the_masthead_heading_is_its_own_line(tmp_path):
+    source = write_source(tmp_path, "luxemburg.md", """\
+        ---
+        title:
+        ---
+        #### [Rosa Luxemburg]{.small} The Mass Strike
+
+        ------------------------------------------------------------------------
+
+        # VI. Co-operation of Organised and Unorganised Workers
+
+        In connection with this, the question of organisation.
+        """)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "luxemburg.epub"
+    assert_epubcheck_clean(epub)
+    opf = package(epub)
+    assert opf.xpath("//dc:creator/text()", namespaces=OPF) == ["Rosa Luxemburg"]
+    assert opf.xpath("//opf:meta[@property='belongs-to-collection']/text()", namespaces=OPF) == ["The Mass Strike"]
+    chapter = next(t for t in spine_texts(epub) if "In connection" in t)
+    assert "Luxemburg" not in chapter and "Mass Strike" not in chapter
+
+
+def test_a_heading_alone_over_the_title_is_no_masthead(tmp_path):
+    """No byline among the headings above the title: they may be the text's own (a kicker, a part)."""
+    source = write_source(tmp_path, "kicker.md", """\
+        ## Speech at the Congress
+
+        ### Volume 1
+
+        # The Tasks
+
+        Text.
+        """)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "kicker.epub"
+    assert not package(epub).xpath("//opf:meta[@property='belongs-to-collection']", namespaces=OPF)
+    assert any("Speech at the Congress" in t and "Text." in t for t in spine_texts(epub))
+
+
+def test_the_headings_of_a_texts_opening_are_listed_under_its_title(tmp_path):
+    """Text before the first chapter heading is the opening; its own headings reach the contents,
+    ranked one under the title (h2 under the title's h1, no level skipped)."""
+    source = write_source(tmp_path, "opening.md", """\
+        ---
+        title: Women’s Day
+        ---
+        #### A Militant Celebration
+
+        Women's Day is a day of solidarity.
+
+        ### How Was It Organised?
+
+        It was decided in 1910.
+        """)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "opening.epub"
+    assert_epubcheck_clean(epub)
+    assert nav_titles(epub)[:2] == [["Women\u2019s Day", [["A Militant Celebration", []]]],
+                                    ["How Was It Organised?", []]]
+    with zipfile.ZipFile(epub) as z:
+        first = etree.fromstring(z.read(next(n for n in sorted(z.namelist()) if n.endswith("c001.xhtml"))))
+    assert [h.tag.split("}")[1] for h in first.iter("{*}h1", "{*}h2", "{*}h3")] == ["h1", "h2"]
+
+
+def test_a_rule_closing_the_text_above_its_notes_is_not_printed(tmp_path):
+    """Capital's pages end with ``* * *`` over their footnotes: it separates nothing in a book. A rule
+    between paragraphs stays."""
+    source = write_source(tmp_path, "rules.md", """\
+        ---
+        title: Rules
+        ---
+        First part.[^1]
+
+        * * *
+
+        Second part.
+
+        * * *
+
+        ## Footnotes
+
+        [^1]: A note.
+        """)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    with zipfile.ZipFile(tmp_path / "out" / "rules.epub") as z:
+        chapter = etree.fromstring(z.read("EPUB/c001.xhtml"))
+    blocks = [el.tag.split("}")[1] for el in chapter.iter("{*}p", "{*}hr")]
+    assert blocks == ["p", "hr", "p"]
