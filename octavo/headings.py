@@ -137,7 +137,42 @@ def _units_at_one_rank(headings: list, report: Collector) -> None:
         report.warn("dialect.ranks", f"{inner.upper()} headings are written at the rank of the {outer.upper()} "
                     f"headings (from line {line(first)}); they, and what is under them, are set one rank down, so "
                     f"each {inner} is part of its {outer}", line(first))
+        _units_inside(headings[start:], rank, outer, inner, report)
         return  # one level of nesting per text: the ranks below have just changed
+
+
+def _units_inside(headings: list, rank: str, outer: str, inner: str, report: Collector) -> None:
+    """Once chapters nest under their books, a heading naming another unit that comes after a
+    chapter of the same book (Smith's ``CHAPTER III.`` then ``Part I -- Of the Unreasonableness``)
+    divides that chapter: it, and what is under it, goes one rank further down, inside the chapter."""
+    in_chapter, found = False, []
+    for h in headings:
+        if h.tag == rank:
+            in_chapter = False  # a new book
+        elif h.get(DIVISION) is not None:
+            unit = _unit(h)
+            if unit == inner:
+                in_chapter = True
+            elif in_chapter and unit is not None and unit != outer:
+                found.append(h)
+    for h in found:
+        was = h.tag
+        del h.attrib[DIVISION]
+        following = headings[headings.index(h) + 1:]
+        for under in [h] + list(_until(following, was)):
+            under.tag = f"h{min(6, int(under.tag[1]) + 1)}"
+    if found:
+        report.warn("dialect.ranks", f"{_unit(found[0]).upper()} headings after a {inner.upper()} of the same "
+                    f"{outer.upper()} (from line {line(found[0])}) divide that {inner}: they are set under it",
+                    line(found[0]))
+
+
+def _until(headings: list, rank: str):
+    """The headings ranked under ``rank`` at the start of ``headings``."""
+    for h in headings:
+        if h.tag <= rank:
+            return
+        yield h
 
 
 def _unit(heading) -> str | None:

