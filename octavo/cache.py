@@ -32,7 +32,7 @@ from .resources import PACKAGE, STYLES, TEMPLATES
 
 FOLDER = ".octavo-cache"
 SCHEMA = 3
-WEB_ONLY = {"live"}  # options that change the web edition only (keyed with html in key())
+WEB_ONLY = ("live", "site_url")  # options that change the web edition only (keyed with html in key())
 LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
 RENDERING = {  # distributions whose version changes what is written (besides any font package)
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
@@ -100,7 +100,7 @@ class Cache:
                                "libraries": libraries(), "templates": tree_digest(TEMPLATES),
                                "styles": tree_digest(STYLES), "options": self._options()})
         # the preview's script is in the web pages only: starting --serve leaves the EPUB and PDF cached
-        return _sha([self._base, fmt] + ([self.config.live] if fmt == "html" else []))
+        return _sha([self._base, fmt] + ([getattr(self.config, name) for name in WEB_ONLY] if fmt == "html" else []))
 
     def _options(self) -> dict:
         options = {}

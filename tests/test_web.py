@@ -213,6 +213,44 @@ def test_metadata_title_description_language_open_graph_schema_org_source(books)
     assert chapter.xpath("//link[@rel='alternate']/@href") == [data["isPartOf"]["isBasedOn"]]
 
 
+def test_without_the_sites_address_pages_name_no_image_and_no_address_of_their_own(books):
+    """Open Graph wants absolute addresses: a relative og:image is worse than none."""
+    import json
+
+    out, _ = books
+    for folder in ("reader-web", f"{SEED.stem}-web"):
+        for name, root in pages_of(out / folder).items():
+            assert not root.xpath("//meta[@property='og:image' or @property='og:url'] | //link[@rel='canonical']"), name
+            data = json.loads(root.xpath("//script[@type='application/ld+json']")[0].text)
+            assert "url" not in data and "image" not in data.get("isPartOf", data), name
+    assert pages_of(out / "reader-web")["index.html"].xpath("//link[@rel='icon']/@href") == ["cover.png"]
+
+
+def test_with_the_sites_address_og_image_and_canonical_links_are_absolute(tmp_path):
+    import json
+
+    proc = run_cli(str(VOLUME), "--format", "html", "-o", str(tmp_path), "-q",
+                   "--site-url", "https://course.example.org/reading")  # the final slash is added
+    assert proc.returncode == 0, proc.stderr
+    pages = pages_of(tmp_path / "reader-web")
+    folder = "https://course.example.org/reading/reader-web/"
+    index, text = pages["index.html"], pages["text-2.html"]
+    assert index.xpath("//link[@rel='canonical']/@href") == index.xpath("//meta[@property='og:url']/@content") == [folder]
+    assert text.xpath("//link[@rel='canonical']/@href") == [folder + "text-2.html"]
+    for root in (index, text):
+        assert root.xpath("//meta[@property='og:image']/@content") == [folder + "cover.png"]
+    assert (tmp_path / "reader-web" / "cover.png").is_file()
+    data = json.loads(text.xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["url"] == folder + "text-2.html"
+    assert data["isPartOf"]["url"] == folder and data["isPartOf"]["image"] == folder + "cover.png"
+    from octavo.web.check import check_site
+
+    assert check_site(tmp_path / "reader-web").ok, check_site(tmp_path / "reader-web").problems
+    for wrong in ("reading/", "ftp://example.org/", "https:///x", "https://example.org/?a=1"):
+        bad = run_cli(str(VOLUME), "--format", "html", "-o", str(tmp_path), "--site-url", wrong)
+        assert bad.returncode == 2 and "--site-url wants" in bad.stderr, wrong
+
+
 def test_printed_pages_are_marked_as_the_epubs_page_list_marks_them(handouts):
     out, _ = handouts
     slug = f"{SEED.stem}-handout"

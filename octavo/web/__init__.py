@@ -15,6 +15,7 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from ..diagnostics import INFO, WARNING, Diagnostic, Location
 from ..render import WEB, CoverView, Renderer, stylesheet_paths
@@ -50,7 +51,8 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
         diagnostics.append(Diagnostic(WARNING, "web.page-marks", f"page(s) {', '.join(unmarked)} of the print "
                                       "edition have no mark in the web edition", where))
     for page in pages:
-        finish.finish_head(trees[page.name], book, page, searching, config.live, view.src if view else None)
+        finish.finish_head(trees[page.name], book, page, searching, config.live, view.src if view else None,
+                           site_address(config.site_url, dest.name))
     _clean_stale(dest)
     tmp = dest.with_name(f".{dest.name}.octavo-tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -75,6 +77,11 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
                                       "installed (pip install 'octavo[web]')", where))
     _swap(tmp, dest)
     return dest / "index.html", diagnostics
+
+
+def site_address(site_url: str | None, folder: str) -> str | None:
+    """Where the book's folder is published (``--site-url`` + ``NAME-web/``), or None when unknown."""
+    return urljoin(site_url, quote(folder) + "/") if site_url else None
 
 
 def _copy_fonts(folder: Path) -> None:
