@@ -129,7 +129,8 @@ def check_outputs(results: list[Result]):
     if sites:
         from .web.check import check_sites  # the web edition's folder: links resolve, ids unique
 
-        checks += check_sites(sites)
+        site_checks, why = check_sites(sites)
+        checks, unchecked = checks + site_checks, unchecked + why
     return checks, unchecked
 
 

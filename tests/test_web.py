@@ -6,6 +6,7 @@ inside the folder resolves, nothing is loaded from outside it, the pages forbid 
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -398,3 +399,41 @@ def test_the_web_editions_findings_are_not_replayed_for_an_epub_built_beside_it(
     assert not [d for d in again.results[0].diagnostics if d.code.startswith("web.")]
     both = build_into(tmp_path, SEED, formats=("epub", "html"))
     assert both.results[0].unchanged and [d.code for d in both.results[0].diagnostics].count("web.search") == 1
+
+
+def test_check_says_in_one_line_that_accessibility_was_not_checked_and_how_to_get_axe(tmp_path):
+    """Without Chromium (or Playwright, or axe-core) the web edition's other checks run, and the
+    report says which check did not and what to install; the book is 'not fully checked'."""
+    source = write_source(tmp_path, "short.md", """
+        ---
+        title: A Short Text
+        ---
+        One paragraph of a short text, long enough to be a paragraph of its own.
+        """)
+    env = {**os.environ, "OCTAVO_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = run_cli(str(source), "--format", "html", "--check", "-o", str(tmp_path / "out"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    [site] = [line for line in lines if "short-web:" in line]
+    assert "links resolve, ids unique" in site and site.endswith("axe-core did not run")
+    [skipped] = [line for line in lines if line.startswith("  not checked:")]
+    assert skipped == ("  not checked: the web edition's accessibility was not checked (axe-core in Chromium): "
+                       "Chromium is not installed; install `pip install -e '.[test]'` (Playwright), "
+                       "`cd tools/axe && npm ci` (axe-core) and Chromium (Debian: `apt install chromium`)")
+    assert lines[-1] == "0 of 1 passed every check, 1 not fully checked (some checks could not run, above)"
+    strict = run_cli(str(source), "--format", "html", "--check", "--strict", "-o", str(tmp_path / "out"), env=env)
+    assert strict.returncode == 1 and "--strict: a check that could not run fails the run" in strict.stdout
+
+
+def test_what_the_accessibility_check_lacks_is_named(monkeypatch, tmp_path):
+    from octavo.web import axe
+
+    monkeypatch.setattr(axe, "playwright_installed", lambda: False)
+    monkeypatch.setenv("OCTAVO_CHROMIUM", str(tmp_path / "none"))
+    monkeypatch.setattr(axe, "CHECKOUT_AXE", tmp_path / "not-a-checkout")  # as an installed Octavo sees it
+    assert axe.missing() == ("the web edition's accessibility was not checked (axe-core in Chromium): Playwright, "
+                             "Chromium and axe-core are not installed; install `pip install playwright` (Octavo "
+                             "uses the system's Chromium: Debian `apt install chromium`) and axe-core (`npm install "
+                             "axe-core`, then name node_modules/axe-core/axe.min.js in OCTAVO_AXE)")
+    monkeypatch.setenv("OCTAVO_AXE", str(tmp_path / "axe.min.js"))
+    assert "OCTAVO_AXE names" in axe.missing() and "not a file" in axe.missing()

@@ -155,3 +155,37 @@ def test_the_measure_stays_under_75_characters_and_print_leaves_the_navigation_o
     dark = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     page.emulate_media(color_scheme="light")
     assert dark != page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+
+
+def test_check_runs_axe_on_every_page_and_names_each_element_in_violation(tmp_path):
+    """--check's accessibility check in a real browser: the volume passes; a copy with a page
+    whose language was taken away and an image without a text alternative fails, and the report
+    names the page, the rule and the element."""
+    from lxml import etree, html
+
+    from octavo.web import axe
+    from octavo.web.check import check_sites
+
+    if axe.missing():
+        _missing(axe.missing())
+    assert build_into(tmp_path, VOLUME, formats=("html",)).ok
+    site = tmp_path / "reader-web"
+    [clean], skipped = check_sites([site / "index.html"])
+    assert skipped == [] and clean.accessibility == [] and clean.passed, clean.lines()
+    assert clean.lines()[0].endswith("axe-core 0 violations")
+
+    broken = tmp_path / "broken-web"
+    shutil.copytree(site, broken)
+    page = html.parse(str(broken / "text-2.html")).getroot()
+    del page.attrib["lang"]
+    paragraph = page.xpath("//main//p")[0]
+    paragraph.append(etree.Element("img", {"src": "cover.png", "class": "unnamed"}))
+    (broken / "text-2.html").write_bytes(b"<!DOCTYPE html>\n" + html.tostring(page, encoding="utf-8"))
+    [found], _ = check_sites([broken / "index.html"])
+    assert not found.ok and found.problems == []  # the links and ids still hold
+    rules = {line.split(":")[1].split()[0]: line for line in found.accessibility}
+    assert set(rules) == {"html-has-lang", "image-alt"}, found.accessibility
+    assert rules["html-has-lang"].startswith("text-2.html: html-has-lang (serious): ") and ": html <html>" in rules["html-has-lang"]
+    assert rules["image-alt"].startswith("text-2.html: image-alt (critical): ") and rules["image-alt"].endswith(
+        ': img <img src="cover.png" class="unnamed">')
+    assert any(line.startswith("    axe: text-2.html: image-alt") for line in found.lines())
