@@ -437,3 +437,67 @@ def test_what_the_accessibility_check_lacks_is_named(monkeypatch, tmp_path):
                              "axe-core`, then name node_modules/axe-core/axe.min.js in OCTAVO_AXE)")
     monkeypatch.setenv("OCTAVO_AXE", str(tmp_path / "axe.min.js"))
     assert "OCTAVO_AXE names" in axe.missing() and "not a file" in axe.missing()
+
+
+def two_languages(folder: Path) -> Path:
+    """A volume of an English text and a French one (the volume's language is English)."""
+    write_source(folder, "weaver.md", """
+        ---
+        title: The Weaver
+        language: en
+        ---
+        The weaver sat at the loom through the long winter evenings, counting threads.
+        """)
+    write_source(folder, "tisserand.md", """
+        ---
+        title: Le Tisserand
+        language: fr
+        ---
+        Le tisserand travaillait au métier pendant les longues soirées d’hiver, comptant les fils de laine écarlate.
+        """)
+    return write_source(folder, "weavers.toml", """
+        title = "Two Weavers"
+        language = "en"
+
+        [[texts]]
+        source = "weaver.md"
+
+        [[texts]]
+        source = "tisserand.md"
+        """)
+
+
+def test_a_text_in_another_language_is_a_page_in_that_language_and_indexed_in_it(tmp_path):
+    """Pagefind keeps an index per <html lang>: the French text's page is French, indexed with
+    French stems, and its navigation (in the volume's English) says it is English."""
+    import gzip
+    import json
+
+    report = build_into(tmp_path / "out", two_languages(tmp_path), formats=("html",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    site = tmp_path / "out" / "weavers-web"
+    pages = pages_of(site)
+    assert {name: root.get("lang") for name, root in pages.items()} == {
+        "index.html": "en", "text-1.html": "en", "text-2.html": "fr"}
+    french = pages["text-2.html"]
+    assert french.xpath("//header[@class='site']/@lang") == french.xpath("//nav[@class='pager']/@lang") == ["en"]
+    assert french.xpath("//a[@class='skip']/@lang") == ["en"] and not french.xpath("//main/@lang")
+    assert french.xpath("//span[@aria-current='page']/@lang") == ["fr"]
+    assert french.xpath("//meta[@property='og:locale']/@content") == ["fr"]
+    assert not pages["text-1.html"].xpath("//header[@lang] | //nav[@lang]")
+    if not (site / "pagefind").is_dir():
+        pytest.skip("Pagefind is not installed")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert {lang: found["page_count"] for lang, found in entry["languages"].items()} == {"en": 1, "fr": 1}
+
+    def unpacked(kind: str, lang: str) -> list[bytes]:  # Pagefind's files: gzip, then a signature
+        return [gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd")
+                for p in sorted((site / "pagefind" / kind).glob(f"{lang}_*"))]
+
+    [fr_page] = [json.loads(data) for data in unpacked("fragment", "fr")]
+    [en_page] = [json.loads(data) for data in unpacked("fragment", "en")]
+    assert (fr_page["url"], en_page["url"]) == ("/text-2.html", "/text-1.html")
+    fr_words, en_words = b"".join(unpacked("index", "fr")), b"".join(unpacked("index", "en"))
+    # CBOR text keys (0x60 + length): French stems (Snowball: comptant -> compt, écarlate -> ecarlat)
+    assert b"\x65compt" in fr_words and b"\x67ecarlat" in fr_words and b"comptant" not in fr_words
+    assert b"\x66weaver" in en_words and b"tisserand" not in en_words and b"weaver" not in fr_words

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED, build_into
+from test_web import two_languages
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,7 @@ def sites(tmp_path_factory):
     out = tmp_path_factory.mktemp("web-browser")
     assert build_into(out, SEED, VOLUME, formats=("pdf", "html")).ok
     assert build_into(out, SEED, formats=("pdf", "html"), profile="handout", paper="A4").ok
+    assert build_into(out, two_languages(tmp_path_factory.mktemp("weavers")), formats=("html",)).ok
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -76,7 +78,8 @@ def page(browser, sites):
 
 SITES = [(f"{SEED.stem}-web", ["index.html", "c001.html", "c002.html", "c005.html"]),
          ("reader-web", ["index.html", "part-1.html", "text-1.html", "text-2.html", "text-3.html"]),
-         (f"{SEED.stem}-handout-web", ["index.html"])]
+         (f"{SEED.stem}-handout-web", ["index.html"]),
+         ("weavers-web", ["index.html", "text-2.html"])]  # a French text in an English volume
 
 
 @pytest.mark.parametrize("site,names", SITES, ids=[s for s, _ in SITES])
@@ -131,6 +134,24 @@ def test_search_finds_a_word_of_the_third_text_of_a_volume(page, sites):
     results.first.wait_for(timeout=10_000)
     assert [Path(h).name for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")] == [
         "text-3.html"]
+    assert page.errors == [] and page.outside == []
+
+
+def test_search_on_a_texts_page_finds_its_words_in_its_language(page, sites):
+    """A volume of an English and a French text: each page searches the index of its language
+    (Pagefind's, by <html lang>), so the French page finds an inflected French word by its stem."""
+    pytest.importorskip("pagefind_bin")
+
+    def found(name: str, word: str) -> list[str]:
+        page.goto(f"{sites}weavers-web/{name}", wait_until="networkidle")
+        page.fill("#search input", word)
+        results = page.locator(".pagefind-ui__result-link")
+        results.first.wait_for(timeout=10_000)
+        return [Path(h).name for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+
+    assert found("text-2.html", "écarlates") == ["text-2.html"]  # the text has "écarlate": French stemming
+    assert found("text-2.html", "comptait") == ["text-2.html"]  # "comptant", the same stem
+    assert found("text-1.html", "weavers") == ["text-1.html"]
     assert page.errors == [] and page.outside == []
 
 

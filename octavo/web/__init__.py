@@ -69,7 +69,7 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
     if cover is not None:
         (tmp / cover.href).write_bytes(cover.data)
     if searching:
-        problem = search.index(tmp, book.metadata.language)
+        problem = search.index(tmp)
         if problem:
             diagnostics.append(Diagnostic(WARNING, "web.search", f"the search index was not built: {problem}", where))
     else:

@@ -141,7 +141,7 @@ def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool,
     added += [("meta", {"property": "og:title", "content": page.title}),
               ("meta", {"property": "og:type", "content": "book" if page.kind == "index" else "article"}),
               ("meta", {"property": "og:site_name", "content": meta.title}),
-              ("meta", {"property": "og:locale", "content": meta.language.replace("-", "_")})]
+              ("meta", {"property": "og:locale", "content": page.language.replace("-", "_")})]
     if description:
         added.append(("meta", {"property": "og:description", "content": description}))
     if here:
