@@ -501,3 +501,68 @@ def test_a_text_in_another_language_is_a_page_in_that_language_and_indexed_in_it
     # CBOR text keys (0x60 + length): French stems (Snowball: comptant -> compt, écarlate -> ecarlat)
     assert b"\x65compt" in fr_words and b"\x67ecarlat" in fr_words and b"comptant" not in fr_words
     assert b"\x66weaver" in en_words and b"tisserand" not in en_words and b"weaver" not in fr_words
+
+
+def small_texts(folder: Path, count: int) -> list[Path]:
+    return [write_source(folder, f"text-{n}.md", f"---\ntitle: Text {n}\n---\n\n# One\n\nBody {n} of a short text, "
+                         f"long enough to be a paragraph.[^1]\n\n[^1]: Note {n}.\n") for n in range(count)]
+
+
+def test_shards_and_worker_processes_build_the_web_edition_as_one_process_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    sources = [*small_texts(tmp_path / "src", 3), VOLUME]
+    whole = build_into(tmp_path / "whole", *sources, formats=("html",))
+    shards = [build_into(tmp_path / "shards", *sources, formats=("html",), shard=(k, 2), jobs=2) for k in (1, 2)]
+    assert whole.ok and all(s.ok for s in shards)
+    assert [r.input for r in shards[0].results] == sources[0::2]
+    assert [r.input for r in shards[1].results] == sources[1::2]
+    folders = sorted(p.name for p in (tmp_path / "whole").iterdir() if p.name.endswith("-web"))
+    assert folders == ["reader-web", "text-0-web", "text-1-web", "text-2-web"]
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir() if p.name.endswith("-web")) == folders
+    for name in folders:
+        assert folder_bytes(tmp_path / "shards" / name) == folder_bytes(tmp_path / "whole" / name), name
+    again = build_into(tmp_path / "shards", *sources, formats=("html",), shard=(2, 2), jobs=2)
+    assert all(r.unchanged for r in again.results)  # each shard's cache records are its own
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_builds_the_web_edition_as_one_process_does(tmp_path):
+    """A local scheduler and a worker in another working folder build web editions (with their
+    search indexes) that are byte-identical to a -j 1 build."""
+    import shutil
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    from test_executors import _free_port, _wait_for_port
+
+    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "SOURCE_DATE_EPOCH": "1700000000"}
+    (tmp_path / "worker").mkdir()
+    cluster = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                cwd=tmp_path / "worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        _wait_for_port(port, cluster[0])
+        cluster.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--no-dashboard",
+                                         "--local-directory", str(tmp_path / "worker" / "w")], cwd=tmp_path / "worker",
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        args = [*map(str, [*small_texts(tmp_path / "src", 2), VOLUME]), "--format", "html"]
+        local = run_cli(*args, "-o", str(tmp_path / "local"), "-j", "1", env=env)
+        assert local.returncode == 0, local.stderr
+        remote = run_cli(*args, "-o", "out", "--executor", f"dask://127.0.0.1:{port}", cwd=tmp_path, env=env)
+        assert remote.returncode == 0, remote.stdout + remote.stderr
+        assert "3 inputs: 3 built" in remote.stdout
+        folders = sorted(p.name for p in (tmp_path / "local").iterdir() if p.name.endswith("-web"))
+        assert folders == ["reader-web", "text-0-web", "text-1-web"]
+        for name in folders:
+            assert folder_bytes(tmp_path / "out" / name) == folder_bytes(tmp_path / "local" / name), name
+    finally:
+        for proc in reversed(cluster):
+            proc.terminate()
+        for proc in cluster:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
