@@ -566,3 +566,44 @@ def test_a_dask_cluster_builds_the_web_edition_as_one_process_does(tmp_path):
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def pages_text(extra: str = "") -> str:
+    paragraphs = "\n\n".join(f"Paragraph {n} of a text long enough to fill three printed pages, its words "
+                               "set one after another until the page is full and the next begins. " * 3
+                               for n in range(1, 9))
+    return f"---\ntitle: Printed Pages\nlanguage: en\n---\n\n# One\n\n{extra}{paragraphs}\n"
+
+
+def marks(site: Path) -> list[str]:
+    return [el.get("id") for root in pages_of(site).values() for el in root.xpath("//*[@class='page-mark']")]
+
+
+def test_a_web_edition_built_alone_marks_the_pages_of_the_last_pdf_of_the_same_text(tmp_path, monkeypatch):
+    """The page-list of a PDF build is kept in the cache: the web edition built alone later marks
+    the same pages as one built with the PDF, until the text (or an option of the layout) changes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    source = tmp_path / "printed.md"
+    source.write_text(pages_text(), encoding="utf-8")
+    together = build_into(tmp_path / "together", source, formats=("pdf", "html"))
+    assert together.ok and len(marks(tmp_path / "together" / "printed-web")) >= 3
+    # its printed contents (page ii) is not looked for on a web page of one section, which lists none
+    assert not [d for d in together.results[0].diagnostics if d.code == "web.page-marks"]
+
+    out = tmp_path / "out"
+    alone = build_into(out, source, formats=("html",))
+    [info] = [d for d in alone.results[0].diagnostics if d.code == "web.page-marks"]
+    assert info.level == "info" and "marks no printed pages" in info.message and "--format all" in info.message
+    assert marks(out / "printed-web") == []
+    assert build_into(out, source, formats=("pdf",)).ok
+    later = build_into(out, source, formats=("html",))
+    assert not later.results[0].unchanged, "a PDF built since: the web edition is built again"
+    assert not [d for d in later.results[0].diagnostics if d.code == "web.page-marks"]
+    assert folder_bytes(out / "printed-web") == folder_bytes(tmp_path / "together" / "printed-web")
+    assert build_into(out, source, formats=("html",)).results[0].unchanged
+
+    assert not build_into(out, source, formats=("html",), notes="endnotes").results[0].unchanged
+    assert marks(out / "printed-web") == [], "the PDF was laid out with footnotes: not these pages"
+    source.write_text(pages_text("A new first paragraph, which moves every page break after it.\n\n"), encoding="utf-8")
+    edited = build_into(out, source, formats=("html",))
+    assert marks(out / "printed-web") == [] and [d.code for d in edited.results[0].diagnostics].count("web.page-marks") == 1

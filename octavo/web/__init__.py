@@ -3,7 +3,7 @@ and the PDF (the ``WEB`` flavour: notes open at their calls as popovers, paragra
 themselves).
 
 In: a Book, the Renderer, the build's Config, the print edition's page-list (when the PDF is laid
-out in the same run) and the cover. Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other
+out in the same run, or kept in the cache from an earlier PDF build: cache.py) and the cover. Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other
 pages (pages.py), ``css/`` (common.css and web.css), ``fonts/`` (the book's face, served with the
 pages), the images and the cover, and ``pagefind/`` (the search index, when Pagefind is installed:
 search.py). Nothing a page loads comes from outside the folder. The folder is written beside its
@@ -47,6 +47,10 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
         finish.raise_headings(root)
     diagnostics = []
     unmarked = finish.mark_pages(trees, page_list, web_words(book.metadata.language))
+    if page_list is None:
+        diagnostics.append(Diagnostic(INFO, "web.page-marks", "the web edition marks no printed pages: no PDF of "
+                                      "this text with these options was built (--format all, or --page-list "
+                                      "to lay the print edition out)", where))
     if unmarked:
         diagnostics.append(Diagnostic(WARNING, "web.page-marks", f"page(s) {', '.join(unmarked)} of the print "
                                       "edition have no mark in the web edition", where))

@@ -95,6 +95,9 @@ def scroll_tables(root: etree._Element) -> None:
         box.append(table)
 
 
+PRINTED_CONTENTS = ("toc", "toc-title")  # templates/print: the contents page, also where the web page has none
+
+
 def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, words: dict[str, str]) -> list[str]:
     """A mark where each printed page begins: an empty ``<span id="page-37">`` (the stylesheet shows
     "p. 37" in the margin), found as the EPUB finds it. Returns the labels left unmarked."""
@@ -106,8 +109,8 @@ def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, wor
                 for el in nav.iter() if el.get("id")}
     unmarked = list(page_list.unplaced)
     for anchor, page in page_list.pages:
-        if anchor in contents or anchor == "toc":
-            continue  # the printed contents: the web's is its own navigation, as in the EPUB
+        if anchor in contents or anchor in PRINTED_CONTENTS:
+            continue  # the printed contents: the web's is its own navigation (or none), as in the EPUB
         wanted, n = f"page-{page.label}", 1
         marker_id = wanted
         while marker_id in elements:
