@@ -80,7 +80,15 @@ def missing() -> str | None:
 
 def check_folders(folders: list[Path]) -> dict[Path, list[str] | str]:
     """Each folder -> its violations (``PAGE: RULE (IMPACT): HELP: SELECTOR MARKUP``), or why the check
-    failed to run there (a page that would not open, Chromium that would not start)."""
+    failed to run there (a page that would not open, Chromium that would not start). In a thread of
+    its own: Playwright's synchronous API refuses a thread where an asyncio loop runs (a caller's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="octavo-axe") as pool:
+        return pool.submit(_check_folders, folders).result()
+
+
+def _check_folders(folders: list[Path]) -> dict[Path, list[str] | str]:
     from playwright.sync_api import Error as PlaywrightError, sync_playwright  # heavy: only when --check runs
 
     from ..serve import Preview
