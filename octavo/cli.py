@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_formats, parse_shard, parse_site_url
+from .config import (DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config,
+                     parse_formats, parse_shard, parse_site_url)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -3,10 +3,10 @@ and the PDF (the ``WEB`` flavour: notes open at their calls as popovers, paragra
 themselves).
 
 In: a Book, the Renderer, the build's Config, the print edition's page-list (when the PDF is laid
-out in the same run, or kept in the cache from an earlier PDF build: cache.py) and the cover. Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other
-pages (pages.py), ``css/`` (common.css and web.css), ``fonts/`` (the book's face, served with the
-pages), the images and the cover, and ``pagefind/`` (the search index, when Pagefind is installed:
-search.py). Nothing a page loads comes from outside the folder. The folder is written beside its
+out in the same run, or kept in the cache from an earlier PDF build: cache.py) and the cover.
+Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other pages (pages.py), ``css/``
+(common.css and web.css), ``fonts/`` (the book's face, served with the pages), the images and the
+cover, and ``pagefind/`` (the search index, when Pagefind is installed: search.py). Nothing a page loads comes from outside the folder. The folder is written beside its
 destination and swapped in whole, so a killed build leaves the previous site or none.
 """
 from __future__ import annotations
