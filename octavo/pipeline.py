@@ -444,7 +444,10 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         result.diagnostics += unfit
         if any(d.level == ERROR for d in unfit):
             return []  # characters no font has: a PDF of empty boxes is not a book, and nothing is written
-    if "pdf" in config.formats or marked:
+    stored = None  # only the web edition to build (the PDF unchanged): the last PDF's page-list, no layout
+    if marked and config.formats == ("html",) and not config.preflight:
+        stored = stored_page_list(book, config, result.input)
+    if "pdf" in config.formats or (marked and stored is None):
         from . import print_edition as printed
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
@@ -491,7 +494,7 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
 
         # this run's print edition, else an earlier PDF build's (no layout for it: a PDF's cost)
         page_list = seen.page_list() if seen is not None and seen.want_breaks else \
-            stored_page_list(book, config, result.input)
+            stored or stored_page_list(book, config, result.input)
         index, diagnostics = write_site(book, renderer, config, numbers, page_list, _cover(book, config, result))
         result.diagnostics += diagnostics
         written.append(index)

@@ -586,7 +586,8 @@ def test_a_web_edition_built_alone_marks_the_pages_of_the_last_pdf_of_the_same_t
     source = tmp_path / "printed.md"
     source.write_text(pages_text(), encoding="utf-8")
     together = build_into(tmp_path / "together", source, formats=("pdf", "html"))
-    assert together.ok and len(marks(tmp_path / "together" / "printed-web")) >= 3
+    marked = marks(tmp_path / "together" / "printed-web")
+    assert together.ok and len(marked) >= 3
     # its printed contents (page ii) is not looked for on a web page of one section, which lists none
     assert not [d for d in together.results[0].diagnostics if d.code == "web.page-marks"]
 
@@ -602,8 +603,22 @@ def test_a_web_edition_built_alone_marks_the_pages_of_the_last_pdf_of_the_same_t
     assert folder_bytes(out / "printed-web") == folder_bytes(tmp_path / "together" / "printed-web")
     assert build_into(out, source, formats=("html",)).results[0].unchanged
 
+    from octavo import print_edition
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("the print edition was laid out again")
+
+    with monkeypatch.context() as patched:  # the PDF unchanged, only the web pages rebuilt (--serve's script)
+        patched.setattr(print_edition, "lay_out", no_layout)
+        live = build_into(tmp_path / "together", source, formats=("pdf", "html"), live=True)
+    assert live.ok and [p.suffix for p in live.results[0].outputs] == [".pdf", ".html"]
+    assert marks(tmp_path / "together" / "printed-web") == marked
+    live_page = pages_of(tmp_path / "together" / "printed-web")["index.html"]
+    assert live_page.xpath("//script[@src='/_octavo/live.js']"), "the web pages were built again"
+
     assert not build_into(out, source, formats=("html",), notes="endnotes").results[0].unchanged
     assert marks(out / "printed-web") == [], "the PDF was laid out with footnotes: not these pages"
     source.write_text(pages_text("A new first paragraph, which moves every page break after it.\n\n"), encoding="utf-8")
     edited = build_into(out, source, formats=("html",))
     assert marks(out / "printed-web") == [] and [d.code for d in edited.results[0].diagnostics].count("web.page-marks") == 1
+
