@@ -12,6 +12,12 @@ and reads still hold:
   files appearing in the folder are not);
 - the output itself: still there with the size and modification time it was written with.
 
+Beside the records, ``NAME.pages.json`` keeps where each page of the print edition begins (the
+page-list) from the last PDF build, keyed by what the layout depends on (the PDF's key without the
+options that only decide what is checked or marked) and the files that build read: a web edition
+built alone marks the pages of that print edition (:meth:`Cache.lookup_pages`). It is one of the
+web edition's reads, so a PDF built later (a page-list appearing or changing) rebuilds the web pages.
+
 A record that cannot be read, fails its checksum or describes something else is ignored (and
 rewritten by the build): the cache is never trusted, only checked.
 """
@@ -22,7 +28,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -32,7 +38,7 @@ from .resources import PACKAGE, STYLES, TEMPLATES
 
 FOLDER = ".octavo-cache"
 SCHEMA = 3
-WEB_ONLY = {"live"}  # options that change the web edition only (keyed with html in key())
+WEB_ONLY = ("live", "site_url")  # options that change the web edition only (keyed with html in key())
 LOOKED_UP = {"assets"}  # folders images are looked up in: the images found are reads of each book
 RENDERING = {  # distributions whose version changes what is written (besides any font package)
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow", "ebooklib",
@@ -94,13 +100,58 @@ class Cache:
         except OSError:  # an unwritable cache only costs the next build its speed
             pass
 
+    def pages_path(self, slug: str) -> Path:
+        """Where the page-list of the print edition of ``slug`` is kept (see the module's docstring)."""
+        return self.folder / f"{slug}.pages.json"
+
+    def pages_key(self) -> str:
+        """What the print edition's layout depends on: the PDF's key, less page_list and preflight
+        (they decide what is marked and checked, not where pages begin)."""
+        return Cache(replace(self.config, page_list=False, preflight=False)).key("pdf")
+
+    def store_pages(self, path: Path, slug: str, page_list, reads: list[Path]) -> None:
+        """Keep the page-list a PDF build found (pagelist.PageList), for a web edition built alone."""
+        record = {
+            "schema": SCHEMA,
+            "input": str(path.resolve()),
+            "key": self.pages_key(),
+            "reads": {str(p.resolve()): self.digest(p.resolve()) for p in reads},
+            "pages": [[anchor, brk.offset, brk.label] for anchor, brk in page_list.pages],
+            "source": page_list.source,
+            "unplaced": list(page_list.unplaced),
+        }
+        record["checksum"] = _checksum(record)
+        dest = self.pages_path(slug)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, dest)
+        except OSError:
+            return
+        self._digests.pop(dest.resolve(), None)  # a web record stored after this reads the new one
+
+    def lookup_pages(self, path: Path, slug: str):
+        """The page-list of an earlier PDF build of this input with the same layout options and
+        the same files read, or None."""
+        record = self._read(self.pages_path(slug))
+        if record is None or record["input"] != str(path.resolve()) or record["key"] != self.pages_key():
+            return None
+        if any(self.digest(Path(p)) != d for p, d in record["reads"].items()):
+            return None
+        from .pagelist import PageList
+        from .render import PageBreak
+
+        return PageList(tuple((anchor, PageBreak(offset, label)) for anchor, offset, label in record["pages"]),
+                        record["source"], tuple(record["unplaced"]))
+
     def key(self, fmt: str) -> str:
         if self._base is None:
             self._base = _sha({"schema": SCHEMA, "octavo": __version__, "code": tree_digest(PACKAGE, "*.py"),
                                "libraries": libraries(), "templates": tree_digest(TEMPLATES),
                                "styles": tree_digest(STYLES), "options": self._options()})
         # the preview's script is in the web pages only: starting --serve leaves the EPUB and PDF cached
-        return _sha([self._base, fmt] + ([self.config.live] if fmt == "html" else []))
+        return _sha([self._base, fmt] + ([getattr(self.config, name) for name in WEB_ONLY] if fmt == "html" else []))
 
     def _options(self) -> dict:
         options = {}

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config, parse_formats, parse_shard
+from .config import (DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config,
+                     parse_formats, parse_shard, parse_site_url)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--page-list", action=argparse.BooleanOptionalAction, default=None,
                    help="mark the print edition's pages in the EPUB (default: when the PDF is built too; "
                         "with --format epub, lays the print edition out without writing it)")
+    p.add_argument("--site-url", metavar="URL",
+                   help="the web edition: the address the output folder is published at (https://example.org/books/); "
+                        "pages then name their own address and the cover as link previews need (og:image, canonical)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     _profile_arguments(p)
@@ -153,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         formats = parse_formats(args.format)
     except ValueError as exc:
         p.error(str(exc))
+    try:
+        site_url = parse_site_url(args.site_url) if args.site_url is not None else None
+    except ValueError as exc:
+        p.error(str(exc))
     if args.booklet and "pdf" not in formats:
         p.error("--booklet imposes the PDF's pages on sheets; with --format epub there is nothing to impose "
                 "(use --format pdf or all)")
@@ -175,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         certified_by=args.certified_by.strip() if args.certified_by else None,
         solutions=args.solutions,
         live=args.serve is not None,
+        site_url=site_url,
         **_run_options(args, p),
     )
     if args.serve is not None:

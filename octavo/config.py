@@ -46,6 +46,8 @@ class Config:
     certified_by: str | None = None  # who evaluated the books' accessibility: the EPUB claims conformance (wins over certifiedBy)
     solutions: str | None = None  # SOLUTIONS; None: the profile's (PROFILE_SOLUTIONS)
     live: bool = False  # web: every page loads /_octavo/live.js (the --serve preview reloads it); nothing else changes
+    site_url: str | None = None  # web: the address the output folder is published at (parse_site_url): absolute
+    # og:image, og:url and canonical links; None: none of them (Open Graph wants absolute addresses)
 
     def __post_init__(self):
         # the paper follows the profile unless named, in-process as on the command line
@@ -119,6 +121,17 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise ValueError(f"--format wants {', '.join(FORMATS)} (several with commas) or all, not '{text}'")
     return tuple(f for f in FORMATS if f in names)
+
+
+def parse_site_url(text: str) -> str:
+    """``--site-url``: an absolute http(s) address, ending with a slash (the output folder's); ValueError otherwise."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"--site-url wants the address the output folder is published at, such as "
+                         f"https://example.org/books/, not '{text}'")
+    return text.strip() if text.strip().endswith("/") else text.strip() + "/"
 
 
 def parse_shard(text: str) -> tuple[int, int]:

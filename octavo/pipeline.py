@@ -39,6 +39,7 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unchanged: bool = False  # every output came from the cache
     reads: list[Path] = field(default_factory=list)  # the files the build read or looked for (sources, images)
+    page_list: object = None  # a PDF build's pagelist.PageList, kept in the cache for a web edition built alone
 
     @property
     def ok(self) -> bool:
@@ -129,7 +130,8 @@ def check_outputs(results: list[Result]):
     if sites:
         from .web.check import check_sites  # the web edition's folder: links resolve, ids unique
 
-        checks += check_sites(sites)
+        site_checks, why = check_sites(sites)
+        checks, unchecked = checks + site_checks, unchecked + why
     return checks, unchecked
 
 
@@ -194,12 +196,16 @@ def reuse(cache: Cache, path: Path, slug: str, config: Config) -> dict[str, obje
 def remember(cache: Cache, result: Result, slug: str, formats: tuple[str, ...]) -> None:
     if not result.ok:
         return  # a failed input is always built again
+    if result.page_list is not None:  # first: the web edition's record reads it
+        cache.store_pages(result.input, slug, result.page_list, result.reads)
     for fmt in formats:
         output = next((p for p in result.outputs if p.suffix == f".{fmt}"), None)
         if output is not None:
             # the other editions' own complaints (the web edition's codes are web.*)
             other = tuple(f"{'web' if f == 'html' else f}." for f in FORMATS if f != fmt)
-            cache.store(result.input, slug, fmt, output, result.reads,
+            # the web edition marks the pages of the last PDF built: its page-list is a read
+            reads = [*result.reads, cache.pages_path(slug)] if fmt == "html" else result.reads
+            cache.store(result.input, slug, fmt, output, reads,
                         [d for d in result.diagnostics if not d.code.startswith(other)])
 
 
@@ -438,7 +444,10 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         result.diagnostics += unfit
         if any(d.level == ERROR for d in unfit):
             return []  # characters no font has: a PDF of empty boxes is not a book, and nothing is written
-    if "pdf" in config.formats or marked:
+    stored = None  # only the web edition to build (the PDF unchanged): the last PDF's page-list, no layout
+    if marked and config.formats == ("html",) and not config.preflight:
+        stored = stored_page_list(book, config, result.input)
+    if "pdf" in config.formats or (marked and stored is None):
         from . import print_edition as printed
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
@@ -450,11 +459,13 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
             return renderer.print_html(book, config.profile, view, flavour), renderer.toc(book, flavour)
 
         sheets = stylesheet_paths(config.styles, "print", printed.SHEETS[config.profile])
-        seen = printed.PagesSeen(book, config.paper, want_breaks=marked,
+        # a PDF's page-list is kept for a web edition built later (about 1-2% of the PDF's time)
+        seen = printed.PagesSeen(book, config.paper, want_breaks=marked or "pdf" in config.formats,
                                  preflight=config.profile if config.preflight else None)
         if "pdf" in config.formats:
             dest = config.output / f"{book.slug}.pdf"
             result.diagnostics += printed.write_pdf(book, make, print_flavour, sheets, config, dest, seen)
+            result.page_list = seen.page_list()
             written.append(dest)
             if config.booklet:
                 booklet, diagnostics = printed.write_booklet(book, renderer, config, numbers)
@@ -481,11 +492,18 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
     if "html" in config.formats:  # the web edition: a folder NAME-web/ (octavo/web)
         from .web import write_site
 
-        index, diagnostics = write_site(book, renderer, config, numbers, seen.page_list() if marked else None,
-                                        _cover(book, config, result))
+        # this run's print edition, else an earlier PDF build's (no layout for it: a PDF's cost)
+        page_list = seen.page_list() if seen is not None and seen.want_breaks else \
+            stored or stored_page_list(book, config, result.input)
+        index, diagnostics = write_site(book, renderer, config, numbers, page_list, _cover(book, config, result))
         result.diagnostics += diagnostics
         written.append(index)
     return written
+
+
+def stored_page_list(book: Book, config: Config, path: Path):
+    """The page-list of an earlier PDF build of this book with the same options (cache.py), or None."""
+    return Cache(config).lookup_pages(path, book.slug)
 
 
 def paragraph_numbers(book: Book, config: Config):

@@ -10,6 +10,9 @@ What the server answers, GET and HEAD only (any other method: 405), and nothing 
   never a listing); ``/`` without an ``index.html``: a page linking the books of this preview;
   ``/favicon.ico`` that is not there: 204, no content (browsers ask for it unbidden: a 404 would be
   an error in every page's console);
+- a single byte range of a file (``Range: bytes=A-B``, ``A-``, ``-N``): 206 with that piece, 416
+  past the end; several ranges, a malformed header or an ``If-Range`` (the preview names no
+  versions): the whole file;
 - ``/_octavo/live.js``: the script each page of a live build (``Config.live``) names in its head;
 - ``/_octavo/events``: server-sent events, ``hello`` (this server's id: a page that hears a new
   one reloads, the server was restarted) and ``build``, one per rebuilt book, as JSON:
@@ -222,10 +225,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.refuse(HTTPStatus.NOT_FOUND)
         with handle:
             size = os.fstat(handle.fileno()).st_size
-            self.send_head(HTTPStatus.OK, MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"), size)
+            media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            wanted = byte_range(self.headers.get("Range"), size) if "If-Range" not in self.headers else None
+            if wanted == "unsatisfiable":
+                return self.refuse(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, {"Content-Range": f"bytes */{size}"})
+            first, last = wanted if wanted else (0, size - 1)
+            extra = {"Accept-Ranges": "bytes", **({"Content-Range": f"bytes {first}-{last}/{size}"} if wanted else {})}
+            self.send_head(HTTPStatus.PARTIAL_CONTENT if wanted else HTTPStatus.OK, media_type, last - first + 1, extra)
             if body:
                 try:
-                    shutil.copyfileobj(handle, self.wfile)
+                    handle.seek(first)
+                    left = last - first + 1
+                    while left > 0 and (chunk := handle.read(min(left, 1 << 16))):
+                        self.wfile.write(chunk)
+                        left -= len(chunk)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the browser stopped reading (a page reloaded mid-download): nothing to answer
 
@@ -234,11 +247,14 @@ class Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(data)
 
-    def send_head(self, status: HTTPStatus, media_type: str, length: int | None) -> None:
+    def send_head(self, status: HTTPStatus, media_type: str, length: int | None,
+                  headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", media_type)
         if length is not None:
             self.send_header("Content-Length", str(length))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Cache-Control", "no-store")  # a preview is always the latest build
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
@@ -313,6 +329,33 @@ def local_file(root: Path, path: str) -> Path | HTTPStatus:
     if folder or not real.is_file():
         return HTTPStatus.NOT_FOUND
     return real
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """A ``Range: bytes=A-B`` header (one range: ``A-B``, ``A-``, or ``-N`` for the last N bytes)
+    -> the first and last byte to send; ``"unsatisfiable"`` for a range that starts past the end
+    (416); None for no header, another unit, several ranges or a malformed one (the whole file:
+    a server may ignore a Range it does not support)."""
+    if header is None:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    start, dash, end = spec.strip().partition("-")
+    start, end = start.strip(), end.strip()
+    if not dash or not (start.isdigit() or start == "") or not (end.isdigit() or end == "") or not (start or end):
+        return None
+    if not start:  # the last N bytes
+        if int(end) == 0:
+            return "unsatisfiable"
+        return (max(size - int(end), 0), size - 1) if size else "unsatisfiable"
+    first = int(start)
+    last = min(int(end), size - 1) if end else size - 1
+    if end and int(end) < first:
+        return None  # A-B with B < A is not a valid range: ignored
+    if first >= size:
+        return "unsatisfiable"
+    return first, last
 
 
 def books_page(root: Path, books: list[str]) -> bytes:

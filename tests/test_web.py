@@ -6,6 +6,7 @@ inside the folder resolves, nothing is loaded from outside it, the pages forbid 
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -213,6 +214,44 @@ def test_metadata_title_description_language_open_graph_schema_org_source(books)
     assert chapter.xpath("//link[@rel='alternate']/@href") == [data["isPartOf"]["isBasedOn"]]
 
 
+def test_without_the_sites_address_pages_name_no_image_and_no_address_of_their_own(books):
+    """Open Graph wants absolute addresses: a relative og:image is worse than none."""
+    import json
+
+    out, _ = books
+    for folder in ("reader-web", f"{SEED.stem}-web"):
+        for name, root in pages_of(out / folder).items():
+            assert not root.xpath("//meta[@property='og:image' or @property='og:url'] | //link[@rel='canonical']"), name
+            data = json.loads(root.xpath("//script[@type='application/ld+json']")[0].text)
+            assert "url" not in data and "image" not in data.get("isPartOf", data), name
+    assert pages_of(out / "reader-web")["index.html"].xpath("//link[@rel='icon']/@href") == ["cover.png"]
+
+
+def test_with_the_sites_address_og_image_and_canonical_links_are_absolute(tmp_path):
+    import json
+
+    proc = run_cli(str(VOLUME), "--format", "html", "-o", str(tmp_path), "-q",
+                   "--site-url", "https://course.example.org/reading")  # the final slash is added
+    assert proc.returncode == 0, proc.stderr
+    pages = pages_of(tmp_path / "reader-web")
+    folder = "https://course.example.org/reading/reader-web/"
+    index, text = pages["index.html"], pages["text-2.html"]
+    assert index.xpath("//link[@rel='canonical']/@href") == index.xpath("//meta[@property='og:url']/@content") == [folder]
+    assert text.xpath("//link[@rel='canonical']/@href") == [folder + "text-2.html"]
+    for root in (index, text):
+        assert root.xpath("//meta[@property='og:image']/@content") == [folder + "cover.png"]
+    assert (tmp_path / "reader-web" / "cover.png").is_file()
+    data = json.loads(text.xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["url"] == folder + "text-2.html"
+    assert data["isPartOf"]["url"] == folder and data["isPartOf"]["image"] == folder + "cover.png"
+    from octavo.web.check import check_site
+
+    assert check_site(tmp_path / "reader-web").ok, check_site(tmp_path / "reader-web").problems
+    for wrong in ("reading/", "ftp://example.org/", "https:///x", "https://example.org/?a=1"):
+        bad = run_cli(str(VOLUME), "--format", "html", "-o", str(tmp_path), "--site-url", wrong)
+        assert bad.returncode == 2 and "--site-url wants" in bad.stderr, wrong
+
+
 def test_printed_pages_are_marked_as_the_epubs_page_list_marks_them(handouts):
     out, _ = handouts
     slug = f"{SEED.stem}-handout"
@@ -360,3 +399,226 @@ def test_the_web_editions_findings_are_not_replayed_for_an_epub_built_beside_it(
     assert not [d for d in again.results[0].diagnostics if d.code.startswith("web.")]
     both = build_into(tmp_path, SEED, formats=("epub", "html"))
     assert both.results[0].unchanged and [d.code for d in both.results[0].diagnostics].count("web.search") == 1
+
+
+def test_check_says_in_one_line_that_accessibility_was_not_checked_and_how_to_get_axe(tmp_path):
+    """Without Chromium (or Playwright, or axe-core) the web edition's other checks run, and the
+    report says which check did not and what to install; the book is 'not fully checked'."""
+    source = write_source(tmp_path, "short.md", """
+        ---
+        title: A Short Text
+        ---
+        One paragraph of a short text, long enough to be a paragraph of its own.
+        """)
+    env = {**os.environ, "OCTAVO_CHROMIUM": str(tmp_path / "no-chromium")}
+    proc = run_cli(str(source), "--format", "html", "--check", "-o", str(tmp_path / "out"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    [site] = [line for line in lines if "short-web:" in line]
+    assert "links resolve, ids unique" in site and site.endswith("axe-core did not run")
+    [skipped] = [line for line in lines if line.startswith("  not checked:")]
+    assert skipped == ("  not checked: the web edition's accessibility was not checked (axe-core in Chromium): "
+                       "Chromium is not installed; install `pip install -e '.[test]'` (Playwright), "
+                       "`cd tools/axe && npm ci` (axe-core) and Chromium (Debian: `apt install chromium`)")
+    assert lines[-1] == "0 of 1 passed every check, 1 not fully checked (some checks could not run, above)"
+    strict = run_cli(str(source), "--format", "html", "--check", "--strict", "-o", str(tmp_path / "out"), env=env)
+    assert strict.returncode == 1 and "--strict: a check that could not run fails the run" in strict.stdout
+
+
+def test_what_the_accessibility_check_lacks_is_named(monkeypatch, tmp_path):
+    from octavo.web import axe
+
+    monkeypatch.setattr(axe, "playwright_installed", lambda: False)
+    monkeypatch.setenv("OCTAVO_CHROMIUM", str(tmp_path / "none"))
+    monkeypatch.setattr(axe, "CHECKOUT_AXE", tmp_path / "not-a-checkout")  # as an installed Octavo sees it
+    assert axe.missing() == ("the web edition's accessibility was not checked (axe-core in Chromium): Playwright, "
+                             "Chromium and axe-core are not installed; install `pip install playwright` (Octavo "
+                             "uses the system's Chromium: Debian `apt install chromium`) and axe-core (`npm install "
+                             "axe-core`, then name node_modules/axe-core/axe.min.js in OCTAVO_AXE)")
+    monkeypatch.setenv("OCTAVO_AXE", str(tmp_path / "axe.min.js"))
+    assert "OCTAVO_AXE names" in axe.missing() and "not a file" in axe.missing()
+
+
+def two_languages(folder: Path) -> Path:
+    """A volume of an English text and a French one (the volume's language is English)."""
+    write_source(folder, "weaver.md", """
+        ---
+        title: The Weaver
+        language: en
+        ---
+        The weaver sat at the loom through the long winter evenings, counting threads.
+        """)
+    write_source(folder, "tisserand.md", """
+        ---
+        title: Le Tisserand
+        language: fr
+        ---
+        Le tisserand travaillait au métier pendant les longues soirées d’hiver, comptant les fils de laine écarlate.
+        """)
+    return write_source(folder, "weavers.toml", """
+        title = "Two Weavers"
+        language = "en"
+
+        [[texts]]
+        source = "weaver.md"
+
+        [[texts]]
+        source = "tisserand.md"
+        """)
+
+
+def test_a_text_in_another_language_is_a_page_in_that_language_and_indexed_in_it(tmp_path):
+    """Pagefind keeps an index per <html lang>: the French text's page is French, indexed with
+    French stems, and its navigation (in the volume's English) says it is English."""
+    import gzip
+    import json
+
+    report = build_into(tmp_path / "out", two_languages(tmp_path), formats=("html",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    site = tmp_path / "out" / "weavers-web"
+    pages = pages_of(site)
+    assert {name: root.get("lang") for name, root in pages.items()} == {
+        "index.html": "en", "text-1.html": "en", "text-2.html": "fr"}
+    french = pages["text-2.html"]
+    assert french.xpath("//header[@class='site']/@lang") == french.xpath("//nav[@class='pager']/@lang") == ["en"]
+    assert french.xpath("//a[@class='skip']/@lang") == ["en"] and not french.xpath("//main/@lang")
+    assert french.xpath("//span[@aria-current='page']/@lang") == ["fr"]
+    assert french.xpath("//meta[@property='og:locale']/@content") == ["fr"]
+    assert not pages["text-1.html"].xpath("//header[@lang] | //nav[@lang]")
+    if not (site / "pagefind").is_dir():
+        pytest.skip("Pagefind is not installed")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert {lang: found["page_count"] for lang, found in entry["languages"].items()} == {"en": 1, "fr": 1}
+
+    def unpacked(kind: str, lang: str) -> list[bytes]:  # Pagefind's files: gzip, then a signature
+        return [gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd")
+                for p in sorted((site / "pagefind" / kind).glob(f"{lang}_*"))]
+
+    [fr_page] = [json.loads(data) for data in unpacked("fragment", "fr")]
+    [en_page] = [json.loads(data) for data in unpacked("fragment", "en")]
+    assert (fr_page["url"], en_page["url"]) == ("/text-2.html", "/text-1.html")
+    fr_words, en_words = b"".join(unpacked("index", "fr")), b"".join(unpacked("index", "en"))
+    # CBOR text keys (0x60 + length): French stems (Snowball: comptant -> compt, écarlate -> ecarlat)
+    assert b"\x65compt" in fr_words and b"\x67ecarlat" in fr_words and b"comptant" not in fr_words
+    assert b"\x66weaver" in en_words and b"tisserand" not in en_words and b"weaver" not in fr_words
+
+
+def small_texts(folder: Path, count: int) -> list[Path]:
+    return [write_source(folder, f"text-{n}.md", f"---\ntitle: Text {n}\n---\n\n# One\n\nBody {n} of a short text, "
+                         f"long enough to be a paragraph.[^1]\n\n[^1]: Note {n}.\n") for n in range(count)]
+
+
+def test_shards_and_worker_processes_build_the_web_edition_as_one_process_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    sources = [*small_texts(tmp_path / "src", 3), VOLUME]
+    whole = build_into(tmp_path / "whole", *sources, formats=("html",))
+    shards = [build_into(tmp_path / "shards", *sources, formats=("html",), shard=(k, 2), jobs=2) for k in (1, 2)]
+    assert whole.ok and all(s.ok for s in shards)
+    assert [r.input for r in shards[0].results] == sources[0::2]
+    assert [r.input for r in shards[1].results] == sources[1::2]
+    folders = sorted(p.name for p in (tmp_path / "whole").iterdir() if p.name.endswith("-web"))
+    assert folders == ["reader-web", "text-0-web", "text-1-web", "text-2-web"]
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir() if p.name.endswith("-web")) == folders
+    for name in folders:
+        assert folder_bytes(tmp_path / "shards" / name) == folder_bytes(tmp_path / "whole" / name), name
+    again = build_into(tmp_path / "shards", *sources, formats=("html",), shard=(2, 2), jobs=2)
+    assert all(r.unchanged for r in again.results)  # each shard's cache records are its own
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_builds_the_web_edition_as_one_process_does(tmp_path):
+    """A local scheduler and a worker in another working folder build web editions (with their
+    search indexes) that are byte-identical to a -j 1 build."""
+    import shutil
+    import subprocess
+    import sys
+
+    pytest.importorskip("distributed")
+    from test_executors import _free_port, _wait_for_port
+
+    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "SOURCE_DATE_EPOCH": "1700000000"}
+    (tmp_path / "worker").mkdir()
+    cluster = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                cwd=tmp_path / "worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        _wait_for_port(port, cluster[0])
+        cluster.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--no-dashboard",
+                                         "--local-directory", str(tmp_path / "worker" / "w")], cwd=tmp_path / "worker",
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        args = [*map(str, [*small_texts(tmp_path / "src", 2), VOLUME]), "--format", "html"]
+        local = run_cli(*args, "-o", str(tmp_path / "local"), "-j", "1", env=env)
+        assert local.returncode == 0, local.stderr
+        remote = run_cli(*args, "-o", "out", "--executor", f"dask://127.0.0.1:{port}", cwd=tmp_path, env=env)
+        assert remote.returncode == 0, remote.stdout + remote.stderr
+        assert "3 inputs: 3 built" in remote.stdout
+        folders = sorted(p.name for p in (tmp_path / "local").iterdir() if p.name.endswith("-web"))
+        assert folders == ["reader-web", "text-0-web", "text-1-web"]
+        for name in folders:
+            assert folder_bytes(tmp_path / "out" / name) == folder_bytes(tmp_path / "local" / name), name
+    finally:
+        for proc in reversed(cluster):
+            proc.terminate()
+        for proc in cluster:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def pages_text(extra: str = "") -> str:
+    paragraphs = "\n\n".join(f"Paragraph {n} of a text long enough to fill three printed pages, its words "
+                               "set one after another until the page is full and the next begins. " * 3
+                               for n in range(1, 9))
+    return f"---\ntitle: Printed Pages\nlanguage: en\n---\n\n# One\n\n{extra}{paragraphs}\n"
+
+
+def marks(site: Path) -> list[str]:
+    return [el.get("id") for root in pages_of(site).values() for el in root.xpath("//*[@class='page-mark']")]
+
+
+def test_a_web_edition_built_alone_marks_the_pages_of_the_last_pdf_of_the_same_text(tmp_path, monkeypatch):
+    """The page-list of a PDF build is kept in the cache: the web edition built alone later marks
+    the same pages as one built with the PDF, until the text (or an option of the layout) changes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    source = tmp_path / "printed.md"
+    source.write_text(pages_text(), encoding="utf-8")
+    together = build_into(tmp_path / "together", source, formats=("pdf", "html"))
+    marked = marks(tmp_path / "together" / "printed-web")
+    assert together.ok and len(marked) >= 3
+    # its printed contents (page ii) is not looked for on a web page of one section, which lists none
+    assert not [d for d in together.results[0].diagnostics if d.code == "web.page-marks"]
+
+    out = tmp_path / "out"
+    alone = build_into(out, source, formats=("html",))
+    [info] = [d for d in alone.results[0].diagnostics if d.code == "web.page-marks"]
+    assert info.level == "info" and "marks no printed pages" in info.message and "--format all" in info.message
+    assert marks(out / "printed-web") == []
+    assert build_into(out, source, formats=("pdf",)).ok
+    later = build_into(out, source, formats=("html",))
+    assert not later.results[0].unchanged, "a PDF built since: the web edition is built again"
+    assert not [d for d in later.results[0].diagnostics if d.code == "web.page-marks"]
+    assert folder_bytes(out / "printed-web") == folder_bytes(tmp_path / "together" / "printed-web")
+    assert build_into(out, source, formats=("html",)).results[0].unchanged
+
+    from octavo import print_edition
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("the print edition was laid out again")
+
+    with monkeypatch.context() as patched:  # the PDF unchanged, only the web pages rebuilt (--serve's script)
+        patched.setattr(print_edition, "lay_out", no_layout)
+        live = build_into(tmp_path / "together", source, formats=("pdf", "html"), live=True)
+    assert live.ok and [p.suffix for p in live.results[0].outputs] == [".pdf", ".html"]
+    assert marks(tmp_path / "together" / "printed-web") == marked
+    live_page = pages_of(tmp_path / "together" / "printed-web")["index.html"]
+    assert live_page.xpath("//script[@src='/_octavo/live.js']"), "the web pages were built again"
+
+    assert not build_into(out, source, formats=("html",), notes="endnotes").results[0].unchanged
+    assert marks(out / "printed-web") == [], "the PDF was laid out with footnotes: not these pages"
+    source.write_text(pages_text("A new first paragraph, which moves every page break after it.\n\n"), encoding="utf-8")
+    edited = build_into(out, source, formats=("html",))
+    assert marks(out / "printed-web") == [] and [d.code for d in edited.results[0].diagnostics].count("web.page-marks") == 1
+

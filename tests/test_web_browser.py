@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED, build_into
+from test_web import two_languages
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,7 @@ def sites(tmp_path_factory):
     out = tmp_path_factory.mktemp("web-browser")
     assert build_into(out, SEED, VOLUME, formats=("pdf", "html")).ok
     assert build_into(out, SEED, formats=("pdf", "html"), profile="handout", paper="A4").ok
+    assert build_into(out, two_languages(tmp_path_factory.mktemp("weavers")), formats=("html",)).ok
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -76,7 +78,8 @@ def page(browser, sites):
 
 SITES = [(f"{SEED.stem}-web", ["index.html", "c001.html", "c002.html", "c005.html"]),
          ("reader-web", ["index.html", "part-1.html", "text-1.html", "text-2.html", "text-3.html"]),
-         (f"{SEED.stem}-handout-web", ["index.html"])]
+         (f"{SEED.stem}-handout-web", ["index.html"]),
+         ("weavers-web", ["index.html", "text-2.html"])]  # a French text in an English volume
 
 
 @pytest.mark.parametrize("site,names", SITES, ids=[s for s, _ in SITES])
@@ -134,6 +137,24 @@ def test_search_finds_a_word_of_the_third_text_of_a_volume(page, sites):
     assert page.errors == [] and page.outside == []
 
 
+def test_search_on_a_texts_page_finds_its_words_in_its_language(page, sites):
+    """A volume of an English and a French text: each page searches the index of its language
+    (Pagefind's, by <html lang>), so the French page finds an inflected French word by its stem."""
+    pytest.importorskip("pagefind_bin")
+
+    def found(name: str, word: str) -> list[str]:
+        page.goto(f"{sites}weavers-web/{name}", wait_until="networkidle")
+        page.fill("#search input", word)
+        results = page.locator(".pagefind-ui__result-link")
+        results.first.wait_for(timeout=10_000)
+        return [Path(h).name for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+
+    assert found("text-2.html", "écarlates") == ["text-2.html"]  # the text has "écarlate": French stemming
+    assert found("text-2.html", "comptait") == ["text-2.html"]  # "comptant", the same stem
+    assert found("text-1.html", "weavers") == ["text-1.html"]
+    assert page.errors == [] and page.outside == []
+
+
 def test_the_measure_stays_under_75_characters_and_print_leaves_the_navigation_out(page, sites):
     page.set_viewport_size({"width": 1800, "height": 900})
     page.goto(f"{sites}{SEED.stem}-web/c002.html", wait_until="networkidle")
@@ -155,3 +176,37 @@ def test_the_measure_stays_under_75_characters_and_print_leaves_the_navigation_o
     dark = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     page.emulate_media(color_scheme="light")
     assert dark != page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+
+
+def test_check_runs_axe_on_every_page_and_names_each_element_in_violation(tmp_path):
+    """--check's accessibility check in a real browser: the volume passes; a copy with a page
+    whose language was taken away and an image without a text alternative fails, and the report
+    names the page, the rule and the element."""
+    from lxml import etree, html
+
+    from octavo.web import axe
+    from octavo.web.check import check_sites
+
+    if axe.missing():
+        _missing(axe.missing())
+    assert build_into(tmp_path, VOLUME, formats=("html",)).ok
+    site = tmp_path / "reader-web"
+    [clean], skipped = check_sites([site / "index.html"])
+    assert skipped == [] and clean.accessibility == [] and clean.passed, clean.lines()
+    assert clean.lines()[0].endswith("axe-core 0 violations")
+
+    broken = tmp_path / "broken-web"
+    shutil.copytree(site, broken)
+    page = html.parse(str(broken / "text-2.html")).getroot()
+    del page.attrib["lang"]
+    paragraph = page.xpath("//main//p")[0]
+    paragraph.append(etree.Element("img", {"src": "cover.png", "class": "unnamed"}))
+    (broken / "text-2.html").write_bytes(b"<!DOCTYPE html>\n" + html.tostring(page, encoding="utf-8"))
+    [found], _ = check_sites([broken / "index.html"])
+    assert not found.ok and found.problems == []  # the links and ids still hold
+    rules = {line.split(":")[1].split()[0]: line for line in found.accessibility}
+    assert set(rules) == {"html-has-lang", "image-alt"}, found.accessibility
+    assert rules["html-has-lang"].startswith("text-2.html: html-has-lang (serious): ") and ": html <html>" in rules["html-has-lang"]
+    assert rules["image-alt"].startswith("text-2.html: image-alt (critical): ") and rules["image-alt"].endswith(
+        ': img <img src="cover.png" class="unnamed">')
+    assert any(line.startswith("    axe: text-2.html: image-alt") for line in found.lines())

@@ -3,10 +3,10 @@ and the PDF (the ``WEB`` flavour: notes open at their calls as popovers, paragra
 themselves).
 
 In: a Book, the Renderer, the build's Config, the print edition's page-list (when the PDF is laid
-out in the same run) and the cover. Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other
-pages (pages.py), ``css/`` (common.css and web.css), ``fonts/`` (the book's face, served with the
-pages), the images and the cover, and ``pagefind/`` (the search index, when Pagefind is installed:
-search.py). Nothing a page loads comes from outside the folder. The folder is written beside its
+out in the same run, or kept in the cache from an earlier PDF build: cache.py) and the cover.
+Out: ``OUTPUT/NAME-web/`` holding ``index.html`` and the other pages (pages.py), ``css/``
+(common.css and web.css), ``fonts/`` (the book's face, served with the pages), the images and the
+cover, and ``pagefind/`` (the search index, when Pagefind is installed: search.py). Nothing a page loads comes from outside the folder. The folder is written beside its
 destination and swapped in whole, so a killed build leaves the previous site or none.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from ..diagnostics import INFO, WARNING, Diagnostic, Location
 from ..render import WEB, CoverView, Renderer, stylesheet_paths
@@ -46,11 +47,16 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
         finish.raise_headings(root)
     diagnostics = []
     unmarked = finish.mark_pages(trees, page_list, web_words(book.metadata.language))
+    if page_list is None:
+        diagnostics.append(Diagnostic(INFO, "web.page-marks", "the web edition marks no printed pages: no PDF of "
+                                      "this text with these options was built (--format all, or --page-list "
+                                      "to lay the print edition out)", where))
     if unmarked:
         diagnostics.append(Diagnostic(WARNING, "web.page-marks", f"page(s) {', '.join(unmarked)} of the print "
                                       "edition have no mark in the web edition", where))
     for page in pages:
-        finish.finish_head(trees[page.name], book, page, searching, config.live, view.src if view else None)
+        finish.finish_head(trees[page.name], book, page, searching, config.live, view.src if view else None,
+                           site_address(config.site_url, dest.name))
     _clean_stale(dest)
     tmp = dest.with_name(f".{dest.name}.octavo-tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -67,7 +73,7 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
     if cover is not None:
         (tmp / cover.href).write_bytes(cover.data)
     if searching:
-        problem = search.index(tmp, book.metadata.language)
+        problem = search.index(tmp)
         if problem:
             diagnostics.append(Diagnostic(WARNING, "web.search", f"the search index was not built: {problem}", where))
     else:
@@ -75,6 +81,11 @@ def write_site(book, renderer: Renderer, config, numbers, page_list, cover) -> t
                                       "installed (pip install 'octavo[web]')", where))
     _swap(tmp, dest)
     return dest / "index.html", diagnostics
+
+
+def site_address(site_url: str | None, folder: str) -> str | None:
+    """Where the book's folder is published (``--site-url`` + ``NAME-web/``), or None when unknown."""
+    return urljoin(site_url, quote(folder) + "/") if site_url else None
 
 
 def _copy_fonts(folder: Path) -> None:

@@ -5,6 +5,9 @@ For each page of a ``NAME-web/`` folder: ids are unique in the page; every link 
 page; every resource a page loads (scripts, style sheets, images, fonts named by the style sheets'
 ``url()``s are files of the folder) is a file of the folder, never a URL elsewhere; each page has a
 Content-Security-Policy. Links out to the web (a text's source) are fine: a reader follows them.
+And, when Playwright, a Chromium and axe-core are installed, each page's accessibility as axe-core
+finds it in the browser (axe.py); without them, one sentence says what was not checked and how
+to get it.
 """
 from __future__ import annotations
 
@@ -27,28 +30,49 @@ class SiteCheck:
     site: Path
     problems: list[str] = field(default_factory=list)
     pages: int = 0
+    accessibility: list[str] | None = None  # axe-core's violations; None: it did not run
+    axe_error: str | None = None  # axe-core was installed but could not run here
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.accessibility and self.axe_error is None
 
     @property
     def not_run(self) -> list[str]:
-        return []
+        return ["axe-core"] if self.accessibility is None else []
 
     @property
     def passed(self) -> bool:
-        return self.ok
+        return self.ok and not self.not_run
 
     def lines(self) -> list[str]:
-        if self.ok:
-            return [f"  {self.site}: {self.pages} pages; links resolve, ids unique, nothing loaded from outside "
-                    "the folder, a Content-Security-Policy on every page"]
-        return [f"  {self.site}: {len(self.problems)} problems"] + [f"    web: {p}" for p in self.problems[:10]]
+        axe = (f"axe-core: {self.axe_error}" if self.axe_error else "axe-core did not run"
+               if self.accessibility is None else f"axe-core {len(self.accessibility)} violations")
+        if not self.problems:
+            head = [f"  {self.site}: {self.pages} pages; links resolve, ids unique, nothing loaded from outside "
+                    f"the folder, a Content-Security-Policy on every page; {axe}"]
+        else:
+            head = [f"  {self.site}: {len(self.problems)} problems; {axe}"]
+        return head + [f"    web: {p}" for p in self.problems[:10]] + \
+            [f"    axe: {v}" for v in (self.accessibility or [])[:10]] + \
+            ([f"    axe: ... and {len(self.accessibility) - 10} more"] if len(self.accessibility or []) > 10 else [])
 
 
-def check_sites(indexes: list[Path]) -> list[SiteCheck]:
-    return [check_site(index.parent) for index in indexes]
+def check_sites(indexes: list[Path]) -> tuple[list[SiteCheck], list[str]]:
+    """Check each web edition (by its index page); the checks, and a sentence for what could not run."""
+    from . import axe
+
+    checks = [check_site(index.parent) for index in indexes]
+    why = axe.missing()
+    if why is None and checks:
+        found = axe.check_folders([c.site for c in checks])
+        for check in checks:
+            result = found[check.site]
+            if isinstance(result, str):
+                check.axe_error = result
+            else:
+                check.accessibility = result
+    return checks, [why] if why and checks else []
 
 
 def check_site(folder: Path) -> SiteCheck:

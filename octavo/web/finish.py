@@ -10,6 +10,7 @@ Content-Security-Policy, description, Open Graph fields and schema.org data.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urljoin
 
 from lxml import etree
 
@@ -94,6 +95,9 @@ def scroll_tables(root: etree._Element) -> None:
         box.append(table)
 
 
+PRINTED_CONTENTS = ("toc", "toc-title")  # templates/print: the contents page, also where the web page has none
+
+
 def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, words: dict[str, str]) -> list[str]:
     """A mark where each printed page begins: an empty ``<span id="page-37">`` (the stylesheet shows
     "p. 37" in the margin), found as the EPUB finds it. Returns the labels left unmarked."""
@@ -105,8 +109,8 @@ def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, wor
                 for el in nav.iter() if el.get("id")}
     unmarked = list(page_list.unplaced)
     for anchor, page in page_list.pages:
-        if anchor in contents or anchor == "toc":
-            continue  # the printed contents: the web's is its own navigation, as in the EPUB
+        if anchor in contents or anchor in PRINTED_CONTENTS:
+            continue  # the printed contents: the web's is its own navigation (or none), as in the EPUB
         wanted, n = f"page-{page.label}", 1
         marker_id = wanted
         while marker_id in elements:
@@ -123,10 +127,14 @@ def mark_pages(trees: dict[str, etree._Element], page_list: PageList | None, wor
 
 
 def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool, live: bool,
-                cover_href: str | None) -> None:
+                cover_href: str | None, address: str | None = None) -> None:
     """The head's policy and metadata; the search's files where the index was built; the preview's
-    script with ``live`` (Config.live, for --serve), and nothing else changes with it."""
+    script with ``live`` (Config.live, for --serve), and nothing else changes with it. ``address``
+    is where the folder is published (--site-url): the page's canonical address and the cover's
+    absolute one for og:image; without it neither (Open Graph wants absolute addresses)."""
     head = root.find("head")
+    here = page_address(address, page.name)
+    image = urljoin(address, cover_href) if address and cover_href else None
     meta = book.metadata
     description = meta.description or meta.meta_title or _first_words(book)
     source = meta.source_url or (page.texts[0].metadata.source_url if len(page.texts) == 1 else None)
@@ -136,12 +144,15 @@ def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool,
     added += [("meta", {"property": "og:title", "content": page.title}),
               ("meta", {"property": "og:type", "content": "book" if page.kind == "index" else "article"}),
               ("meta", {"property": "og:site_name", "content": meta.title}),
-              ("meta", {"property": "og:locale", "content": meta.language.replace("-", "_")})]
+              ("meta", {"property": "og:locale", "content": page.language.replace("-", "_")})]
     if description:
         added.append(("meta", {"property": "og:description", "content": description}))
-    if cover_href:  # also the page's icon: the browser asks for /favicon.ico (outside the folder) unless told
-        added += [("meta", {"property": "og:image", "content": cover_href}),
-                  ("link", {"rel": "icon", "href": cover_href})]
+    if here:
+        added += [("meta", {"property": "og:url", "content": here}), ("link", {"rel": "canonical", "href": here})]
+    if image:
+        added.append(("meta", {"property": "og:image", "content": image}))
+    if cover_href:  # the page's icon: the browser asks for /favicon.ico (outside the folder) unless told
+        added.append(("link", {"rel": "icon", "href": cover_href}))
     if source:
         added.append(("link", {"rel": "alternate", "href": source, "title": meta.title}))
     if search:
@@ -157,7 +168,7 @@ def finish_head(root: etree._Element, book: m.Book, page: WebPage, search: bool,
         last.addnext(el)
         last = el
     data = etree.SubElement(head, "script", {"type": "application/ld+json"})
-    data.text = json.dumps(schema_org(book, page, cover_href), ensure_ascii=False, sort_keys=True,
+    data.text = json.dumps(schema_org(book, page, image, here, address), ensure_ascii=False, sort_keys=True,
                            indent=1).replace("<", "\\u003c")
     data.tail = "\n"
     head[-2].tail = "\n  " if len(head) > 1 else head[-2].tail
@@ -177,9 +188,17 @@ def _first_words(book: m.Book, limit: int = 160) -> str | None:
     return None
 
 
-def schema_org(book: m.Book, page: WebPage, cover_href: str | None) -> dict:
-    """schema.org data: the book (its name, authors, language, date, publisher, source, parts); a
-    chapter page says it is part of the book."""
+def page_address(address: str | None, name: str) -> str | None:
+    """A page's absolute address: the folder's for its index page, else the folder's + the page's name."""
+    if not address:
+        return None
+    return address if name == "index.html" else urljoin(address, quote(name))
+
+
+def schema_org(book: m.Book, page: WebPage, image: str | None, here: str | None = None,
+               address: str | None = None) -> dict:
+    """schema.org data: the book (its name, authors, language, date, publisher, source, parts, and
+    with a known address its ``url`` and cover); a chapter page says it is part of the book."""
     meta = book.metadata
     people = lambda names: [{"@type": "Person", "name": n} for n in names]  # noqa: E731
     about: dict = {"@type": "Book", "name": meta.title, "inLanguage": meta.language}
@@ -187,7 +206,7 @@ def schema_org(book: m.Book, page: WebPage, cover_href: str | None) -> dict:
                        ("editor", people(meta.editors)), ("datePublished", meta.date),
                        ("publisher", meta.publisher and {"@type": "Organization", "name": meta.publisher}),
                        ("isBasedOn", meta.source_url), ("description", meta.description),
-                       ("keywords", ", ".join(meta.tags) if meta.tags else None), ("image", cover_href),
+                       ("keywords", ", ".join(meta.tags) if meta.tags else None), ("image", image), ("url", address),
                        ("identifier", meta.identifier), ("copyrightNotice", meta.rights)):
         if value:
             about[key] = value
@@ -200,7 +219,7 @@ def schema_org(book: m.Book, page: WebPage, cover_href: str | None) -> dict:
         return {"@context": "https://schema.org", **about}
     kind = "Chapter" if page.kind == "section" else "CreativeWork"
     return {"@context": "https://schema.org", "@type": kind, "name": page.title, "inLanguage": page.language,
-            "isPartOf": about}
+            **({"url": here} if here else {}), "isPartOf": about}
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -1,7 +1,8 @@
 """Search for the web edition with Pagefind (PyPI ``pagefind[bin]``, the optional extra ``web``).
 
-The index is built at build time, offline, by Pagefind's binary over the finished folder, in the
-book's language; it goes to ``pagefind/`` with Pagefind's own search interface (a script and a
+The index is built at build time, offline, by Pagefind's binary over the finished folder, one
+index per language (each page in its text's language, its ``<html lang>``: a volume of texts in
+several languages gets several); it goes to ``pagefind/`` with Pagefind's own search interface (a script and a
 style sheet, served from the folder). Without the package there is no index, no search box and no
 script, and the build says so in one info line. ``js/search.js`` starts the interface (a file: the
 pages allow no inline script).
@@ -45,16 +46,17 @@ def available() -> bool:
     return executable() is not None
 
 
-def index(site: Path, language: str) -> str | None:
-    """Index the pages of ``site`` into ``site/pagefind/``; why not, or None when it was built."""
+def index(site: Path) -> str | None:
+    """Index the pages of ``site`` into ``site/pagefind/``; why not, or None when it was built.
+    Each page is indexed in its ``<html lang>`` (its text's language): Pagefind keeps an index per
+    language, and a page's search box searches the pages in its own language."""
     binary = executable()
     if binary is None:
         return "Pagefind is not installed"
     (site / "js").mkdir(exist_ok=True)
     (site / "js" / "search.js").write_text(STARTER, encoding="utf-8")
-    primary = (language or "en").split("-")[0].lower()
     try:
-        done = subprocess.run([str(binary), "--site", str(site), "--force-language", primary, "--silent"],
+        done = subprocess.run([str(binary), "--site", str(site), "--silent"],
                               capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
