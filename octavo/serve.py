@@ -32,7 +32,6 @@ import ipaddress
 import json
 import os
 import queue
-import shutil
 import socket
 import socketserver
 import sys
