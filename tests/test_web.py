@@ -503,6 +503,23 @@ def test_a_text_in_another_language_is_a_page_in_that_language_and_indexed_in_it
     assert b"\x66weaver" in en_words and b"tisserand" not in en_words and b"weaver" not in fr_words
 
 
+def test_a_right_to_left_text_in_a_left_to_right_volume_reads_right_to_left(tmp_path):
+    """An Arabic text's page runs right to left; the volume's English navigation around it does not."""
+    write_source(tmp_path, "weaver.md", "---\ntitle: The Weaver\nlanguage: en\n---\nThe weaver sat at the loom.\n")
+    write_source(tmp_path, "hayik.md", "---\ntitle: \u0627\u0644\u062d\u0627\u0626\u0643\nlanguage: ar\n---\n"
+                 "\u062c\u0644\u0633 \u0627\u0644\u062d\u0627\u0626\u0643 \u0639\u0644\u0649 "
+                 "\u0627\u0644\u0646\u0648\u0644.\n")
+    volume = write_source(tmp_path, "looms.toml", 'title = "Looms"\nlanguage = "en"\n\n[[texts]]\nsource = "weaver.md"\n'
+                          '\n[[texts]]\nsource = "hayik.md"\n')
+    report = build_into(tmp_path / "out", volume, formats=("html",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    pages = pages_of(tmp_path / "out" / "looms-web")
+    arabic, english = pages["text-2.html"], pages["text-1.html"]
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+    assert arabic.xpath("//header[@class='site']/@dir") == arabic.xpath("//nav[@class='pager']/@dir") == ["ltr"]
+    assert english.get("dir") is None and not english.xpath("//*[@dir]")
+
+
 def small_texts(folder: Path, count: int) -> list[Path]:
     return [write_source(folder, f"text-{n}.md", f"---\ntitle: Text {n}\n---\n\n# One\n\nBody {n} of a short text, "
                          f"long enough to be a paragraph.[^1]\n\n[^1]: Note {n}.\n") for n in range(count)]
