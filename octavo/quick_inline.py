@@ -1,0 +1,134 @@
+"""Python-Markdown's inline pass, without trying patterns on text that cannot match them.
+
+Python-Markdown's ``InlineProcessor`` runs every inline pattern's regular expression over every
+text node of the tree, one Python call per pattern per node (18 for the main pass, 18 more for
+smarty's): three quarters of parsing a long text went there, almost all of it finding nothing. A
+pattern cannot match text that lacks a string every match of its expression contains (a code span
+needs a backtick, a link a ``[``, an entity a ``&``, smarty's en dash ``--``), so this
+``InlineProcessor`` skips such a pattern on such text, exactly where the stock loop would have
+found no match and gone on to the next pattern. Nothing else changes: the same patterns, in the
+same order, on the same text, with the same state, so the tree is the same.
+
+``TRIGGERS`` lists, by each pattern's registered name, the expression it was read from and the
+string every match contains. A pattern whose expression is not the one listed (another
+Python-Markdown, another extension registering the name) or whose name is not listed is tried on
+every text, as before. tests/test_quick_inline.py compares this pass with the stock one.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from markdown import util
+from markdown.treeprocessors import InlineProcessor
+
+# name -> (the pattern's expression, a string every match of it contains)
+TRIGGERS: dict[str, tuple[str, str]] = {
+    "backtick": (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", "`"),  # both branches need a backtick (one ahead)
+    "escape": (r"\\(.)", "\\"),
+    "reference": (r"(?<!\!)\[", "["),
+    "link": (r"(?<!\!)\[", "["),
+    "short_reference": (r"(?<!\!)\[", "["),
+    "image_link": (r"\!\[", "!["),
+    "image_reference": (r"\!\[", "!["),
+    "short_image_ref": (r"\!\[", "!["),
+    "autolink": (r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", "<"),
+    "automail": (r"<([^<> !]+@[^@<> ]+)>", "<"),
+    "linebreak": (r"  \n", "  \n"),
+    "html": (r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+\s*+/?"""
+             r"""|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""", "<"),
+    "entity": (r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", "&"),
+    "em_strong": (r"\*|_", ""),  # either of two characters: see _EITHER
+    # smarty's own pass
+    "smarty-em-dashes": (r"(?<!-)---(?!-)", "---"),
+    "smarty-en-dashes": (r"(?<!-)--(?!-)", "--"),
+    "smarty-ellipses": (r"(?<!\.)\.{3}(?!\.)", "..."),
+    "smarty-quotes-0": (r"""^'(?=[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]\B)""", "'"),
+    "smarty-quotes-1": (r"""^"(?=[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]\B)""", '"'),
+    "smarty-quotes-2": (r""""'(?=\w)""", "\"'"),
+    "smarty-quotes-3": (r"""'"(?=\w)""", "'\""),
+    "smarty-quotes-4": (r'(?<=[^\ \t\r\n\[\{\(\-\u0002\u0003])\'"', "'\""),
+    "smarty-quotes-5": (r"""(?<=[^\ \t\r\n\[\{\(\-\u0002\u0003])\"'""", "\"'"),
+    "smarty-quotes-6": (r"""(?<!\w)'(?=\d{2}s)""", "'"),
+    "smarty-quotes-7": (r"""(\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)'(?=\w)""", "'"),
+    "smarty-quotes-8": (r"""(?<=[^\ \t\r\n\[\{\(\-\u0002\u0003])'(?!\s|s\b|\d)""", "'"),
+    "smarty-quotes-9": (r"""'(\s|s\b)""", "'"),
+    "smarty-quotes-10": (r"""'""", "'"),
+    "smarty-quotes-11": (r"""(\s|&nbsp;|--|–|—|&[mn]dash;|&#8211;|&#8212;)"(?=\w)""", '"'),
+    "smarty-quotes-12": (r""""(?=\s)""", '"'),
+    "smarty-quotes-13": (r'(?<=[^\ \t\r\n\[\{\(\-\u0002\u0003])"', '"'),
+    "smarty-quotes-14": (r'''"''', '"'),
+}
+_EITHER = {"em_strong": ("*", "_")}  # a pattern that needs one of several characters
+
+
+def _own(pattern) -> tuple[str, ...] | None:
+    """The trigger an Octavo pattern declares (``quick_trigger``: a string every match contains)."""
+    trigger = getattr(pattern, "quick_trigger", None)
+    return (trigger,) if trigger else None
+
+
+class QuickInlineProcessor(InlineProcessor):
+    """``InlineProcessor`` that tries a pattern only on text holding its trigger (module docstring)."""
+
+    def run(self, tree, ancestors=None):
+        registry = self.inlinePatterns
+        self._patterns = list(registry)  # sorted once per run (the registry sorts on every index)
+        known: dict[int, tuple[str, ...]] = {}
+        for name, (expression, trigger) in TRIGGERS.items():
+            if name in registry:
+                pattern = registry[name]
+                if getattr(pattern, "pattern", None) == expression and not getattr(pattern, "ANCESTOR_EXCLUDES", ()):
+                    known[id(pattern)] = _EITHER.get(name, (trigger,))
+        needs = [known.get(id(p)) or _own(p) for p in self._patterns]
+        self._triggers = sorted({t for n in needs if n for t in n})
+        self._needs = [None if n is None else sum(1 << self._triggers.index(t) for t in n) for n in needs]
+        self._plans: dict[int, list[int]] = {}
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            del self._patterns, self._triggers, self._needs, self._plans
+
+    def _plan(self, present: int) -> list[int]:
+        """The indices of the patterns to try on a text holding the triggers in the bit set ``present``."""
+        plan = self._plans.get(present)
+        if plan is None:
+            plan = self._plans[present] = [i for i, n in enumerate(self._needs) if n is None or n & present]
+        return plan
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        """The stock loop (``InlineProcessor.__handleInline``) over the patterns whose trigger the text
+        holds. Where it skips one, the stock ``__applyPattern`` would have found no match and returned
+        ``False, 0`` (go on to the next pattern, from the text's start). A match only puts a
+        placeholder (``STX...ETX``, no trigger in it) in place of text, so a trigger missing from
+        the text at the start is missing after every match too."""
+        if not isinstance(data, util.AtomicString):
+            present, bit = 0, 1
+            for trigger in self._triggers:
+                if trigger in data:
+                    present |= bit
+                bit <<= 1
+            plan = self._plan(present)
+            apply, patterns = self._InlineProcessor__applyPattern, self._patterns
+            k, count = bisect_left(plan, patternIndex), len(plan)
+            startIndex = 0  # noqa: N806
+            while k < count:
+                index = plan[k]
+                data, matched, startIndex = apply(patterns[index], data, index, startIndex)  # noqa: N806
+                if not matched:
+                    k += 1
+        return data
+
+
+def install(md) -> None:
+    """Put the quick pass in place of Python-Markdown's inline pass and smarty's (same registry names,
+    priorities and patterns). Call it after every extension is loaded."""
+    for name in ("inline", "smarty"):
+        if name not in md.treeprocessors:
+            continue
+        stock = md.treeprocessors[name]
+        if type(stock) is not InlineProcessor:  # somebody else's: leave it
+            continue
+        quick = QuickInlineProcessor(md)
+        quick.inlinePatterns = stock.inlinePatterns
+        priority = next(item.priority for item in md.treeprocessors._priority if item.name == name)
+        md.treeprocessors.register(quick, name, priority)
