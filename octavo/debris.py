@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from .diagnostics import Collector
@@ -106,6 +107,11 @@ class _Block:
     def content(self) -> str:
         """A heading's text, or the block's lines."""
         return self.title if self.kind == "heading" else self.joined
+
+    @cached_property
+    def plain(self) -> str:
+        """``_plain(content)``, asked several times of each block once ``blocks`` has made it."""
+        return _plain(self.content)
 
 
 # --- characters: before anything else reads the lines ---------------------------
@@ -189,12 +195,22 @@ def _blank(lines: list[str], block: _Block) -> None:
 
 def _plain(markdown: str) -> str:
     """The words of some Markdown: links as their text, no emphasis marks, escapes or tags."""
-    # asked of every paragraph, some several times: the link pattern only where a link can be
-    text = LINK.sub(lambda m: m.group(2), markdown) if "[" in markdown else markdown
-    text = re.sub(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}", " ", text)
-    text = re.sub(r"\\(.)", r"\1", text)
+    # asked of every paragraph: each pattern only where its first character is
+    text = LINK.sub(_link_text, markdown) if "[" in markdown else markdown
+    if "[" in text or "<" in text or "{" in text:
+        text = _NOT_WORDS.sub(" ", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
     text = text.translate(EMPHASIS_MARKS)
     return " ".join(text.split())
+
+
+_NOT_WORDS = re.compile(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}")  # note references, tags, {#id}
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _link_text(m: re.Match) -> str:
+    return m.group(2)
 
 
 def _key(text: str) -> str:
@@ -220,6 +236,8 @@ class _Links:
 
 
 def _link_only(text: str) -> _Links | None:
+    if "](" not in text and "<" not in text:
+        return None  # neither a Markdown link nor an HTML one can be here
     links: list[tuple[str, str]] = []
 
     def take(m: re.Match) -> str:
@@ -254,7 +272,7 @@ def _is_switcher(block: _Block) -> bool:
     """``Русский #``, ``English | Deutsch | Français``, ``[English](../en/) · Deutsch``."""
     if block.kind == "rule" or len(block.texts) != 1:
         return False
-    text = _plain(block.content).replace("#", " ")
+    text = block.plain.replace("#", " ")
     if len(text) > 80:
         return False
     items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
@@ -297,7 +315,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
             removed[n] = ("dialect.contents", f"removed the contents marker '{block.texts[0].strip()}': the book "
                           "makes its own contents")
         elif len(block.texts) == 1 and n not in nav:
-            if FOOTER.match(_plain(block.content)):
+            if FOOTER.match(block.plain):
                 footers.add(n)
             elif _is_switcher(block):
                 switchers.add(n)
@@ -322,7 +340,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
     for n, (code, message) in sorted(removed.items()):
         block = all_blocks[n]
         if code != "dialect.contents":
-            shown = _plain(block.content)
+            shown = block.plain
             message += f" '{shown if len(shown) <= 70 else shown[:67] + '...'}'"
         rules = [line_of(all_blocks[k].start) for k, owner in sorted(with_it.items())
                  if owner == n and all_blocks[k].kind == "rule"]
@@ -389,7 +407,7 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         if n in removed or block.kind == "rule":
             n += 1
             continue
-        titled = len(block.texts) == 1 and _plain(block.content).strip(" :.").casefold() in CONTENTS_TITLES
+        titled = len(block.texts) == 1 and block.plain.strip(" :.").casefold() in CONTENTS_TITLES
         first = n + 1 if titled else n
         entries: list[str] = []
         listed: list[int] = []
