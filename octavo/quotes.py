@@ -77,29 +77,41 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
       mark after a space, in a table) stays;
     - in German and Russian the single quote that closes ‚…‘ and „…“ is not the apostrophe."""
     right_single = CLOSING_SINGLE.get(left_single, "\u2019")
+    # the same expressions for every block of the tree: compiled once
+    at_end = [(re.compile(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)"), closer)
+              for opener, closer in ((left, right), (left_single, right_single))]
+    at_start = re.compile(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])")
+    marks = _marks(left, right, left_single)
     for block in tree.iter(*FLOW):
         segments = _flow(block)
         text = "".join(t for _, _, t in segments)
         if not any(q in text for q in (left, right, left_single, '"', "'")):
             continue
         edits = []
-        for opener, closer in ((left, right), (left_single, right_single)):
-            for m in re.finditer(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)", text):
+        for expression, closer in at_end:
+            for m in expression.finditer(text):
                 edits.append((m.start(), m.end(), closer))
-        m = re.match(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])", text)
+        m = at_start.match(text)
         if m and not any(start < m.end() for start, _, _ in edits):
             edits.append((m.start(1), m.end(), left))
-        _apply(segments, text, sorted(edits))
-        segments = _flow(block)
-        text = "".join(t for _, _, t in segments)
-        _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single))
+        if edits:  # else the block is as it was: its pieces and text stand
+            _apply(segments, text, sorted(edits))
+            segments = _flow(block)
+            text = "".join(t for _, _, t in segments)
+        _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single, marks))
 
 
-def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str) -> list:
+def _marks(left: str, right: str, left_single: str) -> re.Pattern:
+    """Every character ``_pair_quotes`` stops at."""
+    return re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
+
+
+def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str,
+                 marks: re.Pattern | None = None) -> list:
     """Straight quotes that pair with a curly one, and closing single quotes, by walking the text."""
     edits, open_double, open_single = [], 0, 0
-    # every step below starts at one of these: the walk jumps from one to the next
-    marks = re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
+    # every step below starts at one of these (``_marks``): the walk jumps from one to the next
+    marks = marks or _marks(left, right, left_single)
     i = 0
     while (mark := marks.search(text, i)) is not None:
         i = mark.start()
