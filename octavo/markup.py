@@ -244,6 +244,12 @@ class _Balance(HTMLParser):
 
     handle_pi = unknown_decl = handle_decl
 
+    def parse_marked_section(self, i, report=1):
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # "<![i](p.png)": no marked section; Python's parser raises on it
+            return -1  # read no further: the block is what was read before it
+
 
 class RawHtmlBlockProcessor(BlockProcessor):
     """A Markdown block that starts with a block-level tag is raw HTML, up to where that element
