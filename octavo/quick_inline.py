@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+import xml.etree.ElementTree as etree
+
 from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
@@ -100,9 +102,61 @@ class QuickInlineProcessor(InlineProcessor):
         self._needs = [None if n is None else sum(1 << self._triggers.index(t) for t in n) for n in needs]
         self._plans: dict[int, list[int]] = {}
         try:
-            return super().run(tree, ancestors)
+            return self._run(tree, ancestors)
         finally:
             del self._patterns, self._triggers, self._needs, self._plans, self._jumps
+
+    def _run(self, tree, ancestors=None):
+        """Python-Markdown 3.11's ``InlineProcessor.run``, but for where a tail's new elements go:
+        the stock loop looked the child up among its siblings (``list(parent).index``) for every
+        tail, even one that gave no element, as every block's ``"\\n"`` does once prettify has
+        run (before smarty): quadratic in a chapter's blocks. Here it looks only when there is
+        something to insert."""
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        handle, place = self._InlineProcessor__handleInline, self._InlineProcessor__processPlaceholders
+        while stack:
+            currElement, parents = stack.pop(0)  # noqa: N806 (the stock names)
+            self.ancestors = parents
+            if currElement is not tree:
+                self.ancestors.append(currElement.tag.lower())
+            insertQueue = []  # noqa: N806
+            for child in currElement:
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text = child.text
+                    child.text = None
+                    lst = place(handle(text), child)
+                    for item in lst:
+                        self.parent_map[item[0]] = child
+                    stack += lst
+                    insertQueue.append((child, lst))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    dumby = etree.Element("d")
+                    child.tail = None
+                    tailResult = place(tail, dumby, False)  # noqa: N806
+                    if dumby.tail:
+                        child.tail = dumby.tail
+                    if tailResult:
+                        pos = list(currElement).index(child) + 1
+                        tailResult.reverse()
+                        for newChild in tailResult:  # noqa: N806
+                            self.parent_map[newChild[0]] = currElement
+                            currElement.insert(pos, newChild[0])
+                if len(child):
+                    self.parent_map[child] = currElement
+                    stack.append((child, self.ancestors[:]))
+            for element, lst in insertQueue:
+                for i, obj in enumerate(lst):
+                    element.insert(i, obj[0])
+        self.parent_map = {}
+        self.stashed_nodes = {}
+        return tree
 
     def _plan(self, present: int) -> list[int]:
         """The indices of the patterns to try on a text holding the triggers in the bit set ``present``."""
