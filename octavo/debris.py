@@ -30,7 +30,7 @@ from typing import Callable
 
 from .diagnostics import Collector
 from .languages import named_language
-from .structure import QUOTE_PREFIX, Structure, unquote
+from .structure import OPAQUE, QUOTE_PREFIX, Structure, unquote
 from .vocabulary import CONTENTS_TITLES
 
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
@@ -167,9 +167,13 @@ def blocks(lines: list[str], structure: Structure) -> list[_Block]:
     out: list[_Block] = []
     current: _Block | None = None
     skip_to = -1
+    kinds, count = structure.kinds, len(structure.kinds)
     for i, line in enumerate(lines):
-        inner = unquote(line)
-        if i <= skip_to or structure.opaque(i) or not inner.strip() or EMPTY.match(inner):
+        if i <= skip_to or (kinds[i] if i < count else "blank") in OPAQUE:
+            current = None
+            continue
+        inner = unquote(line) if ">" in line else line  # (no quote marks without a ">")
+        if not inner.strip() or EMPTY.match(inner):
             current = None
             continue
         if i in structure.levels or structure.kind(i) == "rule":
@@ -417,6 +421,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
             these = _entries(all_blocks[stop])
             if not titled and len(these) < 3:
                 break  # too short to be an untitled list: no need to look for its headings
+            if not titled and any(_heading_for(e, headings, all_blocks[stop].end) is None for e in these):
+                break  # untitled, a contents list names a heading in every entry (below): this one does not
             matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
             if not these or sum(m is not None for m in matched) < 0.8 * len(these):
                 break
