@@ -185,12 +185,16 @@ class QuickInlineProcessor(InlineProcessor):
                 index = plan[k]
                 begin, jump = startIndex, jumps[index]
                 if jump is not None:  # search from just before the trigger's next place (``LEADS``)
-                    found = [at for at in (data.find(t, startIndex) for t in jump[0]) if at >= 0]
-                    if not found:  # no match after startIndex: what the stock search finds too
+                    triggers, lead = jump
+                    if len(triggers) == 1:
+                        at = data.find(triggers[0], startIndex)
+                    else:
+                        at = min((a for a in (data.find(t, startIndex) for t in triggers) if a >= 0), default=-1)
+                    if at < 0:  # no match after startIndex: what the stock search finds too
                         k += 1
                         startIndex = 0  # noqa: N806
                         continue
-                    begin = max(startIndex, min(found) - jump[1])
+                    begin = max(startIndex, at - lead)
                 data, matched, startIndex = apply(patterns[index], data, index, begin)  # noqa: N806
                 if not matched:
                     k += 1
