@@ -9,6 +9,7 @@ input and note references are never touched (straight quotes stay straight there
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from lxml import etree
 
@@ -179,21 +180,38 @@ def _flow(block: etree._Element) -> list[tuple[etree._Element, str, str]]:
 
 
 def _apply(segments, text: str, edits: list[tuple[int, int, str]]) -> None:
-    """Apply (start, end, replacement) edits to the joined text of ``segments``, piece by piece."""
+    """Apply (start, end, replacement) edits to the joined text of ``segments``, piece by piece.
+
+    Edits are taken in order; one that starts before the end of the last one taken, or at the text's
+    end, is not applied, and neither is any after it. A replacement goes to the piece holding its
+    start; an edit takes at least the character at its start. The text between edits is copied in
+    slices, each into the pieces it spans."""
     if not edits:
         return
-    owner = [n for n, (_, _, t) in enumerate(segments) for _ in t]
+    starts, at = [], 0
+    for _, _, piece in segments:
+        starts.append(at)
+        at += len(piece)
     new = [""] * len(segments)
-    pos, k = 0, 0
-    while pos < len(text):
-        if k < len(edits) and edits[k][0] == pos:
-            start, end, replacement = edits[k]
-            new[owner[start]] += replacement
-            pos, k = max(end, pos + 1), k + 1
-            continue
-        new[owner[pos]] += text[pos]
-        pos += 1
+
+    def owner(pos: int) -> int:  # the piece holding character pos (an empty piece holds none)
+        return bisect_right(starts, pos) - 1
+
+    def copy(a: int, b: int) -> None:
+        while a < b:
+            n = owner(a)
+            stop = min(b, starts[n] + len(segments[n][2]))
+            new[n] += text[a:stop]
+            a = stop
+
+    pos = 0
+    for start, end, replacement in edits:
+        if start < pos or start >= len(text):
+            break
+        copy(pos, start)
+        new[owner(start)] += replacement
+        pos = max(end, start + 1)
+    copy(pos, len(text))
     for (el, attr, old), value in zip(segments, new):
         if el is not None and value != old:
             setattr(el, attr, value or None)
-
