@@ -1,6 +1,8 @@
 """Markdown -> an lxml block tree whose every element knows the file line it was written on.
 
-The only module that knows Python-Markdown. What it adds, at Python-Markdown's own extension points:
+The only module that knows Python-Markdown (with quick_inline.py and quick_blocks.py, the same
+processors made to skip text they cannot match). What it adds, at Python-Markdown's own extension
+points:
 
 - a block parser that records the Markdown line each block element starts on (blocks are carried
   as strings that know their line; nested parses find their text inside the block being parsed);
