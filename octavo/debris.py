@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from .diagnostics import Collector
 from .languages import named_language
-from .structure import QUOTE_PREFIX, Structure, unquote
+from .structure import OPAQUE, QUOTE_PREFIX, Structure, unquote
 from .vocabulary import CONTENTS_TITLES
 
 EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
@@ -107,6 +108,11 @@ class _Block:
         """A heading's text, or the block's lines."""
         return self.title if self.kind == "heading" else self.joined
 
+    @cached_property
+    def plain(self) -> str:
+        """``_plain(content)``, asked several times of each block once ``blocks`` has made it."""
+        return _plain(self.content)
+
 
 # --- characters: before anything else reads the lines ---------------------------
 
@@ -161,9 +167,13 @@ def blocks(lines: list[str], structure: Structure) -> list[_Block]:
     out: list[_Block] = []
     current: _Block | None = None
     skip_to = -1
+    kinds, count = structure.kinds, len(structure.kinds)
     for i, line in enumerate(lines):
-        inner = unquote(line)
-        if i <= skip_to or structure.opaque(i) or not inner.strip() or EMPTY.match(inner):
+        if i <= skip_to or (kinds[i] if i < count else "blank") in OPAQUE:
+            current = None
+            continue
+        inner = unquote(line) if ">" in line else line  # (no quote marks without a ">")
+        if not inner.strip() or EMPTY.match(inner):
             current = None
             continue
         if i in structure.levels or structure.kind(i) == "rule":
@@ -189,12 +199,22 @@ def _blank(lines: list[str], block: _Block) -> None:
 
 def _plain(markdown: str) -> str:
     """The words of some Markdown: links as their text, no emphasis marks, escapes or tags."""
-    # asked of every paragraph, some several times: the link pattern only where a link can be
-    text = LINK.sub(lambda m: m.group(2), markdown) if "[" in markdown else markdown
-    text = re.sub(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}", " ", text)
-    text = re.sub(r"\\(.)", r"\1", text)
+    # asked of every paragraph: each pattern only where its first character is
+    text = LINK.sub(_link_text, markdown) if "[" in markdown else markdown
+    if "[" in text or "<" in text or "{" in text:
+        text = _NOT_WORDS.sub(" ", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
     text = text.translate(EMPHASIS_MARKS)
     return " ".join(text.split())
+
+
+_NOT_WORDS = re.compile(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}")  # note references, tags, {#id}
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _link_text(m: re.Match) -> str:
+    return m.group(2)
 
 
 def _key(text: str) -> str:
@@ -220,6 +240,8 @@ class _Links:
 
 
 def _link_only(text: str) -> _Links | None:
+    if "](" not in text and "<" not in text:
+        return None  # neither a Markdown link nor an HTML one can be here
     links: list[tuple[str, str]] = []
 
     def take(m: re.Match) -> str:
@@ -254,7 +276,7 @@ def _is_switcher(block: _Block) -> bool:
     """``Русский #``, ``English | Deutsch | Français``, ``[English](../en/) · Deutsch``."""
     if block.kind == "rule" or len(block.texts) != 1:
         return False
-    text = _plain(block.content).replace("#", " ")
+    text = block.plain.replace("#", " ")
     if len(text) > 80:
         return False
     items = [i for i in re.split(r"\s*(?:[|/·•,]|\s{2,})\s*", text.strip()) if i]
@@ -297,7 +319,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
             removed[n] = ("dialect.contents", f"removed the contents marker '{block.texts[0].strip()}': the book "
                           "makes its own contents")
         elif len(block.texts) == 1 and n not in nav:
-            if FOOTER.match(_plain(block.content)):
+            if FOOTER.match(block.plain):
                 footers.add(n)
             elif _is_switcher(block):
                 switchers.add(n)
@@ -322,7 +344,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
     for n, (code, message) in sorted(removed.items()):
         block = all_blocks[n]
         if code != "dialect.contents":
-            shown = _plain(block.content)
+            shown = block.plain
             message += f" '{shown if len(shown) <= 70 else shown[:67] + '...'}'"
         rules = [line_of(all_blocks[k].start) for k, owner in sorted(with_it.items())
                  if owner == n and all_blocks[k].kind == "rule"]
@@ -389,7 +411,7 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         if n in removed or block.kind == "rule":
             n += 1
             continue
-        titled = len(block.texts) == 1 and _plain(block.content).strip(" :.").casefold() in CONTENTS_TITLES
+        titled = len(block.texts) == 1 and block.plain.strip(" :.").casefold() in CONTENTS_TITLES
         first = n + 1 if titled else n
         entries: list[str] = []
         listed: list[int] = []
@@ -399,6 +421,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
             these = _entries(all_blocks[stop])
             if not titled and len(these) < 3:
                 break  # too short to be an untitled list: no need to look for its headings
+            if not titled and any(_heading_for(e, headings, all_blocks[stop].end) is None for e in these):
+                break  # untitled, a contents list names a heading in every entry (below): this one does not
             matched = [_heading_for(e, headings, all_blocks[stop].end) for e in these]
             if not these or sum(m is not None for m in matched) < 0.8 * len(these):
                 break

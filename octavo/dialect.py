@@ -107,7 +107,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
                 text = _remove_liquid(text, line_no, report)
                 text = _hard_break(text)
                 text = _bracket_fragment_links(text)
-                text = ELIDED.sub("\u2019", text)
+                text = ELIDED.sub("\u2019", text) if "'" in text else text  # (the expression needs a ')
                 return _mark_refs(text, line_no, labels, prepared, report)
 
             text = rewrite(structure, index, text, inline_rules)
@@ -375,7 +375,7 @@ def _hard_break(line: str) -> str:
 
 def _remove_liquid(text: str, line: int, report: Collector) -> str:
     """Jekyll/Liquid site tags mean nothing outside the site they came from."""
-    found = LIQUID_TAG.findall(text)
+    found = LIQUID_TAG.findall(text) if "{" in text else None  # (every tag opens with a brace)
     if not found:
         return text
     for tag in found:
@@ -405,7 +405,8 @@ def _mark_refs(line: str, line_no: int, labels: set[str], prepared: Prepared, re
                     subject=f"[{m.group(1)}]")
         return m.group(0)
 
-    line = FOOTNOTE_REF.sub(footnote, line)
+    if "[^" in line:  # (the expression needs it)
+        line = FOOTNOTE_REF.sub(footnote, line)
     # a line without a marker's character is not searched (most lines have neither * nor [)
     if "*" in line:
         line = BARE_MARKER.sub(bare, line)

@@ -1,6 +1,8 @@
 """Markdown -> an lxml block tree whose every element knows the file line it was written on.
 
-The only module that knows Python-Markdown. What it adds, at Python-Markdown's own extension points:
+The only module that knows Python-Markdown (with quick_inline.py and quick_blocks.py, the same
+processors made to skip text they cannot match). What it adds, at Python-Markdown's own extension
+points:
 
 - a block parser that records the Markdown line each block element starts on (blocks are carried
   as strings that know their line; nested parses find their text inside the block being parsed);
@@ -41,7 +43,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.serializers import to_html_string
 from markdown.util import ETX, HTML_PLACEHOLDER_RE, STX, AtomicString
 
-from . import callouts
+from . import callouts, quick_blocks, quick_inline
 from .callouts import BOX, BOX_TITLE
 from .diagnostics import Collector
 from .sanitize import (LINE, RAW_BLOCK_TAGS, REF, REF_CLOSE, REF_OPEN, Findings, allowed_attributes,
@@ -244,6 +246,12 @@ class _Balance(HTMLParser):
 
     handle_pi = unknown_decl = handle_decl
 
+    def parse_marked_section(self, i, report=1):
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # "<![i](p.png)": no marked section; Python's parser raises on it
+            return -1  # read no further: the block is what was read before it
+
 
 class RawHtmlBlockProcessor(BlockProcessor):
     """A Markdown block that starts with a block-level tag is raw HTML, up to where that element
@@ -295,6 +303,8 @@ class FencedCodeProcessor(BlockProcessor):
     and is taken with the block."""
 
     def test(self, parent, block):
+        if "```" not in block and "~~~" not in block:
+            return False  # no line can open a fence
         return bool(FENCE_OPEN.match(block.split("\n", 1)[0])) or self._interrupts(_item_lines(parent, block)) is not None
 
     @staticmethod
@@ -425,6 +435,8 @@ class _CodeBlockProcessor(CodeBlockProcessor):
 class _NoteRefPattern(InlineProcessor):
     """``\\ue000N\\ue001`` -> ``<a data-octavo-ref="NONCE:N"/>``."""
 
+    quick_trigger = REF_OPEN  # every match holds it (quick_inline)
+
     def __init__(self, nonce: str):
         super().__init__(re.escape(REF_OPEN) + r"(\d+)" + re.escape(REF_CLOSE))
         self.nonce = nonce
@@ -474,6 +486,7 @@ class _Markdown(markdown.Markdown):
         self.parser.blockprocessors.register(FencedCodeProcessor(self.parser), "octavo-fenced-code", 96)
         self.parser.blockprocessors.register(_EmptyBlockProcessor(self.parser), "empty", 100)
         self.parser.blockprocessors.register(_CodeBlockProcessor(self.parser), "code", 80)
+        quick_blocks.install(self.parser)  # the same processors, searching only blocks they can match
         self.preprocessors.deregister("html_block")
         self.preprocessors.register(_NormalizeWhitespace(self), "normalize_whitespace", 30)
         self.raw_chunks: list[str] = []
@@ -513,6 +526,7 @@ class Parser:
         for pattern in self.md.inlinePatterns:  # the links' bracket search, at C speed (same answers)
             if hasattr(pattern, "_findBracketEnds"):
                 pattern._findBracketEnds = bracket_ends
+        quick_inline.install(self.md)  # the inline passes skip patterns on text without their trigger
         # prettify stays: it gives back the newline a hard break took (lines count, and attr_list
         # then reads "{: ...}" after a break as the block's, not the break's)
 

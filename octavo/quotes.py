@@ -9,6 +9,7 @@ input and note references are never touched (straight quotes stay straight there
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from lxml import etree
 
@@ -77,29 +78,41 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
       mark after a space, in a table) stays;
     - in German and Russian the single quote that closes ‚…‘ and „…“ is not the apostrophe."""
     right_single = CLOSING_SINGLE.get(left_single, "\u2019")
+    # the same expressions for every block of the tree: compiled once
+    at_end = [(re.compile(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)"), closer)
+              for opener, closer in ((left, right), (left_single, right_single))]
+    at_start = re.compile(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])")
+    marks = _marks(left, right, left_single)
     for block in tree.iter(*FLOW):
         segments = _flow(block)
         text = "".join(t for _, _, t in segments)
         if not any(q in text for q in (left, right, left_single, '"', "'")):
             continue
         edits = []
-        for opener, closer in ((left, right), (left_single, right_single)):
-            for m in re.finditer(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)", text):
+        for expression, closer in at_end:
+            for m in expression.finditer(text):
                 edits.append((m.start(), m.end(), closer))
-        m = re.match(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])", text)
+        m = at_start.match(text)
         if m and not any(start < m.end() for start, _, _ in edits):
             edits.append((m.start(1), m.end(), left))
-        _apply(segments, text, sorted(edits))
-        segments = _flow(block)
-        text = "".join(t for _, _, t in segments)
-        _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single))
+        if edits:  # else the block is as it was: its pieces and text stand
+            _apply(segments, text, sorted(edits))
+            segments = _flow(block)
+            text = "".join(t for _, _, t in segments)
+        _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single, marks))
 
 
-def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str) -> list:
+def _marks(left: str, right: str, left_single: str) -> re.Pattern:
+    """Every character ``_pair_quotes`` stops at."""
+    return re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
+
+
+def _pair_quotes(text: str, left: str, right: str, left_single: str, right_single: str,
+                 marks: re.Pattern | None = None) -> list:
     """Straight quotes that pair with a curly one, and closing single quotes, by walking the text."""
     edits, open_double, open_single = [], 0, 0
-    # every step below starts at one of these: the walk jumps from one to the next
-    marks = re.compile("|".join(re.escape(q) for q in (left, right, left_single, '"', "'", "\u2019")))
+    # every step below starts at one of these (``_marks``): the walk jumps from one to the next
+    marks = marks or _marks(left, right, left_single)
     i = 0
     while (mark := marks.search(text, i)) is not None:
         i = mark.start()
@@ -167,21 +180,38 @@ def _flow(block: etree._Element) -> list[tuple[etree._Element, str, str]]:
 
 
 def _apply(segments, text: str, edits: list[tuple[int, int, str]]) -> None:
-    """Apply (start, end, replacement) edits to the joined text of ``segments``, piece by piece."""
+    """Apply (start, end, replacement) edits to the joined text of ``segments``, piece by piece.
+
+    Edits are taken in order; one that starts before the end of the last one taken, or at the text's
+    end, is not applied, and neither is any after it. A replacement goes to the piece holding its
+    start; an edit takes at least the character at its start. The text between edits is copied in
+    slices, each into the pieces it spans."""
     if not edits:
         return
-    owner = [n for n, (_, _, t) in enumerate(segments) for _ in t]
+    starts, at = [], 0
+    for _, _, piece in segments:
+        starts.append(at)
+        at += len(piece)
     new = [""] * len(segments)
-    pos, k = 0, 0
-    while pos < len(text):
-        if k < len(edits) and edits[k][0] == pos:
-            start, end, replacement = edits[k]
-            new[owner[start]] += replacement
-            pos, k = max(end, pos + 1), k + 1
-            continue
-        new[owner[pos]] += text[pos]
-        pos += 1
+
+    def owner(pos: int) -> int:  # the piece holding character pos (an empty piece holds none)
+        return bisect_right(starts, pos) - 1
+
+    def copy(a: int, b: int) -> None:
+        while a < b:
+            n = owner(a)
+            stop = min(b, starts[n] + len(segments[n][2]))
+            new[n] += text[a:stop]
+            a = stop
+
+    pos = 0
+    for start, end, replacement in edits:
+        if start < pos or start >= len(text):
+            break
+        copy(pos, start)
+        new[owner(start)] += replacement
+        pos = max(end, start + 1)
+    copy(pos, len(text))
     for (el, attr, old), value in zip(segments, new):
         if el is not None and value != old:
             setattr(el, attr, value or None)
-

@@ -227,6 +227,12 @@ class Sanitizer(HTMLParser):
         if data.upper().startswith("CDATA[") and not self.dropping:
             self._append_text(NOT_XML.sub("", data[6:]))
 
+    def parse_marked_section(self, i, report=1):
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # "<![i](p.png)": no marked section; Python's parser raises on it
+            return -1  # left for close(), which gives it back as text up to its ">"
+
     def close(self):
         super().close()
         if self.dropping:

@@ -172,6 +172,11 @@ class _NoteDefinitions(FootnoteBlockProcessor):
             blocks[k] = blocks[k].lstrip("\n") or " " * 4
         return super().detectTabbed(blocks)
 
+    def run(self, parent, blocks):
+        if "[^" not in blocks[0]:  # RE: ^[ ]{0,3}\[\^ ; the stock run puts the block back
+            return False
+        return super().run(parent, blocks)
+
 
 class _Reader:
     """The parse tree -> the kind of every line, from where each block starts and how many lines it

@@ -137,3 +137,14 @@ def test_a_multi_paragraph_html_block_closed_later_stays_one_block(tmp_path):
     assert "editor" not in text and "spans paragraphs" not in text
     assert "one" in text and "two" in text and "After the table." in text
     assert_epubcheck_clean(tmp_path / "out" / "block.epub")
+
+
+@pytest.mark.parametrize("text", ["<!-- c --><![i](p.png)", "<![i](p.png)\n\ntext", "a <![x y] b and <![if] c"])
+def test_a_marked_section_python_cannot_read_is_no_crash(text):
+    """Python's HTML parser raises on ``<![word`` that is not CDATA or an MS Office section (found by
+    tests/test_quick_inline.py): the parse goes on, and the text after it is kept."""
+    from octavo.diagnostics import Collector
+    from octavo.markup import Parser
+
+    tree = Parser("en", Collector("x.md"), written=lambda n: "").parse(text + "\n\nafter", [1, 2, 3, 4, 5])
+    assert "after" in "".join(tree.itertext())
