@@ -3,7 +3,8 @@
 A text's validated front matter (sources.py) and a volume manifest's fields (volume.py) use the
 same names (``author``, ``translator``, ``editor``, ``tags``, ``metaDescription``, ...), so both
 become the model's :class:`~octavo.model.Metadata` here, with the same typography on titles (a
-spaced hyphen is an en dash) and the same reading of ``originalSource`` (only a URL is a source).
+spaced hyphen is an en dash, quotes curl as in the text) and the same reading of
+``originalSource`` (only a URL is a source).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from .model import Metadata
+from .quotes import curl
 
 SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
 
@@ -24,10 +26,10 @@ def metadata_from_fields(fields: dict, title: str, language: str, authors: tuple
     """``Metadata`` from validated fields; ``title``, ``language`` and ``authors`` (used when the
     fields name no author) as the caller worked them out."""
     return Metadata(
-        title=en_dashes(title),
+        title=_typeset(title, language),
         language=language,
-        subtitle=en_dashes(fields.get("subtitle")),
-        short_title=en_dashes(fields.get("shortTitle")),
+        subtitle=_typeset(fields.get("subtitle"), language),
+        short_title=_typeset(fields.get("shortTitle"), language),
         authors=fields.get("author") or authors,
         translators=fields.get("translator", ()),
         editors=fields.get("editor", ()),
@@ -43,6 +45,11 @@ def metadata_from_fields(fields: dict, title: str, language: str, authors: tuple
         certified_by=fields.get("certifiedBy"),
         hazards=fields.get("accessibilityHazard", ()),
     )
+
+
+def _typeset(title: str | None, language: str) -> str | None:
+    """A title field as the text's headings are set: en dashes, curly quotes, dashes, ellipses."""
+    return curl(en_dashes(title), language) if isinstance(title, str) else title
 
 
 def _is_url(value: str | None) -> bool:

@@ -215,3 +215,38 @@ def _apply(segments, text: str, edits: list[tuple[int, int, str]]) -> None:
     for (el, attr, old), value in zip(segments, new):
         if el is not None and value != old:
             setattr(el, attr, value or None)
+
+
+# --- titles: front matter and manifest fields are plain text, never parsed as Markdown ---
+
+OPENS_AFTER = set(" \t\u00a0([{\u2014\u2013/-")  # a quote after these (or first) opens
+
+
+def curl(text: str, language: str) -> str:
+    """A plain-text field (a title from the front matter) with the marks the body would get:
+    curly quotes in the language's marks, ``--`` as a dash and ``...`` as an ellipsis, as smarty
+    and :func:`typeset` set them in the text, so a title reads the same on the title page as in a
+    heading."""
+    if not any(c in text for c in "\"'-."):
+        return text
+    left, right, left_single = marks_for(language)
+    right_single = CLOSING_SINGLE.get(left_single, "\u2019")
+    out = []
+    for i, c in enumerate(text):
+        before, after = (text[i - 1] if i else " "), (text[i + 1] if i + 1 < len(text) else " ")
+        if c == '"':
+            out.append(left if before in OPENS_AFTER else right)
+        elif c == "'":
+            if before.isalnum() and after.isalnum():
+                out.append("\u2019")  # an apostrophe inside a word: Women's
+            elif before in OPENS_AFTER and not after.isdigit() and not after.isspace():
+                out.append(left_single)
+            else:
+                out.append("\u2019" if before.isalnum() or after.isdigit() else right_single)  # Marx', '90s
+        else:
+            out.append(c)
+    curled = "".join(out).replace("--", "\u2014").replace("...", "\u2026")
+    block = etree.Element("p")
+    block.text = curled
+    typeset(block, (left, right, left_single))  # French spacing, quotes closing at the end
+    return block.text

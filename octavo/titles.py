@@ -17,7 +17,7 @@ from lxml import etree
 from .diagnostics import Collector
 from .markup import line
 from .sanitize import LINE, REF
-from .trees import inline_text, unwrap
+from .trees import collapsed, inline_text, unwrap
 from .vocabulary import CONTENTS_TITLES
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -350,4 +350,4 @@ def title_text(el) -> str:
         if isinstance(child.tag, str) and child.get(NOTE) is None:
             parts.append(title_text(child))
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    return collapsed("".join(parts))

@@ -5,12 +5,22 @@ unwrapping an element naively loses text; these helpers never do.
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
+
+BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007]+")  # whitespace a line may break at (not the no-break spaces)
+
+
+def collapsed(text: str) -> str:
+    """Runs of breakable whitespace as one space, ends trimmed; no-break spaces stay (French
+    quotes' narrow ones, ``p.\u00a05``): they are the text's typography, not layout."""
+    return BREAKABLE.sub(" ", text).strip(" ")
 
 
 def inline_text(el: etree._Element) -> str:
     """The plain text of an element, whitespace collapsed (for TOC entries and bookmarks)."""
-    return " ".join("".join(el.itertext()).split())
+    return collapsed("".join(el.itertext()))
 
 
 def append_text(el: etree._Element, text: str) -> None:

@@ -89,3 +89,21 @@ def test_other_private_use_characters_are_removed_never_printed(tmp_path):
     private = [d for d in diagnostics if d.code == "dialect.private-use"]
     assert [(d.location.line, "removed" in d.message) for d in private] == [(4, True), (4, True)]
     assert "also 1 more time" in private[0].message
+
+
+@pytest.mark.parametrize("language, written", [
+    ("en", "The \"Critique\" of 'Pure' Reason -- and Women's Day..."),
+    ("en", "Marx' 'Capital' in the '90s"),
+    ("fr", "Le \"Capital\" d'aujourd'hui"),
+    ("de", "Das \"Kapital\" und 'Arbeit'"),
+    ("ru", "\"Левый\" коммунизм"),
+])
+def test_a_front_matter_title_is_set_as_the_same_words_in_a_heading_are(tmp_path, language, written):
+    """The title page and contents take the front matter's title; the text's headings are parsed.
+    Written alike, they must read alike: curly quotes in the language's marks, dashes, ellipses."""
+    source = write_source(tmp_path, "title.md", f"---\ntitle: '{written.replace(chr(39), chr(39) * 2)}'\n"
+                          f"language: {language}\n---\nOpening.\n\n## 1: {written}\n\nText.\n")
+    text, _ = load(source)
+    [heading] = [s.title for s in text.sections if s.title and s.title.startswith("1: ")]
+    assert text.metadata.title == heading.removeprefix("1: ")
+    assert '"' not in text.metadata.title and "'" not in text.metadata.title
