@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 
 import pikepdf
 import pypdfium2
@@ -182,3 +184,24 @@ def _written(document) -> bytes:
     out = io.BytesIO()
     weasy.write_pdf(document, out, pdf.PDF_VARIANT, [])
     return out.getvalue()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search runs programs on Linux only")
+def test_weasyprint_is_imported_without_running_a_program_to_find_its_libraries():
+    # ctypes.util.find_library runs ldconfig, gcc and ld for each name WeasyPrint tries (about 40
+    # processes); the loader finds the libraries by WeasyPrint's own .so.0 names, the same files
+    check = (
+        "import subprocess\n"
+        "ran = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def watched(self, args, *rest, **options):\n"
+        "    ran.append(args[0] if isinstance(args, (list, tuple)) else args)\n"
+        "    real(self, args, *rest, **options)\n"
+        "subprocess.Popen.__init__ = watched\n"
+        "from octavo import weasy\n"
+        "from weasyprint.text import ffi\n"
+        "import ctypes.util\n"
+        "print(ran, ffi.pango is not None, ffi.harfbuzz is not None, ctypes.util.find_library.__module__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "[] True True ctypes.util", proc.stdout + proc.stderr
