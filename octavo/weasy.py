@@ -62,6 +62,31 @@ def _import_weasyprint() -> None:
 
 _import_weasyprint()
 
+
+def _arrays_without_parsing() -> None:
+    """WeasyPrint asks cffi for arrays of glyph ids by their length (``ffi.new(f"hb_codepoint_t[{n}]",
+    ids)``, three per embedded font), and cffi parses each new length's declaration with pycparser:
+    6 ms each, 0.15 s of the seed's PDF. An array given its items is asked for as ``T[]`` here: the
+    same array (the same length, the same items), parsed once."""
+    from weasyprint.text.ffi import ffi
+
+    new = type(ffi).new.__get__(ffi)
+    if getattr(ffi.new, "octavo_route", False):
+        return
+
+    def new_array(cdecl, init=None):
+        if isinstance(cdecl, str) and cdecl.endswith("]") and init is not None and hasattr(init, "__len__"):
+            base, _, length = cdecl[:-1].partition("[")
+            if length.isdigit() and int(length) == len(init) and "[" not in base:
+                return new(f"{base}[]", init)
+        return new(cdecl, init)
+
+    new_array.octavo_route = True
+    ffi.new = new_array
+
+
+_arrays_without_parsing()
+
 import pydyf  # noqa: E402
 import weasyprint  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
