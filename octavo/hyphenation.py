@@ -42,6 +42,7 @@ WORD = re.compile(r"\w+")  # a word, for counting and choosing: "Petrograd’s" 
 _installed = False
 _repeated: frozenset[str] = frozenset()  # the words (lower case) found more than once in the book being laid out
 _book = None  # that book
+_chosen: dict[tuple, list[int]] = {}  # (dictionary, word) -> the points kept, for that book (asked again and again)
 
 
 def install(book=None) -> None:
@@ -51,6 +52,7 @@ def install(book=None) -> None:
     global _installed, _repeated, _book
     if book is not _book:  # a book laid out in chunks is counted once
         _book, _repeated = book, repeated_words(book) if book is not None else frozenset()
+        _chosen.clear()
     if _installed:
         return
     import pyphen
@@ -94,6 +96,12 @@ def _one_point(base, path: Path):
 
     class OnePoint(base):
         def positions(self, word):
+            key = (OnePoint, word)
+            if key not in _chosen:
+                _chosen[key] = self._chosen(word)
+            return _chosen[key]
+
+        def _chosen(self, word):
             points = super().positions(word)
             kept = set()  # WeasyPrint may ask for words joined by a dash ("production—this"): word by word
             for match in WORD.finditer(word):
