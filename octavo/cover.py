@@ -56,6 +56,8 @@ def _raqm() -> bool:
 
 @dataclass(frozen=True)
 class CoverImage:
+    """A book's cover: the image's bytes and type, its name in the EPUB and what it says."""
+
     data: bytes
     media_type: str
     href: str  # the file's name inside the EPUB: cover.<ext>, beside cover.xhtml (images/ holds the text's own)
@@ -71,6 +73,8 @@ class CoverImage:
 
 @dataclass(frozen=True)
 class _Font:
+    """A font file (a face of a collection, an instance of a variable font) to set cover lines in."""
+
     path: Path
     index: int = 0  # face in a font collection (.ttc)
     axes: tuple[tuple[str, float], ...] = ()
