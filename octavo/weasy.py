@@ -14,7 +14,11 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
-- the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it.
+- the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
+- at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
+  ``ldconfig``/gcc/ld runs), and ``weasyprint.text.ffi.ffi.new`` asks for an array given its items
+  as ``T[]`` (cffi parses each ``T[n]`` anew): see :func:`_import_weasyprint` and
+  :func:`_arrays_without_parsing`.
 
 tests/test_weasy_contract.py pins each of these (attribute names, box classes, the shape of a page
 and of a footnote area), so a new WeasyPrint release is ported here, in one file, or the contract
