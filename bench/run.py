@@ -32,7 +32,9 @@ of each stage. It prints, per measure, the CPU seconds (user + system of the pro
 children: on a shared machine wall time means little), the ratios this/REF and each against
 Pandoc, whether both trees wrote the same bytes, and each stage's share of both. Its measures:
 seed-epub, seed-pdf, long-epub, long-pdf (the seed's body 20 times; ``-j 1``), ``--only`` picks some;
-``--scale`` adds the seed's body at 1x, 2x, 4x and 8x (EPUB and PDF) to show how each stage grows.
+``--scale`` adds the seed's body at 1x, 2x, 4x and 8x (EPUB and PDF) to show how each stage grows;
+``--cold`` gives every measured build an empty user cache folder (a first build: no compiled
+templates, static font instances or generated covers kept from an earlier build).
 
 Results are also written to ``bench/results/latest.json`` (not committed); bench/RESULTS.md keeps
 the figures with machine and date. Speed is never asserted in tests.
@@ -257,11 +259,14 @@ def drop_tree(tree: Path) -> None:
     subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
 
 
-def staged(tree: Path, args: list[str], tmp: Path) -> dict:
+def staged(tree: Path, args: list[str], tmp: Path, cold: bool = False) -> dict:
     """One build by ``tree``'s Octavo as a whole process: its CPU time (with children), peak memory,
-    wall time, and each stage's CPU seconds (bench/stages.py)."""
+    wall time, and each stage's CPU seconds (bench/stages.py). ``cold``: with an empty user cache
+    folder (no compiled templates, static fonts or covers kept: a first build)."""
     report = tmp / "stages.json"
     env = {**ENV, "PYTHONPATH": str(tree)}
+    if cold:
+        env["OCTAVO_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-", dir=tmp)
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(STAGES_SCRIPT), str(tree), str(report), "--", *args], cwd=tree,
@@ -293,9 +298,10 @@ def compare_measures(tmp: Path, wanted: list[str], scale: bool) -> list[tuple[st
     return measures
 
 
-def compare(ref: str, wanted: list[str], repeat: int, scale: bool, peer: bool = True) -> dict:
-    """Every measure on this tree, on ``ref`` and by Pandoc, interleaved ``repeat`` times; medians."""
-    results = {"ref": ref, "measures": []}
+def compare(ref: str, wanted: list[str], repeat: int, scale: bool, peer: bool = True, cold: bool = False) -> dict:
+    """Every measure on this tree, on ``ref`` and by Pandoc, interleaved ``repeat`` times; medians.
+    ``cold``: every measured build starts with an empty user cache folder."""
+    results = {"ref": ref, "cold": cold, "measures": []}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         other = ref_tree(ref, tmp)
@@ -311,7 +317,7 @@ def compare(ref: str, wanted: list[str], repeat: int, scale: bool, peer: bool = 
                     for who, tree in trees.items():
                         out = tmp / "out" / who / name
                         got = staged(tree, [str(source), "--format", fmt, "-o", str(out), "-q", "--force",
-                                            "-j", "1"], tmp)
+                                            "-j", "1"], tmp, cold)
                         outputs[who] = out / f"{source.stem}.{fmt}"
                         runs[who].append(got)
                     if peer:
@@ -382,10 +388,12 @@ def main() -> int:
     parser.add_argument("--compare", metavar="REF", help="the same builds on git ref REF, side by side, stage by stage")
     parser.add_argument("--scale", action="store_true", help="with --compare: the seed's body 1, 2, 4 and 8 times")
     parser.add_argument("--no-peer", action="store_true", help="with --compare: without Pandoc")
+    parser.add_argument("--cold", action="store_true", help="with --compare: each build with an empty user cache "
+                        "folder (no compiled templates, static fonts or covers kept: a first build)")
     args = parser.parse_args()
     if args.compare:
         wanted = [m for m in COMPARED if m in (args.only if args.only is not None else COMPARED)]
-        results = compare(args.compare, wanted, args.repeat, args.scale, peer=not args.no_peer)
+        results = compare(args.compare, wanted, args.repeat, args.scale, peer=not args.no_peer, cold=args.cold)
         machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
         folder = ROOT / "bench" / "results"
         folder.mkdir(exist_ok=True)

@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from PIL import Image
 
 from .diagnostics import Collector
 from .model import Asset
@@ -52,6 +51,8 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
 
 def _undecodable(data: bytes) -> str | None:
     """Why Pillow cannot vouch for the image (corrupt, or too many pixels to decode safely), or None."""
+    from PIL import Image  # here: a book without images never imports Pillow
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
@@ -67,6 +68,8 @@ def _undecodable(data: bytes) -> str | None:
 
 def animated(data: bytes) -> bool:
     """Whether an approved image has more than one frame (an animated GIF, APNG or WebP)."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:
         return getattr(image, "n_frames", 1) > 1
 

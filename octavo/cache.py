@@ -49,6 +49,8 @@ RENDERING = {  # distributions whose version changes what is written (besides an
 
 @dataclass(frozen=True)
 class Hit:
+    """An output the cache found still current, with the diagnostics its build gave."""
+
     output: Path
     diagnostics: list[Diagnostic]
 

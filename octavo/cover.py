@@ -25,14 +25,16 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont, features
-
-from . import messages
+from . import cover_cache, messages
 from .assets import Images
 from .diagnostics import Collector, Diagnostic, Location
 from .fonts import BOOK_FACE_COVERS, FontFile, book_face, charmap, face_file, script_face, uncovered
 from .model import Book
+
+if TYPE_CHECKING:  # Pillow is imported where a cover is drawn: a kept cover needs none of it
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1600, 2560
 GROUNDS = (  # dark grounds; the ink is always INK
@@ -42,11 +44,20 @@ INK = (244, 236, 220)
 PAGE_PROPORTIONS = {"a5": 210 / 148, "a4": 297 / 210, "letter": 11 / 8.5, "legal": 14 / 8.5, "b5": 250 / 176,
                     "6x9": 9 / 6}  # height / width of the --paper sizes
 MEASURE = 1220  # widest line, in pixels
-RAQM = features.check("raqm")  # complex scripts (Arabic shaping, right-to-left order) need it
+
+
+@functools.cache
+def _raqm() -> bool:
+    """Whether Pillow lays text out with Raqm (complex scripts: Arabic shaping, right-to-left order)."""
+    from PIL import features
+
+    return bool(features.check("raqm"))
 
 
 @dataclass(frozen=True)
 class CoverImage:
+    """A book's cover: the image's bytes and type, its name in the EPUB and what it says."""
+
     data: bytes
     media_type: str
     href: str  # the file's name inside the EPUB: cover.<ext>, beside cover.xhtml (images/ holds the text's own)
@@ -62,6 +73,8 @@ class CoverImage:
 
 @dataclass(frozen=True)
 class _Font:
+    """A font file (a face of a collection, an instance of a variable font) to set cover lines in."""
+
     path: Path
     index: int = 0  # face in a font collection (.ttc)
     axes: tuple[tuple[str, float], ...] = ()
@@ -119,10 +132,32 @@ def _people(book: Book, words: dict[str, str]) -> str | None:
 
 def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
     """The typographic cover as PNG bytes (1600 pixels wide, ``height`` high), and the characters no
-    installed font could set. The title is centred at 42 % of the height, the byline above the foot."""
+    installed font could set. The title is centred at 42 % of the height, the byline above the foot.
+    A cover set in the book's face is kept (cover_cache.py): the same inputs give the same bytes,
+    read back instead of drawn again."""
     meta = book.metadata
     words = messages.words(meta.language)
     language, direction = meta.language, messages.direction(meta.language)
+    people = _people(book, words)
+    faces = {(weight, style): _face(weight, style) for weight, style in ((600, "normal"), (400, "italic"),
+                                                                         (400, "normal"))}
+    name = cover_cache.key("generated cover", meta.title, meta.subtitle, people, language, direction,
+                           meta.identifier, WIDTH, height, [(w, s, f and (f.path, f.index, f.axes))
+                                                            for (w, s), f in faces.items()])
+    kept = cover_cache.read(name)
+    if kept is not None:
+        return kept, set()
+    data, missing, blocks = _draw(meta, people, language, direction, height)
+    if not missing and all(b.found in (faces.get((b.weight, b.style)), faces.get((b.weight, "normal")))
+                           for b in blocks):
+        cover_cache.write(name, data)  # set in the book's face only: nothing installed elsewhere counts
+    return data, missing
+
+
+def _draw(meta, people: str | None, language: str, direction: str, height: int):
+    """The cover drawn: PNG bytes, the characters no font could set, and its blocks of text."""
+    from PIL import Image, ImageDraw
+
     missing: set[str] = set()
     canvas = Image.new("L", (WIDTH, height), 0)  # coverage of ink: the palette turns it into colours
     draw = ImageDraw.Draw(canvas)
@@ -131,8 +166,8 @@ def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
 
     title = _Block(meta.title, 600, "normal", (176, 84), 7, language, direction, missing)
     subtitle = _Block(meta.subtitle, 400, "italic", (84, 56), 4, language, direction, missing) if meta.subtitle else None
-    people = _people(book, words)
     byline = _Block(people, 400, "normal", (92, 56), 3, language, direction, missing) if people else None
+    blocks = [b for b in (title, subtitle, byline) if b is not None]
     subtitle = subtitle if subtitle and subtitle.lines else None
 
     ornament = 190  # gap, rule, gap between title and subtitle
@@ -150,7 +185,7 @@ def generated_cover(book: Book, height: int = HEIGHT) -> tuple[bytes, set[str]]:
     # zlib's default level: 9 took five times as long (0.09 s, the build's costliest step) for a file
     # 12 % smaller; the pixels are the same, and the bytes the same every time
     canvas.save(out, "PNG", optimize=False, compress_level=6)
-    return out.getvalue(), missing
+    return out.getvalue(), missing, blocks
 
 
 class _Block:
@@ -161,8 +196,9 @@ class _Block:
     def __init__(self, text: str, weight: int, style: str, sizes: tuple[int, int], max_lines: int,
                  language: str, direction: str, missing: set[str]):
         text = " ".join(text.split())
-        self.layout = {"direction": direction, "language": language} if RAQM else {}
-        found = _font_for(text, weight, style, language)
+        self.weight, self.style = weight, style
+        self.layout = {"direction": direction, "language": language} if _raqm() else {}
+        self.found = found = _font_for(text, weight, style, language)
         if found is None:
             needed = {c for c in text if not c.isspace()}
             missing.update(uncovered(needed) or {c for c in needed if not _covered(_face(weight, style), c)})
@@ -308,8 +344,10 @@ def _system_font(needed: frozenset[str], weight: int, family: str = "") -> _Font
 
 
 def _load(font: _Font, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     loaded = ImageFont.truetype(str(font.path), size, index=font.index,
-                                layout_engine=ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC)
+                                layout_engine=ImageFont.Layout.RAQM if _raqm() else ImageFont.Layout.BASIC)
     if font.axes:  # a variable face: set the instance this weight and style stand for
         wanted = dict(font.axes)
         # FreeType names the registered axes; their tags are fixed (OpenType's axis registry)

@@ -17,6 +17,8 @@ INFO = "info"  # what the build did on purpose that a reader of the output shoul
 
 @dataclass(frozen=True)
 class Location:
+    """A file and, where known, the line in it."""
+
     path: Path
     line: int | None = None
 
@@ -41,6 +43,8 @@ class Located(str):
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding: level, code, message, where, and what it is about."""
+
     level: str
     code: str
     message: str

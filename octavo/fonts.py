@@ -29,6 +29,8 @@ WEIGHTS = (400, 600, 700)  # regular, semibold (headings), bold
 
 @dataclass(frozen=True)
 class FontFile:
+    """One weight and style of the book's face: its file and, for a variable font, the axis values."""
+
     path: Path
     weight: int  # 400 regular, 600 semibold, 700 bold
     style: str  # normal or italic

@@ -62,6 +62,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Image:
+    """An image the book carries (an approved asset), with its description."""
+
     asset: str  # Asset.name of an approved image
     alt: str
     width: int | None = None
@@ -72,7 +74,7 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class LineBreak:
-    pass
+    """A forced line break inside a block."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ Inline = Union[Run, Span, Link, Image, LineBreak, WordBreak, NoteRef]
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A paragraph of running text."""
+
     id: str
     where: Location
     inlines: tuple[Inline, ...]
@@ -136,6 +140,8 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
+    """One item of a list, with blocks of its own."""
+
     id: str
     where: Location
     blocks: tuple[Block, ...]
@@ -158,6 +164,8 @@ class ListBlock:
 
 @dataclass(frozen=True, slots=True)
 class Quotation:
+    """A block quotation."""
+
     id: str
     where: Location
     blocks: tuple[Block, ...]
@@ -166,6 +174,8 @@ class Quotation:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """A table cell (a header cell when ``header``)."""
+
     blocks: tuple[Block, ...]
     header: bool = False
     colspan: int = 1
@@ -176,6 +186,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """A table row, in the head, body or foot of its table."""
+
     cells: tuple[Cell, ...]
     group: str = "body"  # head, body, foot
     where: Location | None = None
@@ -183,6 +195,8 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """A table of rows."""
+
     id: str
     where: Location
     rows: tuple[Row, ...]
@@ -192,6 +206,8 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
+    """A figure: its blocks (an image, usually) and its caption."""
+
     id: str
     where: Location
     blocks: tuple[Block, ...]
@@ -201,6 +217,8 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A thematic break (printed as an ornament)."""
+
     id: str
     where: Location
 
@@ -259,6 +277,8 @@ Block = Union[Paragraph, Plain, Verse, Heading, ListBlock, ListItem, Quotation, 
 
 @dataclass(frozen=True)
 class Note:
+    """A note: its number, the marker the source wrote, its blocks and the calls that point at it."""
+
     id: str
     number: int  # in order of first reference, per text
     label: str  # the marker as the source wrote it, e.g. "*" or "12"
@@ -271,6 +291,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Metadata:
+    """What the front matter (or a volume manifest) says about a text or book."""
+
     title: str
     language: str = "en"
     subtitle: str | None = None
@@ -375,6 +397,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Part:
+    """A group of texts in a book (a volume's part), titled or not."""
+
     id: str
     title: str | None  # None: texts not grouped under a part heading
     texts: tuple[Text, ...]

@@ -34,6 +34,8 @@ OCTAVO_NAMESPACE = uuid.UUID("9f1c1d2e-6f0b-4c8e-9a51-0c7a0b7e2d11")
 
 @dataclass
 class Result:
+    """What building one input gave: its outputs and diagnostics."""
+
     input: Path
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -52,6 +54,8 @@ class Result:
 
 @dataclass
 class Report:
+    """What a build gave: each input's result, the batch's problems, the checks."""
+
     results: list[Result] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)  # about the whole batch: templates, styles
     checks: list = field(default_factory=list)  # --check: validate.BookCheck per built input

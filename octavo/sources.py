@@ -65,6 +65,8 @@ MAX_ALIASES = 0  # anchors/aliases can expand into huge structures; front matter
 
 @dataclass
 class Source:
+    """A source file as read: its front matter fields, its Markdown body and the line the body starts on."""
+
     path: Path
     fields: dict  # validated front matter: str, tuple[str, ...] values
     body: str  # Markdown, LF line endings, forbidden characters removed

@@ -14,7 +14,11 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
-- the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it.
+- the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
+- at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
+  ``ldconfig``/gcc/ld runs), and ``weasyprint.text.ffi.ffi.new`` asks for an array given its items
+  as ``T[]`` (cffi parses each ``T[n]`` anew): see :func:`_import_weasyprint` and
+  :func:`_arrays_without_parsing`.
 
 tests/test_weasy_contract.py pins each of these (attribute names, box classes, the shape of a page
 and of a footnote area), so a new WeasyPrint release is ported here, in one file, or the contract
@@ -23,21 +27,80 @@ copies and reads pages through them.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import mimetypes
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pydyf
-import weasyprint
-from weasyprint import CSS, HTML
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .model import Asset
-from .pageviews import Line, PageView, TablePart
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without searching for its libraries by name. It loads Pango, HarfBuzz,
+    fontconfig ... through cffi, trying up to six names each ("libgobject-2.0-0", "gobject-2.0-0",
+    "gobject-2.0", "libgobject-2.0.so.0", ...); on Linux every name the dynamic loader does not
+    know by itself goes to ``ctypes.util.find_library``, which runs ``ldconfig -p``, then gcc and ld:
+    about 40 processes and 0.2 s of CPU per build, to learn the soname that WeasyPrint's own
+    ``.so.0`` names already give (find_library only ever answers a soname, which the loader then
+    looks up the same way). So the names are tried with no search first; a system where that
+    fails (a library known by another soname) imports WeasyPrint again with the search."""
+    if not sys.platform.startswith("linux"):
+        import weasyprint  # noqa: F401
+        return
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its "could not import some external libraries"
+            import weasyprint.text.ffi  # noqa: F401
+        return
+    except OSError:
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401
+
+
+_import_weasyprint()
+
+
+def _arrays_without_parsing() -> None:
+    """WeasyPrint asks cffi for arrays of glyph ids by their length (``ffi.new(f"hb_codepoint_t[{n}]",
+    ids)``, three per embedded font), and cffi parses each new length's declaration with pycparser:
+    6 ms each, 0.15 s of the seed's PDF. An array given its items is asked for as ``T[]`` here: the
+    same array (the same length, the same items), parsed once."""
+    from weasyprint.text.ffi import ffi
+
+    new = type(ffi).new.__get__(ffi)
+    if getattr(ffi.new, "octavo_route", False):
+        return
+
+    def new_array(cdecl, init=None):
+        if isinstance(cdecl, str) and cdecl.endswith("]") and init is not None and hasattr(init, "__len__"):
+            base, _, length = cdecl[:-1].partition("[")
+            if length.isdigit() and int(length) == len(init) and "[" not in base:
+                return new(f"{base}[]", init)
+        return new(cdecl, init)
+
+    new_array.octavo_route = True
+    ffi.new = new_array
+
+
+_arrays_without_parsing()
+
+import pydyf  # noqa: E402
+import weasyprint  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.document import Document  # noqa: E402
+from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from .model import Asset  # noqa: E402
+from .pageviews import Line, PageView, TablePart  # noqa: E402
 
 VERSION = weasyprint.__version__
 BOOK_BASE = "file:///octavo-book/"  # base URL of the print document; assets live under it

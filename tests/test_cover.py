@@ -8,8 +8,11 @@ leaves the page numbers alone).
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -224,3 +227,41 @@ def test_pdf_cover_is_a_full_bleed_first_page_with_a_blank_back_and_leaves_the_b
     corners = [page.getpixel((x, y)) for x in (1, width - 2) for y in (1, height - 2)]
     assert all(sum(c) < 400 for c in corners), f"the dark ground reaches the page edges: {corners}"
     assert pdf_problems(covered) == []
+
+
+def _cover_build(source: Path, out: Path, cache: str) -> tuple[bytes, list[str]]:
+    """An EPUB of ``source`` in a process of its own with ``cache`` as the user's cache folder: its
+    cover's bytes, and the Pillow modules the build imported."""
+    check = (
+        "import sys\n"
+        "from octavo.cli import main\n"
+        f"status = main([{str(source)!r}, '-o', {str(out)!r}, '--format', 'epub', '-j', '1', '-q', '--force'])\n"
+        "print(status, sorted(m for m in sys.modules if m.startswith('PIL.')))\n"
+    )
+    env = {**os.environ, "OCTAVO_CACHE_DIR": cache}
+    proc = subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    status, modules = proc.stdout.splitlines()[-1].split(" ", 1)
+    assert status == "0", proc.stdout + proc.stderr
+    return cover_of(out / f"{source.stem}.epub")[2], eval(modules)  # noqa: S307 - a list of names we printed
+
+
+def test_a_kept_cover_is_the_same_bytes_without_drawing_and_a_changed_title_is_drawn_again(tmp_path):
+    text = "---\ntitle: {title}\nsubtitle: A subtitle in italics\nauthor: A. Author\n---\nText.\n"
+    source = write_source(tmp_path, "kept.md", text.format(title="The first title"))
+    cache = tmp_path / "cache"
+    drawn, imported = _cover_build(source, tmp_path / "a", str(cache))
+    assert "PIL.ImageDraw" in imported
+    kept = sorted(cache.glob("*/covers/*.png"))
+    assert len(kept) == 1
+    again, imported = _cover_build(source, tmp_path / "b", str(cache))
+    assert again == drawn and "PIL.ImageDraw" not in imported and "PIL.Image" not in imported
+    assert (tmp_path / "b" / "kept.epub").read_bytes() == (tmp_path / "a" / "kept.epub").read_bytes()
+    assert _cover_build(source, tmp_path / "c", "")[0] == drawn  # no cache folder: drawn, the same bytes
+    kept[0].write_bytes(kept[0].read_bytes()[:-10] + b"0123456789")  # damaged: not trusted, drawn again
+    repaired, imported = _cover_build(source, tmp_path / "d", str(cache))
+    assert repaired == drawn and "PIL.ImageDraw" in imported
+    source.write_text(text.format(title="Another title"), encoding="utf-8")
+    other, imported = _cover_build(source, tmp_path / "e", str(cache))
+    assert other != drawn and "PIL.ImageDraw" in imported
+    assert len(list(cache.glob("*/covers/*.png"))) == 2
+    assert Image.open(io.BytesIO(other)).size == Image.open(io.BytesIO(drawn)).size == (1600, 2560)

@@ -5,6 +5,9 @@ far too narrow for them, so that each is broken wherever the print edition allow
 are read back from the PDF with PDFium."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pypdfium2 as pdfium
 
 from conftest import CORPUS, ROOT, build_into, needs_corpus, write_source
@@ -108,3 +111,20 @@ def test_in_the_seed_every_word_is_broken_at_one_place_and_at_its_syllables(tmp_
     assert breaks["petrograd"] == {"petro-grad"}
     assert not {"derogat-ory", "des-troy", "the-ory", "prolet-ariat", "prolet-arian", "perman-ent"} & {
         way for ways in breaks.values() for way in ways}
+
+
+def test_english_patterns_are_read_once_and_only_when_a_language_asks_for_them():
+    # reading a pattern file takes a seventh of a second: en, en-GB and en-US share one dictionary
+    # (the American patterns: "deroga-to-ry", not "derogat-ory"), read when the first of them is
+    # asked for, not before every layout; a German book reads only the German patterns
+    check = (
+        "import pyphen\n"
+        "from octavo import hyphenation\n"
+        "hyphenation.install()\n"
+        "german = pyphen.Pyphen(lang='de')\n"
+        "print(sorted(p.name for p in dict.keys(pyphen.hdcache)))  # the files read so far\n"
+        "en, gb, us = (pyphen.Pyphen(lang=tag) for tag in ('en', 'en-GB', 'en-US'))\n"
+        "print(en.hd is gb.hd is us.hd, en.inserted('derogatory'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines() == ["['hyph_de_AT.dic']", "True deroga-to-ry"], proc.stdout + proc.stderr

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
+import subprocess
+import sys
 
 import pikepdf
 import pypdfium2
@@ -182,3 +185,38 @@ def _written(document) -> bytes:
     out = io.BytesIO()
     weasy.write_pdf(document, out, pdf.PDF_VARIANT, [])
     return out.getvalue()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search runs programs on Linux only")
+def test_weasyprint_is_imported_without_running_a_program_to_find_its_libraries():
+    # ctypes.util.find_library runs ldconfig, gcc and ld for each name WeasyPrint tries (about 40
+    # processes); the loader finds the libraries by WeasyPrint's own .so.0 names, the same files
+    check = (
+        "import subprocess\n"
+        "ran = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def watched(self, args, *rest, **options):\n"
+        "    ran.append(args[0] if isinstance(args, (list, tuple)) else args)\n"
+        "    real(self, args, *rest, **options)\n"
+        "subprocess.Popen.__init__ = watched\n"
+        "from octavo import weasy\n"
+        "from weasyprint.text import ffi\n"
+        "import ctypes.util\n"
+        "print(ran, ffi.pango is not None, ffi.harfbuzz is not None, ctypes.util.find_library.__module__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "[] True True ctypes.util", proc.stdout + proc.stderr
+
+
+def test_arrays_of_glyph_ids_are_the_same_arrays_asked_for_without_their_length():
+    # WeasyPrint 70 asks for f"hb_codepoint_t[{n}]" with n items (pdf/fonts.py); cffi parsed a new
+    # declaration for each n (6 ms each): weasy.py asks for "hb_codepoint_t[]" with the same items
+    from weasyprint.pdf import fonts as embedded
+    from weasyprint.text.ffi import ffi
+
+    assert "ffi.new(f'hb_codepoint_t[{len(" in Path(embedded.__file__).read_text()
+    array = ffi.new("hb_codepoint_t[5]", (7, 1, 4, 0, 9))
+    assert list(array) == [7, 1, 4, 0, 9] and ffi.sizeof(array) == 5 * ffi.sizeof("hb_codepoint_t")
+    assert "hb_codepoint_t[5]" not in ffi._parsed_types  # asked for as hb_codepoint_t[]
+    assert list(ffi.new("unsigned int[3]", [1, 2])) == [1, 2, 0]  # fewer items than its length: as written
+    assert len(ffi.new("char[4]")) == 4
