@@ -225,7 +225,7 @@ def _units(group: etree._Element) -> list[list[etree._Element]]:
     """Runs of elements that start on a new page: a part, a text's opening, a chapter, the notes..."""
     units: list[list[etree._Element]] = []
     for element in _leaves(group):
-        starts = bool(_classes(element) & BREAK_CLASSES) or not units
+        starts = _breaks(element) or not units
         glued = units and units[-1][-1].getparent() is element.getparent() and \
             "text-header" in _classes(units[-1][-1])  # a text's title shares its first page
         if starts and not glued:
@@ -235,6 +235,23 @@ def _units(group: etree._Element) -> list[list[etree._Element]]:
         else:
             units[-1].append(element)
     return units
+
+
+def _breaks(element: etree._Element) -> bool:
+    """Whether print.css breaks the page before ``element``: a chapter or the notes only in a text
+    whose chapters open pages (``article.long``), and not a first chapter after a short opening."""
+    classes = _classes(element)
+    if not classes & BREAK_CLASSES:
+        return False
+    if classes & {"chapter", "notes"}:
+        article = _classes(element.getparent())
+        if "text" in article and "long" not in article:
+            return False
+        previous = element.getprevious()
+        if "short-opening" in article and "chapter" in classes and previous is not None \
+                and "opening" in _classes(previous):
+            return False
+    return True
 
 
 def _leaves(group: etree._Element):

@@ -336,6 +336,19 @@ def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(t
     assert all(texts[page].lstrip().startswith(f"Chapter {n}") for n, page in enumerate(long_pages[1:], 2))
 
 
+def test_a_long_collection_of_short_poems_runs_on_instead_of_opening_a_page_for_each(tmp_path):
+    """The Sonnets (153 chapters of about 600 characters) printed one poem a page: a long text whose
+    chapters are shorter than a page on average (render.SHORT_CHAPTER) runs them on."""
+    from pdf_reading import outline_pages
+
+    stanza = "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate:\n"
+    poems = "".join(f"\n## {n}\n\n" + stanza * 2 + "\n" + stanza * 2 + "\n" for n in range(1, 71))  # 22,000 characters
+    path = write_source(tmp_path, "poems.md", "---\ntitle: Poems\n---\n" + poems)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    pages = [page for title, page in outline_pages(tmp_path / "out" / "poems.pdf") if title.isdigit()]
+    assert len(pages) == 70 and len(set(pages)) <= 35, f"70 poems of eight lines on {len(set(pages))} pages"
+
+
 def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_opening_does_not(tmp_path):
     from pdf_reading import outline_pages, pdf_page_texts
 

@@ -26,7 +26,7 @@ from ..resources import STYLES as DEFAULT_STYLES
 from .environment import check_templates, environment, fill, template_diagnostic  # noqa: F401 (callers)
 from .flavour import BACKLINK, PLAIN, PRINT, WEB, Flavour, note_number  # noqa: F401
 from .typography import (  # noqa: F401 (callers import these from here)
-    HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, footnote_placement,
+    HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, chapters_open_pages, footnote_placement,
     handout_lines, keep_dashes_with_words, not_running_text, opening_length, running_head, shouting, text_length)
 from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_indent  # noqa: F401
 
@@ -172,7 +172,7 @@ class Renderer:
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
             contents=not bare,
-            long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT},
+            long_texts={t.id for t in book.texts if chapters_open_pages(t)},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
 
