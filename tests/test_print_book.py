@@ -453,3 +453,27 @@ def test_a_footnote_weasyprint_cannot_place_is_set_at_the_end_not_lost(tmp_path)
         if said and " " + " ".join(said) + " " not in printed:
             dropped.append(note.number)
     assert not dropped
+
+
+def test_empty_code_spans_do_not_nest_in_print(tmp_path):
+    """Lenin's theses indent each line of a list with an empty code span (`` `    ` ``): written
+    ``<code/>``, the print edition (read as HTML) opened a code element on each line that never ended,
+    each 0.9 of the one before, down to 1 pt. Read back: the last line is in the body's size."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    lines = ["Austrian experience;", "Ireland;", "Balkan experience;", "Eastern peoples;", "Relations in the Caucasus;",
+             "The Bashkir and Tatar Republics;", "Kirghizia; Turkestan, its experience;", "Negroes in America;"]
+    body = "On the following points:\\\n" + "".join(f"`    `{line}\\\n" for line in lines) + "and so on.\n"
+    path = write_source(tmp_path, "theses.md", "---\ntitle: Theses\n---\n\n" + body)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "theses.pdf"))
+    sizes = {}
+    for page in document:
+        text = page.get_textpage()
+        whole = text.get_text_range()
+        for word in ("On the following", "Negroes in America"):
+            if word in whole:
+                sizes[word] = pdfium_c.FPDFText_GetFontSize(text.raw, whole.index(word))
+    document.close()
+    assert sizes["Negroes in America"] >= sizes["On the following"] * 0.85, sizes

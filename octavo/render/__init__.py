@@ -249,10 +249,19 @@ def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour
     return _markup_of(make)
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 def _markup_of(fill) -> Markup:
-    """Build elements under a holder, serialize its content: body markup for a template."""
+    """Build elements under a holder, serialize its content: body markup for a template. An empty
+    element is written open and closed (``<code></code>``), never ``<code/>``: the print edition is
+    read as HTML, where that opens a code element that never ends (Lenin's theses: each line's
+    empty code span inside the one before, down to 1 pt)."""
     holder = etree.Element("div")
     fill(holder)
+    for element in holder.iter():
+        if isinstance(element.tag, str) and element.text is None and not len(element) and element.tag not in VOID:
+            element.text = ""
     return Markup.escape(holder.text or "") + Markup(
         "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in holder))
 
