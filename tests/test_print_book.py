@@ -477,3 +477,17 @@ def test_empty_code_spans_do_not_nest_in_print(tmp_path):
                 sizes[word] = pdfium_c.FPDFText_GetFontSize(text.raw, whole.index(word))
     document.close()
     assert sizes["Negroes in America"] >= sizes["On the following"] * 0.85, sizes
+
+
+def test_a_note_called_in_a_heading_leaves_its_pointer_at_the_foot_of_the_headings_page(tmp_path):
+    """The Russian Manifesto's first chapter heading calls note 1: its note is set at the end (a
+    heading holds no footnote), and its page showed no pointer to it. Read back."""
+    from pdf_reading import pdf_page_texts
+
+    body = "## I. Bourgeois and Proletarians[^1]\n\nThe history of all hitherto existing society.\n\n" + \
+        "[^1]: By bourgeoisie is meant the class of modern capitalists.\n"
+    path = write_source(tmp_path, "heading.md", "---\ntitle: Manifesto\nlanguage: en\n---\n\n" + body)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    texts = [" ".join(t.split()) for t in pdf_page_texts(tmp_path / "out" / "heading.pdf")]
+    [page] = [t for t in texts if "Bourgeois and Proletarians" in t and "history of all" in t]
+    assert "See note 1 at the end." in page

@@ -216,8 +216,8 @@ def _emptied(view: SectionView, section: m.Section) -> bool:
 def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavour = PLAIN,
                   notes: Mapping[str, m.Note] | None = None) -> SectionView:
     title = section.title or _fallback_title(section.kind, n, ui)
-    if section.heading is not None:
-        heading = inlines_markup(section.heading)
+    if section.heading is not None:  # print: a call in a heading leaves its pointer at the page's foot
+        heading = inlines_markup(section.heading, ui, flavour if flavour.footnotes else PLAIN, notes)
     elif section.kind in ("notes", "solutions"):
         heading = Markup.escape(title)
     else:
@@ -236,8 +236,9 @@ def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,
     return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).blocks(holder, blocks))
 
 
-def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
-    return _markup_of(lambda holder: Xhtml(ui_words("en")).inlines(holder, inlines))
+def inlines_markup(inlines: tuple[m.Inline, ...], ui: dict[str, str] | None = None, flavour: Flavour = PLAIN,
+                   notes: Mapping[str, m.Note] | None = None) -> Markup:
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).inlines(holder, inlines))
 
 
 def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour = PLAIN) -> Markup:
