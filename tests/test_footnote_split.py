@@ -18,13 +18,11 @@ NOTE = ("Note {k} begins here. " + "The inspector's report gives the figures for
 LINE = 14  # points: about one body line (10.5 pt type)
 
 
-def source(depths: list[int], at_end: bool = False) -> str:
-    """A chapter per depth: that many lines of text, then a paragraph calling a 10-line note in its
-    first line (``at_end``: in its last but one)."""
+def source(depths: list[int]) -> str:
+    """A chapter per depth: that many lines of text, then a paragraph calling a 10-line note."""
     parts = ["---\ntitle: Long notes\nauthor: A. Tester\nlanguage: en\n---\n"]
     for k, lines in enumerate(depths, 1):
-        calling = (SENTENCE * 8 + f"Then came marker{k} the call.[^{k}] " + SENTENCE if at_end
-                   else f"Then came marker{k} the call.[^{k}] " + SENTENCE * 8)
+        calling = f"Then came marker{k} the call.[^{k}] " + SENTENCE * 8
         parts += [f"## Chapter {k}\n", (SENTENCE * (lines * 65 // len(SENTENCE) + 1)).strip() + "\n",
                   calling + "\n", (SENTENCE * 12).strip() + "\n"]
     parts += [f"[^{k}]: " + NOTE.format(k=k) + "\n" for k in range(1, len(depths) + 1)]
@@ -139,10 +137,10 @@ def test_capital_15_keeps_note_1_under_its_call_and_fills_folio_32(tmp_path):
     assert found[labels.index("32")][1] - deepest < 3 * LINE, "folio 32 is full"
 
 
-def check_notes_under_calls(found, notes=(1, 2, 3)) -> None:
+def check_notes_under_calls(found) -> None:
     """Each note of the built source begins on its call's page and ends at most one page on, and no
     page of the text ends more than three lines early but before a chapter (``found``: pages())."""
-    for k in notes:
+    for k in (1, 2, 3):
         call, begins, ends = (page_of(found, f"marker{k} the"), page_of(found, f"Note {k} begins"),
                               page_of(found, f"End of note {k}."))
         assert len(call) == len(begins) == len(ends) == 1, (k, call, begins, ends)
