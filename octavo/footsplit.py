@@ -10,7 +10,11 @@ What a typesetter does instead: the note starts under its call and goes on at th
 page. Here each note is cut, after a first layout, at the ends of the lines it was set in: its
 first ``HEAD_LINES`` lines stay one footnote (``footnote-policy: line``: with the call), every
 further line is a footnote of its own that WeasyPrint may send on to the next page
-(``footnote-policy: auto``), where it goes before that page's own notes. The paragraph holding the
+(``footnote-policy: auto``), where it goes before that page's own notes. Those pieces stand at the
+end of the paragraph that calls the note (or before its next note call): WeasyPrint sets as many
+of them as fit when it reaches them, and set beside the call they took the room of the
+paragraph's own last lines, which then went on with the call and the whole note (Capital ch. 15,
+folio 32 left ten lines short). The paragraph holding the
 call gets ``orphans: 1``: when its second line finds no room, WeasyPrint would otherwise make room
 by sending the page's last notes on, the call's first lines with them (its orphans rule wins over
 the note), and the note would leave its call; with it, the call's line may end the page alone,
@@ -130,13 +134,32 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
                                        "data-note": note.get("id"), "style": "footnote-policy: auto"})
         piece.extend(content)
         made.append(piece)
-    for offset, piece in enumerate(made, 1):
-        parent.insert(at + offset, piece)
     block = next((a for a in note.iterancestors() if a.tag in BLOCKS), None)
+    later = _next_note(block, note) if block is not None else None
+    if later is not None:  # before the next note called in the paragraph: the notes keep their order
+        where = later.getparent()
+        for offset, piece in enumerate(made):
+            where.insert(where.index(later), piece)
+    elif block is not None:  # at the paragraph's end: its own last lines come before the note's
+        block.extend(made)
+    else:
+        for offset, piece in enumerate(made, 1):
+            parent.insert(at + offset, piece)
     if block is not None:  # the call's line may end a page alone rather than its note leave it (below)
         _style(block, "orphans: 1")
-    (made[-1] if made else note).tail = tail
+    (made[-1] if made and block is None else note).tail = tail
     return True
+
+
+def _next_note(block: etree._Element, note: etree._Element) -> etree._Element | None:
+    """The first footnote called in ``block`` after ``note`` (not inside it), if any."""
+    after = False
+    for element in block.iter("span"):
+        if element is note:
+            after = True
+        elif after and "footnote" in (element.get("class") or "").split() and note not in element.iterancestors():
+            return element
+    return None
 
 
 def _pieces(children: list, cuts: list[tuple[int, int]]) -> list[list[etree._Element]]:

@@ -53,3 +53,7 @@ class PageView:
     elements: frozenset  # every element with a block-level box on the page
     calls: tuple[str, ...] = ()  # ids of the note calls in its body
     feet: tuple[str, ...] = ()  # the calls whose note, or a pointer to it, is at its foot (data-call)
+    kept_bottom: float | None = None  # the bottom of the piece the page's flow opens with that no
+    # allowed break divides (a poem or stanza kept whole, a table row, an image, a heading with the
+    # first lines after it, a paragraph's first lines up to its orphans): what the page before would
+    # have had to take, at least, to be fuller

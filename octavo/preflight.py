@@ -311,7 +311,8 @@ def _forced(pages: list, n: int) -> bool:
 
 
 def short_pages(pages: list, folio) -> list[Finding]:
-    """A page whose text ends more than SHORT_LINES lines early, the next page not forced to begin."""
+    """A page whose text ends more than SHORT_LINES lines early, the next page not forced to begin
+    and not opening with a piece that cannot be divided and would not have fit (:func:`_next_is_kept`)."""
     findings = []
     for n, page in enumerate(pages[:-1]):
         body = [line for line in page.lines if line.area == "body" and line.text.strip()]
@@ -320,10 +321,18 @@ def short_pages(pages: list, folio) -> list[Finding]:
         heights = sorted(line.bottom - line.top for line in body)
         leading = heights[len(heights) // 2]
         room = (page.notes_top if page.notes_top is not None else page.content_bottom) - page.body_bottom
-        if room > (SHORT_LINES + 0.5) * leading and not _spares_a_runt(pages, n, room // leading):
+        if room > (SHORT_LINES + 0.5) * leading and not _spares_a_runt(pages, n, room // leading) \
+                and not _next_is_kept(pages[n + 1], room):
             findings.append(Finding("preflight.short-page", WARNING, f"the page ends about {int(room // leading)} "
                                     "lines early with no page break to explain it", body[-1].block, folio(n), n))
     return findings
+
+
+def _next_is_kept(page, room: float) -> bool:
+    """Whether ``page`` opens with a piece that may not be divided (a poem or stanza kept whole, a
+    table's caption with its first row, a heading with the first lines after it, an image) taller
+    than the ``room`` left on the page before: a typesetter leaves that page short."""
+    return page.kept_bottom is not None and page.kept_bottom - page.content_top > room + 0.5
 
 
 def _spares_a_runt(pages: list, n: int, room_lines: float) -> bool:

@@ -106,8 +106,9 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
         jobs = config.jobs if len(config.inputs) == 1 else 1  # in a batch, the workers have the cores
         try:
             with atomic_output(dest) as handle:
+                refine = cut_notes if config.notes == "footnotes" else None  # each chunk's notes, as one piece's
                 complaints, missing = stitch.write_pdf(book, html, toc, sheets, handle, paper=config.paper,
-                                                       jobs=jobs, on_layout=seen)
+                                                       jobs=jobs, on_layout=seen, refine=refine)
         except stitch.Unstitchable:
             seen.reset()
     if complaints is None:
@@ -120,7 +121,12 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             seen.reset()
             laid_out = layout(book, html, toc, sheets, paper=config.paper)
             seen(laid_out)
-        laid_out = cut_notes(book, html, toc, sheets, config, laid_out, seen)
+        if config.notes == "footnotes":
+            cut = cut_notes(html, lambda markup: layout(book, markup, toc, sheets, paper=config.paper), laid_out)
+            if cut is not laid_out:
+                seen.reset()
+                seen(cut)
+            laid_out = cut
         with atomic_output(dest) as handle:
             complaints = write(laid_out, handle)
         missing = laid_out.uncovered
@@ -134,15 +140,15 @@ ROUNDS = 3  # layouts with cut notes tried at most: the notes behind the first l
 # orphans rule may then send a cut note's first lines on without their call elsewhere)
 
 
-def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, laid_out, seen: PagesSeen):
+def cut_notes(html: str, lay, laid_out):
     """The layout again with the footnotes behind its short pages and notes off their call's page
     cut at their line ends (footsplit.py), so that they may go on at the foot of the next page; kept
-    when it has fewer of them (footsplit.better). A book without such pages keeps its layout."""
+    when it has fewer of them (footsplit.better). ``lay(markup)`` lays markup out as ``laid_out``
+    was (a whole book, a booklet's half pages, one chunk of a long book). A layout without such
+    pages is given back as it was."""
     from . import footsplit
-    from .pdf import layout, page_views
+    from .pdf import page_views
 
-    if config.notes != "footnotes":
-        return laid_out
     views = page_views(laid_out)
     best, least = laid_out, footsplit.trouble(views)
     lines: dict = {}
@@ -162,14 +168,11 @@ def cut_notes(book: Book, html: str, toc, sheets: list[Path], config: Config, la
         if again == cut:
             break
         cut = again
-        current = layout(book, cut, toc, sheets, paper=config.paper)
+        current = lay(cut)
         views = page_views(current)
         trouble = footsplit.trouble(views)
         if footsplit.better(least, trouble):
             best, least = current, trouble
-    if best is not laid_out:
-        seen.reset()
-        seen(best)
     return best
 
 
@@ -198,7 +201,10 @@ def write_booklet(book: Book, renderer, config: Config, numbers) -> tuple[Path, 
     pages = io.BytesIO()
     extra = ("booklet",) if config.profile == "handout" else ()  # the handout's margins and type for A5
     sheets = stylesheet_paths(config.styles, "print", (*SHEETS[config.profile], *extra))
-    laid_out = layout(book, html, renderer.toc(book, half), sheets, paper=page)
+    toc = renderer.toc(book, half)
+    laid_out = layout(book, html, toc, sheets, paper=page)
+    if config.notes == "footnotes":  # its notes run over as the PDF's do
+        laid_out = cut_notes(html, lambda markup: layout(book, markup, toc, sheets, paper=page), laid_out)
     findings = preflight(book, laid_out, laid_out.labels, "booklet") if config.preflight else []
     complaints = write(laid_out, pages)
     dest = config.output / f"{book.slug}-booklet.pdf"

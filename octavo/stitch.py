@@ -70,11 +70,13 @@ class Chunk:
 
 
 def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[Path], dest,
-              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK, on_layout=None
+              paper: str = "A5", jobs: int = 1, chunk_chars: int = CHUNK, on_layout=None, refine=None
               ) -> tuple[list[str], set[str]]:
     """Lay ``html`` out in chunks and write one PDF to ``dest``; returns WeasyPrint's complaints and
     the characters no font had. ``on_layout(layout, labels, first)`` sees each laid-out chunk (its
-    pages' printed numbers, the index of its first page in the book) before it is freed."""
+    pages' printed numbers, the index of its first page in the book) before it is freed.
+    ``refine(markup, lay, layout)`` may give a better layout of a chunk's markup (print_edition.cut_notes:
+    its footnotes cut so that they run over), laid out with ``lay``."""
     on_layout = on_layout or (lambda laid, labels, first: None)
     front, bodies = split(html, chunk_chars)
     if not bodies:
@@ -82,7 +84,7 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
     lay = lambda markup: pdf.layout(book, markup, toc, stylesheets, paper)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="octavo-stitch-") as tmp, Writers(jobs) as writers:
         front_pages = len(lay(front.markup(numbers={})).pages)  # placeholder numbers
-        chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages, on_layout)
+        chunks = _lay_out_body(bodies, lay, writers, Path(tmp), front_pages, on_layout, refine)
         head = _lay_out_front(front, lay, chunks, Path(tmp), front_pages, on_layout)
         del front, bodies
         writers.wait()
@@ -94,12 +96,16 @@ def write_pdf(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: lis
             {c for chunk in (head, *chunks) for c in chunk.uncovered})
 
 
-def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int, on_layout) -> list[Chunk]:
-    """Each body chunk laid out where it goes (page ``first`` on), handed to the writers, freed."""
+def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: int, on_layout,
+                  refine=None) -> list[Chunk]:
+    """Each body chunk laid out where it goes (page ``first`` on), refined, handed to the writers, freed."""
     chunks, folio = [], 1
     for index, body in enumerate(bodies):
         pad = first % 2 == 1  # a chunk's own first page is a right page: pad it to start on a left one
-        laid = lay(body.markup(folio=folio, pad=pad))
+        markup = body.markup(folio=folio, pad=pad)
+        laid = lay(markup)
+        if refine is not None:
+            laid = refine(markup, lay, laid)
         pages = laid.pages[1:] if pad else laid.pages
         chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
                       *_contents(pages))
@@ -219,7 +225,7 @@ def _units(group: etree._Element) -> list[list[etree._Element]]:
     """Runs of elements that start on a new page: a part, a text's opening, a chapter, the notes..."""
     units: list[list[etree._Element]] = []
     for element in _leaves(group):
-        starts = bool(_classes(element) & BREAK_CLASSES) or not units
+        starts = _breaks(element) or not units
         glued = units and units[-1][-1].getparent() is element.getparent() and \
             "text-header" in _classes(units[-1][-1])  # a text's title shares its first page
         if starts and not glued:
@@ -229,6 +235,23 @@ def _units(group: etree._Element) -> list[list[etree._Element]]:
         else:
             units[-1].append(element)
     return units
+
+
+def _breaks(element: etree._Element) -> bool:
+    """Whether print.css breaks the page before ``element``: a chapter or the notes only in a text
+    whose chapters open pages (``article.long``), and not a first chapter after a short opening."""
+    classes = _classes(element)
+    if not classes & BREAK_CLASSES:
+        return False
+    if classes & {"chapter", "notes"}:
+        article = _classes(element.getparent())
+        if "text" in article and "long" not in article:
+            return False
+        previous = element.getprevious()
+        if "short-opening" in article and "chapter" in classes and previous is not None \
+                and "opening" in _classes(previous):
+            return False
+    return True
 
 
 def _leaves(group: etree._Element):

@@ -22,8 +22,9 @@ def source(depths: list[int]) -> str:
     """A chapter per depth: that many lines of text, then a paragraph calling a 10-line note."""
     parts = ["---\ntitle: Long notes\nauthor: A. Tester\nlanguage: en\n---\n"]
     for k, lines in enumerate(depths, 1):
+        calling = f"Then came marker{k} the call.[^{k}] " + SENTENCE * 8
         parts += [f"## Chapter {k}\n", (SENTENCE * (lines * 65 // len(SENTENCE) + 1)).strip() + "\n",
-                  f"Then came marker{k} the call.[^{k}] " + SENTENCE * 8 + "\n", (SENTENCE * 12).strip() + "\n"]
+                  calling + "\n", (SENTENCE * 12).strip() + "\n"]
     parts += [f"[^{k}]: " + NOTE.format(k=k) + "\n" for k in range(1, len(depths) + 1)]
     return "\n".join(parts)
 
@@ -52,7 +53,8 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
     assert report.ok
     found = pages(tmp_path / "out" / "long.pdf")
     for k in (1, 2, 3):
-        call, begins, ends = page_of(found, f"marker{k}"), page_of(found, f"Note {k} begins"), page_of(found, f"End of note {k}")
+        call, begins, ends = (page_of(found, f"marker{k} the"), page_of(found, f"Note {k} begins"),
+                              page_of(found, f"End of note {k}."))
         assert len(call) == len(begins) == len(ends) == 1, (k, call, begins, ends)
         assert begins == call, f"note {k} begins on page {begins[0]}, its call is on page {call[0]}"
         assert ends[0] - begins[0] <= 1, f"note {k} runs on for {ends[0] - begins[0]} pages"
@@ -113,3 +115,86 @@ def test_a_note_whose_layout_does_not_match_its_words_is_left_whole():
     assert cut_notes(html, {"note-1": [[(6, False), (6, False), (99, False)]]}) == html
     assert cut_notes(html, {"note-1": [[(6, False), (9, True), (8, False)]]}) == html, "no cut in a hyphenated word"
     assert cut_notes(html, {"note-1": [[(6, False), (9, False), (8, False)]]}) != html
+
+
+@pytest.mark.slow
+def test_capital_15_keeps_note_1_under_its_call_and_fills_folio_32(tmp_path):
+    """Note 1 stood on folio 2, its room given to the next paragraph's first lines (WeasyPrint's
+    orphans rule: weasy.keep_footnotes_with_their_calls); folio 32 ended ten lines early, the run-over
+    lines of note 39 set beside its call taking the room of its paragraph's last line (footsplit.py
+    now sets them at the paragraph's end)."""
+    needs_corpus()
+    report = build_into(tmp_path / "out", CORPUS / "marx-capital-v1-ch15.md", formats=("pdf",))
+    assert report.ok
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "marx-capital-v1-ch15.pdf"))
+    labels = [document.get_page_label(i) for i in range(len(document))]
+    document.close()
+    found = pages(tmp_path / "out" / "marx-capital-v1-ch15.pdf")
+    text = {label: " ".join(found[n][0].split()) for n, label in enumerate(labels)}
+    assert "human being.”1" in text["1"] and "1 Mill should have said" in text["1"]
+    assert "the principal object of capital" in text["32"] and "39 “The numerical increase" in text["32"]
+    deepest = min(low for _, low in found if low is not None)
+    assert found[labels.index("32")][1] - deepest < 3 * LINE, "folio 32 is full"
+
+
+def check_notes_under_calls(found) -> None:
+    """Each note of the built source begins on its call's page and ends at most one page on, and no
+    page of the text ends more than three lines early but before a chapter (``found``: pages())."""
+    for k in (1, 2, 3):
+        call, begins, ends = (page_of(found, f"marker{k} the"), page_of(found, f"Note {k} begins"),
+                              page_of(found, f"End of note {k}."))
+        assert len(call) == len(begins) == len(ends) == 1, (k, call, begins, ends)
+        assert begins == call, f"note {k} begins on page {begins[0]}, its call is on page {call[0]}"
+        assert ends[0] - begins[0] <= 1, f"note {k} runs on for {ends[0] - begins[0]} pages"
+    deepest = min(low for _, low in found if low is not None)
+    text_pages = page_of(found, "The committee heard")
+    for n in range(text_pages[0], text_pages[-1]):
+        if not found[n + 1][0].lstrip().startswith("Chapter"):
+            assert found[n][1] - deepest < 3 * LINE, f"page {n} ends about {(found[n][1] - deepest) / LINE:.0f} lines early"
+
+
+def test_a_long_book_laid_out_in_chunks_cuts_its_notes_as_one_piece_does(tmp_path):
+    """stitch.py lays each chunk out, then cuts the notes behind its trouble (print_edition.cut_notes),
+    as for a book in one piece."""
+    from octavo import stitch
+    from octavo.config import Config
+    from octavo.pdf import footnote_room
+    from octavo.pipeline import Result, load_book
+    from octavo.print_edition import cut_notes, flavour
+    from octavo.render import Renderer, stylesheet_paths
+
+    md = write_source(tmp_path, "long.md", source([18, 20, 22]))
+    book = load_book(md, Config(inputs=(md,), output=tmp_path), Result(md))
+    renderer = Renderer(None, tmp_path / "templates")
+    print_flavour = flavour(book, Config(), footnote_room("A5"))
+    toc, html = renderer.toc(book, print_flavour), renderer.print_html(book, "book", None, print_flavour)
+    pdf = tmp_path / "stitched.pdf"
+    with pdf.open("wb") as handle:
+        stitch.write_pdf(book, html, toc, stylesheet_paths(None, "print"), handle, chunk_chars=1_000, refine=cut_notes)
+    check_notes_under_calls(pages(pdf))
+
+
+def test_a_booklets_notes_run_over_as_the_pdfs_do(tmp_path):
+    """The booklet (its A5 pages imposed two-up on A4) is laid out again with its notes cut: each
+    half sheet read on its own, in the order of its folios."""
+    md = write_source(tmp_path, "long.md", source([18, 20, 22]))
+    report = build_into(tmp_path / "out", md, formats=("pdf",), booklet=True)
+    assert report.ok
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "long-booklet.pdf"))
+    halves = []
+    for page in document:
+        width, height = page.get_width(), page.get_height()
+        text = page.get_textpage()
+        rects = [text.get_rect(i) for i in range(text.count_rects())]
+        for left, right in ((0, width / 2), (width / 2, width)):
+            bottoms = [r[1] for r in rects if left <= r[0] < right and r[1] > 0.1 * height]
+            halves.append((text.get_text_bounded(left, 0, right, height), min(bottoms) if bottoms else None))
+    document.close()
+    numbered = sorted((_folio(text), (text, low)) for text, low in halves if _folio(text) is not None)
+    check_notes_under_calls([half for _, half in numbered])
+
+
+def _folio(text: str) -> int | None:
+    """The printed folio of a booklet page's text (its last line), if it has one."""
+    last = text.strip().splitlines()[-1].strip() if text.strip() else ""
+    return int(last) if last.isdigit() else None

@@ -167,7 +167,7 @@ def test_one_structure_tree_reaching_every_page(editions):
 PRINT_HTML = """<!DOCTYPE html><html><head><style>@page :nth(3) {}</style></head><body>
 <nav class="toc" id="toc"><ol><li><a href="#s1">One</a></li></ol></nav>
 <div class="body-pages"><main class="bodymatter">
-<article class="text" id="t1" data-running="T"><header class="text-header" id="top">T</header>
+<article class="text long" id="t1" data-running="T"><header class="text-header" id="top">T</header>
 <section class="section opening" id="s1">a</section><section class="section opening" id="s2">b</section>
 <section class="section chapter" id="s3">c</section><section class="section notes" id="notes">d</section>
 </article></main><section class="colophon" id="colophon">e</section></div></body></html>"""
@@ -180,6 +180,17 @@ def ids(markup: str) -> list[str]:
 def test_cut_only_where_print_css_breaks_the_page():
     _, bodies = stitch.split(PRINT_HTML, 1)  # every unit its own chunk
     assert [ids(b.markup()) for b in bodies] == [["t1", "top", "s1", "s2"], ["s3"], ["notes"], ["colophon"]]
+
+
+def test_the_chapters_and_notes_of_a_text_whose_chapters_run_on_are_no_place_to_cut():
+    """print.css breaks the page before a chapter or the notes only in a long text (article.long), and
+    not before the first chapter after a short opening: a collection of short poems is one piece."""
+    _, bodies = stitch.split(PRINT_HTML.replace('class="text long"', 'class="text"'), 1)
+    assert [ids(b.markup()) for b in bodies] == [["t1", "top", "s1", "s2", "s3", "notes"], ["colophon"]]
+    short_opening = PRINT_HTML.replace('class="text long"', 'class="text long short-opening"').replace(
+        '<section class="section opening" id="s2">b</section>', '')
+    _, bodies = stitch.split(short_opening, 1)
+    assert [ids(b.markup()) for b in bodies] == [["t1", "top", "s1", "s3"], ["notes"], ["colophon"]]
 
 
 def test_a_chunk_keeps_its_text_s_running_head_and_starts_at_its_folio():

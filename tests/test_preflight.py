@@ -28,7 +28,7 @@ SOURCES = {
     # a heading left at the foot of its page
     "heading.md": "---\ntitle: Heading\n---\n\nFirst words.\n\n### The heading\n\n> " + "A quotation that will not split. " * 60
                   + "\n",
-    # a block that will not split, sent whole to the next page: this page ends early
+    # a block that will not split, sent whole to the next page: this page ends early, as it must
     "short.md": "---\ntitle: Short\n---\n\nA first paragraph.\n\n> " + "A long quotation that will not split. " * 60
                 + "\n\nAfter.\n",
     # coloured type
@@ -94,9 +94,10 @@ def test_a_heading_as_the_last_line_of_a_page_is_found(undone):
     assert "'The heading'" in d.message and d.location.line == 7
 
 
-def test_a_page_ending_early_with_no_forced_break_is_found(undone):
-    [d] = found(undone["short.md"], "preflight.short-page")
-    assert d.message.startswith("page 1:") and "lines early" in d.message
+def test_a_page_ending_early_before_a_block_that_may_not_be_divided_is_not_a_fault(undone):
+    """The quotation is kept whole and does not fit under the first paragraph: a typesetter leaves
+    that page short (the page short for no such reason: tests/test_short_page_reasons.py)."""
+    assert found(undone["short.md"], "preflight.short-page") == []
 
 
 def test_coloured_type_in_the_print_edition_is_found(undone):
@@ -285,14 +286,20 @@ def test_check_turns_the_preflight_on_and_it_is_part_of_the_cache_key(tmp_path):
 
 
 def test_a_note_call_whose_page_has_neither_the_note_nor_a_pointer_is_found(tmp_path):
-    # the Russian manifesto's folio 2: a call on a heading (a heading's note is set at the end)
+    # the Russian manifesto's folio 2: a call on a heading (a heading's note is set at the end), its
+    # pointer left out by a stylesheet (Octavo's own prints it: test_print_book.py)
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text((ROOT / "styles" / "print.css").read_text() + "\nh2 .footnote { display: none; }\n")
     path = write_source(tmp_path, "call.md", "---\ntitle: Call\n---\n\nFirst words.\n\n## A heading[^1]\n\n"
                         "Its text, with a note that stands at the foot.[^2]\n\n[^1]: The heading's note.\n\n"
                         "[^2]: A short note.\n")
-    report = build_into(tmp_path / "out", path, formats=("pdf",), preflight=True)
+    report = build_into(tmp_path / "out", path, formats=("pdf",), styles=styles, preflight=True)
     found = [d for r in report.results for d in r.diagnostics if d.code == "preflight.note-unpointed"]
     assert [d.message for d in found] == ["page 1: note call 1 has neither its note nor a pointer to it at the foot "
                                           "of its page"]
+    report = build_into(tmp_path / "own", path, formats=("pdf",), preflight=True)
+    assert not [d for r in report.results for d in r.diagnostics if d.code == "preflight.note-unpointed"]
 
 
 def test_in_a_handout_text_within_ten_millimetres_of_the_sheets_edge_is_found_once_with_its_pages(tmp_path):

@@ -336,6 +336,19 @@ def test_sections_of_a_short_text_run_on_and_chapters_of_a_long_one_open_pages(t
     assert all(texts[page].lstrip().startswith(f"Chapter {n}") for n, page in enumerate(long_pages[1:], 2))
 
 
+def test_a_long_collection_of_short_poems_runs_on_instead_of_opening_a_page_for_each(tmp_path):
+    """The Sonnets (153 chapters of about 600 characters) printed one poem a page: a long text whose
+    chapters are shorter than a page on average (render.SHORT_CHAPTER) runs them on."""
+    from pdf_reading import outline_pages
+
+    stanza = "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate:\n"
+    poems = "".join(f"\n## {n}\n\n" + stanza * 2 + "\n" + stanza * 2 + "\n" for n in range(1, 71))  # 22,000 characters
+    path = write_source(tmp_path, "poems.md", "---\ntitle: Poems\n---\n" + poems)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    pages = [page for title, page in outline_pages(tmp_path / "out" / "poems.pdf") if title.isdigit()]
+    assert len(pages) == 70 and len(set(pages)) <= 35, f"70 poems of eight lines on {len(set(pages))} pages"
+
+
 def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_opening_does_not(tmp_path):
     from pdf_reading import outline_pages, pdf_page_texts
 
@@ -440,3 +453,41 @@ def test_a_footnote_weasyprint_cannot_place_is_set_at_the_end_not_lost(tmp_path)
         if said and " " + " ".join(said) + " " not in printed:
             dropped.append(note.number)
     assert not dropped
+
+
+def test_empty_code_spans_do_not_nest_in_print(tmp_path):
+    """Lenin's theses indent each line of a list with an empty code span (`` `    ` ``): written
+    ``<code/>``, the print edition (read as HTML) opened a code element on each line that never ended,
+    each 0.9 of the one before, down to 1 pt. Read back: the last line is in the body's size."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    lines = ["Austrian experience;", "Ireland;", "Balkan experience;", "Eastern peoples;", "Relations in the Caucasus;",
+             "The Bashkir and Tatar Republics;", "Kirghizia; Turkestan, its experience;", "Negroes in America;"]
+    body = "On the following points:\\\n" + "".join(f"`    `{line}\\\n" for line in lines) + "and so on.\n"
+    path = write_source(tmp_path, "theses.md", "---\ntitle: Theses\n---\n\n" + body)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "theses.pdf"))
+    sizes = {}
+    for page in document:
+        text = page.get_textpage()
+        whole = text.get_text_range()
+        for word in ("On the following", "Negroes in America"):
+            if word in whole:
+                sizes[word] = pdfium_c.FPDFText_GetFontSize(text.raw, whole.index(word))
+    document.close()
+    assert sizes["Negroes in America"] >= sizes["On the following"] * 0.85, sizes
+
+
+def test_a_note_called_in_a_heading_leaves_its_pointer_at_the_foot_of_the_headings_page(tmp_path):
+    """The Russian Manifesto's first chapter heading calls note 1: its note is set at the end (a
+    heading holds no footnote), and its page showed no pointer to it. Read back."""
+    from pdf_reading import pdf_page_texts
+
+    body = "## I. Bourgeois and Proletarians[^1]\n\nThe history of all hitherto existing society.\n\n" + \
+        "[^1]: By bourgeoisie is meant the class of modern capitalists.\n"
+    path = write_source(tmp_path, "heading.md", "---\ntitle: Manifesto\nlanguage: en\n---\n\n" + body)
+    assert build_into(tmp_path / "out", path, formats=("pdf",)).ok
+    texts = [" ".join(t.split()) for t in pdf_page_texts(tmp_path / "out" / "heading.pdf")]
+    [page] = [t for t in texts if "Bourgeois and Proletarians" in t and "history of all" in t]
+    assert "See note 1 at the end." in page

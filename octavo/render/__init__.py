@@ -26,7 +26,7 @@ from ..resources import STYLES as DEFAULT_STYLES
 from .environment import check_templates, environment, fill, template_diagnostic  # noqa: F401 (callers)
 from .flavour import BACKLINK, PLAIN, PRINT, WEB, Flavour, note_number  # noqa: F401
 from .typography import (  # noqa: F401 (callers import these from here)
-    HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, footnote_placement,
+    HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, chapters_open_pages, footnote_placement,
     handout_lines, keep_dashes_with_words, not_running_text, opening_length, running_head, shouting, text_length)
 from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_indent  # noqa: F401
 
@@ -172,7 +172,7 @@ class Renderer:
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
             contents=not bare,
-            long_texts={t.id for t in book.texts if text_length(t) > LONG_TEXT},
+            long_texts={t.id for t in book.texts if chapters_open_pages(t)},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
 
@@ -216,8 +216,8 @@ def _emptied(view: SectionView, section: m.Section) -> bool:
 def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavour = PLAIN,
                   notes: Mapping[str, m.Note] | None = None) -> SectionView:
     title = section.title or _fallback_title(section.kind, n, ui)
-    if section.heading is not None:
-        heading = inlines_markup(section.heading)
+    if section.heading is not None:  # print: a call in a heading leaves its pointer at the page's foot
+        heading = inlines_markup(section.heading, ui, flavour if flavour.footnotes else PLAIN, notes)
     elif section.kind in ("notes", "solutions"):
         heading = Markup.escape(title)
     else:
@@ -236,8 +236,9 @@ def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,
     return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).blocks(holder, blocks))
 
 
-def inlines_markup(inlines: tuple[m.Inline, ...]) -> Markup:
-    return _markup_of(lambda holder: Xhtml(ui_words("en")).inlines(holder, inlines))
+def inlines_markup(inlines: tuple[m.Inline, ...], ui: dict[str, str] | None = None, flavour: Flavour = PLAIN,
+                   notes: Mapping[str, m.Note] | None = None) -> Markup:
+    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).inlines(holder, inlines))
 
 
 def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour = PLAIN) -> Markup:
@@ -249,10 +250,19 @@ def note_markup(note: m.Note, ui: dict[str, str] | None = None, flavour: Flavour
     return _markup_of(make)
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 def _markup_of(fill) -> Markup:
-    """Build elements under a holder, serialize its content: body markup for a template."""
+    """Build elements under a holder, serialize its content: body markup for a template. An empty
+    element is written open and closed (``<code></code>``), never ``<code/>``: the print edition is
+    read as HTML, where that opens a code element that never ends (Lenin's theses: each line's
+    empty code span inside the one before, down to 1 pt)."""
     holder = etree.Element("div")
     fill(holder)
+    for element in holder.iter():
+        if isinstance(element.tag, str) and element.text is None and not len(element) and element.tag not in VOID:
+            element.text = ""
     return Markup.escape(holder.text or "") + Markup(
         "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in holder))
 

@@ -13,6 +13,7 @@ from ..span_elements import SPAN_ELEMENTS
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
+SHORT_CHAPTER = 2_400  # characters (about an A5 page): chapters shorter on average run on (chapters_open_pages)
 HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
@@ -23,6 +24,15 @@ NUMERAL = re.compile(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "
 def text_length(text: m.Text) -> int:
     """Characters of a text's body (notes left out): what decides whether its chapters open pages."""
     return sum(_characters(s.blocks) for s in text.sections if s.kind != "notes")
+
+
+def chapters_open_pages(text: m.Text) -> bool:
+    """Whether a text's chapters each open a page in print: a long text (LONG_TEXT) whose chapters
+    are, on average, a page or more (SHORT_CHAPTER). A collection of short poems or letters (the
+    Sonnets: 154 chapters of about 600 characters) runs on, a poem kept whole on its page."""
+    chapters = sum(1 for s in text.sections if s.kind == "chapter")
+    length = text_length(text)
+    return length > LONG_TEXT and length >= SHORT_CHAPTER * chapters
 
 
 def opening_length(text: m.Text) -> int:
