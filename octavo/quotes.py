@@ -234,7 +234,9 @@ def curl(text: str, language: str) -> str:
     out = []
     for i, c in enumerate(text):
         before, after = (text[i - 1] if i else " "), (text[i + 1] if i + 1 < len(text) else " ")
-        if c == '"':
+        if c in "\"'" and before.isspace() and after.isspace():
+            out.append(c)  # alone between spaces: a ditto mark or a quote itself, as in the text
+        elif c == '"':
             out.append(left if before in OPENS_AFTER else right)
         elif c == "'":
             if before.isalnum() and after.isalnum():
