@@ -12,8 +12,6 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   (static_fonts.py);
 - ``weasyprint.layout.page.make_page`` and the layout context's ``reported_footnotes`` (the
   footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
-- ``LayoutContext.current_page_footnotes``, ``layout_footnote``, ``report_footnote`` and
-  ``in_column``: wrapped so that the orphans rule does not move a footnote away from its call;
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
@@ -250,70 +248,6 @@ def keep_moved_footnotes_in_order() -> bool:
     return True
 
 
-class _PageFootnotes(list):
-    """A page's laid-out footnotes (``LayoutContext.current_page_footnotes``) that tell
-    :func:`keep_footnotes_with_their_calls` when WeasyPrint's orphans rule takes the last one
-    (``[-1]``) to move it on, and end that rule's loop (false once) when the note may not move."""
-
-    asked = False  # the last footnote was just taken by index
-    held = False  # a footnote refused to move: the loop asking for more sees none (once)
-
-    def __getitem__(self, index):
-        if index == -1:
-            self.asked = True
-        return super().__getitem__(index)
-
-    def __bool__(self) -> bool:
-        if self.held:
-            self.held = False
-            return False
-        return len(self) > 0
-
-
-def keep_footnotes_with_their_calls() -> bool:
-    """A footnote whose call is already on the page stays there: WeasyPrint 70 (Kozea/WeasyPrint#2437)
-    moves the page's last footnote on to the next page when the body's next line does not fit and
-    could not end the page alone (orphans), away from its call, which stays (Capital ch. 15: note 1,
-    its room given to the next paragraph's first line). Here only a footnote that may move
-    (``footnote-policy: auto``: footsplit.py's pieces after a cut note's first lines) is moved so;
-    otherwise the line goes on to the next page, as before that change. A footnote whose own call's
-    line does not fit is still moved with it (``footnote-policy: line``). Installed once."""
-    from weasyprint.layout import LayoutContext
-
-    if getattr(LayoutContext.report_footnote, "octavo_route", False):
-        return True
-    report, lay = LayoutContext.report_footnote, LayoutContext.layout_footnote
-
-    def get(context):
-        return context.__dict__["_octavo_page_footnotes"]
-
-    def put(context, value):
-        context.__dict__["_octavo_page_footnotes"] = _PageFootnotes(value)
-
-    def layout_footnote(context, footnote):
-        try:
-            return lay(context, footnote)
-        finally:
-            context.current_page_footnotes.asked = False  # laid out now: its own line's check comes next
-
-    def report_footnote(context, footnote):
-        notes = context.current_page_footnotes
-        taken, notes.asked = notes.asked, False
-        if taken and not context.in_column and footnote.style["footnote_policy"] != "auto":
-            notes.held = True  # the orphans rule's loop stops and breaks the line instead
-            return None
-        try:
-            return report(context, footnote)
-        finally:
-            notes.asked = False
-
-    LayoutContext.current_page_footnotes = property(get, put)
-    LayoutContext.layout_footnote = layout_footnote
-    LayoutContext.report_footnote = report_footnote
-    report_footnote.octavo_route = True
-    return True
-
-
 # --- reading a laid-out page (private: page._page_box, no public API) -----------------------------------
 
 def page_name(page) -> str:
@@ -414,34 +348,7 @@ def page_view(page) -> PageView:
     return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
                     page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
                     _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
-                    calls, feet, _kept_bottom(flow))
-
-
-AVOID = {"avoid", "avoid-page"}
-
-
-def _kept_bottom(box) -> float | None:
-    """The bottom of the first piece of ``box`` that no allowed page break divides (CSS Fragmentation
-    as WeasyPrint applies it: break-inside, break-before/after avoid between siblings, orphans and
-    widows). A sibling kept with the next (a heading) brings in that one's first piece."""
-    if box is None:
-        return None
-    end = box.position_y + box.margin_height()
-    children = getattr(box, "children", None)
-    if isinstance(box, (boxes.LineBox, boxes.ReplacedBox, boxes.TableRowBox)) \
-            or box.style["break_inside"] in AVOID or not children:
-        return end
-    if isinstance(children[0], boxes.LineBox):  # a paragraph: its first lines, up to its orphans
-        if len(children) < box.style["orphans"] + box.style["widows"]:
-            return end  # too few lines to divide
-        return _kept_bottom(children[box.style["orphans"] - 1])
-    bottom, n = _kept_bottom(children[0]), 0
-    while (n + 1 < len(children) and bottom is not None
-           and bottom >= children[n].position_y + children[n].margin_height() - 0.5  # all of it kept
-           and (children[n].style["break_after"] in AVOID or children[n + 1].style["break_before"] in AVOID)):
-        n += 1  # and kept with the next one: up to that one's own first piece
-        bottom = max(bottom, _kept_bottom(children[n]) or bottom)
-    return bottom
+                    calls, feet)
 
 
 def _edge(box, side: int, name: str) -> tuple[tuple[object, str], ...]:

@@ -220,26 +220,3 @@ def test_arrays_of_glyph_ids_are_the_same_arrays_asked_for_without_their_length(
     assert "hb_codepoint_t[5]" not in ffi._parsed_types  # asked for as hb_codepoint_t[]
     assert list(ffi.new("unsigned int[3]", [1, 2])) == [1, 2, 0]  # fewer items than its length: as written
     assert len(ffi.new("char[4]")) == 4
-
-
-def test_a_footnote_stays_with_its_call_when_the_next_paragraphs_first_lines_want_its_room():
-    """WeasyPrint 70 moves the page's last footnote on, away from its call, to keep a paragraph's
-    first two lines together at the page's foot (Capital ch. 15, note 1); weasy.keep_footnotes_with_
-    their_calls sends the paragraph on instead. Seven lines, the last with the call, its one-line
-    note, then a paragraph whose second line has no room on the page."""
-    from weasyprint.layout import LayoutContext
-
-    assert getattr(LayoutContext.report_footnote, "octavo_route", False), "the guard is installed"
-    fetcher = weasy.LockedFetcher([])
-    fonts = weasy.font_config()
-    css = ("@page { size: 300px 120px; margin: 0 } html { font: 10px/10px serif } p { margin: 0 }"
-           ".note { float: footnote; footnote-policy: line; font: 10px/10px serif }"
-           "::footnote-call { content: none } ::footnote-marker { content: none }")
-    lines = "<br>".join(f"line{k}" for k in range(1, 7))
-    html = (f'<p>{lines}<br>line7 the call<span class="note">NOTETEXT under its call.</span></p>'
-            "<p>" + "<br>".join(f"next{k}" for k in range(1, 6)) + "</p>")
-    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=css)], fonts, pdf.PDF_VARIANT)
-    pages = [" ".join(page.get_textpage().get_text_range().split()) for page in pypdfium2.PdfDocument(_written(laid))]
-    [call_page] = [n for n, text in enumerate(pages) if "line7" in text]
-    assert "NOTETEXT" in pages[call_page], pages
-    assert "next1" not in pages[call_page], "the paragraph's first line went on with its second"
