@@ -15,10 +15,10 @@ folder keeps the ``KEPT`` most recently made or used.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from pathlib import Path
+
+from .resources import keep, read_kept, user_cache
 
 KEPT = 200  # covers kept in the user's cache folder (each 40-60 kB)
 CODE = tuple(Path(__file__).with_name(name) for name in ("cover.py", "fonts.py"))
@@ -50,39 +50,15 @@ def _fingerprint(part):
 
 
 def _path(name: str) -> Path | None:
-    from .resources import user_cache
-
     folder = user_cache("covers")
     return folder / f"{name}.png" if folder is not None else None
 
 
 def read(name: str) -> bytes | None:
     """The cover kept under ``name``, or None."""
-    path = _path(name)
-    try:
-        stored = path.read_bytes() if path is not None else b""
-    except OSError:
-        return None
-    digest, data = stored[:32], stored[32:]
-    if not data or hashlib.sha256(data).digest() != digest:
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # recently used: pruned last
-    return data
+    return read_kept(_path(name))
 
 
 def write(name: str, data: bytes) -> None:
-    """Keep ``data`` under ``name`` (a full disk or a read-only folder only costs the next build the time)."""
-    path = _path(name)
-    if path is None:
-        return
-    part = path.with_name(f"{path.name}.{os.getpid()}.part")
-    try:
-        part.write_bytes(hashlib.sha256(data).digest() + data)
-        os.replace(part, path)
-        kept = sorted(path.parent.glob("*.png"), key=lambda p: p.stat().st_mtime)
-        for old in kept[:max(0, len(kept) - KEPT)]:
-            old.unlink()
-    except OSError:
-        with contextlib.suppress(OSError):
-            part.unlink()
+    """Keep ``data`` under ``name``."""
+    keep(_path(name), data, KEPT)

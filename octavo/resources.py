@@ -6,6 +6,8 @@ package (``octavo/templates``, ``octavo/styles``, ``octavo/docs``, mapped in pyp
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -55,3 +57,36 @@ def user_cache(name: str) -> Path | None:
         return None
     return folder
 
+
+
+def read_kept(path: Path | None) -> bytes | None:
+    """A file kept in the user's cache by :func:`keep`, or None when it is missing or does not
+    check out against its SHA-256 (a damaged file is never trusted)."""
+    try:
+        stored = path.read_bytes() if path is not None else b""
+    except OSError:
+        return None
+    digest, data = stored[:32], stored[32:]
+    if not data or hashlib.sha256(data).digest() != digest:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruned last
+    return data
+
+
+def keep(path: Path | None, data: bytes, most: int) -> None:
+    """Keep ``data`` at ``path`` with its SHA-256, written whole or not at all, and prune the folder's
+    files of the same suffix to the ``most`` recently used. A cache: a full disk or a read-only folder
+    only costs the next build the time."""
+    if path is None:
+        return
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        part.write_bytes(hashlib.sha256(data).digest() + data)
+        os.replace(part, path)
+        kept = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:max(0, len(kept) - most)]:
+            old.unlink()
+    except OSError:
+        with contextlib.suppress(OSError):
+            part.unlink()

@@ -3,11 +3,12 @@ made by fontTools, and octavo/weasy.py routes those calls here (see :class:`Stat
 No WeasyPrint here."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
 from pathlib import Path
+
+from .resources import keep, read_kept
 
 STATIC_KEPT = 128  # static instances kept per process (each a subset font of 20-120 kB)
 STATIC_FILES = 1000  # and in the user's cache folder (about 50 MB)
@@ -75,32 +76,10 @@ class StaticInstances:
         return folder / f"{hashlib.sha256(fontTools.version.encode() + key).hexdigest()}.ttf"
 
     def _read(self, key: bytes) -> bytes | None:
-        path = self._path(key)
-        try:
-            stored = path.read_bytes() if path is not None else b""
-        except OSError:
-            return None
-        digest, data = stored[:32], stored[32:]
-        if not data or hashlib.sha256(data).digest() != digest:
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: pruned last
-        return data
+        return read_kept(self._path(key))
 
     def _write(self, key: bytes, data: bytes) -> None:
-        path = self._path(key)
-        if path is None:
-            return
-        part = path.with_name(f"{path.name}.{os.getpid()}.part")
-        try:  # a cache: a full disk or a read-only folder only costs the next build the time
-            part.write_bytes(hashlib.sha256(data).digest() + data)
-            os.replace(part, path)
-            kept = sorted(path.parent.glob("*.ttf"), key=lambda p: p.stat().st_mtime)
-            for old in kept[:max(0, len(kept) - STATIC_FILES)]:
-                old.unlink()
-        except OSError:
-            with contextlib.suppress(OSError):
-                part.unlink()
+        keep(self._path(key), data, STATIC_FILES)
 
 
 class SavedFont:
