@@ -348,7 +348,34 @@ def page_view(page) -> PageView:
     return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
                     page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
                     _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
-                    calls, feet)
+                    calls, feet, _kept_bottom(flow))
+
+
+AVOID = {"avoid", "avoid-page"}
+
+
+def _kept_bottom(box) -> float | None:
+    """The bottom of the first piece of ``box`` that no allowed page break divides (CSS Fragmentation
+    as WeasyPrint applies it: break-inside, break-before/after avoid between siblings, orphans and
+    widows). A sibling kept with the next (a heading) brings in that one's first piece."""
+    if box is None:
+        return None
+    end = box.position_y + box.margin_height()
+    children = getattr(box, "children", None)
+    if isinstance(box, (boxes.LineBox, boxes.ReplacedBox, boxes.TableRowBox)) \
+            or box.style["break_inside"] in AVOID or not children:
+        return end
+    if isinstance(children[0], boxes.LineBox):  # a paragraph: its first lines, up to its orphans
+        if len(children) < box.style["orphans"] + box.style["widows"]:
+            return end  # too few lines to divide
+        return _kept_bottom(children[box.style["orphans"] - 1])
+    bottom, n = _kept_bottom(children[0]), 0
+    while (n + 1 < len(children) and bottom is not None
+           and bottom >= children[n].position_y + children[n].margin_height() - 0.5  # all of it kept
+           and (children[n].style["break_after"] in AVOID or children[n + 1].style["break_before"] in AVOID)):
+        n += 1  # and kept with the next one: up to that one's own first piece
+        bottom = max(bottom, _kept_bottom(children[n]) or bottom)
+    return bottom
 
 
 def _edge(box, side: int, name: str) -> tuple[tuple[object, str], ...]:
