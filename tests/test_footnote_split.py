@@ -70,10 +70,13 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
 
 @pytest.mark.slow
 def test_the_russian_manifesto_folio_4_is_full_and_its_notes_sit_under_their_calls(tmp_path):
+    """Note 4 begins under its call on folio 4. Note 3 is moved on by WeasyPrint's orphans rule
+    (Kozea/WeasyPrint#2437; holding it back lost a note elsewhere, see docs/print.md): it is the one
+    note off its call's page, and the build says so."""
     needs_corpus()
     report = build_into(tmp_path / "out", CORPUS / "marx-engels-manifest-ru.md", formats=("pdf",), preflight=True)
-    codes = [d.code for result in report.results for d in result.diagnostics]
-    assert "pdf.footnote-page" not in codes
+    moved = [d.message for result in report.results for d in result.diagnostics if d.code == "pdf.footnote-page"]
+    assert moved == ["note 3 is printed on another page than its call"]
     document = pypdfium2.PdfDocument(str(tmp_path / "out" / "marx-engels-manifest-ru.pdf"))
     labels = [document.get_page_label(i) for i in range(len(document))]
     text = document[labels.index("4")].get_textpage().get_text_range()
