@@ -51,19 +51,7 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
     md = write_source(tmp_path, "long.md", source([18, 20, 22]))
     report = build_into(tmp_path / "out", md, formats=("pdf",))
     assert report.ok
-    found = pages(tmp_path / "out" / "long.pdf")
-    for k in (1, 2, 3):
-        call, begins, ends = (page_of(found, f"marker{k} the"), page_of(found, f"Note {k} begins"),
-                              page_of(found, f"End of note {k}."))
-        assert len(call) == len(begins) == len(ends) == 1, (k, call, begins, ends)
-        assert begins == call, f"note {k} begins on page {begins[0]}, its call is on page {call[0]}"
-        assert ends[0] - begins[0] <= 1, f"note {k} runs on for {ends[0] - begins[0]} pages"
-    deepest = min(low for _, low in found if low is not None)
-    text_pages = page_of(found, "The committee heard")  # the front matter before, the credits after
-    for n, (text, low) in enumerate(found[text_pages[0]:text_pages[-1]], text_pages[0]):  # the last may end anywhere
-        if found[n + 1][0].lstrip().startswith("Chapter"):
-            continue  # a chapter's last page may end anywhere
-        assert low - deepest < 3 * LINE, f"page {n} ends about {(low - deepest) / LINE:.0f} lines early"
+    check_notes_under_calls(pages(tmp_path / "out" / "long.pdf"))
     diagnostics = [d.code for result in report.results for d in result.diagnostics]
     assert "pdf.footnote-page" not in diagnostics
 
