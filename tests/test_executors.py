@@ -1,6 +1,8 @@
 """Where inputs are built: local worker processes (a crash fails only its input), shards, a Dask cluster."""
 from __future__ import annotations
 
+import contextlib
+
 import faulthandler
 import os
 import shutil
@@ -123,28 +125,43 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 120) -> N
     pytest.fail("the Dask scheduler did not start")
 
 
+@contextlib.contextmanager
+def dask_cluster(workdir: Path, env: dict, workers: int = 1):
+    """A local Dask scheduler and ``workers`` workers (separate processes working in ``workdir``):
+    yields the scheduler's port; stopped, and killed if need be, afterwards."""
+    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    workdir.mkdir(exist_ok=True)
+    cluster = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                 "--no-dashboard"], cwd=workdir, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        _wait_for_port(port, cluster[0])
+        for n in range(workers):
+            cluster.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
+                                             "--no-dashboard", "--local-directory", str(workdir / f"w{n}")],
+                                            cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL))
+        yield port
+    finally:
+        for proc in reversed(cluster):
+            proc.terminate()
+        for proc in cluster:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 @pytest.mark.slow
 def test_a_dask_cluster_builds_what_one_process_builds(tmp_path):
     """A local scheduler and two workers (separate processes, another working folder) build part of
     the corpus plus a volume; the books are byte-identical to a -j 1 build."""
     pytest.importorskip("distributed")
     needs_corpus()
-    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
-    port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
            "SOURCE_DATE_EPOCH": "1700000000"}
-    workdir = tmp_path / "workers"
-    workdir.mkdir()
-    cluster = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                 "--no-dashboard"], cwd=workdir, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        _wait_for_port(port, cluster[0])
-        for n in range(2):
-            cluster.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1",
-                                             "--no-dashboard", "--local-directory", str(workdir / f"w{n}")],
-                                            cwd=workdir, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL))
+    with dask_cluster(tmp_path / "workers", env, workers=2) as port:
         inputs = [CORPUS / name for name in ("marx-capital-v1-ch26.md", "marx-capital-v1-ch01.md",
                                              "dickinson-poems-three-series.md")]
         inputs.append(ROOT / "volumes" / "reader.toml")
@@ -161,11 +178,3 @@ def test_a_dask_cluster_builds_what_one_process_builds(tmp_path):
         for name in books:
             assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
         assert "4 inputs: 4 built" in remote.stdout
-    finally:
-        for proc in reversed(cluster):
-            proc.terminate()
-        for proc in cluster:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()

@@ -546,25 +546,12 @@ def test_shards_and_worker_processes_build_the_web_edition_as_one_process_does(t
 def test_a_dask_cluster_builds_the_web_edition_as_one_process_does(tmp_path):
     """A local scheduler and a worker in another working folder build web editions (with their
     search indexes) that are byte-identical to a -j 1 build."""
-    import shutil
-    import subprocess
-    import sys
-
     pytest.importorskip("distributed")
-    from test_executors import _free_port, _wait_for_port
+    from test_executors import dask_cluster
 
-    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
-    port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
            "SOURCE_DATE_EPOCH": "1700000000"}
-    (tmp_path / "worker").mkdir()
-    cluster = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                cwd=tmp_path / "worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        _wait_for_port(port, cluster[0])
-        cluster.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--no-dashboard",
-                                         "--local-directory", str(tmp_path / "worker" / "w")], cwd=tmp_path / "worker",
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    with dask_cluster(tmp_path / "worker", env) as port:
         args = [*map(str, [*small_texts(tmp_path / "src", 2), VOLUME]), "--format", "html"]
         local = run_cli(*args, "-o", str(tmp_path / "local"), "-j", "1", env=env)
         assert local.returncode == 0, local.stderr
@@ -575,14 +562,6 @@ def test_a_dask_cluster_builds_the_web_edition_as_one_process_does(tmp_path):
         assert folders == ["reader-web", "text-0-web", "text-1-web"]
         for name in folders:
             assert folder_bytes(tmp_path / "out" / name) == folder_bytes(tmp_path / "local" / name), name
-    finally:
-        for proc in reversed(cluster):
-            proc.terminate()
-        for proc in cluster:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def pages_text(extra: str = "") -> str:
