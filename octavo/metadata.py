@@ -3,7 +3,8 @@
 A text's validated front matter (sources.py) and a volume manifest's fields (volume.py) use the
 same names (``author``, ``translator``, ``editor``, ``tags``, ``metaDescription``, ...), so both
 become the model's :class:`~octavo.model.Metadata` here, with the same typography on titles (a
-spaced hyphen is an en dash, quotes curl as in the text) and the same reading of
+spaced hyphen is an en dash, quotes curl as in the text; names get the text's apostrophes) and the
+same reading of
 ``originalSource`` (only a URL is a source).
 """
 from __future__ import annotations
@@ -26,13 +27,13 @@ def metadata_from_fields(fields: dict, title: str, language: str, authors: tuple
     """``Metadata`` from validated fields; ``title``, ``language`` and ``authors`` (used when the
     fields name no author) as the caller worked them out."""
     return Metadata(
-        title=_typeset(title, language),
+        title=typeset(title, language),
         language=language,
-        subtitle=_typeset(fields.get("subtitle"), language),
-        short_title=_typeset(fields.get("shortTitle"), language),
-        authors=fields.get("author") or authors,
-        translators=fields.get("translator", ()),
-        editors=fields.get("editor", ()),
+        subtitle=typeset(fields.get("subtitle"), language),
+        short_title=typeset(fields.get("shortTitle"), language),
+        authors=typeset_names(fields.get("author") or authors, language),
+        translators=typeset_names(fields.get("translator", ()), language),
+        editors=typeset_names(fields.get("editor", ()), language),
         date=fields.get("date"),
         publisher=fields.get("publisher"),
         rights=fields.get("rights"),
@@ -47,9 +48,14 @@ def metadata_from_fields(fields: dict, title: str, language: str, authors: tuple
     )
 
 
-def _typeset(title: str | None, language: str) -> str | None:
+def typeset(title: str | None, language: str) -> str | None:
     """A title field as the text's headings are set: en dashes, curly quotes, dashes, ellipses."""
     return curl(en_dashes(title), language) if isinstance(title, str) else title
+
+
+def typeset_names(names: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """Names as the text would print them ("O'Brien" with the typographic apostrophe)."""
+    return tuple(curl(name, language) for name in names)
 
 
 def _is_url(value: str | None) -> bool:

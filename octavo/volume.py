@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .diagnostics import Collector, Located, Location
-from .metadata import en_dashes, metadata_from_fields
+from .metadata import metadata_from_fields, typeset, typeset_names
 from .model import Book, Part, Text
 from .slugs import slugify
 from .sources import as_text
@@ -58,9 +58,13 @@ class Entry:
         """The text with the manifest's title, authors, translators and date instead of its own."""
         if not self.fields:
             return text
-        fields = dict(self.fields)
+        fields, language = dict(self.fields), text.metadata.language
         if "title" in fields:
+            fields["title"] = typeset(fields["title"], language)
             fields["short_title"] = None  # the text's own short title named its own title
+        for names in ("authors", "translators", "editors"):
+            if names in fields:
+                fields[names] = typeset_names(fields[names], language)
         return replace(text, metadata=replace(text.metadata, **fields))
 
 
@@ -232,7 +236,7 @@ def volume_book(manifest: Manifest, texts: list[Text], modified: datetime) -> Bo
     return Book(
         slug=slugify(manifest.path.stem),
         metadata=metadata,
-        parts=tuple(Part(f"part-{n}", en_dashes(title), tuple(group)) for n, (title, group) in enumerate(parts, 1)),
+        parts=tuple(Part(f"part-{n}", typeset(title, language), tuple(group)) for n, (title, group) in enumerate(parts, 1)),
         modified=modified,
         is_volume=True,
         sources=(manifest.path, *(t.path for t in texts)),

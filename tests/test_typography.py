@@ -107,3 +107,14 @@ def test_a_front_matter_title_is_set_as_the_same_words_in_a_heading_are(tmp_path
     [heading] = [s.title for s in text.sections if s.title and s.title.startswith("1: ")]
     assert text.metadata.title == heading.removeprefix("1: ")
     assert '"' not in text.metadata.title and "'" not in text.metadata.title
+
+
+def test_front_matter_names_get_the_texts_apostrophes(tmp_path):
+    """An author, translator or editor typed with a straight apostrophe is printed with the
+    typographic one, as the same name in the text would be."""
+    source = write_source(tmp_path, "names.md", "---\ntitle: Essays\nauthor: \"Flann O'Brien\"\n"
+                          "translator: [\"Seán O'Casey\", \"Ann Smith\"]\neditor: \"D'Arcy Lee\"\n---\nText.\n")
+    text, _ = load(source)
+    assert text.metadata.authors == ("Flann O\u2019Brien",)
+    assert text.metadata.translators == ("Seán O\u2019Casey", "Ann Smith")
+    assert text.metadata.editors == ("D\u2019Arcy Lee",)

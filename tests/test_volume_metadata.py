@@ -101,3 +101,30 @@ def test_meta_description_wins_over_description_in_a_manifest_as_in_front_matter
         """, text)
     assert _opf_values(tmp_path / "out" / "t.epub", "description") == ["The field itself."]
     assert _opf_values(epub, "description") == ["The field itself."]
+
+
+def _nav_entries(epub) -> list[str]:
+    """The EPUB's navigation entries as read (the toc nav's link texts)."""
+    with zipfile.ZipFile(epub) as z:
+        [nav] = [n for n in z.namelist() if n.endswith("nav.xhtml")]
+        toc = etree.fromstring(z.read(nav)).find(".//x:nav[@epub:type='toc']", XHTML_NS)
+        return [" ".join("".join(a.itertext()).split()) for a in toc.iter("{http://www.w3.org/1999/xhtml}a")]
+
+
+def test_a_manifests_part_titles_text_titles_and_names_are_set_as_front_matter_is(tmp_path):
+    """Typed straight in the manifest, they read as a typesetter sets them: the part title and the
+    corrected text title with curly apostrophes and an en dash, the name with a curly apostrophe."""
+    _texts(tmp_path)
+    path = tmp_path / "v.toml"
+    path.write_text('title = "Volume"\n[[texts]]\nsource = "one.md"\npart = "The Workers\' Party - Programme"\n'
+                    'title = "Women\'s Day - 1920"\nauthor = "Flann O\'Brien"\n'
+                    '[[texts]]\nsource = "two.md"\npart = "The Workers\' Party - Programme"\n', encoding="utf-8")
+    report = build_into(tmp_path / "out", path, formats=("epub",))
+    assert report.ok, [str(d) for r in report.results for d in r.diagnostics]
+    epub = tmp_path / "out" / "v.epub"
+    assert_epubcheck_clean(epub)
+    entries = _nav_entries(epub)
+    assert "The Workers\u2019 Party \u2013 Programme" in entries
+    assert "Women\u2019s Day \u2013 1920" in entries
+    assert "Flann O\u2019Brien" in _opf_values(epub, "creator")
+    assert not [e for e in entries if "'" in e or " - " in e]
