@@ -35,7 +35,7 @@ NOTES_TITLES = {
 ARCHIVE_DEF = re.compile(r"^\[(\*{1,4}|\d{1,4})\]\s*(.*)$")
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 BARE_MARKER = re.compile(r"(?<=\S)([ \t]+)(\*{1,4})(?=\s|$)")
-NUMBER_MARKER = re.compile(r"(?<![\]\\!\w])\[(\d{1,4})\](?![(\[:])")
+NUMBER_MARKER = re.compile(r"\[(?<![\]\\!\w]\[)(\d{1,4})\](?![(\[:])")  # the bracket first: tried only at brackets
 INDENTED_BULLET = re.compile(r"^(?: {2,}|\t)[*+-]\s+(.*)$")
 BYLINE = re.compile(r"^(by|von|par|автор)\s", re.IGNORECASE)
 MAX_NESTING = 12  # block quote / list levels; Python-Markdown recurses once per level
@@ -342,7 +342,9 @@ def _normalise_lists(kept: list[tuple[int, str]], structure: Structure) -> list[
 
 
 # An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em, rock 'n' roll.
-ELIDED = re.compile(r"(?:(?<=\s)|^)'(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|n|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
+# an elided word's apostrophe at the line's start or after a space; the quote comes first in the
+# expression (its lookbehind then checks the character before it), so it is tried only at quotes
+ELIDED = re.compile(r"'(?<!\S')(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|n|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
 
 
 def _bracket_fragment_links(line: str) -> str:
