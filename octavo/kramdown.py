@@ -54,8 +54,8 @@ def kramdown(lines: list[str], structure: Structure, first_line: int, report: Co
     out = list(lines)
     comment_from = None
     for i, line in enumerate(out):
-        if structure.opaque(i):
-            continue
+        if structure.opaque(i) or (comment_from is None and "{:" not in line):
+            continue  # (outside a comment every rule below needs "{:"; most lines have none)
         quote = QUOTE_PREFIX.match(line).group(1)
         inner = line[len(quote):]
         if comment_from is not None:
