@@ -123,7 +123,7 @@ def private_use(lines: list[str], first_line: int, report: Collector) -> list[st
     seen: dict[str, list[int]] = {}
     out = []
     for n, line in enumerate(lines):
-        if not PRIVATE_USE.search(line):
+        if (line.isascii() and "&#" not in line) or not PRIVATE_USE.search(line):  # (quick test first: most lines)
             out.append(line)
             continue
 
