@@ -418,6 +418,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         stop = first
         enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
         while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
+            if not titled and len(all_blocks[stop].texts) < 3:
+                break  # (each of its lines gives one entry at most: fewer than three)
             these = _entries(all_blocks[stop])
             if not titled and len(these) < 3:
                 break  # too short to be an untitled list: no need to look for its headings
