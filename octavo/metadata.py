@@ -8,13 +8,13 @@ spaced hyphen is an en dash, quotes curl as in the text) and the same reading of
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from .model import Metadata
 from .quotes import curl
+from .expressions import lazy
 
-SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
+SPACED_HYPHEN = lazy(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
 
 
 def en_dashes(title):
