@@ -1,8 +1,8 @@
-"""Dataclasses defined at the cost of running their methods, not of compiling them every run.
+"""Dataclasses made from their methods' kept compiled code, not compiled again in every process.
 
 ``@dataclass`` writes each class's ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` and, frozen,
 ``__setattr__`` and ``__delattr__`` as source text and compiles it with ``exec`` when the class is
-defined: an EPUB build defines some 60 dataclasses (30 in the model), and compiling their ~400
+defined: an EPUB build defines some 60 dataclasses (30 in the model), and compiling their ~320
 methods is about a tenth of the seed's whole build. Python keeps a module's compiled code in a
 ``.pyc``; this keeps the methods' compiled code in the user's cache folder the same way, keyed by
 the exact text ``dataclasses`` compiles. The classes are the same: the same text gives the same

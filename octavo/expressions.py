@@ -1,6 +1,6 @@
 """Regular expressions compiled the first time they are used, not when their module is imported.
 
-An EPUB build imports some 120 module-level expressions of the dialect's rules, the parser and the
+An EPUB build imports some 115 module-level expressions of the dialect's rules, the parser and the
 writers; compiling them costs about a twelfth of the seed's whole build, and most texts never use
 most of them (a kramdown attribute list, a Pandoc footnote link, a table's number column). ``lazy``
 takes what ``re.compile`` takes and gives an object that compiles on its first method call and
