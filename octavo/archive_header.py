@@ -18,19 +18,20 @@ from .diagnostics import Collector
 from .markup import line
 from .titles import HEADINGS, names_in
 from .trees import replace_with_text
+from .expressions import lazy
 
 _WORD = (r"(?:source|(?:first\s+)?published|written|delivered|translated|translation|transcribed|transcription|"
          r"(?:html\s+)?mark-?up|proofed|proofread|corrected|copyleft|public\s+domain|online\s+version)")
-ARCHIVE_LINE = re.compile(r"^(" + _WORD + r"(?:\s*(?:/|\\|&|\band\b)\s*" + _WORD + r")*)\s*:\s*(\S.*)$",
-                          re.IGNORECASE | re.DOTALL)
+ARCHIVE_LINE = lazy(r"^(" + _WORD + r"(?:\s*(?:/|\\|&|\band\b)\s*" + _WORD + r")*)\s*:\s*(\S.*)$",
+                    re.IGNORECASE | re.DOTALL)
 MONTHS = {name: n for n, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")), 1) for name in names}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
-DATE = re.compile(r"(?:\b" + _DAY.format("day") + r"\s+)?\b" + _MONTH + r"(?:\s+" + _DAY.format("day2") + r")?"
-                  r",?\s+(?P<year>1\d{3}|20\d{2})\b|(?<![\d-])(?P<bare>1\d{3}|20\d{2})(?![\d-])", re.IGNORECASE)
+DATE = lazy(r"(?:\b" + _DAY.format("day") + r"\s+)?\b" + _MONTH + r"(?:\s+" + _DAY.format("day2") + r")?"
+            r",?\s+(?P<year>1\d{3}|20\d{2})\b|(?<![\d-])(?P<bare>1\d{3}|20\d{2})(?![\d-])", re.IGNORECASE)
 PUBLICATION_LABELS = ("first published", "written", "delivered")  # "Published:" is often a later edition (Zetkin: 1984)
 
 

@@ -17,6 +17,7 @@ from .diagnostics import Location
 from .markup import line
 from .span_elements import SPAN_ELEMENTS
 from .titles import HEADINGS, NOTE, NUMBER
+from .expressions import lazy
 
 if TYPE_CHECKING:
     from .resolve import _Ids
@@ -30,7 +31,7 @@ DIVISIONS = {"div": "division", "section": "section", "article": "article", "asi
 BLOCK_ELEMENTS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "table", "figure", "hr",
                   "pre", BOX, *DIVISIONS}
 KEPT_ATTRS = ("class", "lang", "dir", "title", "cite", "datetime", "type", "reversed", "scope")
-LIST_LABEL = re.compile(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
+LIST_LABEL = lazy(r"^\s*(\(?([a-z]|[ivx]{1,5}|\d{1,3})[).])\s", re.IGNORECASE)
 
 
 class ModelBuilder:

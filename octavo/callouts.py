@@ -25,6 +25,8 @@ import xml.etree.ElementTree as ET
 from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .expressions import lazy
+
 BOX = "octavo-box"
 BOX_TITLE = "octavo-box-title"
 
@@ -47,16 +49,16 @@ KRAMDOWN_KINDS = {"callout", "challenge", "solution", "prereq", "checklist", "di
                   "objectives", "questions", "hint", "testimonial", "instructor", "spoiler"}
 ALERTS = {"NOTE": "note", "TIP": "tip", "IMPORTANT": "important", "WARNING": "warning", "CAUTION": "caution"}
 
-DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*(?:\{(?P<attrs>[^{}\n]*)\}|(?P<word>[^\s{}:][^\s{}]*))[ \t]*:*[ \t]*$")
-DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
-CODE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-QUOTED = re.compile(r"^ {0,3}>")
-KRAMDOWN_CLASS = re.compile(r"^ {0,3}\{:?[ \t]*\.([\w-]+)[ \t]*\}[ \t]*$")
-ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"\n]*)")?[ \t]*$')
-ALERT = re.compile(r"^[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.IGNORECASE)
-HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{:?[^}\n]*\}[ \t]*$")
-ATTR_CLASS = re.compile(r"(?:^|\s)\.([\w-]+)")
-ATTR_TITLE = re.compile(r"""\btitle=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))""")
+DIV_OPEN = lazy(r"^ {0,3}:{3,}[ \t]*(?:\{(?P<attrs>[^{}\n]*)\}|(?P<word>[^\s{}:][^\s{}]*))[ \t]*:*[ \t]*$")
+DIV_CLOSE = lazy(r"^ {0,3}:{3,}[ \t]*$")
+CODE_FENCE = lazy(r"^[ \t]*(`{3,}|~{3,})")
+QUOTED = lazy(r"^ {0,3}>")
+KRAMDOWN_CLASS = lazy(r"^ {0,3}\{:?[ \t]*\.([\w-]+)[ \t]*\}[ \t]*$")
+ADMONITION = lazy(r'^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"\n]*)")?[ \t]*$')
+ALERT = lazy(r"^[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.IGNORECASE)
+HEADING_ATTRIBUTES = lazy(r"[ \t]+\{:?[^}\n]*\}[ \t]*$")
+ATTR_CLASS = lazy(r"(?:^|\s)\.([\w-]+)")
+ATTR_TITLE = lazy(r"""\btitle=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))""")
 
 
 def _report(code: str, message: str, line: int, md) -> None:

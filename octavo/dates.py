@@ -7,15 +7,16 @@ front matter (or manifest) gives (``1848``, ``1867-09-14``, ``February 1848``: i
 """
 from __future__ import annotations
 
-import re
 import subprocess
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .expressions import lazy
+
 FIXED_DATE = datetime(1980, 1, 1)  # the earliest date a zip file can hold; documented in docs/command-line.md
-W3C_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+W3C_DATE = lazy(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+YEAR = lazy(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def book_date(files: list[Path], written: list[str | None], epoch: int | None) -> datetime:

@@ -32,15 +32,16 @@ from .diagnostics import Collector
 from .languages import named_language
 from .structure import OPAQUE, QUOTE_PREFIX, Structure, unquote
 from .vocabulary import CONTENTS_TITLES
+from .expressions import lazy
 
-EMPTY = re.compile(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
+EMPTY = lazy(r"^[ \t]*(?:(?:\\|&nbsp;|\u00a0)[ \t]*)?$")  # Pandoc's empty paragraph is a lone "\"
 
 # [label](target) or ![alt](src), with an optional {#id} after it; a label may hold one level of
 # brackets and span lines; a target may hold Liquid tags and one level of parentheses.
-LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]\(\s*<?((?:[^()\\]|\\.|\([^()]*\))*?)>?"
-                  r"(?:\s+\"[^\"]*\")?\s*\)(?:\{[^{}\n]*\})?")
-HTML_LINK = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
-SEPARATORS = re.compile(r"(?:\\?[>|/:\\]|[»«·•→←‹›–—-]|::|&gt;|&raquo;|&laquo;|&nbsp;|\u00a0)+")
+LINK = lazy(r"(!?)\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]\(\s*<?((?:[^()\\]|\\.|\([^()]*\))*?)>?"
+            r"(?:\s+\"[^\"]*\")?\s*\)(?:\{[^{}\n]*\})?")
+HTML_LINK = lazy(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+SEPARATORS = lazy(r"(?:\\?[>|/:\\]|[»«·•→←‹›–—-]|::|&gt;|&raquo;|&laquo;|&nbsp;|\u00a0)+")
 NAV_WORDS = (
     r"index|contents|table of contents|toc|previous|prev|next|back|up|home|top|forward|return|main page"
     r"|home ?page|inhalt|inhaltsverzeichnis|zurück|weiter|vorherige[rs]?|nächste[rs]?|startseite|übersicht"
@@ -48,24 +49,24 @@ NAV_WORDS = (
     r"|volver|inicio|precedente|successivo|torna|оглавление|содержание|назад|вперёд|вперед|далее"
     r"|предыдущая|следующая|наверх|главная|目录|目錄|上一页|下一页|上一章|下一章|上一篇|下一篇|返回|首页"
 )
-NAV = re.compile(
+NAV = lazy(
     r"^(?:(?:" + NAV_WORDS + r")(?:\s*(?:[:\-–—»«>|/.]|$)|\s+(?:page|chapter|section|part|seite|kapitel|page"
     r"|chapitre|страница|глава)\b)"
     r"|back to\b|return to\b|go to\b|zurück zu[mr]?\b|retour (?:à|au)\b|volver a\b|torna a\b|назад к\b|вернуться\b"
     r"|к оглавлению|nach oben|haut de (?:la )?page|top of (?:the )?page|to the top|back to top)", re.IGNORECASE)
-FOOTER = re.compile(
+FOOTER = lazy(
     r"^(?:last\s+(?:updated|modified|revised|changed)|(?:page\s+)?(?:updated|modified)\s+(?:on|:)"
     r"|zuletzt\s+(?:aktualisiert|geändert)|letzte\s+(?:änderung|aktualisierung)|dernière\s+mise\s+à\s+jour"
     r"|mis\s+à\s+jour\s+le|последнее\s+обновление|обновлено|última\s+actualización|ultimo\s+aggiornamento)"
     r"\b.{0,40}\d", re.IGNORECASE)
-CONTENTS_MARKER = re.compile(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
-PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
-LIST_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")
-NUMBERING = re.compile(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|teil|buch|глава|часть|раздел)\s+)?"
-                       r"(?:[ivxlcdm]{1,7}|\d{1,4}|[a-zа-я])[.):]?\s+", re.IGNORECASE)
+CONTENTS_MARKER = lazy(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
+PAGE_NUMBER = lazy(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
+LIST_MARKER = lazy(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")
+NUMBERING = lazy(r"^(?:(?:chapter|section|part|book|chant|livre|kapitel|teil|buch|глава|часть|раздел)\s+)?"
+                 r"(?:[ivxlcdm]{1,7}|\d{1,4}|[a-zа-я])[.):]?\s+", re.IGNORECASE)
 # kramdown: {: .class #id key="v"} (an attribute list), {:name: ...} (a definition), {:toc},
 # {::comment} ... {:/comment}, {::nomarkdown}, {::options ... /}
-PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
+PRIVATE_USE = lazy("[\ue000-\uf8ff\U000f0000-\U0010ffff]|&#(?:x0*(?:[eEfF][0-9a-fA-F]{3})|0*(?:5[7-9]\\d{3}|6[0-3]\\d{3}));")
 EMPHASIS_MARKS = str.maketrans("", "", "*_`")  # what _plain deletes
 MAX_EDGE_LINKS = 4  # more link-only blocks than this at an edge of the text are a list of links, not navigation
 
@@ -123,7 +124,7 @@ def private_use(lines: list[str], first_line: int, report: Collector) -> list[st
     seen: dict[str, list[int]] = {}
     out = []
     for n, line in enumerate(lines):
-        if not PRIVATE_USE.search(line):
+        if (line.isascii() and "&#" not in line) or not PRIVATE_USE.search(line):  # (quick test first: most lines)
             out.append(line)
             continue
 
@@ -209,8 +210,8 @@ def _plain(markdown: str) -> str:
     return " ".join(text.split())
 
 
-_NOT_WORDS = re.compile(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}")  # note references, tags, {#id}
-_ESCAPE = re.compile(r"\\(.)")
+_NOT_WORDS = lazy(r"\[\^[^\]\s]+\]|<[^>]+>|\{#[^}\s]*\}")  # note references, tags, {#id}
+_ESCAPE = lazy(r"\\(.)")
 
 
 def _link_text(m: re.Match) -> str:
@@ -418,6 +419,8 @@ def _contents(lines, all_blocks: list[_Block], removed: dict, with_it: dict[int,
         stop = first
         enough_headings = len(headings) >= (2 if titled else 3)  # else there is nothing it could list
         while enough_headings and stop < len(all_blocks) and all_blocks[stop].kind == "text" and stop not in removed:
+            if not titled and len(all_blocks[stop].texts) < 3:
+                break  # (each of its lines gives one entry at most: fewer than three)
             these = _entries(all_blocks[stop])
             if not titled and len(these) < 3:
                 break  # too short to be an untitled list: no need to look for its headings

@@ -11,14 +11,15 @@ import re
 import unicodedata
 
 from .diagnostics import Collector, LineIndex
+from .expressions import lazy
 
 # XML 1.0 forbids C0 controls other than tab, LF and CR; we also drop C1 controls and
 # noncharacters, and our own private-use placeholders (see dialect.py).
-FORBIDDEN = re.compile(
+FORBIDDEN = lazy(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ue000\ue001]"
 )
 
-_FORGED_REF = re.compile(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")  # the same characters, written as references
+_FORGED_REF = lazy(r"&#(?:[xX]0*[eE]00[01]|0*5734[45]);")  # the same characters, written as references
 
 
 def decode(raw: bytes, report: Collector) -> str:
@@ -131,9 +132,9 @@ def _decode_legacy(raw: bytes, exc: UnicodeDecodeError, report: Collector) -> st
     return text
 
 
-_STRAY_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
-_UTF8_CHARACTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
-_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+_STRAY_BYTE = lazy("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
+_UTF8_CHARACTER = lazy("[^\x00-\x7f\udc80-\udcff]")
+_NON_ASCII_RUN = lazy(rb"[\x80-\xff]+")
 
 
 def _in_words(raw: bytes) -> bool:

@@ -25,6 +25,7 @@ from .kramdown import kramdown
 from .pandoc_markdown import pandoc
 from .verse import is_paragraph_line, verse_breaks, verse_fences, verse_titles
 from .structure import FOOTNOTE_DEF, INLINE, SHIELD, Structure, line_spans, reread, restore, rewrite, scan
+from .expressions import lazy
 
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
@@ -32,16 +33,16 @@ NOTES_TITLES = {
     "notes", "note", "endnotes", "footnotes", "anmerkungen", "fußnoten", "примечания",
     "примечание", "remarques", "注释", "注", "notas",
 }
-ARCHIVE_DEF = re.compile(r"^\[(\*{1,4}|\d{1,4})\]\s*(.*)$")
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-BARE_MARKER = re.compile(r"(?<=\S)([ \t]+)(\*{1,4})(?=\s|$)")
-NUMBER_MARKER = re.compile(r"(?<![\]\\!\w])\[(\d{1,4})\](?![(\[:])")
-INDENTED_BULLET = re.compile(r"^(?: {2,}|\t)[*+-]\s+(.*)$")
-BYLINE = re.compile(r"^(by|von|par|автор)\s", re.IGNORECASE)
+ARCHIVE_DEF = lazy(r"^\[(\*{1,4}|\d{1,4})\]\s*(.*)$")
+FOOTNOTE_REF = lazy(r"\[\^([^\]\s]+)\](?!:)")
+BARE_MARKER = lazy(r"(?<=\S)([ \t]+)(\*{1,4})(?=\s|$)")
+NUMBER_MARKER = lazy(r"\[(?<![\]\\!\w]\[)(\d{1,4})\](?![(\[:])")  # the bracket first: tried only at brackets
+INDENTED_BULLET = lazy(r"^(?: {2,}|\t)[*+-]\s+(.*)$")
+BYLINE = lazy(r"^(by|von|par|автор)\s", re.IGNORECASE)
 MAX_NESTING = 12  # block quote / list levels; Python-Markdown recurses once per level
-NESTING_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[*+-]|\d{1,9}\.)(?=[ \t])))*[ \t]*")
-NESTING_TOKEN = re.compile(r"[ \t]+|>|[*+-]|\d{1,9}\.")
-LIQUID_TAG = re.compile(
+NESTING_PREFIX = lazy(r"(?:[ \t]*(?:>|(?:[*+-]|\d{1,9}\.)(?=[ \t])))*[ \t]*")
+NESTING_TOKEN = lazy(r"[ \t]+|>|[*+-]|\d{1,9}\.")
+LIQUID_TAG = lazy(
     r"\{\{-?\s*(?:site|page|layout|include|jekyll|paginator)\.[^{}]*?-?\}\}"
     r"|\{%-?\s*(?:link|include|include_relative|post_url|seo|feed_meta)\b[^{}]*?-?%\}"
 )
@@ -118,7 +119,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     return prepared
 
 
-CARET = re.compile(r"\[\^([^\]\n]+)\](?!:)")
+CARET = lazy(r"\[\^([^\]\n]+)\](?!:)")
 
 
 def _carets(markdown: str, note: NoteDef, report: Collector) -> str:
@@ -342,7 +343,9 @@ def _normalise_lists(kept: list[tuple[int, str]], structure: Structure) -> list[
 
 
 # An apostrophe that starts a word is elision, not an opening quote: 'tis, 't was, there 's, 'em, rock 'n' roll.
-ELIDED = re.compile(r"(?:(?<=\s)|^)'(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|n|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
+# an elided word's apostrophe at the line's start or after a space; the quote comes first in the
+# expression (its lookbehind then checks the character before it), so it is tried only at quotes
+ELIDED = lazy(r"'(?<!\S')(?=(?:tis|twas|twere|twill|tween|neath|gainst|em|n|s|t|d|m|ll|re|ve)\b)", re.IGNORECASE)
 
 
 def _bracket_fragment_links(line: str) -> str:

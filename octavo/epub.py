@@ -8,7 +8,6 @@ of the model (``model.Section``) is one XHTML file of the package.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from .pagelist import PageList, insert_before_letter
 from .render import Page
 from .render.xhtml import image_path
 from .slugs import unused
+from .expressions import lazy
 
 if TYPE_CHECKING:
     from .cover import CoverImage
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
-W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
+W3CDTF = lazy(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
 _PARSER = etree.XMLParser(huge_tree=True, remove_blank_text=False, resolve_entities=False, no_network=True)
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.util
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from .expressions import lazy
 
 FAMILY = "Literata"  # from the fontpkg-literata wheel: Latin, Cyrillic and Greek, true italics
 WHEEL = "fontpkg_literata"  # the package of the fontpkg-literata wheel; its files/ folder holds:
@@ -122,7 +123,7 @@ def uncovered(chars) -> set[str] | None:
     return {c for c in wanted if not (i := bisect.bisect_right(starts, ord(c))) or ends[i - 1] < ord(c)}
 
 
-_SPAN = re.compile(r"([0-9a-f]+)(?:-([0-9a-f]+))?")  # fontconfig's charset: "20-7e a0-17f 2013"
+_SPAN = lazy(r"([0-9a-f]+)(?:-([0-9a-f]+))?")  # fontconfig's charset: "20-7e a0-17f 2013"
 
 
 @functools.cache

@@ -15,21 +15,22 @@ from .markup import line
 from .sanitize import LINE
 from .titles import HEADINGS, SUBTITLE
 from .trees import inline_text, replace_with_text
+from .expressions import lazy
 
 NO_TOC = "data-octavo-no-toc"  # a heading that is no division: a run-in heading
 DIVISION = "data-octavo-division"  # a chapter set one rank under its book: a section of its own all the same
-LETTER_LABEL = re.compile(r"^\(?([^\W\d_])[.)]\s")
+LETTER_LABEL = lazy(r"^\(?([^\W\d_])[.)]\s")
 FIRST_LETTERS = ("a", "а", "α")  # Latin, Cyrillic, Greek
-NUMBER_LABEL = re.compile(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
-                          r"partie)\s*)?(?:\d{1,3}|[IVXLC]{1,6})\b[.:)]?", re.IGNORECASE)
+NUMBER_LABEL = lazy(r"^(?:(?:section|chapter|part|book|§|abschnitt|kapitel|teil|глава|часть|раздел|chapitre|"
+                    r"partie)\s*)?(?:\d{1,3}|[IVXLC]{1,6})\b[.:)]?", re.IGNORECASE)
 RUN_IN_DASH = ("\u2014", "\u2013", "--", "-")
 # units a text is divided into, biggest first: "BOOK I." and "CHAPTER I." at one rank are two levels
 UNITS = (("volume", "band", "tome", "том"), ("part", "book", "teil", "buch", "livre", "partie", "часть", "книга"),
          ("chapter", "kapitel", "chapitre", "capítulo", "глава"), ("section", "abschnitt", "раздел", "§"))
 UNIT_RANK = {word: rank for rank, words in enumerate(UNITS) for word in words}
-UNIT_LABEL = re.compile(r"^\W*(" + "|".join(sorted(UNIT_RANK, key=len, reverse=True)) + r")\s*(?:\d{1,3}|[IVXLC]{1,7}|"
-                        r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|fourth|"
-                        r"fifth|sixth)\b", re.IGNORECASE)
+UNIT_LABEL = lazy(r"^\W*(" + "|".join(sorted(UNIT_RANK, key=len, reverse=True)) + r")\s*(?:\d{1,3}|[IVXLC]{1,7}|"
+                  r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|fourth|"
+                  r"fifth|sixth)\b", re.IGNORECASE)
 
 
 def heading_ranks(tree, report: Collector) -> None:
@@ -87,7 +88,7 @@ def heading_ranks(tree, report: Collector) -> None:
     _pandoc_captions(tree)
 
 
-PANDOC_CAPTION = re.compile(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
+PANDOC_CAPTION = lazy(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
 
 
 def _pandoc_captions(tree) -> None:

@@ -15,18 +15,19 @@ import re
 from .diagnostics import Collector
 from .debris import LIST_MARKER
 from .structure import QUOTE_PREFIX, Structure, rewrite, unquote
+from .expressions import lazy
 
-KRAMDOWN_LINE = re.compile(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
-KRAMDOWN_EXTENSION = re.compile(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
-KRAMDOWN_CLOSE = re.compile(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
-KRAMDOWN_INLINE = re.compile(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
-KRAMDOWN_ID = re.compile(r"(?<![\w\"'=])#([\w:.\-]+)")
+KRAMDOWN_LINE = lazy(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
+KRAMDOWN_EXTENSION = lazy(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
+KRAMDOWN_CLOSE = lazy(r"^[ \t]*\{:/(\w*)\}[ \t]*$")
+KRAMDOWN_INLINE = lazy(r"\{:(?!:)(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+)|[ \t])*\}")
+KRAMDOWN_ID = lazy(r"(?<![\w\"'=])#([\w:.\-]+)")
 # attribute lists the parser reads (markup.py, callouts.py): a lesson's box class under a block
 # quotation ({: .challenge}), and a code block's class under its closing fence ({: .output})
 BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
                "questions", "hint", "testimonial", "instructor", "spoiler"}
-CODE_CLASS = re.compile(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
-STRUCTURAL = re.compile(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
+CODE_CLASS = lazy(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
+STRUCTURAL = lazy(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
 
 
 def _structural(inner: str, quote: str, i: int, lines: list[str], structure: Structure) -> bool:
@@ -54,8 +55,8 @@ def kramdown(lines: list[str], structure: Structure, first_line: int, report: Co
     out = list(lines)
     comment_from = None
     for i, line in enumerate(out):
-        if structure.opaque(i):
-            continue
+        if structure.opaque(i) or (comment_from is None and "{:" not in line):
+            continue  # (outside a comment every rule below needs "{:"; most lines have none)
         quote = QUOTE_PREFIX.match(line).group(1)
         inner = line[len(quote):]
         if comment_from is not None:

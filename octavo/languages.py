@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .diagnostics import Collector
 
@@ -44,6 +45,7 @@ def display_name(tag: str) -> str:
     return langcodes.Language.get(tag).display_name()
 
 
+@lru_cache(maxsize=1024)  # a pure answer per word; a text asks of the same few words again and again
 def named_language(word: str) -> str | None:
     """The tag of the language a word names, in English or in the language itself (``Русский``,
     ``Deutsch``, ``简体中文``); None for anything else, codes included (``it`` and ``no`` are words)."""

@@ -50,13 +50,14 @@ from .sanitize import (LINE, RAW_BLOCK_TAGS, REF, REF_CLOSE, REF_OPEN, Findings,
                        sanitize_into)
 from .quotes import marks_for, typeset as typeset_quotes
 from .xhtml_repair import repair
+from .expressions import lazy
 
 RAW = "octavo-raw"  # placeholder element for a raw HTML block in the Markdown tree
 MARKDOWN_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr", "table",
                    "thead", "tbody", "tfoot", "tr", "td", "th", RAW, BOX, BOX_TITLE}
-RAW_START = re.compile(r"^ {0,3}(?:<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
-FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\n]*)$")
-CODE_ATTRIBUTES = re.compile(r"^ {0,3}\{:?[ \t]*((?:\.[\w-]+[ \t]*)+)\}[ \t]*$")  # {: .output} under a fence
+RAW_START = lazy(r"^ {0,3}(?:<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)")
+FENCE_OPEN = lazy(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\n]*)$")
+CODE_ATTRIBUTES = lazy(r"^ {0,3}\{:?[ \t]*((?:\.[\w-]+[ \t]*)+)\}[ \t]*$")  # {: .output} under a fence
 OUTPUT_CLASSES = {"output", "error", "warning"}  # what a program printed (lessons' classes)
 SOURCE_CLASSES = {"source", "code"}  # code, language unnamed
 LOOKAHEAD_BLOCKS = 50  # an HTML block left open continues past a blank line only to a close this near
@@ -447,7 +448,7 @@ class _NoteRefPattern(InlineProcessor):
         return el, m.start(0), m.end(0)
 
 
-_BRACKET = re.compile(r"[\[\]]")
+_BRACKET = lazy(r"[\[\]]")
 
 
 def bracket_ends(data: str) -> list[int | None]:

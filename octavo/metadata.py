@@ -9,13 +9,13 @@ same reading of
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from .model import Metadata
 from .quotes import curl
+from .expressions import lazy
 
-SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
+SPACED_HYPHEN = lazy(r"(?<=\S) - (?=\S)")  # "Chapter 15 - Machinery": a dash typed as a hyphen
 
 
 def en_dashes(title):

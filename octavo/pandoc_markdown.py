@@ -16,14 +16,15 @@ import unicodedata
 
 from .diagnostics import Collector
 from .structure import QUOTE_PREFIX, Structure, reread, restore, rewrite, unquote
+from .expressions import lazy
 
-FENCED_DIV = re.compile(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
-GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
-GRID_ROW = re.compile(r"^[ \t]*[|+].*[|+][ \t]*$")
+FENCED_DIV = lazy(r"^[ \t]*:{3,}(?:[ \t]*\S.*)?$")
+GRID_BORDER = lazy(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
+GRID_ROW = lazy(r"^[ \t]*[|+].*[|+][ \t]*$")
 # A note reference, as Pandoc writes marxists.org's ([\[1\]](#n1){#f1}, ^[\[1\]](#n1)^,
 # [^\[1\]^](#fw01){#bk01}) or as HTML does (<sup><a href="#n1">1</a></sup>, [<sup>1</sup>](#n1), ...)
 _LABEL = r"\s*(?:\\?\[)?\s*(?P<{0}>\d{{1,4}}|\*{{1,4}})\s*(?:\\?\])?\s*"
-LINK_NOTE_REF = re.compile(
+LINK_NOTE_REF = lazy(
     r"\^?\[\^?\\\[\s*(?P<l1>\d{1,4}|\*{1,4})\s*\\\]\^?\]\(#(?P<t1>[^)\s]+)\)(?:\{#[^}\s]*\})?\^?"
     r"|<sup>\s*<a\s+href=\"#(?P<t2>[^\"\s]+)\"[^>]*>" + _LABEL.format("l2") + r"</a>\s*</sup>"
     r"|<a\s+href=\"#(?P<t3>[^\"\s]+)\"[^>]*>\s*<sup>" + _LABEL.format("l3") + r"</sup>\s*</a>"
@@ -31,9 +32,9 @@ LINK_NOTE_REF = re.compile(
     r"|\[<sup>" + _LABEL.format("l5") + r"</sup>\]\(#(?P<t5>[^)\s]+)\)", re.IGNORECASE)
 # The start of a note written as an anchored label: [1.](#f1){#n1} / [[262.]{.info}]{#n262} /
 # [ []{#n11} 11.]{.info} / <a name="n1"></a>1. / <a id="n1">1.</a>
-LINK_NOTE_PREFIX = re.compile(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\}|</?a\b[^>]*>|</?sup>)+", re.IGNORECASE)
-ANCHOR_ID = re.compile(r"\{#([^}\s]+)\}|<a\s[^>]*?\b(?:name|id)=\"([^\"]+)\"", re.IGNORECASE)
-LABEL_AFTER_ANCHOR = re.compile(r"^[ \t]*(?:\d{1,4}|\*{1,4})[.)]?(?=\s|$)")
+LINK_NOTE_PREFIX = lazy(r"^(?:[ \t\[\]\\^.*\d]|\(#[^)\s]*\)|\{[^}\n]*\}|</?a\b[^>]*>|</?sup>)+", re.IGNORECASE)
+ANCHOR_ID = lazy(r"\{#([^}\s]+)\}|<a\s[^>]*?\b(?:name|id)=\"([^\"]+)\"", re.IGNORECASE)
+LABEL_AFTER_ANCHOR = lazy(r"^[ \t]*(?:\d{1,4}|\*{1,4})[.)]?(?=\s|$)")
 
 
 def _ref_parts(m: re.Match) -> tuple[str, str]:
@@ -46,9 +47,9 @@ def _ref_parts(m: re.Match) -> tuple[str, str]:
 
 _ATTR_WS = r"[ \t]*(?:\n(?:[ \t]{0,3}>)*[ \t]*)?"  # spaces, at most one line break (quote marks allowed)
 _ATTR_TOKEN = r"(?:[#.][\w:.\-]+|[\w\-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'{}]+))"
-ATTR_BLOCK = re.compile(r"\{(?=[#.\w])(" + _ATTR_TOKEN + r"(?:(?=[ \t\n])" + _ATTR_WS + _ATTR_TOKEN + r")*)"
-                        + _ATTR_WS + r"\}")
-HEADING_END = re.compile(r"^[ \t]*(?:>[ \t]?)*#{1,6}[ \t].*$")
+ATTR_BLOCK = lazy(r"\{(?=[#.\w])(" + _ATTR_TOKEN + r"(?:(?=[ \t\n])" + _ATTR_WS + _ATTR_TOKEN + r")*)"
+                  + _ATTR_WS + r"\}")
+HEADING_END = lazy(r"^[ \t]*(?:>[ \t]?)*#{1,6}[ \t].*$")
 
 
 def pandoc(lines: list[str], structure: Structure, first_line: int, report: Collector) -> tuple[list[str], list[int]]:
@@ -203,7 +204,7 @@ def _join_split_urls(cell: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
-BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]|:::|```)(?:\s|$)")
+BLOCK_START = lazy(r"^\s*(?:[-*+>#|]|\d+[.)]|:::|```)(?:\s|$)")
 
 
 def _link_notes(lines: list[str], structure: Structure, origin, first_line: int, report: Collector) -> None:
@@ -339,7 +340,7 @@ def _attributes_in(text: str) -> str:
     return "".join(pieces)
 
 
-HEADING_START = re.compile(r"(?:^|\n)[ \t]*(?:>[ \t]?)*#{1,6}[ \t]+$")
+HEADING_START = lazy(r"(?:^|\n)[ \t]*(?:>[ \t]?)*#{1,6}[ \t]+$")
 
 
 def _small_heading_lead(text: str, open_at: int, attrs: re.Match) -> bool:

@@ -79,8 +79,8 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
     - in German and Russian the single quote that closes ‚…‘ and „…“ is not the apostrophe."""
     right_single = CLOSING_SINGLE.get(left_single, "\u2019")
     # the same expressions for every block of the tree: compiled once
-    at_end = [(re.compile(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)"), closer)
-              for opener, closer in ((left, right), (left_single, right_single))]
+    at_end = [(opener, re.compile(f"(?<=[^\\s{BREAK}]){SPACES}*({re.escape(opener)}){SPACES}*(?=[{BREAK}]|$)"),
+               closer) for opener, closer in ((left, right), (left_single, right_single))]
     at_start = re.compile(f"^\\s*({re.escape(right)}){SPACES}+(?=[^\\s{BREAK}])")
     marks = _marks(left, right, left_single)
     for block in tree.iter(*FLOW):
@@ -88,10 +88,8 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
         text = "".join(t for _, _, t in segments)
         if not any(q in text for q in (left, right, left_single, '"', "'")):
             continue
-        edits = []
-        for expression, closer in at_end:
-            for m in expression.finditer(text):
-                edits.append((m.start(), m.end(), closer))
+        edits = [(m.start(), m.end(), closer) for opener, expression, closer in at_end
+                 for m in _matches_around(expression, text, opener)]
         m = at_start.match(text)
         if m and not any(start < m.end() for start, _, _ in edits):
             edits.append((m.start(1), m.end(), left))
@@ -100,6 +98,24 @@ def _quotes_in_context(tree: etree._Element, left: str, right: str, left_single:
             segments = _flow(block)
             text = "".join(t for _, _, t in segments)
         _apply(segments, text, _pair_quotes(text, left, right, left_single, right_single, marks))
+
+
+def _matches_around(expression: re.Pattern, text: str, opener: str):
+    """What ``expression.finditer(text)`` gives, for an expression that matches spaces (``SPACES``)
+    after a character that is no space, then ``opener``: a match can only start where the spaces
+    before one of the opener's places start, so only there is the expression tried (instead of its
+    lookbehind at every character of the block)."""
+    at = 0
+    while (found := text.find(opener, at)) >= 0:
+        start = found
+        while start > at and text[start - 1] in " \t\u00a0":
+            start -= 1
+        match = expression.match(text, start)
+        if match is None:
+            at = found + 1
+        else:
+            yield match
+            at = match.end()
 
 
 def _marks(left: str, right: str, left_single: str) -> re.Pattern:

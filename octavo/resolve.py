@@ -32,6 +32,7 @@ from .tables import note_words, notes_under_tables
 from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
                      unframe)
 from .trees import inline_text, replace_with_text, unwrap
+from .expressions import lazy
 
 
 
@@ -151,7 +152,7 @@ def _anchor_key(text: str) -> str:
     return "".join(c for c in unquote(text).replace("''", "'").casefold() if c.isalnum())
 
 
-ATTRIBUTE_LIST = re.compile(r"^\{:?(?:[#.][\w:.\-]+|[\w\-]+=[^\s}]+|toc|[ \t])*\}$")
+ATTRIBUTE_LIST = lazy(r"^\{:?(?:[#.][\w:.\-]+|[\w\-]+=[^\s}]+|toc|[ \t])*\}$")
 
 
 def _drop_closing_rules(tree) -> None:

@@ -32,11 +32,12 @@ from typing import Callable
 from lxml import etree
 
 from .trees import append_text
+from .expressions import lazy
 
 LINE = "data-octavo-line"  # file line of an element; set here and by markup.py, never printed
 REF = "data-octavo-ref"  # a note reference placeholder: index into the dialect's references
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
-PLACEHOLDER = re.compile(REF_OPEN + r"(\d+)" + REF_CLOSE)
+PLACEHOLDER = lazy(REF_OPEN + r"(\d+)" + REF_CLOSE)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -88,7 +89,7 @@ URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "poster", "data
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
              "param", "keygen"}
 MAX_ELEMENT_DEPTH = 64  # deeper raw HTML is flattened: readers and validators choke on it
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CODE_TAGS = {"code", "pre", "kbd", "samp"}  # a note marker written here stays as written
 
 

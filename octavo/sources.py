@@ -18,6 +18,7 @@ import yaml
 from .decoding import FORBIDDEN, clean_characters, decode
 from .diagnostics import Collector, Located, Location
 from .languages import display_name, find_tag
+from .expressions import lazy
 
 KNOWN_FIELDS = {
     "title", "subtitle", "author", "translator", "editor", "date", "language", "publisher",
@@ -93,12 +94,12 @@ def read_source(path: Path) -> Source:
     return Source(path, fields, body, body_line, text, report)
 
 
-PANDOC_TITLE_LINE = re.compile(r"^%[ \t]?(.*)$")
-META_HEADING = re.compile(r"^#{1,6}[ \t]+(title|subtitle|author|authors|translator|year|date|language)[ \t]*:"
-                          r"[ \t]*(.*?)[ \t]*#*[ \t]*$", re.IGNORECASE)
+PANDOC_TITLE_LINE = lazy(r"^%[ \t]?(.*)$")
+META_HEADING = lazy(r"^#{1,6}[ \t]+(title|subtitle|author|authors|translator|year|date|language)[ \t]*:"
+                    r"[ \t]*(.*?)[ \t]*#*[ \t]*$", re.IGNORECASE)
 META_FIELDS = {"title": "title", "subtitle": "subtitle", "author": "author", "authors": "author",
                "translator": "translator", "year": "date", "date": "date", "language": "language"}
-RULE_LINE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+RULE_LINE = lazy(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 
 def _header_metadata(body: str, fields: dict, report: Collector, body_line: int) -> str:
@@ -163,7 +164,7 @@ def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
     return _validate_fields(fields, report), body, body_line
 
 
-YAML_KEY_LINE = re.compile(r"^[ \t]*(?:[^\s:#][^:\n]*:(?:[ \t]|$)|-[ \t])")
+YAML_KEY_LINE = lazy(r"^[ \t]*(?:[^\s:#][^:\n]*:(?:[ \t]|$)|-[ \t])")
 
 
 def _opens_front_matter(text: str) -> bool:
@@ -390,7 +391,7 @@ def _normal(key: str) -> str:
 
 _FIELD_NAMES = {_normal(k): k for k in (*KNOWN_FIELDS, *BORROWED_FIELDS, *SITE_FIELDS, *LESSON_FIELDS)}
 _RANK = {**{k: 0 for k in (*KNOWN_FIELDS, *LESSON_FIELDS)}, **{k: i + 1 for i, k in enumerate(BORROWED_FIELDS)}}
-URL = re.compile(r"^(https?|ftp)://\S+$")
+URL = lazy(r"^(https?|ftp)://\S+$")
 
 
 def _did_you_mean(key: str) -> str:
@@ -400,7 +401,7 @@ def _did_you_mean(key: str) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+WIKI_LINK = lazy(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
 def _unlink(text: str) -> str:

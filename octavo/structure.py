@@ -34,15 +34,16 @@ from markdown.inlinepatterns import AUTOLINK_RE, BACKTICK_RE, HTML_RE, BacktickI
 
 from . import markup
 from .vocabulary import QUOTE_PREFIX  # a line's block-quote marks (re-exported for the rules)
+from .expressions import lazy
 
 INLINE = frozenset({"paragraph", "heading", "table"})  # blocks of inline text
 OPAQUE = frozenset({"code", "fence", "html", "marker"})  # nothing in these lines is rewritten
 SHIELD = "\ue002"  # stands for a protected span while a rule runs (private use: never in a source)
-_BACKTICK = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
-_VERBATIM = re.compile(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
+_BACKTICK = lazy(BACKTICK_RE, re.DOTALL | re.UNICODE)
+_VERBATIM = lazy(AUTOLINK_RE + "|" + HTML_RE, re.DOTALL | re.UNICODE)  # as the inline parser compiles them
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
-_QUOTES = re.compile(r"^(?:[ \t]*>)+")
-FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
+_QUOTES = lazy(r"^(?:[ \t]*>)+")
+FOOTNOTE_DEF = lazy(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")  # a footnote definition's first line
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import re
 from lxml import etree
 
 from . import model as m
+from .expressions import lazy
 
 # Characters of unbreakable content side by side (figures, the longest word of each cell), padding
 # included, from which a table gets smaller type (print.css: 0.75 em of the body's 10.5 pt, 7.9 pt,
@@ -27,10 +28,10 @@ TEXT_WORD = 14  # letters of a text cell's word that count as unbreakable (longe
 # label column.
 MEASURE = {"a5": 78, "6x9": 81, "b5": 97, "a4": 120, "letter": 124, "legal": 124, "half-letter": 73}
 HANDOUT_MEASURE = 86
-NUMBER = re.compile(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · yds. 1,091,373,930
-                    r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
-                    r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
-                    r"[%)]?[a-z*\u2020\u2021]{0,2}")  # 12% · (42) · 642,607i (a note letter)
+NUMBER = lazy(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · yds. 1,091,373,930
+              r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
+              r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
+              r"[%)]?[a-z*\u2020\u2021]{0,2}")  # 12% · (42) · 642,607i (a note letter)
 
 
 def cell_text(cell: m.Cell) -> str:
@@ -169,7 +170,7 @@ def unbreakable(cell: m.Cell) -> int:
 # --- a table's own notes ----------------------------------------------------------------------------
 
 # A table's note as printed under it: a short label (i., ii., a), *, 1.) then the note's words.
-NOTE_LABEL = re.compile(r"^\s*(?:[ivxlc]{1,6}|[a-z]|\d{1,3}|\*{1,3}|[\u2020\u2021]{1,2})\s*[.)]?\s+", re.IGNORECASE)
+NOTE_LABEL = lazy(r"^\s*(?:[ivxlc]{1,6}|[a-z]|\d{1,3}|\*{1,3}|[\u2020\u2021]{1,2})\s*[.)]?\s+", re.IGNORECASE)
 
 
 def note_words(text: str) -> str:

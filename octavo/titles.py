@@ -19,6 +19,7 @@ from .markup import line
 from .sanitize import LINE, REF
 from .trees import collapsed, inline_text, unwrap
 from .vocabulary import CONTENTS_TITLES
+from .expressions import lazy
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NOTE = "data-octavo-note"  # on a resolved reference: the id of its note
@@ -135,7 +136,7 @@ def title_and_author(tree, fields: dict, prepared, path: Path, report: Collector
     return title, authors
 
 
-META_HEADING = re.compile(r"^(title|subtitle|author|authors|translator|year|date)\s*:\s*(\S.*)$", re.IGNORECASE)
+META_HEADING = lazy(r"^(title|subtitle|author|authors|translator|year|date)\s*:\s*(\S.*)$", re.IGNORECASE)
 
 
 def _title_headings(tree, fields: dict) -> dict[str, tuple[str, int]]:
@@ -196,9 +197,9 @@ def _title_heading(tree, title: str | None):
 
 
 # words a title does not end on: a heading stopping on one leads into the next ("Draft Theses on")
-LEAD_IN_END = re.compile(r"\b(?:on|of|to|for|in|about|against|with|and|the|a|an|from|at|towards?|"
-                         r"über|zur|zum|von|für|der|die|das|den|dem|sur|de|du|des|la|le|les|sobre|del|el|"
-                         r"della|delle|di|о|об|по|к|на|и)$", re.IGNORECASE)
+LEAD_IN_END = lazy(r"\b(?:on|of|to|for|in|about|against|with|and|the|a|an|from|at|towards?|"
+                   r"über|zur|zum|von|für|der|die|das|den|dem|sur|de|du|des|la|le|les|sobre|del|el|"
+                   r"della|delle|di|о|об|по|к|на|и)$", re.IGNORECASE)
 
 
 def lead_in(el, title: etree._Element) -> bool:
@@ -217,7 +218,7 @@ def _joined_title(lead, heading) -> str:
     return inline_text(heading) if lead is None else f"{' '.join(inline_text(lead).split())} {inline_text(heading)}"
 
 
-NAME_CONNECTORS = re.compile(r"\s*(?:,|;|&|/|\s(?:and|und|et|и|y|e|i|och|og|en)\s)\s*", re.IGNORECASE)
+NAME_CONNECTORS = lazy(r"\s*(?:,|;|&|/|\s(?:and|und|et|и|y|e|i|och|og|en)\s)\s*", re.IGNORECASE)
 NAME_PARTICLES = {"von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "del", "della", "ibn", "bin", "al",
                   "ten", "ter", "zu", "y", "dos", "das"}
 NOT_NAMES = {"the", "chapter", "part", "book", "section", "preface", "introduction", "contents", "volume", "vol",
@@ -226,8 +227,8 @@ NOT_NAMES = {"the", "chapter", "part", "book", "section", "preface", "introducti
              "press", "publishers", "library", "university", "society", "party", "committee", "congress",
              "international", "glava", "глава", "часть", "предисловие", "введение", "том", "kapitel", "teil",
              "vorwort", "einleitung", "band", "chapitre", "partie", "préface", "tome", "capítulo", "prólogo"}
-BYLINE_LEAD = re.compile(r"^(?:(?:written\s+)?by|von|par|di|de|door|av|af|автор[ы]?:?|авт\.)\s+", re.IGNORECASE)
-BYLINE_YEAR = re.compile(r"[\s,]*[(\[]?\d{3,4}(?:\s*[-–]\s*\d{2,4})?[)\]]?\.?$")
+BYLINE_LEAD = lazy(r"^(?:(?:written\s+)?by|von|par|di|de|door|av|af|автор[ы]?:?|авт\.)\s+", re.IGNORECASE)
+BYLINE_YEAR = lazy(r"[\s,]*[(\[]?\d{3,4}(?:\s*[-–]\s*\d{2,4})?[)\]]?\.?$")
 
 
 def _byline(el) -> tuple[str, ...] | None:
@@ -304,7 +305,7 @@ def _file_title(stem: str) -> str:
     return " ".join(out) or stem
 
 
-ROMAN_NUMERAL = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+ROMAN_NUMERAL = lazy(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def same_title(a: str | None, b: str | None) -> bool:
@@ -312,9 +313,9 @@ def same_title(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
-NUMBER_ONLY = re.compile(r"^\W*(?:\d{1,4}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8})\W*$")
-CHAPTER_LABEL = re.compile(r"^(?:(?:chapter|section|part|book|chant|canto|livre|kapitel|abschnitt|teil|buch|глава|"
-                           r"часть|раздел|§)\s*(?:\d+|[IVXLCDM]+|[a-z])\b|(?:\d{1,3}|[IVXLCDM]{1,7})[.)]\s)",
+NUMBER_ONLY = lazy(r"^\W*(?:\d{1,4}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8})\W*$")
+CHAPTER_LABEL = lazy(r"^(?:(?:chapter|section|part|book|chant|canto|livre|kapitel|abschnitt|teil|buch|глава|"
+                     r"часть|раздел|§)\s*(?:\d+|[IVXLCDM]+|[a-z])\b|(?:\d{1,3}|[IVXLCDM]{1,7})[.)]\s)",
                            re.IGNORECASE)
 
 

@@ -5,11 +5,12 @@ unwrapping an element naively loses text; these helpers never do.
 """
 from __future__ import annotations
 
-import re
 
 from lxml import etree
 
-BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007]+")  # whitespace a line may break at (not the no-break spaces)
+from .expressions import lazy
+
+BREAKABLE = lazy(r"[^\S\u00a0\u202f\u2007]+")  # whitespace a line may break at (not the no-break spaces)
 
 
 def collapsed(text: str) -> str:

@@ -14,9 +14,10 @@ import re
 
 from . import debris
 from .structure import FOOTNOTE_DEF, Structure
+from .expressions import lazy
 
-CODE_CHARS = re.compile(r"[{}=<>_/\\|$@#%^&*]|\w\(|\);?$")
-MARKDOWN_START = re.compile(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
+CODE_CHARS = lazy(r"[{}=<>_/\\|$@#%^&*]|\w\(|\);?$")
+MARKDOWN_START = lazy(r"^(\s*)([-+*#>]|\d+[.)])(?=\s|$)")
 
 
 def verse_fences(lines: list[str], structure: Structure) -> tuple[list[str], set[int]]:
@@ -48,8 +49,8 @@ def verse_fences(lines: list[str], structure: Structure) -> tuple[list[str], set
     return out, ends
 
 
-ROMAN = re.compile(r"^M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
-WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
+ROMAN = lazy(r"^M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+WRAPPED = lazy(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
 
 
 def verse_titles(lines: list[str], structure: Structure) -> None:
@@ -144,11 +145,11 @@ def verse_breaks(kept: list[tuple[int, str]], structure: Structure,
 
 
 VERSE_CLASS = "{: .verse}"
-ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
+ATTRIBUTE_LINE = lazy(r"^[ \t]*\{:[^{}]*\}[ \t]*$")
 
 
-PUNCTUATED = re.compile(r"[.,!?;:\u2026\u2013\u2014-]['\"\u2019\u201d\u00bb)\]*_]*$")  # a line end a poem may have
-CODE_SPAN = re.compile(r"`[^`\n]+`")
+PUNCTUATED = lazy(r"[.,!?;:\u2026\u2013\u2014-]['\"\u2019\u201d\u00bb)\]*_]*$")  # a line end a poem may have
+CODE_SPAN = lazy(r"`[^`\n]+`")
 
 
 def _runs_on(block: list[str]) -> bool:

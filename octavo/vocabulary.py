@@ -8,11 +8,12 @@ Vocabulary that only one stage uses stays in that stage's module.
 """
 from __future__ import annotations
 
-import re
+
+from .expressions import lazy
 
 # The ">" markers (up to three spaces before each, one space after) that put a line in a block
 # quotation, nested or not: group 1 is the whole prefix ("" outside quotations).
-QUOTE_PREFIX = re.compile(r"^((?:[ \t]{0,3}>[ \t]?)*)")
+QUOTE_PREFIX = lazy(r"^((?:[ \t]{0,3}>[ \t]?)*)")
 
 # A heading or a paragraph alone that titles a contents list, case folded, without its colon.
 CONTENTS_TITLES = frozenset({

@@ -10,15 +10,16 @@ from lxml import etree
 
 from .. import model as m
 from ..span_elements import SPAN_ELEMENTS
+from ..expressions import lazy
 
 LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters each open a page
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
 SHORT_CHAPTER = 2_400  # characters (about an A5 page): chapters shorter on average run on (chapters_open_pages)
 HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
-PHRASE_END = re.compile(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
-ROMAN = re.compile(r"[IVXLCDM]+")
-NUMERAL = re.compile(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
+PHRASE_END = lazy(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
+ROMAN = lazy(r"[IVXLCDM]+")
+NUMERAL = lazy(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
 
 
 def text_length(text: m.Text) -> int:
@@ -117,9 +118,9 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
             "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
 
 
-SPACED_DASH = re.compile(r" (?=[\u2013\u2014] )")
-QUOTE_BRACKET = re.compile(r"(?<=[\u201d\u00bb])(?= [(\[])")  # a closing quote, a space, a bracket
-LAST_WORD = re.compile(r"(\s)(\S+)\s*$")
+SPACED_DASH = lazy(r" (?=[\u2013\u2014] )")
+QUOTE_BRACKET = lazy(r"(?<=[\u201d\u00bb])(?= [(\[])")  # a closing quote, a space, a bracket
+LAST_WORD = lazy(r"(\s)(\S+)\s*$")
 # roles of what is not the running text: note calls, notes set in it, the links back from notes
 # (the EPUB's arrows at a note's end, the print edition's number at its start)
 NOT_TEXT = {"doc-noteref", "doc-footnote", "doc-backlink"}
