@@ -9,8 +9,9 @@ the exact text ``dataclasses`` compiles. The classes are the same: the same text
 code object, run with the same globals and locals, so fields, ``replace``, equality, hashing,
 immutability and repr are those of ``dataclasses`` itself.
 
-``install`` points the ``exec`` that ``dataclasses`` calls at ``_exec``, which compiles only text it
-has not seen; what a run compiled is added to the kept file when the process ends. The file is
+``install`` points the ``exec`` that ``dataclasses`` calls at ``_exec``, which, for a class defined
+in one of Octavo's modules, compiles only text it has not seen (any other class is compiled as
+before: importing Octavo changes nothing for other code in the process); what a run compiled is added to the kept file when the process ends. The file is
 checked by SHA-256 (``resources.read_kept``) and is only kept where compiled templates are (the
 user's own cache folder, never a shared one); its name carries the Python version and its bytecode
 tag, whose code objects ``marshal`` writes. No cache folder: everything is compiled, as before.
@@ -65,9 +66,11 @@ _cache: CodeCache | None = None
 
 
 def _exec(source, globals=None, locals=None):
-    """``exec`` as ``dataclasses`` calls it, with the compiled code of a text seen before."""
-    code = _cache.compiled(source) if isinstance(source, str) else source
-    exec(code, globals, locals)
+    """``exec`` as ``dataclasses`` calls it, with the compiled code of a text seen before -- for
+    Octavo's own classes only: another package's dataclasses in the same process are compiled as
+    ``dataclasses`` compiles them (``globals`` is the defining module's namespace)."""
+    ours = isinstance(source, str) and str((globals or {}).get("__name__", "")).partition(".")[0] == "octavo"
+    exec(_cache.compiled(source) if ours else source, globals, locals)
 
 
 def install() -> None:

@@ -30,6 +30,9 @@ print(json.dumps({
     "frozen": frozen,
     "replaced": repr(dataclasses.replace(span, kind="strong")),
     "fields": [f.name for f in dataclasses.fields(m.Span)],
+    "kept_texts": len(kept._cache.known) if kept._cache else None,
+    "theirs": repr(dataclasses.make_dataclass("Theirs", ["x"], namespace={"__module__": "elsewhere"})(1)),
+    "kept_after_theirs": len(kept._cache.known) if kept._cache else None,
 }))
 """
 
@@ -66,3 +69,9 @@ def test_a_damaged_kept_file_is_not_trusted(tmp_path):
     again = probe(str(cache))
     assert again["kept"] and again["compiled"] > 100  # compiled again, and kept again
     assert probe(str(cache))["compiled"] == 0
+
+
+def test_another_packages_dataclasses_are_compiled_as_before_and_not_kept(tmp_path):
+    run = probe(str(tmp_path / "cache"))
+    assert run["theirs"] == "Theirs(x=1)"
+    assert run["kept_after_theirs"] == run["kept_texts"]
