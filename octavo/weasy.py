@@ -15,6 +15,7 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
+- pydyf's ``PDF.page_references`` (read by WeasyPrint's tags and links): kept between reads;
 - at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
   ``ldconfig``/gcc/ld runs), and ``weasyprint.text.ffi.ffi`` is made from C declarations built once
   and kept (cffi_cache.py: no pycparser at each start); where that cannot be, its in-line FFI's
@@ -236,6 +237,28 @@ def route_variable_fonts(make):
         embedded.instantiateVariableFont = make(instantiate)
         embedded.instantiateVariableFont.octavo_route = True
     return embedded.instantiateVariableFont
+
+
+def page_references_kept() -> bool:
+    """pydyf's ``PDF.page_references`` makes a tuple of every page's reference each time it is read,
+    and WeasyPrint's PDF/UA tags read it once per tagged element (links once per destination): pages
+    times elements, 0.03 s of CPU for the seed's 37 pages, 0.4 s at four times its length, some
+    seconds at 700 pages. It is made again here only when pages were added (pydyf only ever extends
+    the pages' ``Kids``, three items a page): the same tuple. Installed once."""
+    made = pydyf.PDF.page_references.fget
+    if getattr(made, "octavo_route", False):
+        return True
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_octavo_page_references")
+        if kept is None or kept[0] is not kids or kept[1] != len(kids):
+            kept = pdf.__dict__["_octavo_page_references"] = (kids, len(kids), made(pdf))
+        return kept[2]
+
+    page_references.octavo_route = True
+    pydyf.PDF.page_references = property(page_references)
+    return True
 
 
 def keep_moved_footnotes_in_order() -> bool:

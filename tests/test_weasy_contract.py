@@ -250,3 +250,19 @@ def test_weasyprints_c_declarations_are_made_once_and_kept_not_parsed_at_every_s
     assert runs == [["_cffi_backend True True 0 1024"], ["_cffi_backend True False 0 1024"]], runs
     assert len(list((tmp_path / "cache").rglob("*.marshal"))) == 1
 
+
+def test_page_references_are_made_again_only_when_a_page_is_added():
+    # WeasyPrint's PDF/UA tags read pydyf's PDF.page_references once per tagged element; pydyf made
+    # the tuple of every page's reference on each read (pages x elements): weasy.py keeps it
+    import pydyf
+
+    assert pdf.PAGE_REFERENCES and pydyf.PDF.page_references.fget.octavo_route
+    document = pydyf.PDF()
+    for _ in range(2):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = document.page_references
+    assert first == tuple(f"{number} 0 R".encode() for number in document.pages["Kids"][::3]) and len(first) == 2
+    assert document.page_references is first  # read again: the same tuple, not made again
+    document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    third = document.pages["Kids"][-3]
+    assert document.page_references == (*first, f"{third} 0 R".encode())
