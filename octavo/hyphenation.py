@@ -23,7 +23,8 @@ out in chunks: the whole book's, so every chunk breaks a word alike).
 A dictionary's parsed patterns are kept in the user's cache folder (``hyphenation/``, checked by
 SHA-256, keyed by the pattern file's bytes and the versions of pyphen and Python): parsing a pattern
 file takes 0.04 s (Russian) to 1.4 s (German, Hungarian) of CPU, loading the kept parse a
-twentieth of that. A missing, damaged or unreadable file is parsed again.
+twentieth of that. A missing, damaged or unreadable file is parsed again. The parse is a pickle:
+it is kept only in a folder that is the user's own (resources.user_cache), as compiled templates are.
 This is the only module that imports pyphen.
 """
 from __future__ import annotations
