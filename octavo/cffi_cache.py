@@ -88,13 +88,15 @@ def declarations_kept(module: str):
 
 def built(sources: list[str]):
     """An FFI (cffi's C one) of the declarations ``sources``, from the user's cache or built and kept
-    there; None when cffi cannot build them."""
+    there; None when cffi cannot build them or there is no cache folder (then cffi parses them)."""
     import _cffi_backend
     import cffi
 
     name = hashlib.sha256(repr((cffi.__version__, sys.version, sources)).encode()).hexdigest()
     folder = user_cache("cffi")
-    path = folder / f"{name}.marshal" if folder is not None else None
+    if folder is None:
+        return None  # nowhere to keep it (OCTAVO_CACHE_DIR= turns caching off): building costs twice a parse
+    path = folder / f"{name}.marshal"
     fields = _fields(read_kept(path), name)
     if fields is None:
         fields = _build(sources)

@@ -55,3 +55,15 @@ def test_other_declarations_are_never_given_the_kept_form_of_the_first(cache):
     cffi_cache.built(DECLARATIONS)
     wider = cffi_cache.built(["typedef struct { int x; double y; double z; } pair_t;", "int abs(int);"])
     assert wider.sizeof("pair_t") == 24 and len(builds) == 2 and len(list(folder.rglob("*.marshal"))) == 2
+
+
+def test_without_a_cache_folder_nothing_is_built_and_cffi_parses_as_before(cache, monkeypatch):
+    folder, builds = cache
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", "")  # caching turned off: building each time would cost more
+    assert cffi_cache.built(DECLARATIONS) is None and builds == [] and not folder.exists()
+    with cffi_cache.declarations_kept(__name__) as made:
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef(DECLARATIONS[0])
+        assert ffi.sizeof("pair_t") == 16 and made[0]._ffi is not None and hasattr(made[0]._ffi, "_parsed_types")
