@@ -199,9 +199,23 @@ def counted(char: str) -> bool:
     return not char.isspace() and char not in IGNORED
 
 
+class _Folded(dict):
+    """Each character as :func:`_fold` counts it: lower case (itself where that is more than one
+    letter), "" when it is not counted; worked out once per character (a book's page-list folds
+    every letter of its text, once for the elements and again for each page's fragments)."""
+
+    def __missing__(self, char: str) -> str:
+        low = char.lower()
+        self[char] = folded = (low if len(low) == 1 else char) if counted(char) else ""
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def _fold(text: str) -> str:
     """The letters of a text, lower case (a heading may be set in capitals), one per letter."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text if counted(c))
+    return "".join(map(_FOLDED.__getitem__, text))
 
 
 def letters(element) -> str:

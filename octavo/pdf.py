@@ -236,5 +236,6 @@ def _font_dates(date: int | None):
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+PAGE_REFERENCES = weasy.page_references_kept()  # made once per page added, not per tagged element
 MOVED_IN_ORDER = weasy.keep_moved_footnotes_in_order()  # a cut note's lines stay in order (footsplit.py)
 STATIC_INSTANCES = weasy.route_variable_fonts(StaticInstances)  # static font instances, kept (static_fonts.py)

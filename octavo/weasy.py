@@ -15,10 +15,12 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
+- pydyf's ``PDF.page_references`` (read by WeasyPrint's tags and links): kept between reads;
 - at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
-  ``ldconfig``/gcc/ld runs), and ``weasyprint.text.ffi.ffi.new`` asks for an array given its items
-  as ``T[]`` (cffi parses each ``T[n]`` anew): see :func:`_import_weasyprint` and
-  :func:`_arrays_without_parsing`.
+  ``ldconfig``/gcc/ld runs), and ``weasyprint.text.ffi.ffi`` is made from C declarations built once
+  and kept (cffi_cache.py: no pycparser at each start); where that cannot be, its in-line FFI's
+  ``new`` asks for an array given its items as ``T[]`` (cffi parses each ``T[n]`` anew): see
+  :func:`_import_weasyprint` and :func:`_arrays_without_parsing`.
 
 tests/test_weasy_contract.py pins each of these (attribute names, box classes, the shape of a page
 and of a footnote area), so a new WeasyPrint release is ported here, in one file, or the contract
@@ -44,39 +46,45 @@ def _import_weasyprint() -> None:
     about 40 processes and 0.2 s of CPU per build, to learn the soname that WeasyPrint's own
     ``.so.0`` names already give (find_library only ever answers a soname, which the loader then
     looks up the same way). So the names are tried with no search first; a system where that
-    fails (a library known by another soname) imports WeasyPrint again with the search."""
+    fails (a library known by another soname) imports WeasyPrint again with the search.
+    Its FFI is made from its C declarations as built once and kept (cffi_cache.py), not parsed by
+    pycparser at every start (0.06 s, and each type name WeasyPrint later asks for)."""
     if not sys.platform.startswith("linux"):
         import weasyprint  # noqa: F401
         return
     import ctypes.util
 
+    from .cffi_cache import declarations_kept
+
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # its "could not import some external libraries"
-            import weasyprint.text.ffi  # noqa: F401
-        return
+        with contextlib.redirect_stdout(io.StringIO()), declarations_kept("weasyprint.text.ffi") as made:
+            import weasyprint.text.ffi  # noqa: F401  (prints "could not import some external libraries")
+        if all(stand_in._ffi is not None for stand_in in made):
+            return
     except OSError:
-        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
-            del sys.modules[name]
+        pass
     finally:
         ctypes.util.find_library = search
+    for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+        del sys.modules[name]
     import weasyprint  # noqa: F401
 
 
 _import_weasyprint()
 
 
-def _arrays_without_parsing() -> None:
+def _arrays_without_parsing(ffi) -> None:
     """WeasyPrint asks cffi for arrays of glyph ids by their length (``ffi.new(f"hb_codepoint_t[{n}]",
-    ids)``, three per embedded font), and cffi parses each new length's declaration with pycparser:
-    6 ms each, 0.15 s of the seed's PDF. An array given its items is asked for as ``T[]`` here: the
-    same array (the same length, the same items), parsed once."""
-    from weasyprint.text.ffi import ffi
-
-    new = type(ffi).new.__get__(ffi)
-    if getattr(ffi.new, "octavo_route", False):
+    ids)``, three per embedded font), and cffi's in-line FFI parses each new length's declaration with
+    pycparser: 6 ms each, 0.15 s of the seed's PDF. An array given its items is asked for as ``T[]``
+    here: the same array (the same length, the same items), parsed once. Only for cffi's in-line FFI,
+    which WeasyPrint has when its declarations cannot be kept (cffi_cache.py): the C one reads type
+    names in C."""
+    if not hasattr(ffi, "_parsed_types") or getattr(ffi.new, "octavo_route", False):
         return
+    new = type(ffi).new.__get__(ffi)
 
     def new_array(cdecl, init=None):
         if isinstance(cdecl, str) and cdecl.endswith("]") and init is not None and hasattr(init, "__len__"):
@@ -89,7 +97,13 @@ def _arrays_without_parsing() -> None:
     ffi.new = new_array
 
 
-_arrays_without_parsing()
+def _weasyprint_ffi():
+    from weasyprint.text.ffi import ffi
+
+    return ffi
+
+
+_arrays_without_parsing(_weasyprint_ffi())
 
 import pydyf  # noqa: E402
 import weasyprint  # noqa: E402
@@ -223,6 +237,28 @@ def route_variable_fonts(make):
         embedded.instantiateVariableFont = make(instantiate)
         embedded.instantiateVariableFont.octavo_route = True
     return embedded.instantiateVariableFont
+
+
+def page_references_kept() -> bool:
+    """pydyf's ``PDF.page_references`` makes a tuple of every page's reference each time it is read,
+    and WeasyPrint's PDF/UA tags read it once per tagged element (links once per destination): pages
+    times elements, 0.03 s of CPU for the seed's 37 pages, 0.4 s at four times its length, some
+    seconds at 700 pages. It is made again here only when pages were added (pydyf only ever extends
+    the pages' ``Kids``, three items a page): the same tuple. Installed once."""
+    made = pydyf.PDF.page_references.fget
+    if getattr(made, "octavo_route", False):
+        return True
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_octavo_page_references")
+        if kept is None or kept[0] is not kids or kept[1] != len(kids):
+            kept = pdf.__dict__["_octavo_page_references"] = (kids, len(kids), made(pdf))
+        return kept[2]
+
+    page_references.octavo_route = True
+    pydyf.PDF.page_references = property(page_references)
+    return True
 
 
 def keep_moved_footnotes_in_order() -> bool:

@@ -128,3 +128,54 @@ def test_english_patterns_are_read_once_and_only_when_a_language_asks_for_them()
     )
     proc = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.splitlines() == ["['hyph_de_AT.dic']", "True deroga-to-ry"], proc.stdout + proc.stderr
+
+
+def _counting_dictionary():
+    import pyphen
+
+    class Counting(pyphen.HyphDict):
+        parsed = 0
+
+        def __init__(self, path):
+            Counting.parsed += 1
+            super().__init__(path)
+
+    return Counting
+
+
+def test_a_parsed_pattern_file_is_kept_and_a_damaged_foreign_or_stale_one_is_parsed_again(tmp_path, monkeypatch):
+    # parsing German patterns takes over a second: the parse is kept in the user's cache folder,
+    # and used only when its checksum holds, it loads as a parse, and the pattern file is the same
+    import pyphen
+
+    from octavo import hyphenation
+
+    monkeypatch.setenv("OCTAVO_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "hyph_ru_RU.dic"
+    source.write_bytes(pyphen.LANGUAGES["ru"].read_bytes())
+    words = ["пролетариат", "революция", "коммунистической", "буржуазия"]
+    expected = {word: pyphen.HyphDict(source).positions(word) for word in words}
+
+    kind = _counting_dictionary()
+    first = hyphenation.read(kind, source)
+    [kept] = list((tmp_path / "cache").rglob("*.pickle"))
+    again = hyphenation.read(kind, source)
+    assert kind.parsed == 1 and type(again) is kind
+    assert {word: again.positions(word) for word in words} == expected == {w: first.positions(w) for w in words}
+
+    kept.write_bytes(kept.read_bytes()[:-100])  # cut short, as by a full disk: its checksum fails
+    assert {word: hyphenation.read(kind, source).positions(word) for word in words} == expected
+    assert kind.parsed == 2
+
+    import hashlib
+    import pickle
+
+    foreign = pickle.dumps(["not", "a", "parse"])
+    kept.write_bytes(hashlib.sha256(foreign).digest() + foreign)  # checks out, but is no parse
+    assert {word: hyphenation.read(kind, source).positions(word) for word in words} == expected
+    assert kind.parsed == 3
+
+    source.write_text(source.read_text("utf-8").replace("\n", "\n1п1р1о1л1е1т1\n", 1), "utf-8")  # new patterns
+    changed = hyphenation.read(kind, source)
+    assert kind.parsed == 4 and changed.positions("пролетариат") == pyphen.HyphDict(source).positions("пролетариат")
+    assert changed.positions("пролетариат") != expected["пролетариат"]

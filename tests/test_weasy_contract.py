@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from pathlib import Path
 import subprocess
 import sys
@@ -209,14 +210,59 @@ def test_weasyprint_is_imported_without_running_a_program_to_find_its_libraries(
 
 
 def test_arrays_of_glyph_ids_are_the_same_arrays_asked_for_without_their_length():
-    # WeasyPrint 70 asks for f"hb_codepoint_t[{n}]" with n items (pdf/fonts.py); cffi parsed a new
-    # declaration for each n (6 ms each): weasy.py asks for "hb_codepoint_t[]" with the same items
+    # WeasyPrint 70 asks for f"hb_codepoint_t[{n}]" with n items (pdf/fonts.py); cffi's in-line FFI
+    # (WeasyPrint's where its declarations cannot be kept) parsed a new declaration for each n (6 ms
+    # each): weasy.py asks it for "hb_codepoint_t[]" with the same items
+    import cffi
     from weasyprint.pdf import fonts as embedded
-    from weasyprint.text.ffi import ffi
 
     assert "ffi.new(f'hb_codepoint_t[{len(" in Path(embedded.__file__).read_text()
+    ffi = cffi.FFI()
+    ffi.cdef("typedef uint32_t hb_codepoint_t;")
+    weasy._arrays_without_parsing(ffi)
     array = ffi.new("hb_codepoint_t[5]", (7, 1, 4, 0, 9))
     assert list(array) == [7, 1, 4, 0, 9] and ffi.sizeof(array) == 5 * ffi.sizeof("hb_codepoint_t")
     assert "hb_codepoint_t[5]" not in ffi._parsed_types  # asked for as hb_codepoint_t[]
     assert list(ffi.new("unsigned int[3]", [1, 2])) == [1, 2, 0]  # fewer items than its length: as written
     assert len(ffi.new("char[4]")) == 4
+
+
+def test_weasyprints_c_declarations_are_made_once_and_kept_not_parsed_at_every_start(tmp_path):
+    # WeasyPrint 70 declares Pango, HarfBuzz and fontconfig with one cffi.FFI() and one cdef in
+    # weasyprint/text/ffi.py; cffi_cache.py keeps them built, so a second start imports no pycparser
+    from weasyprint.text import ffi as declared
+
+    source = Path(declared.__file__).read_text()
+    assert source.count("cffi.FFI()") == 1 and source.count("ffi.cdef(") == 1
+    check = "\n".join([
+        "import sys",
+        "from octavo import weasy",
+        "import weasyprint.text.ffi, weasyprint.text.line_break, weasyprint.pdf.fonts",
+        "ffi = weasyprint.text.ffi.ffi",
+        "same = ffi is weasyprint.text.line_break.ffi is weasyprint.pdf.fonts.ffi",
+        "rect = ffi.new('PangoRectangle *')",
+        "print(type(ffi).__module__, same, 'pycparser' in sys.modules, rect.width,"
+        " weasyprint.text.ffi.pango.pango_units_from_double(1))",
+    ])
+    environment = {**os.environ, "OCTAVO_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
+                           env=environment).stdout.splitlines()[-1:] for _ in range(2)]
+    assert runs == [["_cffi_backend True True 0 1024"], ["_cffi_backend True False 0 1024"]], runs
+    assert len(list((tmp_path / "cache").rglob("*.marshal"))) == 1
+
+
+def test_page_references_are_made_again_only_when_a_page_is_added():
+    # WeasyPrint's PDF/UA tags read pydyf's PDF.page_references once per tagged element; pydyf made
+    # the tuple of every page's reference on each read (pages x elements): weasy.py keeps it
+    import pydyf
+
+    assert pdf.PAGE_REFERENCES and pydyf.PDF.page_references.fget.octavo_route
+    document = pydyf.PDF()
+    for _ in range(2):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = document.page_references
+    assert first == tuple(f"{number} 0 R".encode() for number in document.pages["Kids"][::3]) and len(first) == 2
+    assert document.page_references is first  # read again: the same tuple, not made again
+    document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    third = document.pages["Kids"][-3]
+    assert document.page_references == (*first, f"{third} 0 R".encode())
