@@ -248,7 +248,7 @@ def test_weasyprints_c_declarations_are_made_once_and_kept_not_parsed_at_every_s
     runs = [subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
                            env=environment).stdout.splitlines()[-1:] for _ in range(2)]
     assert runs == [["_cffi_backend True True 0 1024"], ["_cffi_backend True False 0 1024"]], runs
-    assert len(list((tmp_path / "cache").rglob("*.marshal"))) == 1
+    assert len(list((tmp_path / "cache").rglob("cffi/*.marshal"))) == 1
 
 
 def test_page_references_are_made_again_only_when_a_page_is_added():
