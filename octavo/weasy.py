@@ -12,6 +12,9 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   (static_fonts.py);
 - ``weasyprint.layout.page.make_page`` and the layout context's ``reported_footnotes`` (the
   footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
+- ``weasyprint.layout.block._linebox_layout``: made again from its own source with one condition
+  changed, so that its orphans rule moves on only footnotes that may leave their call
+  (:func:`keep_footnotes_with_their_calls`);
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
@@ -28,6 +31,7 @@ copies and reads pages through them.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import logging
 import mimetypes
@@ -245,6 +249,45 @@ def keep_moved_footnotes_in_order() -> bool:
 
     in_order.octavo_route = True
     paging.make_page = in_order
+    return True
+
+
+ORPHANS_REPORT = "while report and context.current_page_footnotes:"  # WeasyPrint 70, layout/block.py
+MAY_MOVE = ("while report and context.current_page_footnotes"
+            " and context.current_page_footnotes[-1].style['footnote_policy'] == 'auto'"
+            " and not any(box.footnote in context.footnotes for box in line.descendants()):")
+
+
+def keep_footnotes_with_their_calls() -> bool:
+    """A footnote stays with its call when the body's next line wants its room. WeasyPrint 70
+    (Kozea/WeasyPrint#2437): when a paragraph's line does not fit and breaking before it would
+    leave fewer than ``orphans`` lines, ``_linebox_layout`` moves the page's footnotes on to the
+    next page, last first, until the line fits, their calls staying behind (Capital ch. 15, the
+    Russian manifesto's note 3). Here that loop moves a footnote only while the page's last one has
+    ``footnote-policy: auto`` (footsplit.py's run-over pieces of a cut note, which are meant to go
+    on); at the first that may not move it stops, and WeasyPrint's own way on for a line that does
+    not fit follows (``_break_line``: the paragraph, or its last lines, go on to the next page), the
+    way it takes when the page has no footnote left to move. Nor does it make room for a line that
+    calls a footnote itself: the line it keeps so skips the laying out of its own footnotes, and
+    that note was printed nowhere (Kollontai's note 8, its call at the foot of folio 10, when note
+    7's run-over lines were moved to make the room). Only that one condition is changed:
+    the function is compiled again from WeasyPrint's source, the loop's line replaced. Returns
+    False (nothing changed) when this WeasyPrint has no such line."""
+    from weasyprint.layout import block
+
+    original = block._linebox_layout
+    if getattr(original, "octavo_route", False):
+        return True
+    lines, first = inspect.getsourcelines(original)
+    source = "".join(lines)
+    if source.count(ORPHANS_REPORT) != 1:
+        return False
+    namespace: dict = {}
+    code = compile("\n" * (first - 1) + source.replace(ORPHANS_REPORT, MAY_MOVE), original.__code__.co_filename, "exec")
+    exec(code, block.__dict__, namespace)  # noqa: S102 (WeasyPrint's own source, one condition changed)
+    guarded = namespace[original.__name__]
+    guarded.octavo_route = True
+    block._linebox_layout = guarded
     return True
 
 
