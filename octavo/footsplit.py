@@ -245,7 +245,7 @@ def implicated(pages, root) -> set[str]:
     from .preflight import short_pages
 
     calls = [call for page in pages for call in page.feet if call not in page.calls]
-    for finding in short_pages(pages, lambda n: ""):
+    for finding in short_pages(pages, lambda n: "", notes_kept=False):
         calls += pages[finding.page].calls
         following = pages[finding.page + 1].calls if finding.page + 1 < len(pages) else ()
         calls += following[:1]
@@ -268,4 +268,4 @@ def trouble(pages) -> tuple[int, int, int]:
     off = sum(1 for page in pages for call in page.feet if call not in page.calls)
     printed = {call for page in pages for call in page.feet}
     lost = sum(1 for page in pages for call in page.calls if call not in printed)
-    return len(short_pages(pages, lambda n: "")), off, lost
+    return len(short_pages(pages, lambda n: "", notes_kept=False)), off, lost

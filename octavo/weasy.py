@@ -384,6 +384,9 @@ def page_view(page) -> PageView:
         elif child.element is not None:
             bottom = max(bottom, _read_lines(child, "body", None, lines, tables, elements))
     flow = next((c for c in page.children if isinstance(c, boxes.BlockBox) and c.element is not None), None)
+    kept = _kept_bottom(flow)
+    kept_calls = {e.get("id") for line in lines if line.area == "body" and kept is not None and line.bottom <= kept + 0.5
+                  for e in line.elements if e is not None and "noteref" in (e.get("class") or "").split()}
     calls = tuple(dict.fromkeys(e.get("id") for line in lines if line.area == "body" for e in line.elements
                                 if e is not None and "noteref" in (e.get("class") or "").split() and e.get("id")))
     feet = tuple(dict.fromkeys(call for child in page.children if isinstance(child, boxes.FootnoteAreaBox)
@@ -391,7 +394,32 @@ def page_view(page) -> PageView:
     return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
                     page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
                     _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
-                    calls, feet, _kept_bottom(flow))
+                    calls, feet, kept, _note_heads(page, kept_calls))
+
+
+def _note_heads(page, calls: set[str]) -> float:
+    """The height at the page's foot of the notes of ``calls``: the footnote area's opening space and
+    each note's first footsplit.HEAD_LINES lines (a note is never cut before them)."""
+    from .footsplit import HEAD_LINES
+
+    area = next((c for c in page.children if isinstance(c, boxes.FootnoteAreaBox) and c.children), None)
+    if area is None or not calls:
+        return 0.0
+    height = 0.0
+    for note in area.children:
+        if note.element is not None and note.element.get("data-call") in calls:
+            head = [line for line in _line_boxes(note) if line.height > 0][:HEAD_LINES]
+            if head:
+                height += head[-1].position_y + head[-1].height - note.position_y
+    return height + area.children[0].position_y - area.position_y if height else 0.0
+
+
+def _line_boxes(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            yield child
+        else:
+            yield from _line_boxes(child)
 
 
 AVOID = {"avoid", "avoid-page"}

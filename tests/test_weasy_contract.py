@@ -278,3 +278,24 @@ def test_no_room_is_made_for_a_line_that_calls_a_footnote_itself():
     assert " ".join(pages).count("SECONDNOTE") == 1, pages
     [call_page] = [n for n, text in enumerate(pages) if "next2" in text]
     assert "SECONDNOTE" in pages[call_page], pages
+
+
+def test_a_page_view_measures_the_first_two_lines_of_the_notes_called_in_its_opening_piece():
+    """The preflight excuses a short page when the next page opens with a piece that may not be
+    divided and the first two lines of the notes it calls (footsplit.HEAD_LINES: they always stand
+    with the call) need more than the room left: ``kept_notes`` is their height with the
+    footnote area's opening space. Page 2 opens with the last two lines of a paragraph (widows),
+    the second calling a note of four lines."""
+    lines = "<br>".join(f"line{k}" for k in range(1, 9))
+    note = "<br>".join(f"NOTE{k}" for k in range(1, 5))
+    html = (f'<p style="widows: 2">{lines}<br>line9<br>line10 calls<span class="note" data-call="c1">{note}</span>'
+            '<a class="noteref" id="c1">1</a></p>')
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=NOTES_CSS)], fonts, pdf.PDF_VARIANT)
+    views = [weasy.page_view(page) for page in weasy.pages(laid)]
+    [view] = [v for v in views if any("line10" in line.text for line in v.lines)]
+    assert view.kept_bottom is not None and view.notes_top is not None
+    notes = [line for line in view.lines if line.area == "footnotes" and line.text.strip()]
+    assert [line.text.strip() for line in notes][:2] == ["NOTE1", "NOTE2"]
+    assert abs(view.kept_notes - (notes[1].bottom - view.notes_top)) < 0.5
