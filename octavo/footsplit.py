@@ -245,23 +245,27 @@ def implicated(pages, root) -> set[str]:
     from .preflight import short_pages
 
     calls = [call for page in pages for call in page.feet if call not in page.calls]
-    for finding in short_pages(pages, lambda n: ""):
+    for finding in short_pages(pages, lambda n: "", notes_kept=False):
         calls += pages[finding.page].calls
         following = pages[finding.page + 1].calls if finding.page + 1 < len(pages) else ()
         calls += following[:1]
     return {notes[call] for call in calls if call in notes}
 
 
-def better(before: tuple[int, int], after: tuple[int, int]) -> bool:
+def better(before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
     """Whether a layout with ``after`` :func:`trouble` is better than one with ``before``: no more
-    notes off their call's page (the worse defect: the reader looks for the note), fewer defects."""
-    return after[1] <= before[1] and sum(after) < sum(before)
+    notes printed nowhere (never), no more notes off their call's page (the reader looks for the
+    note), fewer defects."""
+    return after[2] <= before[2] and after[1] <= before[1] and sum(after) < sum(before)
 
 
-def trouble(pages) -> tuple[int, int]:
-    """(pages ending early with no page break to explain it, notes off their call's page) of a
-    layout's pages (pageviews.PageView): what cutting notes should make fewer."""
+def trouble(pages) -> tuple[int, int, int]:
+    """(pages ending early with no page break to explain it, notes off their call's page, calls
+    whose note no page prints) of a layout's pages (pageviews.PageView): what cutting notes should
+    make fewer, the last never more."""
     from .preflight import short_pages
 
     off = sum(1 for page in pages for call in page.feet if call not in page.calls)
-    return len(short_pages(pages, lambda n: "")), off
+    printed = {call for page in pages for call in page.feet}
+    lost = sum(1 for page in pages for call in page.calls if call not in printed)
+    return len(short_pages(pages, lambda n: "", notes_kept=False)), off, lost

@@ -57,3 +57,6 @@ class PageView:
     # allowed break divides (a poem or stanza kept whole, a table row, an image, a heading with the
     # first lines after it, a paragraph's first lines up to its orphans): what the page before would
     # have had to take, at least, to be fuller
+    kept_notes: float = 0.0  # the height the notes called in that piece take at the foot with it (the
+    # footnote area's opening space and each note's first lines, those that always stand with their
+    # call: footsplit.HEAD_LINES), which the page before would have had to find room for too

@@ -238,4 +238,5 @@ def _font_dates(date: int | None):
 
 PAGE_REFERENCES = weasy.page_references_kept()  # made once per page added, not per tagged element
 MOVED_IN_ORDER = weasy.keep_moved_footnotes_in_order()  # a cut note's lines stay in order (footsplit.py)
+WITH_CALLS = weasy.keep_footnotes_with_their_calls()  # only a cut note's run-over lines leave their call for the orphans rule
 STATIC_INSTANCES = weasy.route_variable_fonts(StaticInstances)  # static font instances, kept (static_fonts.py)

@@ -310,9 +310,11 @@ def _forced(pages: list, n: int) -> bool:
             or any(brk in FORCED and element not in pages[n].elements for element, brk in pages[n - 1].closing))
 
 
-def short_pages(pages: list, folio) -> list[Finding]:
+def short_pages(pages: list, folio, notes_kept: bool = True) -> list[Finding]:
     """A page whose text ends more than SHORT_LINES lines early, the next page not forced to begin
-    and not opening with a piece that cannot be divided and would not have fit (:func:`_next_is_kept`)."""
+    and not opening with a piece that cannot be divided and would not have fit (:func:`_next_is_kept`;
+    ``notes_kept`` False: without the first lines of the notes that piece calls, as footsplit.py
+    asks, since a cut note's call may end a page alone, orphans: 1)."""
     findings = []
     for n, page in enumerate(pages[:-1]):
         body = [line for line in page.lines if line.area == "body" and line.text.strip()]
@@ -322,17 +324,19 @@ def short_pages(pages: list, folio) -> list[Finding]:
         leading = heights[len(heights) // 2]
         room = (page.notes_top if page.notes_top is not None else page.content_bottom) - page.body_bottom
         if room > (SHORT_LINES + 0.5) * leading and not _spares_a_runt(pages, n, room // leading) \
-                and not _next_is_kept(pages[n + 1], room):
+                and not _next_is_kept(pages[n + 1], room, notes_kept):
             findings.append(Finding("preflight.short-page", WARNING, f"the page ends about {int(room // leading)} "
                                     "lines early with no page break to explain it", body[-1].block, folio(n), n))
     return findings
 
 
-def _next_is_kept(page, room: float) -> bool:
+def _next_is_kept(page, room: float, notes_kept: bool = True) -> bool:
     """Whether ``page`` opens with a piece that may not be divided (a poem or stanza kept whole, a
-    table's caption with its first row, a heading with the first lines after it, an image) taller
-    than the ``room`` left on the page before: a typesetter leaves that page short."""
-    return page.kept_bottom is not None and page.kept_bottom - page.content_top > room + 0.5
+    table's caption with its first row, a heading with the first lines after it, an image; with the
+    first lines of the notes it calls) taller than the ``room`` left on the page before: a
+    typesetter leaves that page short."""
+    notes = page.kept_notes if notes_kept else 0.0
+    return page.kept_bottom is not None and page.kept_bottom - page.content_top + notes > room + 0.5
 
 
 def _spares_a_runt(pages: list, n: int, room_lines: float) -> bool:

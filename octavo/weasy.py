@@ -12,6 +12,9 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   (static_fonts.py);
 - ``weasyprint.layout.page.make_page`` and the layout context's ``reported_footnotes`` (the
   footnotes moved on to the next page): wrapped so that moved footnotes keep the document's order;
+- ``weasyprint.layout.block._linebox_layout``: made again from its own source with one condition
+  changed, so that its orphans rule moves on only footnotes that may leave their call
+  (:func:`keep_footnotes_with_their_calls`);
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
@@ -30,6 +33,7 @@ copies and reads pages through them.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import logging
 import mimetypes
@@ -284,6 +288,45 @@ def keep_moved_footnotes_in_order() -> bool:
     return True
 
 
+ORPHANS_REPORT = "while report and context.current_page_footnotes:"  # WeasyPrint 70, layout/block.py
+MAY_MOVE = ("while report and context.current_page_footnotes"
+            " and context.current_page_footnotes[-1].style['footnote_policy'] == 'auto'"
+            " and not any(box.footnote in context.footnotes for box in line.descendants()):")
+
+
+def keep_footnotes_with_their_calls() -> bool:
+    """A footnote stays with its call when the body's next line wants its room. WeasyPrint 70
+    (Kozea/WeasyPrint#2437): when a paragraph's line does not fit and breaking before it would
+    leave fewer than ``orphans`` lines, ``_linebox_layout`` moves the page's footnotes on to the
+    next page, last first, until the line fits, their calls staying behind (Capital ch. 15, the
+    Russian manifesto's note 3). Here that loop moves a footnote only while the page's last one has
+    ``footnote-policy: auto`` (footsplit.py's run-over pieces of a cut note, which are meant to go
+    on); at the first that may not move it stops, and WeasyPrint's own way on for a line that does
+    not fit follows (``_break_line``: the paragraph, or its last lines, go on to the next page), the
+    way it takes when the page has no footnote left to move. Nor does it make room for a line that
+    calls a footnote itself: the line it keeps so skips the laying out of its own footnotes, and
+    that note was printed nowhere (Kollontai's note 8, its call at the foot of folio 10, when note
+    7's run-over lines were moved to make the room). Only that one condition is changed:
+    the function is compiled again from WeasyPrint's source, the loop's line replaced. Returns
+    False (nothing changed) when this WeasyPrint has no such line."""
+    from weasyprint.layout import block
+
+    original = block._linebox_layout
+    if getattr(original, "octavo_route", False):
+        return True
+    lines, first = inspect.getsourcelines(original)
+    source = "".join(lines)
+    if source.count(ORPHANS_REPORT) != 1:
+        return False
+    namespace: dict = {}
+    code = compile("\n" * (first - 1) + source.replace(ORPHANS_REPORT, MAY_MOVE), original.__code__.co_filename, "exec")
+    exec(code, block.__dict__, namespace)  # noqa: S102 (WeasyPrint's own source, one condition changed)
+    guarded = namespace[original.__name__]
+    guarded.octavo_route = True
+    block._linebox_layout = guarded
+    return True
+
+
 # --- reading a laid-out page (private: page._page_box, no public API) -----------------------------------
 
 def page_name(page) -> str:
@@ -377,6 +420,9 @@ def page_view(page) -> PageView:
         elif child.element is not None:
             bottom = max(bottom, _read_lines(child, "body", None, lines, tables, elements))
     flow = next((c for c in page.children if isinstance(c, boxes.BlockBox) and c.element is not None), None)
+    kept = _kept_bottom(flow)
+    kept_calls = {e.get("id") for line in lines if line.area == "body" and kept is not None and line.bottom <= kept + 0.5
+                  for e in line.elements if e is not None and "noteref" in (e.get("class") or "").split()}
     calls = tuple(dict.fromkeys(e.get("id") for line in lines if line.area == "body" for e in line.elements
                                 if e is not None and "noteref" in (e.get("class") or "").split() and e.get("id")))
     feet = tuple(dict.fromkeys(call for child in page.children if isinstance(child, boxes.FootnoteAreaBox)
@@ -384,7 +430,32 @@ def page_view(page) -> PageView:
     return PageView(page.page_type.name, page.margin_width(), page.margin_height(), page.content_box_y(),
                     page.content_box_y() + page.height, notes_top, bottom, tuple(lines), tuple(tables),
                     _edge(flow, 0, "break_before"), _edge(flow, -1, "break_after"), frozenset(elements),
-                    calls, feet, _kept_bottom(flow))
+                    calls, feet, kept, _note_heads(page, kept_calls))
+
+
+def _note_heads(page, calls: set[str]) -> float:
+    """The height at the page's foot of the notes of ``calls``: the footnote area's opening space and
+    each note's first footsplit.HEAD_LINES lines (a note is never cut before them)."""
+    from .footsplit import HEAD_LINES
+
+    area = next((c for c in page.children if isinstance(c, boxes.FootnoteAreaBox) and c.children), None)
+    if area is None or not calls:
+        return 0.0
+    height = 0.0
+    for note in area.children:
+        if note.element is not None and note.element.get("data-call") in calls:
+            head = [line for line in _line_boxes(note) if line.height > 0][:HEAD_LINES]
+            if head:
+                height += head[-1].position_y + head[-1].height - note.position_y
+    return height + area.children[0].position_y - area.position_y if height else 0.0
+
+
+def _line_boxes(box):
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            yield child
+        else:
+            yield from _line_boxes(child)
 
 
 AVOID = {"avoid", "avoid-page"}

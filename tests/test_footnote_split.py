@@ -58,17 +58,19 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
 
 @pytest.mark.slow
 def test_the_russian_manifesto_folio_4_is_full_and_its_notes_sit_under_their_calls(tmp_path):
-    """Note 4 begins under its call on folio 4. Note 3 is moved on by WeasyPrint's orphans rule
-    (Kozea/WeasyPrint#2437; holding it back lost a note elsewhere, see docs/print.md): it is the one
-    note off its call's page, and the build says so."""
+    """Note 4 begins under its call on folio 4. Note 3 stays under its call on folio 2: WeasyPrint's
+    orphans rule (Kozea/WeasyPrint#2437) moved it on to give its room to the next paragraph's first
+    two lines; weasy.keep_footnotes_with_their_calls sends the paragraph on instead."""
     needs_corpus()
     report = build_into(tmp_path / "out", CORPUS / "marx-engels-manifest-ru.md", formats=("pdf",), preflight=True)
-    moved = [d.message for result in report.results for d in result.diagnostics if d.code == "pdf.footnote-page"]
-    assert moved == ["note 3 is printed on another page than its call"]
+    codes = [d.code for result in report.results for d in result.diagnostics]
+    assert "pdf.footnote-page" not in codes and "preflight.note-unpointed" not in codes
     document = pypdfium2.PdfDocument(str(tmp_path / "out" / "marx-engels-manifest-ru.pdf"))
     labels = [document.get_page_label(i) for i in range(len(document))]
     text = document[labels.index("4")].get_textpage().get_text_range()
     assert "«Коммунами» назывались" in text, "note 4 begins under its call on folio 4"
+    folio_2 = " ".join(document[labels.index("2")].get_textpage().get_text_range().split())
+    assert "мастер3" in folio_2.replace(" ", "") and "Цеховой мастер" in folio_2, "note 3 under its call"
 
 
 def test_a_note_is_cut_at_line_ends_into_pieces_whose_words_are_the_notes_in_order():
@@ -112,8 +114,8 @@ def test_a_note_whose_layout_does_not_match_its_words_is_left_whole():
 def test_capital_15_prints_note_1_and_fills_folio_32(tmp_path):
     """Folio 32 ended ten lines early, the run-over lines of note 39 set beside its call taking the
     room of its paragraph's last line (footsplit.py now sets them at the paragraph's end). Note 1
-    may stand on folio 2 (WeasyPrint's orphans rule gives its room to the next paragraph's first
-    lines; holding it back lost a note of Kollontai's, so it is not held), but it is printed."""
+    stood on folio 2, WeasyPrint's orphans rule giving its room to the next paragraph's first lines
+    (weasy.keep_footnotes_with_their_calls sends the paragraph on instead); no note leaves its call."""
     needs_corpus()
     report = build_into(tmp_path / "out", CORPUS / "marx-capital-v1-ch15.md", formats=("pdf",))
     assert report.ok
@@ -122,7 +124,9 @@ def test_capital_15_prints_note_1_and_fills_folio_32(tmp_path):
     document.close()
     found = pages(tmp_path / "out" / "marx-capital-v1-ch15.pdf")
     text = {label: " ".join(found[n][0].split()) for n, label in enumerate(labels)}
-    assert "human being.”1" in text["1"] and "1 Mill should have said" in text["1"] + text["2"]
+    assert "human being.”1" in text["1"] and "1 Mill should have said" in text["1"]
+    codes = [d.code for result in report.results for d in result.diagnostics]
+    assert "pdf.footnote-page" not in codes and "pdf.footnote-lost" not in codes
     assert "the principal object of capital" in text["32"] and "39 “The numerical increase" in text["32"]
     deepest = min(low for _, low in found if low is not None)
     assert found[labels.index("32")][1] - deepest < 3 * LINE, "folio 32 is full"
@@ -189,3 +193,13 @@ def _folio(text: str) -> int | None:
     """The printed folio of a booklet page's text (its last line), if it has one."""
     last = text.strip().splitlines()[-1].strip() if text.strip() else ""
     return int(last) if last.isdigit() else None
+
+
+def test_a_layout_that_prints_a_note_nowhere_is_never_preferred():
+    """print_edition.cut_notes keeps a layout with cut notes only when it is better: a note printed
+    nowhere (its call on a page, its text on none) weighs more than any number of short pages."""
+    from octavo.footsplit import better
+
+    assert better((3, 1, 0), (1, 1, 0)), "fewer short pages, nothing lost"
+    assert not better((3, 0, 0), (0, 0, 1)), "three short pages mended, one note lost"
+    assert not better((0, 0, 0), (0, 1, 0)), "a note off its call's page for nothing"

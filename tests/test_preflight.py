@@ -311,3 +311,27 @@ def test_in_a_handout_text_within_ten_millimetres_of_the_sheets_edge_is_found_on
     report = build_into(tmp_path / "out", path, formats=("pdf",), styles=styles, profile="handout", preflight=True)
     [d] = [d for r in report.results for d in r.diagnostics if d.code == "preflight.near-edge"]
     assert d.level == "warning" and d.message.startswith("page 1: text within 10 mm of the sheet's edge")
+
+
+def test_a_page_left_short_because_a_calls_lines_and_its_notes_first_lines_would_not_fit_is_no_fault():
+    """The 1873 afterword's folio 6 ended four lines early: the next page opens with a paragraph's
+    last two lines (kept together, widows), the second calling a note whose first two lines always
+    stand under it; the three together needed 85 px and the page had 82. A typesetter accepts that
+    page; the same page before a piece that would have fit is still short."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pageviews import Line, PageView
+    from octavo.preflight import check
+
+    root = Element("html")
+    a = SubElement(root, "p")
+
+    def page(lines: int, kept_notes: float = 0.0):
+        body = tuple(Line(a, "body", (f"words {n}",), (a,), 0, 20 * n, 100, 20 * n + 20, 14, 0, ((0, 0, 0),))
+                     for n in range(lines))
+        return PageView("body", 560, 794, 0, 20 * 30, None, 20 * lines, body, (), (), (), frozenset([a]),
+                        kept_bottom=40.0, kept_notes=kept_notes)
+
+    # 26 lines of 30: four lines (80 px) of room; the next page's two kept lines need 40 px
+    assert [f.code for f in check([page(26), page(30), page(30)], ["6", "7", "8"], root)] == ["preflight.short-page"]
+    assert not check([page(26), page(30, kept_notes=45.0), page(30)], ["6", "7", "8"], root)

@@ -59,3 +59,23 @@ def test_lines_indented_in_the_source_keep_their_indent(tmp_path):
     assert '<span class="verse-line indent-1">This were' in markup  # two spaces: one level, spaces gone
     assert '<span class="verse-line indent-2">And see' in markup  # a tab: two levels
     assert '<span class="verse-line">The first' in markup
+
+
+def test_a_stanza_longer_than_a_page_begins_where_the_prose_before_it_ends(tmp_path):
+    """A verse paragraph of 60 lines cannot be kept whole on any page: kept whole, it went on to
+    the next page and left the page before all but empty (the Epic of Gilgamesh, folio 2). It is
+    divided where the page ends, three lines at least on each side."""
+    path = tmp_path / "long.md"
+    path.write_text("---\ntitle: A long stanza\n---\n\n" + FILLER * 6 + "\n\n" + stanza("L", 60) + "\n\n"
+                    + FILLER + "\n", encoding="utf-8")
+    report = build_into(tmp_path / "out", path, formats=("pdf",))
+    assert report.ok
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "long.pdf"))
+    texts = [" ".join(doc[n].get_textpage().get_text_range().split()) for n in range(len(doc))]
+    starts = [n for n, text in enumerate(texts) if "L line 1 of" in text]
+    ends = [n for n, text in enumerate(texts) if "L line 60 of" in text]
+    assert starts and ends and starts[0] < ends[0], "divided across pages"
+    assert "argument goes on" in texts[starts[0]], "the stanza begins on the page of the prose before it"
+    for n in range(starts[0], ends[0] + 1):
+        on_page = [k for k in range(1, 61) if f"L line {k} of" in texts[n]]
+        assert len(on_page) >= 3, (n, on_page)

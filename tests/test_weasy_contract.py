@@ -266,3 +266,82 @@ def test_page_references_are_made_again_only_when_a_page_is_added():
     document.add_page(pydyf.Dictionary({"Type": "/Page"}))
     third = document.pages["Kids"][-3]
     assert document.page_references == (*first, f"{third} 0 R".encode())
+
+
+NOTES_CSS = ("@page { size: 300px 120px; margin: 0 } html { font: 10px/10px serif } p { margin: 0 }"
+             ".note { float: footnote; footnote-policy: line; font: 10px/10px serif }"
+             "::footnote-call { content: none } ::footnote-marker { content: none }")
+
+
+def _pages_of(html: str) -> list[str]:
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=NOTES_CSS)], fonts, pdf.PDF_VARIANT)
+    return [" ".join(page.get_textpage().get_text_range().split()) for page in pypdfium2.PdfDocument(_written(laid))]
+
+
+def test_a_footnote_stays_with_its_call_when_the_next_paragraphs_first_lines_want_its_room():
+    """WeasyPrint 70 moves the page's last footnote on, away from its call, so that the next
+    paragraph's first two lines may end the page (Kozea/WeasyPrint#2437; Capital ch. 15, the Russian
+    manifesto's note 3). weasy.keep_footnotes_with_their_calls sends the paragraph on instead. A
+    page of nine lines: seven, the seventh with the call, its one-line note, then a paragraph of five
+    lines whose second has no room (WeasyPrint 70 alone: next1 and next2 end the page, the note on
+    the next)."""
+    from weasyprint.layout import block
+
+    assert getattr(block._linebox_layout, "octavo_route", False), "the guard is installed"
+    lines = "<br>".join(f"line{k}" for k in range(1, 7))
+    pages = _pages_of(f'<p>{lines}<br>line7 the call<span class="note">NOTETEXT under its call.</span></p>'
+                      "<p>" + "<br>".join(f"next{k}" for k in range(1, 6)) + "</p>")
+    [call_page] = [n for n, text in enumerate(pages) if "line7" in text]
+    assert [n for n, text in enumerate(pages) if "NOTETEXT" in text] == [call_page], pages
+    assert "next1" not in pages[call_page], "the paragraph's first line went on with its second"
+    assert " ".join(pages).count("next") == 5, "no line lost"
+
+
+def test_a_cut_notes_run_over_lines_still_make_room_for_the_next_paragraphs_first_lines():
+    """footsplit.py's pieces (``footnote-policy: auto``) are meant to go on: the orphans rule may
+    still move them, and only them. The page's whole note stays; the piece after it goes on."""
+    lines = "<br>".join(f"line{k}" for k in range(1, 6))
+    pages = _pages_of(f'<p>{lines}<br>line6 the call<span class="note">WHOLENOTE stays.</span>'
+                      '<span class="note" style="footnote-policy: auto">RUNOVER moves on.</span></p>'
+                      "<p>" + "<br>".join(f"next{k}" for k in range(1, 6)) + "</p>")
+    [call_page] = [n for n, text in enumerate(pages) if "line6" in text]
+    assert "WHOLENOTE" in pages[call_page] and "next2" in pages[call_page], pages
+    assert [n for n, text in enumerate(pages) if "RUNOVER" in text] == [call_page + 1], pages
+
+
+def test_no_room_is_made_for_a_line_that_calls_a_footnote_itself():
+    """The line for which WeasyPrint 70's orphans rule moves notes on is kept without its own
+    footnotes being laid out: a note called in it was printed nowhere (Kollontai's note 8). With
+    the guard that line goes on to the next page, its note with it. The page's last note is a cut
+    note's run-over piece (which may move); the next paragraph's second line, which has no room,
+    calls a note."""
+    lines = "<br>".join(f"line{k}" for k in range(1, 6))
+    pages = _pages_of(f'<p>{lines}<br>line6 the call<span class="note">WHOLENOTE stays.</span>'
+                      '<span class="note" style="footnote-policy: auto">RUNOVER moves on.</span></p>'
+                      '<p>next1<br>next2 calls<span class="note">SECONDNOTE is printed.</span><br>next3<br>next4</p>')
+    assert " ".join(pages).count("SECONDNOTE") == 1, pages
+    [call_page] = [n for n, text in enumerate(pages) if "next2" in text]
+    assert "SECONDNOTE" in pages[call_page], pages
+
+
+def test_a_page_view_measures_the_first_two_lines_of_the_notes_called_in_its_opening_piece():
+    """The preflight excuses a short page when the next page opens with a piece that may not be
+    divided and the first two lines of the notes it calls (footsplit.HEAD_LINES: they always stand
+    with the call) need more than the room left: ``kept_notes`` is their height with the
+    footnote area's opening space. Page 2 opens with the last two lines of a paragraph (widows),
+    the second calling a note of four lines."""
+    lines = "<br>".join(f"line{k}" for k in range(1, 9))
+    note = "<br>".join(f"NOTE{k}" for k in range(1, 5))
+    html = (f'<p style="widows: 2">{lines}<br>line9<br>line10 calls<span class="note" data-call="c1">{note}</span>'
+            '<a class="noteref" id="c1">1</a></p>')
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    laid = weasy.render(html, fetcher, [weasy.stylesheet(fonts, fetcher, string=NOTES_CSS)], fonts, pdf.PDF_VARIANT)
+    views = [weasy.page_view(page) for page in weasy.pages(laid)]
+    [view] = [v for v in views if any("line10" in line.text for line in v.lines)]
+    assert view.kept_bottom is not None and view.notes_top is not None
+    notes = [line for line in view.lines if line.area == "footnotes" and line.text.strip()]
+    assert [line.text.strip() for line in notes][:2] == ["NOTE1", "NOTE2"]
+    assert abs(view.kept_notes - (notes[1].bottom - view.notes_top)) < 0.5

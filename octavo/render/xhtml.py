@@ -60,7 +60,8 @@ class Xhtml:
             if self.flavour.bind_words:
                 bind_last_word(p)
         elif isinstance(block, m.Verse):
-            classes = ("verse", "keep-with-next") if block.id in self._keep else ("verse",)
+            classes = ("verse", *(("keep-with-next",) if block.id in self._keep else ()),
+                       *(("long",) if len(block.lines) > SHORT_POEM else ()))
             p = self._el(parent, "p", block.id, block.attrs, classes=classes)
             for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
@@ -325,7 +326,9 @@ def _same_words(title: str, *labels: str) -> bool:
 
 
 
-SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together
+SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together; a
+# stanza longer than this ("long", a verse paragraph) may be divided across pages (common.css): kept
+# whole, one longer than the page went on to the next page and left the page before empty (Gilgamesh)
 INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
 
 
