@@ -144,3 +144,26 @@ def test_endnotes_are_justified_like_the_text_with_their_numbers_hanging_right_a
     short = [(" ".join(w[0] for w in row), measure[row[0][5]] - row[-1][3]) for i, row in enumerate(rows)
              if i not in last_lines]
     assert len(short) > 20 and all(gap < 1.5 for _, gap in short), [s for s in short if s[1] >= 1.5]  # justified
+
+
+# --- lists on paper ---
+
+ITEM = "the demonstration in the capital and the formation of the coalition government with the participation of"
+
+
+def test_a_lettered_list_hangs_its_labels_and_is_justified_like_the_text(tmp_path):
+    """Items labelled "a)", "b)" in the source: each label hangs, the item's turnover lines start
+    under its first word (they started under the label), and the lines end at the measure as the
+    text's do (they were ragged)."""
+    items = "\n".join(f"* {label}) {ITEM} the {label} party and its friends in the provinces;" for label in "abcdef")
+    source = write_source(tmp_path, "list.md", f"---\ntitle: A list\n---\n\nThe facts of this period:\n\n{items}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    rows = rows_of([w for w in words(tmp_path / "out" / "list.pdf", 2) if 50 < w[2] < 548])
+    labels = [row for row in rows if row[0][0] in [f"{c})" for c in "abcdef"]]
+    assert len(labels) == 6, [" ".join(w[0] for w in r) for r in rows]
+    turnovers = [rows[rows.index(row) + 1] for row in labels]
+    for label, turnover in zip(labels, turnovers):
+        assert turnover[0][0] not in [f"{c})" for c in "abcdef"]
+        assert abs(turnover[0][1] - label[1][1]) < 2.5, (label[1][0], label[1][1], turnover[0][0], turnover[0][1])
+    measure = max(row[-1][3] for row in rows)
+    assert all(measure - row[-1][3] < 1.5 for row in labels)  # an item's first line is full: justified
