@@ -167,3 +167,17 @@ def test_a_lettered_list_hangs_its_labels_and_is_justified_like_the_text(tmp_pat
         assert abs(turnover[0][1] - label[1][1]) < 2.5, (label[1][0], label[1][1], turnover[0][0], turnover[0][1])
     measure = max(row[-1][3] for row in rows)
     assert all(measure - row[-1][3] < 1.5 for row in labels)  # an item's first line is full: justified
+
+
+# --- the credits page ---
+
+def test_a_credit_line_too_long_for_the_measure_turns_over_indented(tmp_path):
+    """A source's web address wider than the measure turns over under the line's start, indented
+    (it ran back to the margin, where it read as a line of its own)."""
+    url = "https://www.marxists.org/reference/archive/stalin/works/1924/11_19_and_a_long_tail_to_the_address.htm"
+    source = write_source(tmp_path, "credit.md", f"---\ntitle: Credits\noriginalSource: {url}\n---\n\nA paragraph.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "credit.pdf"
+    rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
+    source_line = next(i for i, row in enumerate(rows) if row[0][0] == "Source:")
+    assert rows[source_line + 1][0][1] - rows[source_line][0][1] > 8, [" ".join(w[0] for w in r) for r in rows]
