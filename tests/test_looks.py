@@ -2,10 +2,12 @@
 read back from the built PDF with PDFium (word boxes) and from the EPUB with lxml."""
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-import pytest
+import zipfile
 
-from conftest import build_into, write_source
+import pypdfium2 as pdfium
+from lxml import etree
+
+from conftest import assert_epubcheck_clean, build_into, write_source
 
 PT = 1.0  # PDF units are points
 
@@ -87,7 +89,12 @@ def test_a_contents_of_numbered_poems_some_titled_is_one_poem_a_line_in_two_colu
     a column of their own, the titles starting at one edge, the page numbers flush right in each
     column (bare numbers ran in four to a line between titled lines that filled the measure)."""
     source = poems_source(tmp_path)
-    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "poems.epub")
+    with zipfile.ZipFile(tmp_path / "out" / "poems.epub") as epub:  # the EPUB's contents read as written
+        nav = etree.fromstring(epub.read(next(n for n in epub.namelist() if n.endswith("nav.xhtml"))))
+    entries = [" ".join("".join(a.itertext()).split()) for a in nav.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert "XVIII. THE BOOK OF MARTYRS." in entries and "XVI." in entries, entries
     pdf = tmp_path / "out" / "poems.pdf"
     found = words(pdf, 1)
     assert found[0][0] == "Contents"
