@@ -2,6 +2,7 @@
 read back from the built PDF with PDFium (word boxes) and from the EPUB with lxml."""
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pypdfium2 as pdfium
@@ -188,3 +189,40 @@ def test_a_credit_line_too_long_for_the_measure_turns_over_indented(tmp_path):
     rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
     source_line = next(i for i, row in enumerate(rows) if row[0][0] == "Source:")
     assert rows[source_line + 1][0][1] - rows[source_line][0][1] > 8, [" ".join(w[0] for w in r) for r in rows]
+
+
+# --- the contents ---
+
+LONG_HEADINGS = ["Section 1. The Development of Machinery",
+                 "Section 2. The Value Transferred by Machinery to the Product",
+                 "Section 3. The Proximate Effects of Machinery on the Workman",
+                 "Section 4. The Factory"]
+
+
+def test_contents_page_numbers_stand_in_one_column_clear_of_long_titles(tmp_path):
+    """Every page number of the contents ends at the right edge, in a column the titles keep clear
+    of: a title filling the line met its number with no leader ("…to the Product 1"), or pushed a
+    line of leader dots alone under it."""
+    body = "\n\n".join(f"## {h}\n\n" + "A paragraph of the section, long enough for a page. " * 30 for h in LONG_HEADINGS)
+    source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "long.pdf"))
+    try:  # each printed line of the contents page: its text, and where its last character ends
+        text = pdf[1].get_textpage()
+        whole = text.get_text_range()
+        lines, start = [], 0
+        for line in whole.split("\r\n"):
+            end = start + len(line)
+            if line.strip():
+                lines.append((line.strip(), text.get_charbox(end - 1)[2]))
+            start = end + 2
+    finally:
+        pdf.close()
+    lines = lines[1:-1]  # "Contents" and the folio aside
+    numbered = [(line, right) for line, right in lines if line[-1].isdigit()]
+    assert len(numbered) == len(LONG_HEADINGS) + 1, lines  # and the credits
+    assert len(columns([right for _, right in numbered], 0.8)) == 1, numbered
+    for line, _ in lines:
+        assert any(c.isalpha() for c in line), lines  # no line of leader dots alone
+    for line, _ in numbered:  # the number stands apart from the leader, not run into it
+        assert re.search(r"[^.\d]\s*\d+$", line) or re.search(r"\.\s+\d+$", line), line
