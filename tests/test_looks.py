@@ -226,3 +226,16 @@ def test_contents_page_numbers_stand_in_one_column_clear_of_long_titles(tmp_path
         assert any(c.isalpha() for c in line), lines  # no line of leader dots alone
     for line, _ in numbered:  # the number stands apart from the leader, not run into it
         assert re.search(r"[^.\d]\s*\d+$", line) or re.search(r"\.\s+\d+$", line), line
+
+
+def test_poem_numbers_in_the_contents_are_small_capitals_in_both_kinds_of_list(tmp_path):
+    """The Sonnets' bare numbers, four to a line, are set in small capitals as the numbers of a
+    list of titled poems are (they were full capitals beside Dickinson's small ones)."""
+    poems = "\n\n".join(f"{r}.\n\n{STANZA}" for r in ROMAN[:12])
+    source = write_source(tmp_path, "numbers.md", f"---\ntitle: Numbers\n---\n\n{poems}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    found = words(tmp_path / "out" / "numbers.pdf", 1)
+    capital = next(w for w in found if w[0].startswith("Sources"))  # "S" of "Sources and credits"
+    height = lambda w: w[4] - w[2]  # noqa: E731
+    x = [w for w in found if w[0] == "X."]
+    assert x and height(x[0]) < 0.85 * height(capital), (height(x[0]), height(capital))
