@@ -239,3 +239,17 @@ def test_poem_numbers_in_the_contents_are_small_capitals_in_both_kinds_of_list(t
     height = lambda w: w[4] - w[2]  # noqa: E731
     x = [w for w in found if w[0] == "X."]
     assert x and height(x[0]) < 0.85 * height(capital), (height(x[0]), height(capital))
+
+
+def test_a_poem_headed_by_its_number_alone_is_set_as_a_titled_one_in_small_capitals(tmp_path):
+    """In the text, "II." over an untitled poem is set in small capitals, as "I. SUCCESS." is (it
+    was in full capitals, taller than its neighbours' numbers)."""
+    source = poems_source(tmp_path)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "poems.pdf"
+    found = words(pdf, 2)  # the first page of the text: "I. SUCCESS.", then "II."
+    height = lambda w: w[4] - w[2]  # noqa: E731
+    titled = [w for w in found if w[0] == "SUCCESS."][0]
+    bare = [w for w in found if w[0] == "II."]
+    assert bare, [w[0] for w in found]
+    assert abs(height(bare[0]) - height(titled)) < 0.6, (height(bare[0]), height(titled))

@@ -87,6 +87,12 @@ def poem_list(titles: list[str], leaves: bool) -> str:
     return "numerals" if all(NUMERAL.fullmatch(t) for t in titles) else "poems"
 
 
+def small_capitals(title: str | None) -> bool:
+    """Whether print sets a title in small capitals (``.caps``): one written in capitals, or a
+    poem's number alone ("II."), so that it matches the numbers of titled poems ("I. SUCCESS.")."""
+    return shouting(title) or bool(NUMERAL.fullmatch(title or ""))
+
+
 def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
     """Where the print edition sets each note: "foot", under its first call, when that call is in the
     running text (not in a table, a heading or another note) and the note has at most ``room``
