@@ -253,3 +253,14 @@ def test_a_poem_headed_by_its_number_alone_is_set_as_a_titled_one_in_small_capit
     bare = [w for w in found if w[0] == "II."]
     assert bare, [w[0] for w in found]
     assert abs(height(bare[0]) - height(titled)) < 0.6, (height(bare[0]), height(titled))
+
+
+def test_the_line_that_closes_the_credits_starts_at_the_margin(tmp_path):
+    """"This edition was made with Octavo." starts where the credits do (it was pushed in by the
+    credits' turnover indent)."""
+    source = write_source(tmp_path, "made.md", "---\ntitle: Made\nauthor: Someone\n---\n\nA paragraph.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "made.pdf"
+    rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
+    starts = {row[0][0]: row[0][1] for row in rows}
+    assert abs(starts["This"] - starts["Someone"]) < 1, starts
