@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .. import messages
 from ..diagnostics import ERROR, Diagnostic, Location, OctavoError
 from ..resources import TEMPLATES as DEFAULT_TEMPLATES
-from .typography import NUMERAL, running_head, shouting
+from .typography import NUMERAL, poem_list, poem_number, running_head, small_capitals
 
 
 def fill(message: str, **values) -> Markup:
@@ -68,8 +68,10 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
     env.filters["direction"] = messages.direction
     env.filters["running"] = running_head  # print: a running head that never wraps
-    env.filters["caps"] = lambda title: " caps" if shouting(title) else ""  # a class: set in small capitals
+    env.filters["caps"] = lambda title: " caps" if small_capitals(title) else ""  # a class: set in small capitals
     env.filters["numeral"] = lambda title: bool(NUMERAL.fullmatch(title or ""))  # a poem's number as its title
+    env.filters["poem_number"] = poem_number  # (number, rest) of "XVIII. THE BOOK OF MARTYRS."
+    env.filters["poem_list"] = lambda items: poem_list([e.title for e in items], not any(e.children for e in items))
     return env
 
 

@@ -20,6 +20,8 @@ RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt sm
 PHRASE_END = lazy(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = lazy(r"[IVXLCDM]+")
 NUMERAL = lazy(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.?\s*")  # "XXXVIII.", "12": a title that only numbers
+POEM_NUMBER = lazy(r"\s*(?:[IVXLCDM]+|[ivxlcdm]+|\d+)\.(?=\s|$)")  # "XVIII." opening "XVIII. THE BOOK OF MARTYRS."
+POEM_LIST = 8  # entries at least: a shorter list of numbered titles is set as any contents
 
 
 def text_length(text: m.Text) -> int:
@@ -67,6 +69,29 @@ def shouting(title: str | None) -> bool:
     if len(letters) < 4 or any(c.islower() for c in letters) or not any(c.isupper() for c in letters):
         return False
     return any(len(word) >= 3 and not ROMAN.fullmatch(word) for word in re.findall(r"[^\W\d_]+", title))
+
+
+def poem_number(title: str | None) -> tuple[str, str] | None:
+    """A title opened by its number ("XVIII. THE BOOK OF MARTYRS.", "II."): (the number, the rest,
+    as written), which a list of poems in the contents sets in a column of its own; else None."""
+    found = POEM_NUMBER.match(title or "")
+    return (found.group().strip(), title[found.end():]) if found else None
+
+
+def poem_list(titles: list[str], leaves: bool) -> str:
+    """The class of a contents list of poems (a list of entries without children, each a title
+    opened by its number, POEM_LIST or more): "numerals" when every title is only a number (the
+    Sonnets: four to a line), "poems" when some have words (Dickinson: one a line in two columns,
+    numbers, titles and page numbers each in their own column); else ""."""
+    if not leaves or len(titles) < POEM_LIST or not all(poem_number(t) for t in titles):
+        return ""
+    return "numerals" if all(NUMERAL.fullmatch(t) for t in titles) else "poems"
+
+
+def small_capitals(title: str | None) -> bool:
+    """Whether print sets a title in small capitals (``.caps``): one written in capitals, or a
+    poem's number alone ("II."), so that it matches the numbers of titled poems ("I. SUCCESS.")."""
+    return shouting(title) or bool(NUMERAL.fullmatch(title or ""))
 
 
 def footnote_placement(book: m.Book, room: int) -> dict[str, str]:

@@ -13,7 +13,7 @@ from ..span_elements import SPAN_ELEMENTS
 from ..trees import append_text
 from .flavour import PLAIN, Flavour, backlinks, note_call, paragraph_number
 from .typography import (_as_inline_level, _characters, bind_last_word, keep_dashes_with_words, let_quotes_break,
-                         shouting)
+                         small_capitals)
 from .flavour import note_number as _number_first
 
 IMAGES = "images"  # the folder of a book's images, in the EPUB, the print document and the web edition
@@ -70,7 +70,7 @@ class Xhtml:
                 span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
                 self.inlines(span, line)
         elif isinstance(block, m.Heading):
-            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if shouting(m.plain_text(block.inlines)) else ()))
+            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if small_capitals(m.plain_text(block.inlines)) else ()))
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs, classes=classes)
             self.inlines(h, block.inlines)
         elif isinstance(block, m.ListBlock):

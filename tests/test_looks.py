@@ -1,0 +1,266 @@
+"""What a reader sees on the page (issue 17, judged by eye): verse contents, endnotes, lists,
+read back from the built PDF with PDFium (word boxes) and from the EPUB with lxml."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pypdfium2 as pdfium
+from lxml import etree
+
+from conftest import assert_epubcheck_clean, build_into, write_source
+
+PT = 1.0  # PDF units are points
+
+
+def words(pdf_path, page_index: int) -> list[tuple[str, float, float, float, float]]:
+    """The words of a page as (word, left, bottom, right, top), in reading order (PDFium's characters
+    joined at spaces and line ends)."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        text = pdf[page_index].get_textpage()
+        found, word, box = [], "", None
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            if not char or char.isspace() or char in "\ufffe\u00ad":
+                if word:
+                    found.append((word, *box))
+                word, box = "", None
+                continue
+            left, bottom, right, top = text.get_charbox(i)
+            word += char
+            box = (left, bottom, right, top) if box is None else (
+                min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top))
+        if word:
+            found.append((word, *box))
+        return found
+    finally:
+        pdf.close()
+
+
+def rows_of(found: list) -> list[list]:
+    """Words grouped into printed lines (their vertical middles within 3 pt), top to bottom, each
+    line left to right."""
+    rows: list[list] = []
+    for w in sorted(found, key=lambda w: -(w[2] + w[4]) / 2):
+        middle = (w[2] + w[4]) / 2
+        if rows and abs((rows[-1][0][2] + rows[-1][0][4]) / 2 - middle) < 3:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return [sorted(row, key=lambda w: w[1]) for row in rows]
+
+
+def page_count(pdf_path) -> int:
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def columns(values: list[float], tolerance: float = 1.0) -> list[float]:
+    """The distinct positions among ``values`` (within ``tolerance`` points)."""
+    found: list[float] = []
+    for v in sorted(values):
+        if not found or v - found[-1] > tolerance:
+            found.append(v)
+    return found
+
+
+# --- verse contents: numbered poems, some titled (Dickinson) ---
+
+TITLES = {1: "SUCCESS.", 3: "ROUGE ET NOIR.", 4: "ROUGE GAGNE.", 7: "ALMOST!", 10: "IN A LIBRARY.",
+          13: "EXCLUSION.", 14: "THE SECRET.", 15: "THE LONELY HOUSE.", 17: "DAWN.", 18: "THE BOOK OF MARTYRS.",
+          19: "THE MYSTERY OF PAIN.", 21: "A BOOK.", 23: "UNRETURNING.", 28: "THE WIFE.", 33: "SUMMER'S ARMIES."}
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+         "XVIII", "XIX", "XX", "XXI", "XXII", "XXIII", "XXIV", "XXV", "XXVI", "XXVII", "XXVIII", "XXIX", "XXX",
+         "XXXI", "XXXII", "XXXIII", "XXXIV", "XXXV", "XXXVI", "XXXVII", "XXXVIII"]
+STANZA = "A line of verse, and its fellow\nTurning the other way;\nA third to keep them company,\nAnd one to end the day."
+
+
+def poems_source(tmp_path):
+    poems = "\n\n".join(f"### {r}. {TITLES.get(n, '')}".rstrip() + f"\n\n{STANZA}\n\n{STANZA}"
+                        for n, r in enumerate(ROMAN, 1))
+    return write_source(tmp_path, "poems.md", f"---\ntitle: Poems\n---\n\n## I. LIFE.\n\n{poems}\n")
+
+
+def test_a_contents_of_numbered_poems_some_titled_is_one_poem_a_line_in_two_columns(tmp_path):
+    """Each poem on a line of its own, titled or not, in two columns: the numbers right-aligned in
+    a column of their own, the titles starting at one edge, the page numbers flush right in each
+    column (bare numbers ran in four to a line between titled lines that filled the measure)."""
+    source = poems_source(tmp_path)
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "poems.epub")
+    with zipfile.ZipFile(tmp_path / "out" / "poems.epub") as epub:  # the EPUB's contents read as written
+        nav = etree.fromstring(epub.read(next(n for n in epub.namelist() if n.endswith("nav.xhtml"))))
+    entries = [" ".join("".join(a.itertext()).split()) for a in nav.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert "XVIII. THE BOOK OF MARTYRS." in entries and "XVI." in entries, entries
+    pdf = tmp_path / "out" / "poems.pdf"
+    found = words(pdf, 1)
+    assert found[0][0] == "Contents"
+    numbers = [w for w in found if w[0].rstrip(".") in ROMAN and w[0].endswith(".") and w[0] != "I."]
+    numbers += [w for w in found if w[0] == "I."][1:]  # the first "I." is the section's, "I. LIFE."
+    assert len(numbers) == len(ROMAN), [w[0] for w in found]
+    number_rights = columns([w[3] for w in numbers])
+    assert len(number_rights) == 2, number_rights  # right-aligned, two columns
+    title_lefts = columns([w[1] for w in found if w[0] in ("SUCCESS.", "DAWN.", "THE", "UNRETURNING.", "ALMOST!")])
+    assert len(title_lefts) == 2, title_lefts  # titles start at one edge in each column
+    pages = [w for w in found if w[0].isdigit()]
+    page_rights = columns([w[3] for w in pages])
+    assert len(page_rights) == 2, page_rights  # the section's and the right column's are one, the left's another
+    # one poem a line: no two numbers of a column share a line
+    middle = (min(w[1] for w in numbers) + max(w[3] for w in numbers)) / 2
+    for side in (True, False):
+        baselines = [round(w[2]) for w in numbers if (w[1] < middle) == side]
+        assert len(baselines) == len(set(baselines)) > 10, baselines
+
+
+# --- endnotes on paper ---
+
+NOTE = ("A note of some length, which says where the passage comes from and why it matters to the "
+        "argument of the chapter, and then goes on to quote the resolution of the committee in full.")
+
+
+def test_endnotes_are_justified_like_the_text_with_their_numbers_hanging_right_aligned(tmp_path):
+    """Printed endnotes are set as the text is (justified: every line of a note but its last ends
+    at the measure; they were ragged beside a justified text), their numbers hanging in a column
+    of their own, right-aligned: 9 and 10 end at one place, the notes' text starts at another."""
+    calls = " ".join(f"A sentence with a note.[^{n}]" for n in range(1, 12))
+    notes = "\n".join(f"[^{n}]: {NOTE} {NOTE}" for n in range(1, 12))
+    source = write_source(tmp_path, "notes.md", f"---\ntitle: A text with endnotes\n---\n\n{calls}\n\n{notes}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",), notes="endnotes").ok
+    pdf = tmp_path / "out" / "notes.pdf"
+    rows = []  # the printed lines from the heading "Notes" on
+    heading = False
+    for page in range(2, page_count(pdf)):
+        found = words(pdf, page)
+        if not heading and "Notes" in [w[0] for w in found]:
+            heading = True
+            found = found[[w[0] for w in found].index("Notes") + 1:]
+        if not heading:
+            continue
+        if "Sources" in [w[0] for w in found]:
+            found = found[:[w[0] for w in found].index("Sources")]
+        rows += [[(*w, page) for w in row] for row in rows_of([w for w in found if 50 < w[2] < 548])]  # heads, folios aside
+    numbers = [row[0] for row in rows if row[0][0].isdigit() and len(row) > 3]
+    assert [n[0] for n in numbers] == [str(n) for n in range(1, 12)], [r[0][0] for r in rows]
+    gaps = [row[1][1] - row[0][3] for row in rows if row[0] in numbers]  # number's end to the note's start
+    assert max(gaps) - min(gaps) < 1.2, [round(g, 1) for g in gaps]  # right-aligned: 10 ends where 9 does
+    measure = {row[0][5]: max(r[-1][3] for r in rows if r[0][5] == row[0][5]) for row in rows}  # per page
+    last_lines = {rows.index(row) - 1 for row in rows if row[0] in numbers[1:]} | {len(rows) - 1}
+    short = [(" ".join(w[0] for w in row), measure[row[0][5]] - row[-1][3]) for i, row in enumerate(rows)
+             if i not in last_lines]
+    assert len(short) > 20 and all(gap < 1.5 for _, gap in short), [s for s in short if s[1] >= 1.5]  # justified
+
+
+# --- lists on paper ---
+
+ITEM = "the demonstration in the capital and the formation of the coalition government with the participation of"
+
+
+def test_a_lettered_list_hangs_its_labels_and_is_justified_like_the_text(tmp_path):
+    """Items labelled "a)", "b)" in the source: each label hangs, the item's turnover lines start
+    under its first word (they started under the label), and the lines end at the measure as the
+    text's do (they were ragged)."""
+    items = "\n".join(f"* {label}) {ITEM} the {label} party and its friends in the provinces;" for label in "abcdef")
+    source = write_source(tmp_path, "list.md", f"---\ntitle: A list\n---\n\nThe facts of this period:\n\n{items}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    rows = rows_of([w for w in words(tmp_path / "out" / "list.pdf", 2) if 50 < w[2] < 548])
+    labels = [row for row in rows if row[0][0] in [f"{c})" for c in "abcdef"]]
+    assert len(labels) == 6, [" ".join(w[0] for w in r) for r in rows]
+    turnovers = [rows[rows.index(row) + 1] for row in labels]
+    for label, turnover in zip(labels, turnovers):
+        assert turnover[0][0] not in [f"{c})" for c in "abcdef"]
+        assert abs(turnover[0][1] - label[1][1]) < 2.5, (label[1][0], label[1][1], turnover[0][0], turnover[0][1])
+    measure = max(row[-1][3] for row in rows)
+    assert all(measure - row[-1][3] < 1.5 for row in labels)  # an item's first line is full: justified
+
+
+# --- the credits page ---
+
+def test_a_credit_line_too_long_for_the_measure_turns_over_indented(tmp_path):
+    """A source's web address wider than the measure turns over under the line's start, indented
+    (it ran back to the margin, where it read as a line of its own)."""
+    url = "https://www.marxists.org/reference/archive/stalin/works/1924/11_19_and_a_long_tail_to_the_address.htm"
+    source = write_source(tmp_path, "credit.md", f"---\ntitle: Credits\noriginalSource: {url}\n---\n\nA paragraph.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "credit.pdf"
+    rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
+    source_line = next(i for i, row in enumerate(rows) if row[0][0] == "Source:")
+    assert rows[source_line + 1][0][1] - rows[source_line][0][1] > 8, [" ".join(w[0] for w in r) for r in rows]
+
+
+# --- the contents ---
+
+LONG_HEADINGS = ["Section 1. The Development of Machinery",
+                 "Section 2. The Value Transferred by Machinery to the Product",
+                 "Section 3. The Proximate Effects of Machinery on the Workman",
+                 "Section 4. The Factory"]
+
+
+def test_contents_page_numbers_stand_in_one_column_clear_of_long_titles(tmp_path):
+    """Every page number of the contents ends at the right edge, in a column the titles keep clear
+    of: a title filling the line met its number with no leader ("…to the Product 1"), or pushed a
+    line of leader dots alone under it."""
+    body = "\n\n".join(f"## {h}\n\n" + "A paragraph of the section, long enough for a page. " * 30 for h in LONG_HEADINGS)
+    source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "long.pdf"))
+    try:  # each printed line of the contents page: its text, and where its last character ends
+        text = pdf[1].get_textpage()
+        whole = text.get_text_range()
+        lines, start = [], 0
+        for line in whole.split("\r\n"):
+            end = start + len(line)
+            if line.strip():
+                lines.append((line.strip(), text.get_charbox(end - 1)[2]))
+            start = end + 2
+    finally:
+        pdf.close()
+    lines = lines[1:-1]  # "Contents" and the folio aside
+    numbered = [(line, right) for line, right in lines if line[-1].isdigit()]
+    assert len(numbered) == len(LONG_HEADINGS) + 1, lines  # and the credits
+    assert len(columns([right for _, right in numbered], 0.8)) == 1, numbered
+    for line, _ in lines:
+        assert any(c.isalpha() for c in line), lines  # no line of leader dots alone
+    for line, _ in numbered:  # the number stands apart from the leader, not run into it
+        assert re.search(r"[^.\d]\s*\d+$", line) or re.search(r"\.\s+\d+$", line), line
+
+
+def test_poem_numbers_in_the_contents_are_small_capitals_in_both_kinds_of_list(tmp_path):
+    """The Sonnets' bare numbers, four to a line, are set in small capitals as the numbers of a
+    list of titled poems are (they were full capitals beside Dickinson's small ones)."""
+    poems = "\n\n".join(f"{r}.\n\n{STANZA}" for r in ROMAN[:12])
+    source = write_source(tmp_path, "numbers.md", f"---\ntitle: Numbers\n---\n\n{poems}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    found = words(tmp_path / "out" / "numbers.pdf", 1)
+    capital = next(w for w in found if w[0].startswith("Sources"))  # "S" of "Sources and credits"
+    height = lambda w: w[4] - w[2]  # noqa: E731
+    x = [w for w in found if w[0] == "X."]
+    assert x and height(x[0]) < 0.85 * height(capital), (height(x[0]), height(capital))
+
+
+def test_a_poem_headed_by_its_number_alone_is_set_as_a_titled_one_in_small_capitals(tmp_path):
+    """In the text, "II." over an untitled poem is set in small capitals, as "I. SUCCESS." is (it
+    was in full capitals, taller than its neighbours' numbers)."""
+    source = poems_source(tmp_path)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "poems.pdf"
+    found = words(pdf, 2)  # the first page of the text: "I. SUCCESS.", then "II."
+    height = lambda w: w[4] - w[2]  # noqa: E731
+    titled = [w for w in found if w[0] == "SUCCESS."][0]
+    bare = [w for w in found if w[0] == "II."]
+    assert bare, [w[0] for w in found]
+    assert abs(height(bare[0]) - height(titled)) < 0.6, (height(bare[0]), height(titled))
+
+
+def test_the_line_that_closes_the_credits_starts_at_the_margin(tmp_path):
+    """"This edition was made with Octavo." starts where the credits do (it was pushed in by the
+    credits' turnover indent)."""
+    source = write_source(tmp_path, "made.md", "---\ntitle: Made\nauthor: Someone\n---\n\nA paragraph.\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "made.pdf"
+    rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
+    starts = {row[0][0]: row[0][1] for row in rows}
+    assert abs(starts["This"] - starts["Someone"]) < 1, starts
