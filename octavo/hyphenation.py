@@ -175,6 +175,23 @@ def one_point(word: str, points: list) -> list:
     return sorted(fitting, key=lambda p: (abs(2 * p - len(word)), -p))[:1]
 
 
+_first: dict[tuple, object] = {}  # (language, left, right) -> its pyphen dictionary, or None
+
+
+def breaks(word: str, language: str, left: int, right: int) -> list[int]:
+    """Where ``word`` may be broken in ``language``, as WeasyPrint breaks it (with the dictionaries
+    installed here, ``left`` and ``right`` letters at least on each side): the line composer
+    (linebreak.py) learns from it how narrow a word's next part can be."""
+    import pyphen
+
+    key = (language, left, right)
+    if key not in _first:
+        fallback = pyphen.language_fallback(language) if language else None
+        _first[key] = pyphen.Pyphen(lang=fallback, left=left, right=right) if fallback else None
+    dictionary = _first[key]
+    return [int(p) for p in dictionary.positions(word)] if dictionary is not None else []
+
+
 def repeated_words(book: m.Book) -> frozenset[str]:
     """The words (lower case) a book has more than once, in its text and notes."""
     counts: Counter = Counter()

@@ -18,7 +18,7 @@ class Line:
     right: float
     bottom: float
     font_size: float  # px, of its first fragment with text
-    stretch: float  # px justification added to each word space
+    stretch: float  # px justification added to each word space (negative: taken off, linebreak.py)
     colours: tuple[tuple[float, float, float], ...]  # sRGB of each fragment with text
 
     @property

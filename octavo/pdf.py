@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import weasy
+from . import linebreak, weasy
 from .fonts import FAMILY, book_face
 from .hyphenation import install as install_hyphenation
 from .model import Book, TocEntry
@@ -77,7 +77,7 @@ def layout(book: Book, html: str, toc: tuple[TocEntry, ...], stylesheets: list[P
     sheets += [weasy.stylesheet(fonts, fetcher, filename=p) for p in stylesheets]
     sheets.append(weasy.stylesheet(fonts, fetcher, string=_outline_css(toc) + f"\n@page {{ size: {_paper(paper)}; }}"))
     install_hyphenation(book)  # Octavo's dictionaries: one break per word, American patterns for English
-    with weasy.captured_warnings() as captured:
+    with weasy.captured_warnings() as captured, linebreak.composing():  # spaces that shrink, hyphen limit
         document = weasy.render(html, fetcher, sheets, fonts, PDF_VARIANT)
     laid_out = Layout(document, [f"refused to load {url}" for url in fetcher.refused] + captured.messages,
                       calendar.timegm(book.modified.timetuple()), captured.missing)

@@ -1,4 +1,4 @@
-"""WeasyPrint behind one door: the only module that imports it.
+"""WeasyPrint behind one door: the only module that imports it (with linebreak.py, the line composer).
 
 Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Page.anchors and
 .links, write_pdf with a finisher) and, where no public API exists, a few of its internals:
@@ -24,6 +24,10 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   and kept (cffi_cache.py: no pycparser at each start); where that cannot be, its in-line FFI's
   ``new`` asks for an array given its items as ``T[]`` (cffi parses each ``T[n]`` anew): see
   :func:`_import_weasyprint` and :func:`_arrays_without_parsing`.
+
+The line composer (linebreak.py: word spaces that shrink, a hyphen limit) wraps a few functions of
+``weasyprint.layout.inline`` for the print layout; it is kept in its own module, and its internals
+are listed there.
 
 tests/test_weasy_contract.py pins each of these (attribute names, box classes, the shape of a page
 and of a footnote area), so a new WeasyPrint release is ported here, in one file, or the contract

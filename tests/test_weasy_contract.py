@@ -345,3 +345,126 @@ def test_a_page_view_measures_the_first_two_lines_of_the_notes_called_in_its_ope
     notes = [line for line in view.lines if line.area == "footnotes" and line.text.strip()]
     assert [line.text.strip() for line in notes][:2] == ["NOTE1", "NOTE2"]
     assert abs(view.kept_notes - (notes[1].bottom - view.notes_top)) < 0.5
+
+# --- the line composer (octavo/linebreak.py) ------------------------------------------------------------
+
+def _line_boxes(box):
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.LineBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _line_boxes(child)
+
+
+def test_line_layout_calls_the_functions_the_composer_wraps_by_their_module_names():
+    # linebreak.install() replaces these module globals of weasyprint.layout.inline: each must be
+    # called through that name by the function that uses it, with the arguments the wrapper takes
+    import inspect
+
+    from weasyprint.layout import inline
+    from weasyprint.layout import LayoutContext
+
+    calls = {"iter_line_boxes": {"get_next_linebox"},
+             "get_next_linebox": {"split_inline_box", "remove_last_whitespace", "text_align"},
+             "split_text_box": {"split_first_line"},
+             "text_align": {"justify_line"},
+             "justify_line": {"count_expandable_spaces", "add_word_spacing"}}
+    from octavo import linebreak
+
+    def own(name):  # WeasyPrint's function, whether or not the composer is installed in this process
+        return linebreak._original.get(name, getattr(inline, name))
+
+    for caller, names in calls.items():
+        assert names <= set(own(caller).__code__.co_names), caller
+    assert list(inspect.signature(own("split_inline_box")).parameters) == [
+        "context", "box", "position_x", "max_x", "bottom_space", "skip_stack", "containing_block", "absolute_boxes",
+        "fixed_boxes", "line_placeholders", "waiting_floats", "line_children", "first_letter_style", "first_line_style"]
+    assert list(inspect.signature(own("get_next_linebox")).parameters)[:5] == [
+        "context", "linebox", "position_y", "bottom_space", "skip_stack"]
+    assert list(inspect.signature(own("split_first_line")).parameters)[:3] == ["text", "style", "context"]
+    assert list(inspect.signature(own("text_align")).parameters) == ["context", "line", "available_width", "last"]
+    assert isinstance(LayoutContext.excluded_shapes, property), "the floats a line avoids: a list, read for its length"
+    assert not hasattr(LayoutContext, "__slots__"), "the composer keeps its per-layout tables on the context"
+
+
+def test_a_justified_line_as_wide_as_its_measure_is_left_alone_by_text_align(document):
+    # so the composer justifies a line it set wider than the measure itself (linebreak._align)
+    from weasyprint.layout import inline
+
+    from octavo import linebreak
+
+    text_align = linebreak._original.get("text_align", inline.text_align)
+    line = next(_line_boxes(weasy.pages(document)[1]._page_box))
+    width = line.width
+    assert text_align(None, line, width - 1, last=False) == 0 and line.width == width
+
+
+def test_justify_line_with_a_negative_width_shrinks_the_word_spaces_as_written():
+    # WeasyPrint stretches spaces with a Pango letter-spacing on each; a negative width narrows them
+    # the same way, in the laid-out boxes and in the written PDF, the words unchanged
+    from weasyprint.layout import inline
+
+    def first_line(document):
+        text = pypdfium2.PdfDocument(_written(document))[1].get_textpage()
+        chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+        start = "".join(c for c, _ in chars).index("A paragraph with")
+        end = next(i for i in range(start, len(chars)) if chars[i][0] in "\r\n")
+        return "".join(c for c, _ in chars[start:end]), chars[end - 1][1][2]
+
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    laid = weasy.render(HTML, fetcher, [weasy.stylesheet(fonts, fetcher, string=CSS)], fonts, pdf.PDF_VARIANT)
+    text, before = first_line(laid)
+    line = next(line for line in _line_boxes(weasy.pages(laid)[1]._page_box)
+                if "A paragraph" in "".join(getattr(b, "text", "") for b in line.descendants()))
+    spaces, width = inline.count_expandable_spaces(line), line.width
+    assert spaces >= 3
+    inline.justify_line(None, line, -0.5 * spaces)  # half a CSS px off each space
+    assert abs(line.width - (width - 0.5 * spaces)) < 0.01
+    shrunk, after = first_line(laid)
+    assert shrunk == text
+    assert 0.5 * (spaces - 1) * 0.75 <= before - after <= 0.5 * (spaces + 1) * 0.75, (before, after)  # px -> pt
+
+
+def test_a_hyphenated_lines_text_ends_with_the_hyphenate_character_and_lines_resume_at_a_skip_stack():
+    # linebreak.py counts a line ending with style["hyphenate_character"] as hyphenated, and compares
+    # where lines end by their skip stacks ({child index: {... byte offset: None}})
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    css = "p { width: 4em; hyphens: auto; hyphenate-character: '\u2010'; text-align: justify; }"
+    laid = weasy.render('<p lang="en">internationalization <em>representatives</em> extraordinary</p>', fetcher,
+                        [weasy.stylesheet(fonts, fetcher, string=css)], fonts, pdf.PDF_VARIANT)
+    lines = list(_line_boxes(laid.pages[0]._page_box))
+    texts = [[b.text for b in line.descendants() if isinstance(b, boxes.TextBox)] for line in lines]
+    assert any(t and t[-1].endswith("\u2010") for t in texts), texts
+    for line in lines[:-1]:
+        stack = line.resume_at
+        while stack is not None:
+            assert isinstance(stack, dict) and len(stack) == 1
+            (index, stack), = stack.items()
+            assert isinstance(index, int)
+    assert callable(inline.remove_last_whitespace) and callable(inline.count_expandable_spaces)
+
+
+def test_a_computed_style_copies_and_takes_a_new_hyphens_value(document):
+    # linebreak.py sets a line again without hyphenating through a copy of its style
+    line = next(_line_boxes(weasy.pages(document)[1]._page_box))
+    copy = line.style.copy()
+    copy["hyphens"] = "none"
+    assert copy["hyphens"] == "none" and line.style["hyphens"] == "manual"
+    assert copy["font_size"] == line.style["font_size"]
+
+
+def test_a_words_width_is_measured_with_a_layout_made_once_and_given_new_text(document):
+    from weasyprint.text.line_break import create_layout, line_size
+
+    style = next(_line_boxes(weasy.pages(document)[1]._page_box)).style
+    layout = create_layout("word", style, None, None, 0)
+    one = line_size(layout.get_first_line()[0], style)[0]
+    layout.set_text("word word")
+    two = line_size(layout.get_first_line()[0], style)[0]
+    assert one > 0 and two > 2 * one
