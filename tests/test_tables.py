@@ -78,3 +78,30 @@ def test_a_table_too_wide_for_an_a5_page_is_printed_in_column_groups_that_repeat
     assert heads[0][0] == heads[1][0] == "Annual average"
     assert heads[0][1:] + heads[1][1:] == YEARS  # every year once, in order
     assert [td.text_content() for td in groups[1].xpath(".//tbody/tr[1]/td")][0] == "Row 0"
+
+
+def test_an_empty_corner_cell_of_a_header_row_is_a_data_cell_not_an_empty_header(tmp_path):
+    """Screen readers announce a header cell for each cell under it: an empty one names nothing
+    (axe's empty-table-header). A pipe table's blank corner and an archive table's bold first row
+    with a blank corner (Capital ch. 15's "PERSONS") keep the corner as a plain cell."""
+    import zipfile
+
+    from conftest import assert_epubcheck_clean
+
+    source = write_source(tmp_path, "corners.md", "---\ntitle: Corners\n---\n\nBefore.\n\n"
+                          "|  | 1861 | 1866 |\n|---|---:|---:|\n| Wheat | 12 | 14 |\n| Oats | 3 | 4 |\n\n"
+                          "Between.\n\n<table>\n<tr><td></td>\n<td><b>PERSONS</b></td></tr>\n"
+                          "<tr><td>Agricultural labourers</td>\n<td>1,098,261</td></tr>\n"
+                          "<tr><td>Miners</td>\n<td>565,835</td></tr>\n</table>\n\nAfter.\n")
+    report = build_into(tmp_path / "out", source, formats=("epub",))
+    assert report.ok
+    epub = tmp_path / "out" / "corners.epub"
+    assert_epubcheck_clean(epub)
+    with zipfile.ZipFile(epub) as z:
+        pages = [lxml_html.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xhtml") and "nav" not in n]
+    heads = [[" ".join(th.text_content().split()) for th in t.iter("{*}th", "th")] for p in pages
+             for t in p.iter("{*}table", "table")]
+    assert heads == [["1861", "1866"], ["PERSONS"]]
+    corners = [t.xpath("string(.//*[local-name()='tr'][1]/*[1])").strip() for p in pages
+               for t in p.iter("{*}table", "table")]
+    assert corners == ["", ""]

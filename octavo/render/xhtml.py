@@ -192,7 +192,9 @@ class Xhtml:
                 classes = (f"align-{cell.align}",) if cell.align else ()
                 if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
                     classes += ("number",)
-                td = self._el(tr, "th" if cell.header else "td", None, cell.attrs, classes=classes)
+                # an empty corner is a plain cell: a header cell names the cells under it, and
+                # an empty one names nothing (screen readers; axe's empty-table-header)
+                td = self._el(tr, "th" if cell.header and cell.blocks else "td", None, cell.attrs, classes=classes)
                 if cell.colspan > 1:
                     td.set("colspan", str(cell.colspan))
                 if cell.rowspan > 1:
