@@ -235,12 +235,14 @@ def libraries() -> list[str]:
 
 def _plain(d: Diagnostic) -> list:
     where = d.location
-    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None, d.subject]
+    return [d.level, d.code, d.message, str(where.path) if where else None, where.line if where else None, d.subject,
+            d.count]
 
 
 def _diagnostic(item: list) -> Diagnostic:
-    level, code, message, path, line, subject = item
-    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None, subject)
+    level, code, message, path, line, subject, *count = item  # records written before counts had six items
+    return Diagnostic(level, code, message, Location(Path(path), line) if path is not None else None, subject,
+                      *count)
 
 
 def _checksum(record: dict) -> str:

@@ -146,9 +146,8 @@ def tally(report) -> dict[str, int]:
     statuses = [r.status for r in report.results]
     found = {d for r in report.results for d in r.diagnostics} | set(report.problems)
     warnings = sum(d.level == WARNING for d in found)
-    # --solutions omit: each input says how many it left out, as the first word of its note (resolve.py)
-    omitted = sum(int(d.message.split()[0]) for r in report.results for d in r.diagnostics
-                  if d.code == "solutions.omitted" and d.message.split()[0].isdigit())
+    # --solutions omit: each input's note counts the solutions it left out (resolve.py)
+    omitted = sum(d.count for r in report.results for d in r.diagnostics if d.code == "solutions.omitted")
     return {"inputs": len(statuses), "built": statuses.count("built"), "unchanged": statuses.count("unchanged"),
             "failed": statuses.count("failed"), "warnings": warnings, "solutions_omitted": omitted}
 

@@ -50,6 +50,7 @@ class Diagnostic:
     message: str
     location: Location | None = None
     subject: str | None = field(default=None, compare=False)  # what the message is about ("[3]"), for grouping
+    count: int = field(default=1, compare=False)  # how many things it stands for ("3 solutions left out")
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -74,8 +75,9 @@ class Collector:
     def warn(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
         self.items.append(Diagnostic(WARNING, code, message, Location(self.path, line), subject))
 
-    def info(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
-        self.items.append(Diagnostic(INFO, code, message, Location(self.path, line), subject))
+    def info(self, code: str, message: str, line: int | None = None, subject: str | None = None,
+             count: int = 1) -> None:
+        self.items.append(Diagnostic(INFO, code, message, Location(self.path, line), subject, count))
 
     def error(self, code: str, message: str, line: int | None = None, subject: str | None = None) -> None:
         self.items.append(Diagnostic(ERROR, code, message, Location(self.path, line), subject))

@@ -407,7 +407,7 @@ def _exercises(sections: list[m.Section], solutions: str, ids: _Ids, level: int,
     sections = [replace(s, blocks=rebuild(s.blocks)) for s in sections]
     if solutions == "omit" and gathered:
         report.info("solutions.omitted", f"{len(gathered)} solution{'s' if len(gathered) != 1 else ''} left out "
-                    "(--solutions omit): a student copy", gathered[0].where.line)
+                    "(--solutions omit): a student copy", gathered[0].where.line, count=len(gathered))
     elif solutions == "end" and gathered:
         sections.append(m.Section(ids.new("solutions"), "solutions", None, None, level + 1, tuple(gathered),
                                   Location(path, gathered[0].where.line)))

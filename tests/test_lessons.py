@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from octavo import model as m
-from tests.conftest import CORPUS, assert_epubcheck_clean, build_into, load, needs_corpus, write_source
+from tests.conftest import CORPUS, assert_epubcheck_clean, build_into, load, needs_corpus, run_cli, write_source
 
 LESSONS = CORPUS.parent / "lessons"
 XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -510,9 +510,19 @@ def test_the_summary_line_adds_up_the_solutions_left_out():
     from octavo.diagnostics import Diagnostic, Location
     from octavo.pipeline import Report, Result
 
-    left_out = [Result(Path(name), diagnostics=[Diagnostic("info", "solutions.omitted", f"{n} solutions left out "
-                                                           "(--solutions omit): a student copy", Location(Path(name), 3))])
+    # the count is the finding's, not a number read out of its wording
+    left_out = [Result(Path(name), diagnostics=[Diagnostic("info", "solutions.omitted", "a student copy: solutions "
+                                                           "left out", Location(Path(name), 3), count=n)])
                 for name, n in (("a.md", 3), ("b.md", 4))]
     line = summary_line(tally(Report(left_out + [Result(Path("c.md"))])))
     assert line == "3 inputs: 3 built, 0 unchanged, 0 failed, 0 warnings, 7 solutions left out"
     assert summary_line(tally(Report([Result(Path("c.md"))]))) == "1 input: 1 built, 0 unchanged, 0 failed, 0 warnings"
+
+
+def test_a_student_copy_built_again_unchanged_still_counts_its_solutions_left_out(tmp_path):
+    sheet = write_source(tmp_path, "sheet.md", SHEET)
+    args = (str(sheet), "-o", str(tmp_path / "out"), "--format", "epub", "--solutions", "omit", "-q")
+    first, again = run_cli(*args), run_cli(*args)
+    assert first.stdout.splitlines()[-1] == "1 input: 1 built, 0 unchanged, 0 failed, 0 warnings, 2 solutions left out"
+    assert again.stdout.splitlines()[-1] == "1 input: 0 built, 1 unchanged, 0 failed, 0 warnings, 2 solutions left out"
+    assert_epubcheck_clean(tmp_path / "out" / "sheet.epub")
