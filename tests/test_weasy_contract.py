@@ -468,3 +468,29 @@ def test_a_words_width_is_measured_with_a_layout_made_once_and_given_new_text(do
     layout.set_text("word word")
     two = line_size(layout.get_first_line()[0], style)[0]
     assert one > 0 and two > 2 * one
+
+
+def test_fonttools_subset_and_instancer_are_imported_only_when_used(tmp_path):
+    # WeasyPrint 70's pdf/fonts.py imports fontTools.subset (its fallback where HarfBuzz cannot
+    # subset) and the variable-font instancer (static_fonts.py keeps its instances) at its start;
+    # weasy.py defers both. Used, they are the real modules, and the instancer gets fontTools.subset
+    # imported for its side effects (GSUB's prune_lookups)
+    from weasyprint.pdf import fonts as embedded
+
+    source = Path(embedded.__file__).read_text()
+    assert "from fontTools import subset\n" in source
+    assert "from fontTools.varLib.instancer import instantiateVariableFont\n" in source
+    check = "\n".join([
+        "import sys",
+        "from octavo import weasy",
+        "from weasyprint.pdf import fonts",
+        "started = sorted(n for n in ('fontTools.subset', 'fontTools.varLib') if n in sys.modules)",
+        "options = fonts.subset.Options(retain_gids=True)",
+        "import fontTools.subset, fontTools.varLib.instancer as instancer",
+        "from fontTools.ttLib import getTableClass",
+        "print(started, options.retain_gids, type(fonts.subset).__name__ == 'module',"
+        " hasattr(getTableClass('GSUB'), 'prune_lookups'), instancer.__file__.endswith('__init__.py'))",
+    ])
+    run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "OCTAVO_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.stdout.splitlines()[-1:] == ["[] True False True True"], run.stdout + run.stderr
