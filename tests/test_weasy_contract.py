@@ -494,3 +494,36 @@ def test_fonttools_subset_and_instancer_are_imported_only_when_used(tmp_path):
     run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "OCTAVO_CACHE_DIR": str(tmp_path / "cache")})
     assert run.stdout.splitlines()[-1:] == ["[] True False True True"], run.stdout + run.stderr
+
+
+GLYPHS_HTML = """<!DOCTYPE html><html lang="en"><head><title>Glyphs</title></head><body>
+<p style="text-align: justify">AVAST Wave, “quoted” ﬁne office — kerning pairs To Ty Yo and a line long enough to be
+justified, with word spacing stretched across the whole measure of the page.</p>
+<p>Combining: e\u0301 a\u0323\u0302; Cyrillic: Съезд; Greek: λόγος; none: \u0378\U0001D400; tab\there.</p>
+<p style="text-overflow: ellipsis; overflow: hidden; white-space: nowrap">A line cut by an ellipsis because it
+is far too long to stand in the page's width.</p>
+<svg width="120" height="20"><text x="2" y="15" font-size="10">SVG text AV</text></svg>
+</body></html>"""
+
+
+def _page_streams(html: str) -> list[bytes]:
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    css = weasy.stylesheet(fonts, fetcher, string="@page { size: 90mm 70mm; margin: 5mm } body { font: 9pt serif }")
+    written = _written(weasy.render(GLYPHS_HTML, fetcher, [css], fonts, pdf.PDF_VARIANT))
+    with pikepdf.open(io.BytesIO(written)) as document:
+        return [b"".join(part.read_bytes() for part in ([page.Contents] if isinstance(page.Contents, pikepdf.Stream)
+                                                        else page.Contents)) for page in document.pages]
+
+
+def test_text_is_drawn_from_glyphs_read_in_bulk_into_the_same_content_stream(monkeypatch):
+    # weasy_draw.py compiles WeasyPrint's draw_first_line again with each run's glyph array
+    # unpacked by one cffi call; the pages' content streams are those WeasyPrint's own makes
+    from weasyprint.draw import text
+
+    assert pdf.GLYPHS_IN_BULK and text.draw_first_line.octavo_route
+    bulk = _page_streams(GLYPHS_HTML)
+    monkeypatch.setattr(text, "draw_first_line", text.draw_first_line.octavo_original)
+    own = _page_streams(GLYPHS_HTML)
+    assert b" TJ" in own[0] and len(own) == len(bulk)
+    assert bulk == own
