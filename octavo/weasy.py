@@ -20,6 +20,8 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
 - ``fontTools.subset`` and ``fontTools.varLib.instancer``, which ``weasyprint.pdf.fonts`` imports at
   its start: stand-ins while WeasyPrint is imported, the real modules at first use
   (:func:`_fonttools_deferred`);
+- cssselect2's ``eval`` (each selector's compiled test), routed to code kept in the user's cache
+  folder (selector_cache.py);
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
 - pydyf's ``PDF.page_references`` (read by WeasyPrint's tags and links): kept between reads;
 - at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
@@ -133,6 +135,9 @@ def _import_weasyprint() -> None:
     import weasyprint  # noqa: F401
 
 
+from .selector_cache import install as _keep_selector_code  # noqa: E402
+
+_keep_selector_code()  # before WeasyPrint compiles its user-agent stylesheets' selectors
 with _fonttools_deferred():
     _import_weasyprint()
 
