@@ -30,7 +30,7 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   ``new`` asks for an array given its items as ``T[]`` (cffi parses each ``T[n]`` anew): see
   :func:`_import_weasyprint` and :func:`_arrays_without_parsing`.
 
-Drawing text (weasy_draw.py: WeasyPrint's ``draw_first_line`` compiled again with each run's glyphs
+Drawing text (weasy_text.py: WeasyPrint's ``draw_first_line`` compiled again with each run's glyphs
 read in bulk) is kept in its own module too.
 
 The line composer (linebreak.py: word spaces that shrink, a hyphen limit) wraps a few functions of

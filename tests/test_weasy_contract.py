@@ -502,6 +502,8 @@ justified, with word spacing stretched across the whole measure of the page.</p>
 <p>Combining: e\u0301 a\u0323\u0302; Cyrillic: Съезд; Greek: λόγος; none: \u0378\U0001D400; tab\there.</p>
 <p style="text-overflow: ellipsis; overflow: hidden; white-space: nowrap">A line cut by an ellipsis because it
 is far too long to stand in the page's width.</p>
+<p lang="de" style="font-variant: small-caps; text-decoration: underline">Straße und Fluß, unterstrichen.</p>
+<p lang="he" dir="rtl">שלום עולם and <span lang="ru">Съезд</span> and <span style="font-feature-settings: 'onum'">1924</span>.</p>
 <svg width="120" height="20"><text x="2" y="15" font-size="10">SVG text AV</text></svg>
 </body></html>"""
 
@@ -516,14 +518,17 @@ def _page_streams(html: str) -> list[bytes]:
                                                         else page.Contents)) for page in document.pages]
 
 
-def test_text_is_drawn_from_glyphs_read_in_bulk_into_the_same_content_stream(monkeypatch):
-    # weasy_draw.py compiles WeasyPrint's draw_first_line again with each run's glyph array
-    # unpacked by one cffi call; the pages' content streams are those WeasyPrint's own makes
+def test_text_is_laid_out_and_drawn_with_less_work_into_the_same_content_stream(monkeypatch):
+    # weasy_text.py compiles WeasyPrint's draw_first_line again with each run's glyph array
+    # unpacked by one cffi call, and sets Pango layouts up with the contexts and font descriptions
+    # kept; the pages' content streams are those WeasyPrint's own functions make
     from weasyprint.draw import text
+    from weasyprint.text import line_break
 
-    assert pdf.GLYPHS_IN_BULK and text.draw_first_line.octavo_route
+    assert pdf.TEXT_ROUTES and text.draw_first_line.octavo_route and line_break.Layout.setup.octavo_route
     bulk = _page_streams(GLYPHS_HTML)
     monkeypatch.setattr(text, "draw_first_line", text.draw_first_line.octavo_original)
+    monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.octavo_original)
     own = _page_streams(GLYPHS_HTML)
     assert b" TJ" in own[0] and len(own) == len(bulk)
     assert bulk == own
