@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import linebreak, weasy
+from . import linebreak, weasy, weasy_text
 from .fonts import FAMILY, book_face
 from .hyphenation import install as install_hyphenation
 from .model import Book, TocEntry
@@ -239,4 +239,5 @@ def _font_dates(date: int | None):
 PAGE_REFERENCES = weasy.page_references_kept()  # made once per page added, not per tagged element
 MOVED_IN_ORDER = weasy.keep_moved_footnotes_in_order()  # a cut note's lines stay in order (footsplit.py)
 WITH_CALLS = weasy.keep_footnotes_with_their_calls()  # only a cut note's run-over lines leave their call for the orphans rule
+TEXT_ROUTES = weasy_text.install()  # glyphs read in bulk, Pango contexts kept (weasy_text.py)
 STATIC_INSTANCES = weasy.route_variable_fonts(StaticInstances)  # static font instances, kept (static_fonts.py)

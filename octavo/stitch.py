@@ -25,17 +25,35 @@ import ctypes
 import gc
 import json
 import os
+import sys
 import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
 
 from . import pdf, weasy
 from .model import Book, TocEntry
+
+
+def _pikepdf():
+    """pikepdf, loaded when first used (importlib's LazyLoader): only stitching needs it, and every
+    PDF build imports this module to ask :func:`wanted` (0.05 s of a short book's start)."""
+    import importlib.util
+
+    if "pikepdf" in sys.modules:
+        return sys.modules["pikepdf"]
+    spec = importlib.util.find_spec("pikepdf")
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pikepdf"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+pikepdf = _pikepdf()
 
 LONG = 1_000_000  # characters of print HTML (about 500 A5 pages) from which a book is laid out in
 # chunks: where one piece needs more than about 250 MiB. Below it, one piece keeps the PDF's text as

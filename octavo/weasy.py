@@ -17,6 +17,11 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   (:func:`keep_footnotes_with_their_calls`);
 - the ``weasyprint`` logger: its warnings are collected, and the ``.notdef glyph`` record's
   argument names a character no font had;
+- ``fontTools.subset`` and ``fontTools.varLib.instancer``, which ``weasyprint.pdf.fonts`` imports at
+  its start: stand-ins while WeasyPrint is imported, the real modules at first use
+  (:func:`_fonttools_deferred`);
+- cssselect2's ``eval`` (each selector's compiled test), routed to code kept in the user's cache
+  folder (selector_cache.py);
 - the finisher's ``pdf.catalog`` (a pydyf PDF): page labels are written into it;
 - pydyf's ``PDF.page_references`` (read by WeasyPrint's tags and links): kept between reads;
 - at import, its libraries are loaded with ``ctypes.util.find_library`` turned off (no
@@ -24,6 +29,9 @@ Octavo uses WeasyPrint's public API (HTML, CSS, FontConfiguration, Document, Pag
   and kept (cffi_cache.py: no pycparser at each start); where that cannot be, its in-line FFI's
   ``new`` asks for an array given its items as ``T[]`` (cffi parses each ``T[n]`` anew): see
   :func:`_import_weasyprint` and :func:`_arrays_without_parsing`.
+
+Drawing text (weasy_text.py: WeasyPrint's ``draw_first_line`` compiled again with each run's glyphs
+read in bulk) is kept in its own module too.
 
 The line composer (linebreak.py: word spaces that shrink, a hyphen limit) wraps a few functions of
 ``weasyprint.layout.inline`` for the print layout; it is kept in its own module, and its internals
@@ -38,13 +46,59 @@ length is the list above, kept in one place to port.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
 import io
 import logging
 import mimetypes
 import sys
+import types
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+
+class _DeferredModule(types.ModuleType):
+    """A fontTools module WeasyPrint imports at its start and uses only in rare cases: the real one
+    is imported at the first attribute read."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):  # the import system asking (``__path__``): not a use
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _instantiate_variable_font(*args, **kwargs):
+    """fontTools' ``instantiateVariableFont``, imported at its first call (static_fonts.py keeps its
+    instances, so a warm build never calls it)."""
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    return instantiateVariableFont(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _fonttools_deferred():
+    """WeasyPrint's ``pdf/fonts.py`` imports ``fontTools.subset`` (used only where HarfBuzz cannot
+    subset) and ``fontTools.varLib.instancer`` (used only to make a static instance of a variable
+    font, which static_fonts.py keeps): with fontTools.varLib and the OpenType tables they pull in,
+    0.15-0.2 s of every PDF's start. While WeasyPrint is imported both names are stand-ins that
+    import the real module on first use; they leave ``sys.modules`` afterwards, so any later import
+    (the instancer imports ``fontTools.subset`` for its side effects) gets the real modules."""
+    names = ("fontTools.subset", "fontTools.varLib.instancer")
+    if any(name in sys.modules for name in names):
+        yield
+        return
+    subset = _DeferredModule("fontTools.subset")
+    instancer = _DeferredModule("fontTools.varLib.instancer")
+    instancer.instantiateVariableFont = _instantiate_variable_font
+    sys.modules.update({"fontTools.subset": subset, "fontTools.varLib.instancer": instancer})
+    try:
+        yield
+    finally:
+        for name, stand_in in (("fontTools.subset", subset), ("fontTools.varLib.instancer", instancer)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 def _import_weasyprint() -> None:
@@ -81,7 +135,11 @@ def _import_weasyprint() -> None:
     import weasyprint  # noqa: F401
 
 
-_import_weasyprint()
+from .selector_cache import install as _keep_selector_code  # noqa: E402
+
+_keep_selector_code()  # before WeasyPrint compiles its user-agent stylesheets' selectors
+with _fonttools_deferred():
+    _import_weasyprint()
 
 
 def _arrays_without_parsing(ffi) -> None:

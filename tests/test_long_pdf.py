@@ -237,3 +237,15 @@ def test_the_read_back_checks_find_nothing_the_one_piece_pdf_does_not(editions):
     _, paths = editions
     assert pdf_problems(paths["j1"]) == pdf_problems(paths["one"]) == []
     assert outline_pages(paths["j1"]) == outline_pages(paths["one"])
+
+
+def test_a_short_books_pdf_does_not_load_pikepdf():
+    # every PDF build imports stitch.py to ask whether to stitch; pikepdf (0.05 s) loads only when a
+    # stitched book uses it
+    import subprocess
+    import sys
+
+    check = ("import sys; from octavo import stitch; loaded = 'pikepdf._core' in sys.modules; "
+             "print(loaded, stitch.pikepdf.Array([1]) == [1], 'pikepdf._core' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert run.stdout.split() == ["False", "True", "True"], run.stdout + run.stderr

@@ -468,3 +468,67 @@ def test_a_words_width_is_measured_with_a_layout_made_once_and_given_new_text(do
     layout.set_text("word word")
     two = line_size(layout.get_first_line()[0], style)[0]
     assert one > 0 and two > 2 * one
+
+
+def test_fonttools_subset_and_instancer_are_imported_only_when_used(tmp_path):
+    # WeasyPrint 70's pdf/fonts.py imports fontTools.subset (its fallback where HarfBuzz cannot
+    # subset) and the variable-font instancer (static_fonts.py keeps its instances) at its start;
+    # weasy.py defers both. Used, they are the real modules, and the instancer gets fontTools.subset
+    # imported for its side effects (GSUB's prune_lookups)
+    from weasyprint.pdf import fonts as embedded
+
+    source = Path(embedded.__file__).read_text()
+    assert "from fontTools import subset\n" in source
+    assert "from fontTools.varLib.instancer import instantiateVariableFont\n" in source
+    check = "\n".join([
+        "import sys",
+        "from octavo import weasy",
+        "from weasyprint.pdf import fonts",
+        "started = sorted(n for n in ('fontTools.subset', 'fontTools.varLib') if n in sys.modules)",
+        "options = fonts.subset.Options(retain_gids=True)",
+        "import fontTools.subset, fontTools.varLib.instancer as instancer",
+        "from fontTools.ttLib import getTableClass",
+        "print(started, options.retain_gids, type(fonts.subset).__name__ == 'module',"
+        " hasattr(getTableClass('GSUB'), 'prune_lookups'), instancer.__file__.endswith('__init__.py'))",
+    ])
+    run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "OCTAVO_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.stdout.splitlines()[-1:] == ["[] True False True True"], run.stdout + run.stderr
+
+
+GLYPHS_HTML = """<!DOCTYPE html><html lang="en"><head><title>Glyphs</title></head><body>
+<p style="text-align: justify">AVAST Wave, “quoted” ﬁne office — kerning pairs To Ty Yo and a line long enough to be
+justified, with word spacing stretched across the whole measure of the page.</p>
+<p>Combining: e\u0301 a\u0323\u0302; Cyrillic: Съезд; Greek: λόγος; none: \u0378\U0001D400; tab\there.</p>
+<p style="text-overflow: ellipsis; overflow: hidden; white-space: nowrap">A line cut by an ellipsis because it
+is far too long to stand in the page's width.</p>
+<p lang="de" style="font-variant: small-caps; text-decoration: underline">Straße und Fluß, unterstrichen.</p>
+<p lang="he" dir="rtl">שלום עולם and <span lang="ru">Съезд</span> and <span style="font-feature-settings: 'onum'">1924</span>.</p>
+<svg width="120" height="20"><text x="2" y="15" font-size="10">SVG text AV</text></svg>
+</body></html>"""
+
+
+def _page_streams(html: str) -> list[bytes]:
+    fetcher = weasy.LockedFetcher([])
+    fonts = weasy.font_config()
+    css = weasy.stylesheet(fonts, fetcher, string="@page { size: 90mm 70mm; margin: 5mm } body { font: 9pt serif }")
+    written = _written(weasy.render(GLYPHS_HTML, fetcher, [css], fonts, pdf.PDF_VARIANT))
+    with pikepdf.open(io.BytesIO(written)) as document:
+        return [b"".join(part.read_bytes() for part in ([page.Contents] if isinstance(page.Contents, pikepdf.Stream)
+                                                        else page.Contents)) for page in document.pages]
+
+
+def test_text_is_laid_out_and_drawn_with_less_work_into_the_same_content_stream(monkeypatch):
+    # weasy_text.py compiles WeasyPrint's draw_first_line again with each run's glyph array
+    # unpacked by one cffi call, and sets Pango layouts up with the contexts and font descriptions
+    # kept; the pages' content streams are those WeasyPrint's own functions make
+    from weasyprint.draw import text
+    from weasyprint.text import line_break
+
+    assert pdf.TEXT_ROUTES and text.draw_first_line.octavo_route and line_break.Layout.setup.octavo_route
+    bulk = _page_streams(GLYPHS_HTML)
+    monkeypatch.setattr(text, "draw_first_line", text.draw_first_line.octavo_original)
+    monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.octavo_original)
+    own = _page_streams(GLYPHS_HTML)
+    assert b" TJ" in own[0] and len(own) == len(bulk)
+    assert bulk == own

@@ -1,0 +1,60 @@
+"""CSS selectors' compiled tests kept, not compiled again in every PDF build.
+
+WeasyPrint matches selectors with cssselect2, which turns each selector into the text of a Python
+expression (``lambda el: el.local_name == 'p' and ...``) and compiles it with ``eval``: about 670
+selectors for a PDF of the seed (WeasyPrint's user-agent stylesheets, parsed at its import, and
+Octavo's print stylesheets), some 0.03 s of CPU in every build. As code_cache.py does for Octavo's
+dataclasses, the compiled code of each text is kept in the user's cache folder (``code/``, keyed
+by the exact text and the Python version, checked by SHA-256) and run with the globals and locals
+cssselect2 gives: the same text gives the same code object, so every test is the one cssselect2
+makes. What a run compiled is added to the kept file when the process ends; no cache folder:
+everything is compiled, as before.
+"""
+from __future__ import annotations
+
+import atexit
+import builtins
+import sys
+
+from .code_cache import CodeCache
+
+_cache: CodeCache | None = None
+
+
+class ExpressionCache(CodeCache):
+    """CodeCache for ``eval``: expressions, compiled in ``eval`` mode."""
+
+    def compiled(self, source: str):
+        code = self.known.get(source)
+        if code is None:
+            code = self.known[source] = compile(source, "<string>", "eval")
+            self.new += 1
+        self.used.add(source)
+        return code
+
+
+def _eval(source, globals=None, locals=None):
+    """``eval`` as cssselect2's compiler calls it, with a text's kept code."""
+    if isinstance(source, str):
+        source = _cache.compiled(source)
+    return builtins.eval(source, globals, locals)
+
+
+def install() -> bool:
+    """Route cssselect2's compiling ``eval`` through the kept code (once); call it before WeasyPrint
+    is imported (its user-agent stylesheets are compiled then). False when there is no cache folder."""
+    global _cache
+    from cssselect2 import compiler
+
+    if _cache is not None:
+        return True
+    from .resources import user_cache
+
+    folder = user_cache("code")
+    if folder is None:
+        return False
+    tag = sys.implementation.cache_tag or "python"
+    _cache = ExpressionCache(folder / f"cssselect2-{tag}-{sys.hexversion:x}.selectors")  # its own suffix: pruned apart
+    compiler.eval = _eval  # a module global shadowing the builtin: only the compiler's calls come here
+    atexit.register(_cache.save)
+    return True
