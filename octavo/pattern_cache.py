@@ -11,7 +11,7 @@ written to the user's cache folder when the process ends (beside the kept datacl
 The expression made is the one ``re`` makes: ``re.Pattern`` equality compares the program itself
 (tests/test_pattern_cache.py), and ``re``'s own cache in front of this one is unchanged.
 
-Patterns whose parsing may warn (``FutureWarning`` for a possible nested set, group names that are
+Patterns whose parsing warns (``FutureWarning`` for a possible nested set, group names that are
 not ASCII) are never kept, so the warning is given every time, as before. No cache folder: every
 pattern is compiled, as before.
 """
@@ -21,6 +21,7 @@ import atexit
 import marshal
 import re
 import sys
+import warnings
 from re import _compiler, _parser
 
 import _sre
@@ -28,8 +29,8 @@ import _sre
 MOST = 3000  # programs kept; past that, only those of the last run (nothing grows without bound)
 _PROBE = r"(?i)(a|[b-d]+)(?P<name>\w*?)\1$"  # groups, names, a set, a case: checks _compiled
 # What the parser may warn about: a possible nested set or set operation (in a set: after a "["), a
-# group name in a condition, and in bytes, a group name not in ASCII. Such patterns go to re itself,
-# every time, so its warning is given as before.
+# group name in a condition, and in bytes, a group name not in ASCII. Such patterns are compiled the
+# first time with warnings caught: one that warned is not kept and goes to re itself, every time.
 _IN_SETS = ("[[", "--", "&&", "~~", "||")
 
 
@@ -55,11 +56,18 @@ class PatternCache:
         """``re._compiler.compile``: the kept program of a pattern seen before, else compiled and kept."""
         program = self.known.get((p, flags))
         if program is None:
-            if (not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG
-                    or _may_warn(p if isinstance(p, str) else p.decode("latin-1"))):
-                return self.compile_(p, flags)  # a parsed pattern (re.Scanner), one re prints, one that may warn
+            if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
+                return self.compile_(p, flags)  # a parsed pattern (re.Scanner), or one re prints: re's own way
             flags = int(flags)
-            program = self.known[(p, flags)] = _compiled(p, flags)
+            if _may_warn(p if isinstance(p, str) else p.decode("latin-1")):
+                with warnings.catch_warnings(record=True) as caught:  # first sight only: rare, and brief
+                    warnings.simplefilter("always")
+                    program = _compiled(p, flags)
+                if caught:
+                    return self.compile_(p, flags)  # re's own way, which warns as it always does
+            else:
+                program = _compiled(p, flags)
+            self.known[(p, flags)] = program
             self.new += 1
         self.used.add((p, flags))
         return _sre.compile(p, *program)
