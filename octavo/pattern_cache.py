@@ -56,8 +56,8 @@ class PatternCache:
         """``re._compiler.compile``: the kept program of a pattern seen before, else compiled and kept."""
         program = self.known.get((p, flags))
         if program is None:
-            if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
-                return self.compile_(p, flags)  # a parsed pattern (re.Scanner), or one re prints: re's own way
+            if type(p) not in (str, bytes) or flags & _compiler.SRE_FLAG_DEBUG:
+                return self.compile_(p, flags)  # a parsed pattern (re.Scanner), a str subclass, one re prints
             flags = int(flags)
             if _may_warn(p if isinstance(p, str) else p.decode("latin-1")):
                 with warnings.catch_warnings(record=True) as caught:  # first sight only: rare, and brief
@@ -78,7 +78,7 @@ class PatternCache:
             return
         from .resources import keep
 
-        known = self.known if len(self.known) <= MOST else {k: self.known[k] for k in self.used}
+        known = self.known if len(self.known) <= MOST else {k: v for k, v in self.known.items() if k in self.used}
         keep(self.path, marshal.dumps(known), most=4)
 
 
