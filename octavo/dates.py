@@ -145,6 +145,8 @@ def _key(folder: Path, names: list[str]) -> str | None:
     else:
         return None
     target = head
+    if head.startswith("ref: ") and not head.startswith("ref: refs/heads/"):
+        return None  # a ref of this worktree's own (refs/bisect/...): not looked for here
     if head.startswith("ref: "):
         try:
             target = (common / head[5:]).read_text(encoding="utf-8").strip()
