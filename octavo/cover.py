@@ -21,7 +21,6 @@ import functools
 import hashlib
 import io
 import shutil
-import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,6 +321,8 @@ def _system_font(needed: frozenset[str], weight: int, family: str = "") -> _Font
     if fc_list is None or not needed:
         return None
     charset = " ".join(f"{ord(c):x}" for c in sorted(needed))
+    import subprocess  # only where fontconfig is asked: not in every build's start
+
     try:
         listing = subprocess.run([fc_list, "--format", "%{file}|%{index}|%{style}|%{weight}|%{spacing}|%{family}\n",
                                   f":charset={charset}"], capture_output=True, text=True, timeout=60).stdout

@@ -16,7 +16,6 @@ import bisect
 import functools
 import importlib.util
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +132,8 @@ def _installed_coverage() -> tuple[list[int], list[int]] | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
+    import subprocess  # only where fontconfig is asked: not in every build's start
+
     try:
         listing = subprocess.run([fc_list, "--format", "%{file}\t%{charset}\n"], capture_output=True,
                                  text=True, timeout=60).stdout
@@ -158,6 +159,8 @@ def installed(family: str) -> bool:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False
+    import subprocess  # only where fontconfig is asked: not in every build's start
+
     try:
         listing = subprocess.run([fc_list, "--format", "%{family}\n", family], capture_output=True,
                                  text=True, timeout=60).stdout
