@@ -259,13 +259,16 @@ def better(before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
     return after[2] <= before[2] and after[1] <= before[1] and sum(after) < sum(before)
 
 
-def trouble(pages) -> tuple[int, int, int]:
+def trouble(pages, root) -> tuple[int, int, int]:
     """(pages ending early with no page break to explain it, notes off their call's page, calls
-    whose note no page prints) of a layout's pages (pageviews.PageView): what cutting notes should
-    make fewer, the last never more."""
+    whose note no page prints) of a layout's pages (pageviews.PageView) and the laid-out document's
+    root: what cutting notes should make fewer, the last never more. Only a call given a note (or a
+    pointer) for the foot in the markup can lose it: a note's second call has none (its note stands
+    under the first), nor has the call of a note printed at the end."""
     from .preflight import short_pages
 
     off = sum(1 for page in pages for call in page.feet if call not in page.calls)
     printed = {call for page in pages for call in page.feet}
-    lost = sum(1 for page in pages for call in page.calls if call not in printed)
+    footed = {el.get("data-call") for el in root.iter() if el.get("data-call")} if root is not None else set()
+    lost = sum(1 for page in pages for call in page.calls if call in footed and call not in printed)
     return len(short_pages(pages, lambda n: "", notes_kept=False)), off, lost

@@ -219,3 +219,37 @@ def test_a_layout_that_prints_a_note_nowhere_is_never_preferred():
     assert better((3, 1, 0), (1, 1, 0)), "fewer short pages, nothing lost"
     assert not better((3, 0, 0), (0, 0, 1)), "three short pages mended, one note lost"
     assert not better((0, 0, 0), (0, 1, 0)), "a note off its call's page for nothing"
+
+
+def _laid_out(tmp_path, text: str):
+    """(print HTML, its first layout, lay) of a book made of ``text``, as print_edition lays it out."""
+    from octavo import pdf
+    from octavo.config import Config
+    from octavo.pipeline import Result, load_book
+    from octavo.print_edition import flavour
+    from octavo.render import Renderer, stylesheet_paths
+
+    md = write_source(tmp_path, "book.md", text)
+    book = load_book(md, Config(inputs=(md,), output=tmp_path), Result(md))
+    renderer = Renderer(None, tmp_path / "templates")
+    print_flavour = flavour(book, Config(), pdf.footnote_room("A5"))
+    toc, html = renderer.toc(book, print_flavour), renderer.print_html(book, "book", None, print_flavour)
+    lay = lambda markup: pdf.layout(book, markup, toc, stylesheet_paths(None, "print"))  # noqa: E731
+    return html, lay(html), lay
+
+
+def test_a_note_called_twice_is_not_trouble_and_the_book_is_laid_out_once(tmp_path):
+    """A note's second call has no note of its own at the foot (the note stands under its first
+    call): that is not a note printed nowhere, and a layout with nothing else wrong is kept without
+    laying the book out again with its notes cut (issue 21: the seed x20's first chunk was laid out
+    twice for its repeated calls)."""
+    from octavo.print_edition import cut_notes
+
+    text = ("---\ntitle: Twice\nauthor: A. Tester\nlanguage: en\n---\n\n"
+            f"First marker the call.[^1] {SENTENCE * 3}\n\n{SENTENCE * 4}\n\nAgain the call.[^1] {SENTENCE * 2}\n\n"
+            f"[^1]: {NOTE.format(k=1)}\n")
+    html, laid_out, lay = _laid_out(tmp_path, text)
+    assert html.count('data-call="') == 1 and html.count('class="noteref"') == 2, "one note, two calls"
+    again = []
+    kept = cut_notes(html, lambda markup: again.append(markup) or lay(markup), laid_out)
+    assert kept is laid_out and again == [], "laid out once"
