@@ -77,21 +77,64 @@ def note_lines(pages, root) -> dict[str, list[list[tuple[int, bool]]]]:
             if note_id not in spoiled and sorted(paragraphs) == list(range(len(paragraphs)))}
 
 
-def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]]) -> str:
-    """The print HTML with each note of ``lines`` longer than HEAD_LINES cut into its pieces; the
-    HTML as it was when no note is cut."""
+def piece_places(pages, root) -> dict[str, tuple[int, int]]:
+    """Where a note's run-over pieces go when its paragraph calls another note on a later line: by
+    the note's id, (the paragraph's letters outside its notes, the letters before the last word of
+    the line before that later call's line). There the pieces fill the foot of the call's page
+    under the body's lines; set before the later note (:func:`_cut`), they stood in the later
+    call's line, and when that note found no room at the foot (a note after one that runs over
+    must go on too) the line went on with them, the page left short (the Russian Manifesto's
+    folio 4). ``pages``: pageviews.PageView of a layout; ``root``: its document's root."""
+    notes = {el.get("data-call"): el.get("id") for el in root.iter()
+             if el.get("data-call") and el.get("id") and "footnote" in (el.get("class") or "").split()}
+    paragraphs: dict[object, list] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.area == "body" and line.block is not None:
+                paragraphs.setdefault(line.block, []).append(line)
+    places = {}
+    for lines in paragraphs.values():
+        counted = [_line_letters(line.text) for line in lines]
+        total = sum(counted)
+        calls = []  # (line index, letters before and up to the call, note id)
+        for index, line in enumerate(lines):
+            before = sum(counted[:index])
+            for text, element in zip(line.texts, line.elements):
+                before += _letters(text)
+                if element is not None and element.get("id") in notes and "noteref" in (element.get("class") or ""):
+                    calls.append((index, before, notes[element.get("id")]))
+        for (index, at, note), (later, _, _) in zip(calls, calls[1:]):
+            if later <= index:
+                continue  # the later call is on the same line: the pieces go before its note
+            last = lines[later - 1].text.rstrip().split()
+            place = sum(counted[:later]) - (_line_letters(last[-1]) if last else 0)
+            if place >= at:
+                places[note] = (total, place)
+    return places
+
+
+def _line_letters(text: str) -> int:
+    """The letters of a laid-out line's text, without the hyphen layout added at its end."""
+    text = text.rstrip()
+    return _letters(text) - (1 if text.endswith(LAYOUT_HYPHEN) else 0)
+
+
+def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]],
+              places: dict[str, tuple[int, int]] | None = None) -> str:
+    """The print HTML with each note of ``lines`` longer than HEAD_LINES cut into its pieces (set
+    where ``places`` says, :func:`piece_places`, if it says); the HTML as it was when no note is cut."""
     root = lxml_html.document_fromstring(html)
     cut = False
     notes = [note for note in root.iter("span") if note.get("id") in lines and note.get("class") == "footnote"]
     for note in notes:  # found first: cutting adds spans beside them
-        cut |= _cut(note, lines[note.get("id")])
+        cut |= _cut(note, lines[note.get("id")], (places or {}).get(note.get("id")))
     footnotes = [span for span in root.iter("span") if "footnote" in (span.get("class") or "").split()]
     for order, span in enumerate(footnotes, 1):  # moved on to the next page, they keep this order (weasy.py)
         span.set("data-order", str(order))
     return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode") if cut else html
 
 
-def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool:
+def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]], place: tuple[int, int] | None = None) -> bool:
     """Cut one note (a span.footnote of span.fn-p paragraphs) after its laid-out lines."""
     children = [child for child in note if isinstance(child.tag, str)]
     if (note.text or "").strip() or len(children) != len(paragraphs) or any(
@@ -135,8 +178,12 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
         piece.extend(content)
         made.append(piece)
     block = next((a for a in note.iterancestors() if a.tag in BLOCKS), None)
+    if block is not None:
+        note.tail = tail  # (its letters count where the pieces go)
     later = _next_note(block, note) if block is not None else None
-    if later is not None:  # before the next note called in the paragraph: the notes keep their order
+    if later is not None and place is not None and _insert_at(block, place, made):
+        pass  # at the end of the line before the next note's call's line (piece_places)
+    elif later is not None:  # before the next note called in the paragraph: the notes keep their order
         where = later.getparent()
         for offset, piece in enumerate(made):
             where.insert(where.index(later), piece)
@@ -147,8 +194,51 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
             parent.insert(at + offset, piece)
     if block is not None:  # the call's line may end a page alone rather than its note leave it (below)
         _style(block, "orphans: 1")
-    (made[-1] if made and block is None else note).tail = tail
+    if block is None:
+        made[-1].tail = tail
     return True
+
+
+def _insert_at(block: etree._Element, place: tuple[int, int], made: list) -> bool:
+    """Put ``made`` in ``block`` before its letter ``place[1]`` (letters outside its notes), when the
+    block has ``place[0]`` such letters (as laid out) and that letter stands in its own text, not in
+    inline markup (whose style the notes would take on). Whether they were put."""
+    total, at = place
+    segments = []  # (element, "text" or "tail", letters before it)
+    count = 0
+
+    def walk(element, outside):
+        nonlocal count
+        if outside:
+            segments.append((element, "text", count))
+            count += _letters(element.text or "")
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            walk(child, outside and "footnote" not in (child.get("class") or "").split())
+            if outside:
+                segments.append((child, "tail", count))
+                count += _letters(child.tail or "")
+
+    walk(block, True)
+    if count != total:
+        return False  # the layout's letters are not the markup's
+    for element, kind, before in segments:
+        text = getattr(element, kind) or ""
+        if before <= at < before + _letters(text) and (element is block if kind == "text" else element.getparent() is block):
+            seen, offset = before, 0
+            for offset, char in enumerate(text):
+                if not char.isspace() and char not in IGNORED:
+                    if seen == at:
+                        break
+                    seen += 1
+            setattr(element, kind, text[:offset])
+            where = 0 if kind == "text" else block.index(element) + 1
+            for n, piece in enumerate(made):
+                block.insert(where + n, piece)
+            made[-1].tail = text[offset:]
+            return True
+    return False
 
 
 def _next_note(block: etree._Element, note: etree._Element) -> etree._Element | None:

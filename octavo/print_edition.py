@@ -152,7 +152,7 @@ def cut_notes(html: str, lay, laid_out):
     views = page_views(laid_out)
     best, least = laid_out, footsplit.trouble(views, laid_out.root)
     lines: dict = {}
-    first, current, cut = views, laid_out, html
+    first, current, cut, places = views, laid_out, html, None
     for attempt in range(1, ROUNDS + 1):
         if not any(least):
             break
@@ -164,7 +164,8 @@ def cut_notes(html: str, lay, laid_out):
         if not wanted:
             continue
         lines.update(wanted)
-        again = footsplit.cut_notes(html, lines)
+        places = places if places is not None else footsplit.piece_places(first, laid_out.root)
+        again = footsplit.cut_notes(html, lines, places)
         if again == cut:
             break
         cut = again
