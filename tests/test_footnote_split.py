@@ -260,3 +260,38 @@ def test_a_note_called_twice_is_not_trouble_and_the_book_is_laid_out_once(tmp_pa
     again = []
     kept = cut_notes(html, lambda markup: again.append(markup) or lay(markup), laid_out)
     assert kept is laid_out and again == [], "laid out once"
+
+
+def test_a_notes_run_over_lines_stand_at_the_end_of_the_line_before_the_next_calls_line():
+    """The paragraph calls note 1 on its first line and note 2 on its third: note 1's run-over
+    pieces go before the last word of the second line (where they fill the foot of the call's page
+    under the body's lines), not into the third line with note 2 (which, when note 2 had to go on,
+    took them along and left the page short: the Russian Manifesto's folio 4)."""
+    from types import SimpleNamespace
+
+    from lxml import html as lxml_html
+
+    from octavo.footsplit import cut_notes, piece_places
+    from octavo.pageviews import Line
+
+    html = ('<!DOCTYPE html><html><body><p>Alpha beta<a class="noteref" id="r1">1</a><span class="footnote" '
+            'data-call="r1" id="note-1"><span class="fn-p">One two three four five six.</span></span> gamma '
+            'delta epsilon zeta eta theta<a class="noteref" id="r2">2</a><span class="footnote" data-call="r2" '
+            'id="note-2"><span class="fn-p">Two.</span></span> iota.</p></body></html>')
+    root = lxml_html.document_fromstring(html)
+    p, r1, r2 = root.find(".//p"), root.get_element_by_id("r1"), root.get_element_by_id("r2")
+
+    def line(*fragments):
+        return Line(p, "body", tuple(t for t, _ in fragments), tuple(e for _, e in fragments), 0, 0, 0, 0, 10, 0, ())
+
+    laid_out = [SimpleNamespace(lines=(line(("Alpha beta", p), ("1", r1), (" gamma", p)),
+                                       line(("delta epsilon zeta", p),)))
+                , SimpleNamespace(lines=(line(("eta theta", p), ("2", r2), (" iota.", p)),))]
+    places = piece_places(laid_out, root)
+    assert places == {"note-1": (45, 27)}, "45 letters in the paragraph's text, 27 before 'zeta'"
+    lines = {"note-1": [[(6, False), (9, False), (8, False)]]}  # "One two" / "three four" / "five six."
+    cut = lxml_html.document_fromstring(cut_notes(html, lines, places)).find(".//p")
+    words = [(child.get("class"), " ".join("".join(child.itertext()).split())) for child in cut]
+    assert words == [("noteref", "1"), ("footnote", "One two three four"), ("footnote footnote-more", "five six."),
+                     ("noteref", "2"), ("footnote", "Two.")], "two lines under the call, the third a piece"
+    assert cut[1].tail == " gamma delta epsilon " and cut[2].tail == "zeta eta theta", "the piece before 'zeta'"
