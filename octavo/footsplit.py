@@ -11,7 +11,8 @@ page. Here each note is cut, after a first layout, at the ends of the lines it w
 first ``HEAD_LINES`` lines stay one footnote (``footnote-policy: line``: with the call), every
 further line is a footnote of its own that WeasyPrint may send on to the next page
 (``footnote-policy: auto``), where it goes before that page's own notes. Those pieces stand at the
-end of the paragraph that calls the note (or before its next note call): WeasyPrint sets as many
+end of the paragraph that calls the note (or at the end of the line before its next note call's
+line, :func:`piece_places`; before that call's note when the layout cannot say): WeasyPrint sets as many
 of them as fit when it reaches them, and set beside the call they took the room of the
 paragraph's own last lines, which then went on with the call and the whole note (Capital ch. 15,
 folio 32 left ten lines short). The paragraph holding the
