@@ -80,8 +80,9 @@ def note_lines(pages, root) -> dict[str, list[list[tuple[int, bool]]]]:
 
 def piece_places(pages, root) -> dict[str, tuple[int, int]]:
     """Where a note's run-over pieces go when its paragraph calls another note on a later line: by
-    the note's id, (the paragraph's letters outside its notes, the letters before the last word of
-    the line before that later call's line). There the pieces fill the foot of the call's page
+    the note's id, (the paragraph's letters outside its notes, the letters up to the end of the
+    last whole word of the line before that later call's line: after it, as a call stands after
+    its word; set before a word, they broke the line before it). There the pieces fill the foot of the call's page
     under the body's lines; set before the later note (:func:`_cut`), they stood in the later
     call's line, and when that note found no room at the foot (a note after one that runs over
     must go on too) the line went on with them, the page left short (the Russian Manifesto's
@@ -107,8 +108,10 @@ def piece_places(pages, root) -> dict[str, tuple[int, int]]:
         for (index, at, note), (later, _, _) in zip(calls, calls[1:]):
             if later <= index:
                 continue  # the later call is on the same line: the pieces go before its note
-            last = lines[later - 1].text.rstrip().split()
-            place = sum(counted[:later]) - (_line_letters(last[-1]) if last else 0)
+            place = sum(counted[:later])  # after the line's last word, where a call would stand
+            if lines[later - 1].text.rstrip().endswith(LAYOUT_HYPHEN):  # never inside a word
+                words = lines[later - 1].text.split()
+                place -= _line_letters(words[-1]) if len(words) > 1 else place
             if place >= at:
                 places[note] = (total, place)
     return places
@@ -201,9 +204,9 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]], place: 
 
 
 def _insert_at(block: etree._Element, place: tuple[int, int], made: list) -> bool:
-    """Put ``made`` in ``block`` before its letter ``place[1]`` (letters outside its notes), when the
-    block has ``place[0]`` such letters (as laid out) and that letter stands in its own text, not in
-    inline markup (whose style the notes would take on). Whether they were put."""
+    """Put ``made`` in ``block`` right after its first ``place[1]`` letters (letters outside its
+    notes), when the block has ``place[0]`` such letters (as laid out) and the last of them stands
+    in its own text, not in inline markup (whose style the notes would take on). Whether they were put."""
     total, at = place
     segments = []  # (element, "text" or "tail", letters before it)
     count = 0
@@ -224,15 +227,17 @@ def _insert_at(block: etree._Element, place: tuple[int, int], made: list) -> boo
     walk(block, True)
     if count != total:
         return False  # the layout's letters are not the markup's
+    if at < 1:
+        return False
     for element, kind, before in segments:
         text = getattr(element, kind) or ""
-        if before <= at < before + _letters(text) and (element is block if kind == "text" else element.getparent() is block):
+        if before < at <= before + _letters(text) and (element is block if kind == "text" else element.getparent() is block):
             seen, offset = before, 0
-            for offset, char in enumerate(text):
+            for offset, char in enumerate(text, 1):
                 if not char.isspace() and char not in IGNORED:
+                    seen += 1
                     if seen == at:
                         break
-                    seen += 1
             setattr(element, kind, text[:offset])
             where = 0 if kind == "text" else block.index(element) + 1
             for n, piece in enumerate(made):

@@ -264,7 +264,7 @@ def test_a_note_called_twice_is_not_trouble_and_the_book_is_laid_out_once(tmp_pa
 
 def test_a_notes_run_over_lines_stand_at_the_end_of_the_line_before_the_next_calls_line():
     """The paragraph calls note 1 on its first line and note 2 on its third: note 1's run-over
-    pieces go before the last word of the second line (where they fill the foot of the call's page
+    pieces go after the last word of the second line, as a call stands after its word (where they fill the foot of the call's page
     under the body's lines), not into the third line with note 2 (which, when note 2 had to go on,
     took them along and left the page short: the Russian Manifesto's folio 4)."""
     from types import SimpleNamespace
@@ -288,10 +288,14 @@ def test_a_notes_run_over_lines_stand_at_the_end_of_the_line_before_the_next_cal
                                        line(("delta epsilon zeta", p),)))
                 , SimpleNamespace(lines=(line(("eta theta", p), ("2", r2), (" iota.", p)),))]
     places = piece_places(laid_out, root)
-    assert places == {"note-1": (45, 27)}, "45 letters in the paragraph's text, 27 before 'zeta'"
+    assert places == {"note-1": (45, 31)}, "45 letters in the paragraph's text, 31 up to 'zeta'"
     lines = {"note-1": [[(6, False), (9, False), (8, False)]]}  # "One two" / "three four" / "five six."
     cut = lxml_html.document_fromstring(cut_notes(html, lines, places)).find(".//p")
     words = [(child.get("class"), " ".join("".join(child.itertext()).split())) for child in cut]
     assert words == [("noteref", "1"), ("footnote", "One two three four"), ("footnote footnote-more", "five six."),
                      ("noteref", "2"), ("footnote", "Two.")], "two lines under the call, the third a piece"
-    assert cut[1].tail == " gamma delta epsilon " and cut[2].tail == "zeta eta theta", "the piece before 'zeta'"
+    assert cut[1].tail == " gamma delta epsilon zeta" and cut[2].tail == " eta theta", "the piece after 'zeta'"
+    hyphenated = [SimpleNamespace(lines=(line(("Alpha beta", p), ("1", r1), (" gamma", p)),
+                                         line(("delta epsilon ze\u2010", p),))),
+                  SimpleNamespace(lines=(line(("ta eta theta", p), ("2", r2), (" iota.", p)),))]
+    assert piece_places(hyphenated, root) == {"note-1": (45, 27)}, "after 'epsilon': never inside a word"
