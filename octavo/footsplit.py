@@ -11,7 +11,8 @@ page. Here each note is cut, after a first layout, at the ends of the lines it w
 first ``HEAD_LINES`` lines stay one footnote (``footnote-policy: line``: with the call), every
 further line is a footnote of its own that WeasyPrint may send on to the next page
 (``footnote-policy: auto``), where it goes before that page's own notes. Those pieces stand at the
-end of the paragraph that calls the note (or before its next note call): WeasyPrint sets as many
+end of the paragraph that calls the note (or at the end of the line before its next note call's
+line, :func:`piece_places`; before that call's note when the layout cannot say): WeasyPrint sets as many
 of them as fit when it reaches them, and set beside the call they took the room of the
 paragraph's own last lines, which then went on with the call and the whole note (Capital ch. 15,
 folio 32 left ten lines short). The paragraph holding the
@@ -77,21 +78,67 @@ def note_lines(pages, root) -> dict[str, list[list[tuple[int, bool]]]]:
             if note_id not in spoiled and sorted(paragraphs) == list(range(len(paragraphs)))}
 
 
-def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]]) -> str:
-    """The print HTML with each note of ``lines`` longer than HEAD_LINES cut into its pieces; the
-    HTML as it was when no note is cut."""
+def piece_places(pages, root) -> dict[str, tuple[int, int]]:
+    """Where a note's run-over pieces go when its paragraph calls another note on a later line: by
+    the note's id, (the paragraph's letters outside its notes, the letters up to the end of the
+    last whole word of the line before that later call's line: after it, as a call stands after
+    its word; set before a word, they broke the line before it). There the pieces fill the foot of the call's page
+    under the body's lines; set before the later note (:func:`_cut`), they stood in the later
+    call's line, and when that note found no room at the foot (a note after one that runs over
+    must go on too) the line went on with them, the page left short (the Russian Manifesto's
+    folio 4). ``pages``: pageviews.PageView of a layout; ``root``: its document's root."""
+    notes = {el.get("data-call"): el.get("id") for el in root.iter()
+             if el.get("data-call") and el.get("id") and "footnote" in (el.get("class") or "").split()}
+    paragraphs: dict[object, list] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.area == "body" and line.block is not None:
+                paragraphs.setdefault(line.block, []).append(line)
+    places = {}
+    for lines in paragraphs.values():
+        counted = [_line_letters(line.text) for line in lines]
+        total = sum(counted)
+        calls = []  # (line index, letters before and up to the call, note id)
+        for index, line in enumerate(lines):
+            before = sum(counted[:index])
+            for text, element in zip(line.texts, line.elements):
+                before += _letters(text)
+                if element is not None and element.get("id") in notes and "noteref" in (element.get("class") or ""):
+                    calls.append((index, before, notes[element.get("id")]))
+        for (index, at, note), (later, _, _) in zip(calls, calls[1:]):
+            if later <= index:
+                continue  # the later call is on the same line: the pieces go before its note
+            place = sum(counted[:later])  # after the line's last word, where a call would stand
+            if lines[later - 1].text.rstrip().endswith(LAYOUT_HYPHEN):  # never inside a word
+                words = lines[later - 1].text.split()
+                place -= _line_letters(words[-1]) if len(words) > 1 else place
+            if place >= at:
+                places[note] = (total, place)
+    return places
+
+
+def _line_letters(text: str) -> int:
+    """The letters of a laid-out line's text, without the hyphen layout added at its end."""
+    text = text.rstrip()
+    return _letters(text) - (1 if text.endswith(LAYOUT_HYPHEN) else 0)
+
+
+def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]],
+              places: dict[str, tuple[int, int]] | None = None) -> str:
+    """The print HTML with each note of ``lines`` longer than HEAD_LINES cut into its pieces (set
+    where ``places`` says, :func:`piece_places`, if it says); the HTML as it was when no note is cut."""
     root = lxml_html.document_fromstring(html)
     cut = False
     notes = [note for note in root.iter("span") if note.get("id") in lines and note.get("class") == "footnote"]
     for note in notes:  # found first: cutting adds spans beside them
-        cut |= _cut(note, lines[note.get("id")])
+        cut |= _cut(note, lines[note.get("id")], (places or {}).get(note.get("id")))
     footnotes = [span for span in root.iter("span") if "footnote" in (span.get("class") or "").split()]
     for order, span in enumerate(footnotes, 1):  # moved on to the next page, they keep this order (weasy.py)
         span.set("data-order", str(order))
     return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode") if cut else html
 
 
-def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool:
+def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]], place: tuple[int, int] | None = None) -> bool:
     """Cut one note (a span.footnote of span.fn-p paragraphs) after its laid-out lines."""
     children = [child for child in note if isinstance(child.tag, str)]
     if (note.text or "").strip() or len(children) != len(paragraphs) or any(
@@ -135,8 +182,12 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
         piece.extend(content)
         made.append(piece)
     block = next((a for a in note.iterancestors() if a.tag in BLOCKS), None)
+    if block is not None:
+        note.tail = tail  # (its letters count where the pieces go)
     later = _next_note(block, note) if block is not None else None
-    if later is not None:  # before the next note called in the paragraph: the notes keep their order
+    if later is not None and place is not None and _insert_at(block, place, made):
+        pass  # at the end of the line before the next note's call's line (piece_places)
+    elif later is not None:  # before the next note called in the paragraph: the notes keep their order
         where = later.getparent()
         for offset, piece in enumerate(made):
             where.insert(where.index(later), piece)
@@ -147,8 +198,53 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]]) -> bool
             parent.insert(at + offset, piece)
     if block is not None:  # the call's line may end a page alone rather than its note leave it (below)
         _style(block, "orphans: 1")
-    (made[-1] if made and block is None else note).tail = tail
+    if block is None:
+        made[-1].tail = tail
     return True
+
+
+def _insert_at(block: etree._Element, place: tuple[int, int], made: list) -> bool:
+    """Put ``made`` in ``block`` right after its first ``place[1]`` letters (letters outside its
+    notes), when the block has ``place[0]`` such letters (as laid out) and the last of them stands
+    in its own text, not in inline markup (whose style the notes would take on). Whether they were put."""
+    total, at = place
+    segments = []  # (element, "text" or "tail", letters before it)
+    count = 0
+
+    def walk(element, outside):
+        nonlocal count
+        if outside:
+            segments.append((element, "text", count))
+            count += _letters(element.text or "")
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            walk(child, outside and "footnote" not in (child.get("class") or "").split())
+            if outside:
+                segments.append((child, "tail", count))
+                count += _letters(child.tail or "")
+
+    walk(block, True)
+    if count != total:
+        return False  # the layout's letters are not the markup's
+    if at < 1:
+        return False
+    for element, kind, before in segments:
+        text = getattr(element, kind) or ""
+        if before < at <= before + _letters(text) and (element is block if kind == "text" else element.getparent() is block):
+            seen, offset = before, 0
+            for offset, char in enumerate(text, 1):
+                if not char.isspace() and char not in IGNORED:
+                    seen += 1
+                    if seen == at:
+                        break
+            setattr(element, kind, text[:offset])
+            where = 0 if kind == "text" else block.index(element) + 1
+            for n, piece in enumerate(made):
+                block.insert(where + n, piece)
+            made[-1].tail = text[offset:]
+            return True
+    return False
 
 
 def _next_note(block: etree._Element, note: etree._Element) -> etree._Element | None:
@@ -259,13 +355,16 @@ def better(before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
     return after[2] <= before[2] and after[1] <= before[1] and sum(after) < sum(before)
 
 
-def trouble(pages) -> tuple[int, int, int]:
+def trouble(pages, root) -> tuple[int, int, int]:
     """(pages ending early with no page break to explain it, notes off their call's page, calls
-    whose note no page prints) of a layout's pages (pageviews.PageView): what cutting notes should
-    make fewer, the last never more."""
+    whose note no page prints) of a layout's pages (pageviews.PageView) and the laid-out document's
+    root: what cutting notes should make fewer, the last never more. Only a call given a note (or a
+    pointer) for the foot in the markup can lose it: a note's second call has none (its note stands
+    under the first), nor has the call of a note printed at the end."""
     from .preflight import short_pages
 
     off = sum(1 for page in pages for call in page.feet if call not in page.calls)
     printed = {call for page in pages for call in page.feet}
-    lost = sum(1 for page in pages for call in page.calls if call not in printed)
+    footed = {el.get("data-call") for el in root.iter() if el.get("data-call")} if root is not None else set()
+    lost = sum(1 for page in pages for call in page.calls if call in footed and call not in printed)
     return len(short_pages(pages, lambda n: "", notes_kept=False)), off, lost

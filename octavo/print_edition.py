@@ -150,27 +150,28 @@ def cut_notes(html: str, lay, laid_out):
     from .pdf import page_views
 
     views = page_views(laid_out)
-    best, least = laid_out, footsplit.trouble(views)
+    best, least = laid_out, footsplit.trouble(views, laid_out.root)
     lines: dict = {}
-    every = footsplit.note_lines(views, laid_out.root)
-    current, cut = laid_out, html
+    first, current, cut, places = views, laid_out, html, None
     for attempt in range(1, ROUNDS + 1):
         if not any(least):
             break
         found = footsplit.note_lines(views, current.root)
         wanted = {note: found[note] for note in footsplit.implicated(views, current.root) - set(lines) if note in found}
-        if attempt == ROUNDS:
+        if attempt == ROUNDS:  # every note the first layout could cut
+            every = footsplit.note_lines(first, laid_out.root)
             wanted.update({note: every[note] for note in every if note not in lines})
         if not wanted:
             continue
         lines.update(wanted)
-        again = footsplit.cut_notes(html, lines)
+        places = places if places is not None else footsplit.piece_places(first, laid_out.root)
+        again = footsplit.cut_notes(html, lines, places)
         if again == cut:
             break
         cut = again
         current = lay(cut)
         views = page_views(current)
-        trouble = footsplit.trouble(views)
+        trouble = footsplit.trouble(views, current.root)
         if footsplit.better(least, trouble):
             best, least = current, trouble
     return best
