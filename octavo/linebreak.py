@@ -26,6 +26,11 @@ Here, inside that same layout (no second pass over the document), for a justifie
   it is set again without hyphenating, in that widened measure: the line before the word (its
   spaces stretched) or with the whole word (its spaces shrunk) is kept unless its spaces would
   stretch by more than ``LOOSE_EM`` (a loose line is worse than a third hyphen).
+- when the line would be the second hyphenated line in a row and the line after it, as first fit
+  sets it, would be a third that the rule above must keep (its line without the hyphen loose), the
+  second line is set without hyphenating if that line is not loose: the ladder is avoided one line
+  earlier (in Russian and German most third hyphens cannot be dropped: the words are long). The
+  line after is set aside for the look, not kept (WeasyPrint sets it again in its turn).
 
 A line whose spaces shrink is marked, and justified by ``text_align`` with the negative width
 WeasyPrint's own ``justify_line`` -> ``add_word_spacing`` already applies (a Pango letter-spacing on
@@ -40,7 +45,8 @@ float twice). A line is set again only in those cases, so the cost is a fraction
 
 The WeasyPrint internals used (module globals of ``weasyprint.layout.inline``: ``get_next_linebox``,
 ``split_inline_box``, ``split_first_line``, ``text_align``, ``justify_line``,
-``count_expandable_spaces``, ``remove_last_whitespace``; ``weasyprint.text.line_break``'s
+``count_expandable_spaces``, ``remove_last_whitespace``, ``skip_first_whitespace``;
+``weasyprint.text.line_break``'s
 ``create_layout`` and ``line_size`` for a space's width) are pinned by tests/test_weasy_contract.py.
 :func:`install` wraps them once per process; they compose only inside :func:`composing`, which
 pdf.py holds around the print layout (anything else WeasyPrint lays out breaks its own way).
@@ -132,8 +138,9 @@ def _split(context, box, position_x, max_x, bottom_space, skip_stack, containing
     space = _space_width(context, box.style)
     a = _Candidate(context, first, measure, space)
     third = _before[0] >= HYPHEN_LIMIT  # a hyphen here would make a third in a row
+    second = _before[0] == HYPHEN_LIMIT - 1  # ... a second: avoided when that costs little
     loose = a.stretch > TRIGGER * space
-    if not a.spaces or not (loose or (third and a.hyphenated)):
+    if not a.spaces or not (loose or ((third or second) and a.hyphenated)):
         return a.kept()
     wider = max_x + (a.spaces + 1) * (1 - MIN_SPACE) * space
 
@@ -154,7 +161,45 @@ def _split(context, box, position_x, max_x, bottom_space, skip_stack, containing
         c = again(hyphens=False)
         if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"]:
             chosen = c
+    elif second and chosen.hyphenated and not context.excluded_shapes:
+        c = again(hyphens=False)
+        if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"] \
+                and _third_kept_after(context, box, chosen, max_x, bottom_space, containing_block, space):
+            chosen = c
     return chosen.kept()
+
+
+def _third_kept_after(context, box, second: _Candidate, max_x, bottom_space, containing_block, space) -> bool:
+    """Whether the line after ``second`` (a paragraph's second hyphenated line in a row), as WeasyPrint
+    would set it, ends with a hyphen too and could not do without it (set again without hyphenating,
+    in a measure widened as for a third hyphen, it would be loose or not fit): a ladder ahead, which
+    the second line can avoid by keeping its word whole. The lines are set aside, not kept."""
+    start = inline.skip_first_whitespace(box, second.result[1])
+    if start == "continue":
+        return False
+    measure = max_x - box.position_x
+
+    def set_next(right, hyphens: bool):
+        lists = ([], [], [], [])
+        _Unhyphenated.on = not hyphens
+        try:
+            result = _original["split_inline_box"](context, box, box.position_x, right, bottom_space, start,
+                                                   containing_block, *lists, [], None, None)
+        finally:
+            _Unhyphenated.on = False
+        return None if any(lists) else result  # something out of the flow there: no guess
+
+    following = set_next(max_x, hyphens=True)
+    if following is None or following[1] is None or following[2]:
+        return False
+    n = _Candidate(context, following, measure, space)
+    if not n.hyphenated or not n.spaces:
+        return False
+    without = set_next(max_x + (n.spaces + 1) * (1 - MIN_SPACE) * space, hyphens=False)
+    if without is None:
+        return False
+    w = _Candidate(context, without, measure, space)
+    return not (w.fits and not w.hyphenated and w.stretch <= LOOSE_EM * box.style["font_size"])
 
 
 def _first_line(text, style, *args, **kwargs):
