@@ -161,10 +161,10 @@ def _split(context, box, position_x, max_x, bottom_space, skip_stack, containing
         c = again(hyphens=False)
         if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"]:
             chosen = c
-    elif second and chosen.hyphenated and not context.excluded_shapes:
-        c = again(hyphens=False)
-        if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"] \
-                and _third_kept_after(context, box, chosen, max_x, bottom_space, containing_block, space):
+    elif second and chosen.hyphenated and not context.excluded_shapes \
+            and _third_kept_after(context, box, chosen, max_x, bottom_space, containing_block, space):
+        c = again(hyphens=False)  # after the look ahead: most second hyphens have no third after them
+        if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"]:
             chosen = c
     return chosen.kept()
 
