@@ -14,8 +14,9 @@ Here, inside that same layout (no second pass over the document), for a justifie
 
 - when its first-fit spaces would stretch by more than ``TRIGGER`` of a normal space (to twice
   their width), and the text after it could start with something narrow enough (the next word, or
-  its first part as the hyphenation dictionary allows it, measured alone: most loose lines are
-  loose because the next word is long and cannot break, and are not set again for nothing), the
+  its first part as the hyphenation dictionary allows it, measured alone, with the word space it
+  brings: most loose lines are loose because the next word is long and cannot break, and are not
+  set again for nothing; words are measured once per font and layout), the
   line is set again in a measure widened by what its spaces may give (``1 - MIN_SPACE`` of a space
   each). If that takes more of the text and its spaces shrink to no less than ``MIN_SPACE`` of a
   normal space, the tighter line is kept. (TeX's demerits for one line would keep it too: a
@@ -25,6 +26,11 @@ Here, inside that same layout (no second pass over the document), for a justifie
   it is set again without hyphenating, in that widened measure: the line before the word (its
   spaces stretched) or with the whole word (its spaces shrunk) is kept unless its spaces would
   stretch by more than ``LOOSE_EM`` (a loose line is worse than a third hyphen).
+- when the line would be the second hyphenated line in a row and the line after it, as first fit
+  sets it, would be a third that the rule above must keep (its line without the hyphen loose), the
+  second line is set without hyphenating if that line is not loose: the ladder is avoided one line
+  earlier (in Russian and German most third hyphens cannot be dropped: the words are long). The
+  line after is set aside for the look, not kept (WeasyPrint sets it again in its turn).
 
 A line whose spaces shrink is marked, and justified by ``text_align`` with the negative width
 WeasyPrint's own ``justify_line`` -> ``add_word_spacing`` already applies (a Pango letter-spacing on
@@ -39,7 +45,8 @@ float twice). A line is set again only in those cases, so the cost is a fraction
 
 The WeasyPrint internals used (module globals of ``weasyprint.layout.inline``: ``get_next_linebox``,
 ``split_inline_box``, ``split_first_line``, ``text_align``, ``justify_line``,
-``count_expandable_spaces``, ``remove_last_whitespace``; ``weasyprint.text.line_break``'s
+``count_expandable_spaces``, ``remove_last_whitespace``, ``skip_first_whitespace``;
+``weasyprint.text.line_break``'s
 ``create_layout`` and ``line_size`` for a space's width) are pinned by tests/test_weasy_contract.py.
 :func:`install` wraps them once per process; they compose only inside :func:`composing`, which
 pdf.py holds around the print layout (anything else WeasyPrint lays out breaks its own way).
@@ -131,8 +138,9 @@ def _split(context, box, position_x, max_x, bottom_space, skip_stack, containing
     space = _space_width(context, box.style)
     a = _Candidate(context, first, measure, space)
     third = _before[0] >= HYPHEN_LIMIT  # a hyphen here would make a third in a row
+    second = _before[0] == HYPHEN_LIMIT - 1  # ... a second: avoided when that costs little
     loose = a.stretch > TRIGGER * space
-    if not a.spaces or not (loose or (third and a.hyphenated)):
+    if not a.spaces or not (loose or ((third or second) and a.hyphenated)):
         return a.kept()
     wider = max_x + (a.spaces + 1) * (1 - MIN_SPACE) * space
 
@@ -153,7 +161,45 @@ def _split(context, box, position_x, max_x, bottom_space, skip_stack, containing
         c = again(hyphens=False)
         if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"]:
             chosen = c
+    elif second and chosen.hyphenated and not context.excluded_shapes \
+            and _third_kept_after(context, box, chosen, max_x, bottom_space, containing_block, space):
+        c = again(hyphens=False)  # after the look ahead: most second hyphens have no third after them
+        if c.fits and not c.hyphenated and c.stretch <= LOOSE_EM * box.style["font_size"]:
+            chosen = c
     return chosen.kept()
+
+
+def _third_kept_after(context, box, second: _Candidate, max_x, bottom_space, containing_block, space) -> bool:
+    """Whether the line after ``second`` (a paragraph's second hyphenated line in a row), as WeasyPrint
+    would set it, ends with a hyphen too and could not do without it (set again without hyphenating,
+    in a measure widened as for a third hyphen, it would be loose or not fit): a ladder ahead, which
+    the second line can avoid by keeping its word whole. The lines are set aside, not kept."""
+    start = inline.skip_first_whitespace(box, second.result[1])
+    if start == "continue":
+        return False
+    measure = max_x - box.position_x
+
+    def set_next(right, hyphens: bool):
+        lists = ([], [], [], [])
+        _Unhyphenated.on = not hyphens
+        try:
+            result = _original["split_inline_box"](context, box, box.position_x, right, bottom_space, start,
+                                                   containing_block, *lists, [], None, None)
+        finally:
+            _Unhyphenated.on = False
+        return None if any(lists) else result  # something out of the flow there: no guess
+
+    following = set_next(max_x, hyphens=True)
+    if following is None or following[1] is None or following[2]:
+        return False
+    n = _Candidate(context, following, measure, space)
+    if not n.hyphenated or not n.spaces:
+        return False
+    without = set_next(max_x + (n.spaces + 1) * (1 - MIN_SPACE) * space, hyphens=False)
+    if without is None:
+        return False
+    w = _Candidate(context, without, measure, space)
+    return not (w.fits and not w.hyphenated and w.stretch <= LOOSE_EM * box.style["font_size"])
 
 
 def _first_line(text, style, *args, **kwargs):
@@ -231,10 +277,13 @@ def _runs(context) -> dict:
 
 
 def _frozen(skip_stack):
-    """A skip stack ({index: {index: ... None}}) as a hashable key."""
+    """A skip stack ({index: {index: ... None}}) as a hashable key (one per line: kept cheap)."""
     if skip_stack is None:
         return None
-    return tuple((index, _frozen(rest)) for index, rest in skip_stack.items())
+    if len(skip_stack) == 1:  # a line's start or end: one index at each level
+        (index, rest), = skip_stack.items()
+        return index, _frozen(rest)
+    return tuple([(index, _frozen(rest)) for index, rest in skip_stack.items()])
 
 
 def _position(skip_stack) -> tuple:
@@ -267,17 +316,20 @@ def _last_text(box) -> str:
 
 
 BREAKS = " \u200b-\u2010\u2013\u2014/"  # the next word ends at the first of these (or sooner)
+SLACK = 0.01  # px: a word measured alone may be this much wider than the room and still be tried
 
 
 def _room_for_more(context, linebox, a: _Candidate) -> bool:
     """Whether the text after line ``a`` could start with something narrow enough to join it with
     its spaces shrunk: the next word, or its first part and a hyphen (or, after a hyphenated line,
-    the rest of the word to its next break), measured alone. Most loose lines are loose because the
-    next word is long and cannot break there: this keeps them from being set again for nothing."""
+    the rest of the word to its next break), measured alone, and the word space the line's break
+    took (a line ends before its last space: joining the next word brings that space back). Most
+    loose lines are loose because the next word is long and cannot break there: this keeps them
+    from being set again for nothing (a retry costs as much as setting the line)."""
     found = _text_after(linebox, a.result[1])
     if found is None:
         return True  # an image, a float or the end of a box next: set the line again
-    box, text = found
+    box, text, before = found
     word = text.lstrip(" ")
     if not word or "\u00ad" in word:
         return True
@@ -303,12 +355,13 @@ def _room_for_more(context, linebox, a: _Candidate) -> bool:
         if later:
             narrowest = min(narrowest, _width(context, style, word[:later[0]] + ("" if begun else hyphen)))
     room = a.stretch * a.spaces + (a.spaces + 1) * (1 - MIN_SPACE) * a.space
-    return (a.space if text[:1] == " " else 0) + narrowest <= room + 0.01
+    space = a.space if text[:1] == " " or (before == " " and not begun) else 0  # the space the break took
+    return space + narrowest <= room + SLACK
 
 
 def _text_after(linebox, skip_stack):
-    """The text box holding the text after ``skip_stack`` (a line's end) and that text, or None when
-    a box without text comes first."""
+    """The text box holding the text after ``skip_stack`` (a line's end), that text and the character
+    just before it in the box ("" at its start), or None when a box without text comes first."""
     box = linebox
     while not isinstance(box, boxes.TextBox):
         if not isinstance(box, boxes.ParentBox):
@@ -318,19 +371,25 @@ def _text_after(linebox, skip_stack):
             return None
         box = box.children[index]
     offset = next(iter(skip_stack)) if skip_stack else 0
-    return box, box.text.encode()[offset:].decode()
+    encoded = box.text.encode()
+    return box, encoded[offset:].decode(), encoded[offset - 1:offset].decode(errors="replace") if offset else ""
 
 
 def _width(context, style, text: str) -> float:
-    """The width of ``text`` set alone in ``style`` (one Pango layout per font, kept for the layout)."""
+    """The width of ``text`` set alone in ``style`` (one Pango layout per font, kept for the layout;
+    each text measured once per font: the same words come back line after line)."""
     key = _font_key(style)
-    measures = context.__dict__.setdefault("octavo_measures", {})
-    layout = measures.get(key)
-    if layout is None:
-        layout = measures[key] = create_layout(text, style, context, None, 0)
-    else:
-        layout.set_text(text)
-    return line_size(layout.get_first_line()[0], style)[0]
+    widths = context.__dict__.setdefault("octavo_widths", {})
+    width = widths.get((key, text))
+    if width is None:
+        measures = context.__dict__.setdefault("octavo_measures", {})
+        layout = measures.get(key)
+        if layout is None:
+            layout = measures[key] = create_layout(text, style, context, None, 0)
+        else:
+            layout.set_text(text)
+        width = widths[key, text] = line_size(layout.get_first_line()[0], style)[0]
+    return width
 
 
 def _font_key(style) -> tuple:
@@ -340,9 +399,10 @@ def _font_key(style) -> tuple:
 
 
 def _space_width(context, style) -> float:
-    """The width of a word space in the paragraph's font (measured once per font and size)."""
-    spaces = context.__dict__.setdefault("octavo_spaces", {})
-    key = _font_key(style)
-    if key not in spaces:
-        spaces[key] = _width(context, style, "\u00a0") or 0.25 * style["font_size"]
-    return spaces[key]
+    """The width of a word space in the paragraph's font (measured once per font and size; looked up
+    by the style itself first, kept alive beside its width so that its id stays its own)."""
+    by_style = context.__dict__.setdefault("octavo_space_by_style", {})
+    found = by_style.get(id(style))
+    if found is None:
+        found = by_style[id(style)] = (style, _width(context, style, "\u00a0") or 0.25 * style["font_size"])
+    return found[1]

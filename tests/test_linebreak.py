@@ -129,3 +129,17 @@ def test_no_more_than_two_hyphenated_lines_in_a_row(tmp_path):
     assert ladder(first_fit) >= 3
     assert ladder(justified) <= 2
     assert words(justified) == words(first_fit) == PARAGRAPH.split()
+
+
+def test_a_second_hyphenated_line_keeps_its_word_whole_when_the_third_could_not_do_without_its_hyphen(tmp_path):
+    justified = build(tmp_path, "manifest.md", RUSSIAN, PARAGRAPH, "\np { width: 27.5em; text-indent: 0; }\n")
+    # set one line at a time, the paragraph ran "Она со‐" / "здала чудеса искусства, но совсем иного
+    # рода, чем еги‐" / "петские пирамиды, римские водопроводы и готиче‐": the third hyphen kept
+    # because its line without it ("... водопроводы и") would have been loose. The second line takes
+    # its last word whole instead, its spaces stretched but not loose, and no third hyphen follows.
+    assert "здала чудеса искусства, но совсем иного рода, чем" in [line.text for line in justified]
+    assert ladder(justified) <= 2
+    measure = max(line.right for line in justified)
+    for line in justified[:-1]:  # justified to the measure, no word space stretched beyond 0.5 em
+        assert abs(line.right - measure) < 0.5 and max(line.gaps) <= SPACE + 0.5 * EM + 0.1, line
+    assert words(justified) == PARAGRAPH.split()

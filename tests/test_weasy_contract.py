@@ -366,7 +366,8 @@ def test_line_layout_calls_the_functions_the_composer_wraps_by_their_module_name
     from weasyprint.layout import LayoutContext
 
     calls = {"iter_line_boxes": {"get_next_linebox"},
-             "get_next_linebox": {"split_inline_box", "remove_last_whitespace", "text_align"},
+             "get_next_linebox": {"split_inline_box", "remove_last_whitespace", "text_align",
+                                  "skip_first_whitespace"},  # and the composer's look-ahead, as it does
              "split_text_box": {"split_first_line"},
              "text_align": {"justify_line"},
              "justify_line": {"count_expandable_spaces", "add_word_spacing"}}
@@ -384,6 +385,7 @@ def test_line_layout_calls_the_functions_the_composer_wraps_by_their_module_name
         "context", "linebox", "position_y", "bottom_space", "skip_stack"]
     assert list(inspect.signature(own("split_first_line")).parameters)[:3] == ["text", "style", "context"]
     assert list(inspect.signature(own("text_align")).parameters) == ["context", "line", "available_width", "last"]
+    assert list(inspect.signature(inline.skip_first_whitespace).parameters) == ["box", "skip_stack"]
     assert isinstance(LayoutContext.excluded_shapes, property), "the floats a line avoids: a list, read for its length"
     assert not hasattr(LayoutContext, "__slots__"), "the composer keeps its per-layout tables on the context"
 
