@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .collection import collect_as_usual, collect_less
 from .config import (DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config,
                      parse_formats, parse_shard, parse_site_url)
 
@@ -140,6 +141,14 @@ def _run_options(args: argparse.Namespace, p: argparse.ArgumentParser) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    collect_less()  # a short process: see collection.py
+    try:
+        return _main(argv)
+    finally:
+        collect_as_usual()  # a caller in the same process (tests, a script) gets its own back
+
+
+def _main(argv: list[str] | None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if args.explain is not None:
@@ -186,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         site_url=site_url,
         **_run_options(args, p),
     )
+    if args.serve is not None or args.watch:
+        collect_as_usual()  # a process that lives on
     if args.serve is not None:
         from .serve import parse_address, serve
 
