@@ -264,3 +264,25 @@ def test_the_line_that_closes_the_credits_starts_at_the_margin(tmp_path):
     rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
     starts = {row[0][0]: row[0][1] for row in rows}
     assert abs(starts["This"] - starts["Someone"]) < 1, starts
+
+
+# --- poems: a poem's head stands over its verse (issue 17: Dickinson, heads centred over flush-left verse) ---
+
+def test_a_poems_head_starts_where_its_verse_starts_and_a_group_head_stays_centred(tmp_path):
+    """Verse is set flush left, so a poem's own head is set flush left over it, at the verse's
+    edge (a centred head stood over nothing); a heading over a group of poems ("I. LIFE.") with no
+    verse of its own stays centred."""
+    source = poems_source(tmp_path)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "poems.pdf"
+    page = next(i for i in range(page_count(pdf)) if any(w[0] == "SUCCESS." for w in words(pdf, i))
+                and words(pdf, i)[0][0] != "Contents")
+    lines = rows_of(words(pdf, page))
+    head = next(row for row in lines if any(w[0] == "SUCCESS." for w in row))
+    verse = next(row for row in lines if row[0][0] == "A" and row[1][0] == "line")
+    assert abs(head[0][1] - verse[0][1]) < 1 * PT, (head, verse)
+    group = next(row for row in lines if [w[0] for w in row] == ["I.", "LIFE."])
+    width = group[-1][3] - group[0][1]
+    centre = (group[0][1] + group[-1][3]) / 2
+    assert group[0][1] - verse[0][1] > width, group  # not at the verse's edge
+    assert 180 < centre < 240, centre  # about the middle of an A5 page (210 pt)

@@ -39,9 +39,11 @@ class Xhtml:
         self.notes = notes or {}
         self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
+        self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         self._keep = self._keep | short_poem_stanzas(blocks)
+        self._poem_heads = self._poem_heads | poem_heads(blocks)
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
@@ -70,7 +72,8 @@ class Xhtml:
                 span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
                 self.inlines(span, line)
         elif isinstance(block, m.Heading):
-            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if small_capitals(m.plain_text(block.inlines)) else ()))
+            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if small_capitals(m.plain_text(block.inlines)) else ()),
+                       *(("poem-title",) if block.id in self._poem_heads else ()))
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs, classes=classes)
             self.inlines(h, block.inlines)
         elif isinstance(block, m.ListBlock):
@@ -347,6 +350,20 @@ def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
             keep.update(v.id for v in run[:-1])
         run = []
     return frozenset(keep)
+
+
+def poem_heads(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the headings that stand over verse of their own: a stanza comes after the heading
+    before the next heading (a poem's title, a note under it allowed). Verse is set flush left,
+    so these are too (common.css); a heading over a group of poems has none and stays centred."""
+    heads: set[str] = set()
+    current: str | None = None
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            current = block.id
+        elif isinstance(block, m.Verse) and current is not None:
+            heads.add(current)
+    return frozenset(heads)
 
 
 def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
