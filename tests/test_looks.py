@@ -286,3 +286,95 @@ def test_a_poems_head_starts_where_its_verse_starts_and_a_group_head_stays_centr
     centre = (group[0][1] + group[-1][3]) / 2
     assert group[0][1] - verse[0][1] > width, group  # not at the verse's edge
     assert 180 < centre < 240, centre  # about the middle of an A5 page (210 pt)
+
+
+# --- tables look the same everywhere (issue 17: Capital ch. 15) ---
+
+TABLES = """---
+title: Tables
+---
+
+## Machinery
+
+Some words before the tables, and a note with a table of its own.[^1]
+
+#### QUINQUENNIAL PERIODS AND THE YEAR 1866
+
+<table>
+<tr><td><b>Annual average</b></td><td><b>1831-1835</b></td><td><b>1836-1840</b></td></tr>
+<tr><td>Import</td><td>1,096,373</td><td>2,389,729</td></tr>
+<tr><td>Export</td><td>225,263</td><td>251,770</td></tr>
+</table>
+
+<table>
+<tr><td><b>Death-Rate per 100,000 Men in the Respective Industries</b></td></tr>
+</table>
+
+<table>
+<tr><td><b>Persons employed</b></td><td><b>Industries</b></td><td><b>Age 25-35</b></td></tr>
+<tr><td>958,265</td><td>Agriculture</td><td>743</td></tr>
+<tr><td>22,301 men<br>12,379 women</td><td>London tailors</td><td>958</td></tr>
+<tr><td>13,803</td><td>London printers</td><td>894</td></tr>
+</table>
+
+Some words after the tables.
+
+[^1]: A note with figures.
+
+    <table>
+    <tr><td>1846. &#8212;</td><td>401,949,393 lbs.</td></tr>
+    <tr><td>1852. &#8212;</td><td>765,630,543 lbs.</td></tr>
+    </table>
+"""
+
+
+def test_tables_have_the_same_rules_and_figure_alignment_in_the_text_and_in_notes(tmp_path):
+    """A note's table is ruled as a body table is (light horizontal rules), its figures with a unit
+    after them ("401,949,393 lbs.") right-aligned; a column of figures is right-aligned whole, a cell
+    of words among its figures ("22,301 men") and its head included; a caption written in capitals
+    is set in small capitals; a one-cell table over a table ("Death-Rate ...") is that table's
+    caption, not a table of its own."""
+    source = write_source(tmp_path, "tables.md", TABLES)
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "tables.epub")
+    with zipfile.ZipFile(tmp_path / "out" / "tables.epub") as epub:
+        pages = [etree.fromstring(epub.read(n)) for n in epub.namelist() if re.search(r"c\d+\.xhtml$", n)]
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    tables = [t for page in pages for t in page.iterfind(".//h:table", ns)]
+    captions = [" ".join("".join(c.itertext()).split()) for t in tables for c in t.iterfind("h:caption", ns)]
+    assert captions == ["QUINQUENNIAL PERIODS AND THE YEAR 1866",
+                        "Death-Rate per 100,000 Men in the Respective Industries"], captions
+    assert "caps" in tables[0].find("h:caption", ns).get("class", "").split()
+    assert len([t for t in tables if t.find(".//h:td", ns) is not None]) == 3, "one-cell table left as a table"
+    persons = tables[1]
+    first_column = [row[0] for row in persons.iterfind(".//h:tr", ns)]
+    assert all(c.get("class") and ("number" in c.get("class").split() or "figures" in c.get("class").split())
+               for c in first_column), [etree.tostring(c) for c in first_column]
+
+    pdf = tmp_path / "out" / "tables.pdf"
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        index = next(i for i in range(len(doc)) if "401,949,393" in doc[i].get_textpage().get_text_range())
+        page = doc[index]
+        # light rules: the note's table draws horizontal lines as the body's do
+        from pypdfium2 import raw
+        lines = []
+        for obj in page.get_objects():
+            if obj.type == raw.FPDF_PAGEOBJ_PATH:
+                left, bottom, right, top = obj.get_bounds()
+                if right - left > 40 and top - bottom < 2:
+                    lines.append((round(bottom), round(left), round(right)))
+        height = page.get_height()
+    finally:
+        doc.close()
+    found = words(pdf, index)
+    note_top = next(w for w in found if w[0] == "401,949,393")[4]
+    assert any(b < note_top + 20 and b > 0 for b, _, _ in lines if b < height / 2), (lines, note_top)
+    units = [w for w in found if w[0] == "lbs."]
+    assert abs(units[0][3] - units[1][3]) < 0.5, units  # right-aligned: the units end on one line
+    with_men = [w for w in found if w[0] in ("men", "women")]
+    if with_men:  # the body table's column on this page
+        assert abs(with_men[0][3] - with_men[1][3]) < 0.5, with_men
+    caps = [w for w in found if w[0] == "QUINQUENNIAL"]
+    if caps:  # small capitals: shorter than a capital
+        assert caps[0][4] - caps[0][2] < 7, caps

@@ -176,17 +176,21 @@ class Xhtml:
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
             if n:
                 el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
-            if table.caption and n == 0:
-                self.inlines(etree.SubElement(el, "caption"), table.caption)
+            if table.caption and n == 0:  # one written in capitals is set in small capitals, as a heading is
+                caps = small_capitals(m.plain_text(table.caption))
+                self.inlines(etree.SubElement(el, "caption", {"class": "caps"} if caps else {}), table.caption)
             self._rows(el, table, group, columns)
             el.tail = "\n"
 
     def _rows(self, el: etree._Element, table: m.Table, group: tuple[int, ...] | None, columns: int) -> None:
         group_el, kind = None, None
         heads = tables.header_rows(table)
+        figures = tables.figure_cells(table)
         for n, row in enumerate(table.rows):
             if n < heads:
-                row = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+                made = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+                figures |= {id(new) for old, new in zip(row.cells, made.cells) if id(old) in figures}
+                row = made
             if row.group != kind:
                 kind, group_el = row.group, etree.SubElement(el, f"t{row.group}")
             tr = etree.SubElement(group_el, "tr")
@@ -195,6 +199,8 @@ class Xhtml:
                 classes = (f"align-{cell.align}",) if cell.align else ()
                 if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
                     classes += ("number",)
+                elif id(cell) in figures and not cell.align:  # words in a column of figures
+                    classes += ("figures",)
                 # an empty corner is a plain cell: a header cell names the cells under it, and
                 # an empty one names nothing (screen readers; axe's empty-table-header)
                 td = self._el(tr, "th" if cell.header and cell.blocks else "td", None, cell.attrs, classes=classes)
