@@ -378,3 +378,19 @@ def test_tables_have_the_same_rules_and_figure_alignment_in_the_text_and_in_note
     caps = [w for w in found if w[0] == "QUINQUENNIAL"]
     if caps:  # small capitals: shorter than a capital
         assert caps[0][4] - caps[0][2] < 7, caps
+
+
+def test_a_section_that_is_a_poem_has_its_title_at_the_verses_edge(tmp_path):
+    """The Sonnets: each poem a section of its own, its number the section's title, set at the
+    verse's left edge as a poem's head is."""
+    sonnets = "\n\n".join(f"## {r}.\n\n{STANZA}\n\n{STANZA}" for r in ROMAN[:3])
+    source = write_source(tmp_path, "sonnets.md", f"---\ntitle: Sonnets\n---\n\n{sonnets}\n")
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "sonnets.epub")
+    pdf = tmp_path / "out" / "sonnets.pdf"
+    page = next(i for i in range(page_count(pdf)) if any(w[0] == "II." for w in words(pdf, i))
+                and words(pdf, i)[0][0] != "Contents")
+    lines = rows_of(words(pdf, page))
+    head = next(row for row in lines if [w[0] for w in row] == ["II."])
+    verse = next(row for row in lines if row[0][0] == "A" and row[1][0] == "line")
+    assert abs(head[0][1] - verse[0][1]) < 1 * PT, (head, verse)

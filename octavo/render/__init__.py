@@ -28,7 +28,7 @@ from .flavour import BACKLINK, PLAIN, PRINT, WEB, Flavour, note_number  # noqa: 
 from .typography import (  # noqa: F401 (callers import these from here)
     HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, chapters_open_pages, footnote_placement,
     handout_lines, keep_dashes_with_words, not_running_text, opening_length, running_head, shouting, text_length)
-from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_indent  # noqa: F401
+from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_before_heading, verse_indent  # noqa: F401
 
 UI = messages.CATALOGUE  # interface words per language (messages.py); kept under this name for callers
 COLOPHON = "colophon"  # id of the closing credits
@@ -94,6 +94,7 @@ class SectionView:
     body: Markup
     byline: str | None
     notes: tuple[NoteView, ...]
+    poem: bool = False  # its heading stands over verse: set at the verse's edge (xhtml.poem_heads)
 
 
 class Renderer:
@@ -225,8 +226,9 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavo
     footnotes = flavour.footnotes or {}
     views = tuple(NoteView(note.id, note.number, note_markup(note, ui, flavour)) for note in section.notes
                   if footnotes.get(note.id) != "foot")
+    poem = verse_before_heading(section.blocks)
     return SectionView(section.id, section.kind, title, heading, section.level,
-                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views)
+                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views, poem)
 
 
 def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,

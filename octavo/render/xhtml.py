@@ -372,6 +372,16 @@ def poem_heads(blocks: tuple[m.Block, ...]) -> frozenset[str]:
     return frozenset(heads)
 
 
+def verse_before_heading(blocks: tuple[m.Block, ...]) -> bool:
+    """Whether a stanza comes before any heading: the section's own title stands over verse."""
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            return False
+        if isinstance(block, m.Verse):
+            return True
+    return False
+
+
 def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
     """A verse line's indent level (its leading spaces, as written) and the line without them:
     markup collapses spaces, so the indent becomes a class."""
