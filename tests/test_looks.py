@@ -394,3 +394,62 @@ def test_a_section_that_is_a_poem_has_its_title_at_the_verses_edge(tmp_path):
     head = next(row for row in lines if [w[0] for w in row] == ["II."])
     verse = next(row for row in lines if row[0][0] == "A" and row[1][0] == "line")
     assert abs(head[0][1] - verse[0][1]) < 1 * PT, (head, verse)
+
+
+# --- the printed contents (issue 17: Lu Xun, Zetkin as books) ---
+
+PROSE = "A paragraph of the text, long enough to be a paragraph of some weight in a book of this kind. " * 6
+
+
+def test_a_single_text_without_sections_has_no_printed_contents(tmp_path):
+    """A contents page listing the text alone (and the credits) says nothing: the book opens
+    with its title page and then its text."""
+    source = write_source(tmp_path, "story.md", f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "story.pdf"
+    assert not any(w[0] == "Contents" for i in range(page_count(pdf)) for w in words(pdf, i))
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        assert [doc.get_page_label(i) for i in range(2)] == ["i", "1"]
+    finally:
+        doc.close()
+
+
+def test_the_contents_of_a_single_text_list_its_sections_and_their_leaders_end_in_one_column(tmp_path):
+    """The book's title is on its title page, not the first entry of its contents; every entry's
+    leader dots end at one column, clear of the page numbers (they ended a dot apart)."""
+    chapters = "\n\n".join(f"## Chapter {n}: {'A Title of Some Length ' * (n % 3)}\n\n{PROSE}" for n in range(1, 9))
+    source = write_source(tmp_path, "book.md", f"---\ntitle: A Book of Chapters\n---\n\n{chapters}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "book.pdf"))
+    try:
+        index = next(i for i in range(len(pdf)) if pdf[i].get_textpage().get_text_range().startswith("Contents"))
+        text = pdf[index].get_textpage()
+        lines: dict[int, list] = {}
+        for i in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(i, loose=True)  # the line's height, not the glyph's
+            lines.setdefault(round(bottom), []).append((text.get_text_range(i, 1), left, right))
+    finally:
+        pdf.close()
+    entries = ["".join(c for c, _, _ in lines[y]).split(".")[0] for y in sorted(lines, reverse=True)
+               if sum(c == "." for c, _, _ in lines[y]) > 3]
+    assert entries[0].startswith("Chapter 1"), entries
+    assert "A Book of Chapters" not in entries
+    ends = {round(max(r for c, _, r in chars if c == "."), 1) for chars in lines.values()
+            if sum(c == "." for c, _, _ in chars) > 3}
+    assert len(ends) == 1, ends
+
+
+def test_the_contents_of_a_single_text_do_not_list_its_opening_under_the_books_title(tmp_path):
+    """A speech with opening words and three sections (the seed): its contents list the three
+    sections and the credits, not the opening words under the title printed above them."""
+    sections = "\n\n".join(f"## {r}. A PART OF THE SPEECH\n\n{PROSE}" for r in ("I", "II", "III"))
+    source = write_source(tmp_path, "speech.md", f"---\ntitle: A Speech of Some Weight\n---\n\n{PROSE}\n\n{sections}\n")
+    for profile in ("book", "handout"):
+        assert build_into(tmp_path / profile, source, formats=("pdf",), profile=profile).ok
+        pdf = next((tmp_path / profile).glob("*.pdf"))
+        page = next(i for i in range(page_count(pdf)) if any(w[0] == "Contents" for w in words(pdf, i)))
+        lines = [" ".join(w[0] for w in row) for row in rows_of(words(pdf, page))]
+        start = next(n for n, line in enumerate(lines) if line == "Contents")
+        assert lines[start + 1].startswith("I. A PART"), (profile, lines)
+        assert not any(line.startswith("A Speech of Some Weight") for line in lines[start:]), (profile, lines)

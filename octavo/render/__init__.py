@@ -168,14 +168,24 @@ class Renderer:
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
-        # a handout of one text without sections prints no contents box: it would list the text alone
-        bare = profile == "handout" and not book.is_volume and len(ctx["toc"]) == 2 and not ctx["toc"][0].children
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
-            contents=not bare,
+            contents=printed_contents(book, ctx["toc"]),
             long_texts={t.id for t in book.texts if chapters_open_pages(t)},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
+
+
+def printed_contents(book: m.Book, toc: tuple[m.TocEntry, ...]) -> tuple[m.TocEntry, ...]:
+    """The entries of the printed contents (a book's page, a handout's box): a single text's
+    opening words are not an entry (named after the text, they repeated the title printed above
+    and pointed at the page its first section shares), the headings inside them are. Nothing but
+    the credits left: no contents at all (one text without sections). A volume lists its texts."""
+    if book.is_volume:
+        return toc
+    if toc and toc[0].kind == "opening":
+        toc = (*toc[0].children, *toc[1:])
+    return toc if any(entry.kind != "colophon" for entry in toc) else ()
 
 
 def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[str, str]
