@@ -185,8 +185,9 @@ def test_the_median_line_is_at_most_75_characters(seed_handout):
 
 def test_a_single_text_handout_prints_its_title_once_above_the_contents(seed_handout):
     body = page_texts(seed_handout[1])[0][2]
-    assert body.count("Trotskyism or Leninism?") == 2, "the title, then its line in the contents"
+    assert body.count("Trotskyism or Leninism?") == 1, "the title; the contents list the sections, not the title again"
     assert body.index("Joseph Stalin") < body.index("Contents") < body.index("Comrades, after Kamenev")
+    assert body.index("Contents") < body.index("THE FACTS ABOUT")
 
 
 def near_empty_pages(pdf) -> list[int]:
