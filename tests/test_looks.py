@@ -403,14 +403,15 @@ PROSE = "A paragraph of the text, long enough to be a paragraph of some weight i
 
 def test_a_single_text_without_sections_has_no_printed_contents(tmp_path):
     """A contents page listing the text alone (and the credits) says nothing: the book opens
-    with its title page and then its text."""
+    with its title page, its back left blank (unnumbered), and then its text on a right-hand page."""
     source = write_source(tmp_path, "story.md", f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n")
     assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
     pdf = tmp_path / "out" / "story.pdf"
     assert not any(w[0] == "Contents" for i in range(page_count(pdf)) for w in words(pdf, i))
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        assert [doc.get_page_label(i) for i in range(2)] == ["i", "1"]
+        assert [doc.get_page_label(i) for i in range(3)] == ["i", "", "1"]
+        assert not doc[1].get_textpage().get_text_range().strip()
     finally:
         doc.close()
 
