@@ -86,6 +86,7 @@ def heading_ranks(tree, report: Collector) -> None:
         if text.endswith(RUN_IN_DASH) or runs_on:
             h.set(NO_TOC, "")
     _pandoc_captions(tree)
+    _title_tables(tree)
 
 
 PANDOC_CAPTION = lazy(r"^[ \t]*(?:Table)?:[ \t]+(?=\S)")
@@ -106,6 +107,26 @@ def _pandoc_captions(tree) -> None:
             table.insert(0, caption)
             replace_with_text(p)
             break
+
+
+def _title_tables(tree) -> None:
+    """A table of one cell straight above a table without a caption is that table's title, as an
+    archive writes it (Capital ch. 15: "Death-Rate per 100,000 Men ..." in a table of its own): it
+    becomes the caption, keeping its words and line breaks (a one-cell table printed as a table of
+    its own read as a box with nothing in it)."""
+    for table in list(tree.iter("table")):
+        after = table.getnext()
+        cells = list(table.iter("td", "th"))
+        if (after is None or after.tag != "table" or after.find("caption") is not None or len(cells) != 1
+                or len(list(table.iter("tr"))) != 1 or table.find("caption") is not None
+                or table.tail and table.tail.strip()):
+            continue
+        caption = etree.Element("caption", {LINE: table.get(LINE, "")})
+        caption.text, caption[:] = cells[0].text, list(cells[0])
+        if table.get("id"):
+            caption.set("id", table.get("id"))
+        after.insert(0, caption)
+        table.getparent().remove(table)
 
 
 def _units_at_one_rank(headings: list, report: Collector) -> None:

@@ -31,7 +31,8 @@ HANDOUT_MEASURE = 86
 NUMBER = lazy(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · yds. 1,091,373,930
               r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
               r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
-              r"[%)]?[a-z*\u2020\u2021]{0,2}")  # 12% · (42) · 642,607i (a note letter)
+              r"[%)]?[a-z*\u2020\u2021]{0,2}"  # 12% · (42) · 642,607i (a note letter)
+              r"(\s+[A-Za-z]{1,4}\.)?")  # a unit after it: 401,949,393 lbs.
 
 
 def cell_text(cell: m.Cell) -> str:
@@ -41,6 +42,27 @@ def cell_text(cell: m.Cell) -> str:
 def is_numeric(text: str) -> bool:
     """A figure or a range of them (with its unit), to align on its digits and never break."""
     return bool(text) and NUMBER.fullmatch(text) is not None
+
+
+def figure_cells(table: m.Table) -> frozenset[int]:
+    """Ids (``id()``) of the cells of the columns that hold figures: more than half of a column's
+    body cells with text are figures (at least two). The whole column is right-aligned, its head and
+    a cell of words among its figures ("22,301 men / 12,379 women") too: a column reads down one edge."""
+    columns: dict[int, list[m.Cell]] = {}
+    for row in table.rows:
+        column = 0
+        for cell in row.cells:
+            if cell.colspan == 1:
+                columns.setdefault(column, []).append(cell)
+            column += cell.colspan
+    heads = header_rows(table)
+    body = {id(c) for row in table.rows[heads:] if row.group != "head" for c in row.cells}
+    found: set[int] = set()
+    for cells in columns.values():
+        texts = [cell_text(c) for c in cells if id(c) in body and not c.header and cell_text(c)]
+        if len(texts) >= 2 and 2 * sum(map(is_numeric, texts)) > len(texts):
+            found.update(id(c) for c in cells)
+    return frozenset(found)
 
 
 def width_class(table: m.Table) -> str | None:

@@ -185,8 +185,9 @@ def test_the_median_line_is_at_most_75_characters(seed_handout):
 
 def test_a_single_text_handout_prints_its_title_once_above_the_contents(seed_handout):
     body = page_texts(seed_handout[1])[0][2]
-    assert body.count("Trotskyism or Leninism?") == 2, "the title, then its line in the contents"
+    assert body.count("Trotskyism or Leninism?") == 1, "the title; the contents list the sections, not the title again"
     assert body.index("Joseph Stalin") < body.index("Contents") < body.index("Comrades, after Kamenev")
+    assert body.index("Contents") < body.index("THE FACTS ABOUT")
 
 
 def near_empty_pages(pdf) -> list[int]:
@@ -385,6 +386,40 @@ def test_booklet_heads_are_one_line_and_page_one_has_none(seed_handout):
             assert len(baselines) <= 1, f"sheet {n + 1}, half {half}: a head of {len(baselines)} lines: {head}"
     assert heads[(0, 1)] == ""  # the first sheet's right half is page 1: its title is under it
     assert "JosephStalin" in heads[(1, 0)] and "TrotskyismorLeninism?" in heads[(2, 1)]  # pages 2 and 3
+
+
+def test_booklet_feet_are_one_line(seed_handout):
+    """Each A5 half of a sheet: the source address and the page number at its foot stand on one
+    line (the address turned over onto a second line, near the sheet's edge)."""
+    booklet = seed_handout[2]
+    doc = pdfium.PdfDocument(str(booklet))
+    sheets = len(doc)
+    doc.close()
+    for n in range(sheets):
+        boxes, (width, height) = char_boxes(booklet, n)
+        for half in (0, 1):
+            foot = [(c, y, size) for c, left, bottom, _, _, y, size in boxes
+                    if bottom < 18 * MM and half * width / 2 <= left < (half + 1) * width / 2]
+            for part in {size for _, _, size in foot}:  # the address, and the page number (another size)
+                line = [(c, y) for c, y, size in foot if size == part]
+                assert len({y for _, y in line}) == 1, f"sheet {n + 1}, half {half}: {''.join(c for c, _ in line)}"
+
+
+def test_the_handout_head_sets_the_title_over_the_text_and_the_author_over_the_numbers(seed_handout):
+    """Page 2 of the handout: the title starts at the text's left edge and the author stands
+    over the column of paragraph numbers, as the page number does at the foot (title and author
+    ran into each other across the text's width)."""
+    pdf = seed_handout[1]
+    boxes, (width, height) = char_boxes(pdf, 1)
+    body = [b for b in boxes if 30 * MM < b[2] < height - 30 * MM]
+    numbers = [b for b in body if b[0].isdigit() and b[1] > 0.7 * width]  # the paragraph numbers' column
+    text_left = min(b[1] for b in body)
+    head = sorted((b for b in boxes if b[4] > height - HEAD_FOOT_MM * MM), key=lambda b: b[1])
+    gap = max(range(1, len(head)), key=lambda i: head[i][1] - head[i - 1][3])  # between title and author
+    title, author = head[:gap], head[gap:]
+    assert "".join(b[0] for b in author) == "JosephStalin", head
+    assert author[0][1] > min(b[1] for b in numbers) - 2 * MM, (author[0], min(b[1] for b in numbers))
+    assert abs(title[0][1] - text_left) < 1, (title[0][1], text_left)
 
 
 def test_handout_lines_are_spaced_at_least_1_4_for_writing_between_them(seed_handout):

@@ -264,3 +264,193 @@ def test_the_line_that_closes_the_credits_starts_at_the_margin(tmp_path):
     rows = rows_of([w for w in words(pdf, page_count(pdf) - 1) if 50 < w[2] < 548])
     starts = {row[0][0]: row[0][1] for row in rows}
     assert abs(starts["This"] - starts["Someone"]) < 1, starts
+
+
+# --- poems: a poem's head stands over its verse (issue 17: Dickinson, heads centred over flush-left verse) ---
+
+def test_a_poems_head_starts_where_its_verse_starts_and_a_group_head_stays_centred(tmp_path):
+    """Verse is set flush left, so a poem's own head is set flush left over it, at the verse's
+    edge (a centred head stood over nothing); a heading over a group of poems ("I. LIFE.") with no
+    verse of its own stays centred."""
+    source = poems_source(tmp_path)
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "poems.pdf"
+    page = next(i for i in range(page_count(pdf)) if any(w[0] == "SUCCESS." for w in words(pdf, i))
+                and words(pdf, i)[0][0] != "Contents")
+    lines = rows_of(words(pdf, page))
+    head = next(row for row in lines if any(w[0] == "SUCCESS." for w in row))
+    verse = next(row for row in lines if row[0][0] == "A" and row[1][0] == "line")
+    assert abs(head[0][1] - verse[0][1]) < 1 * PT, (head, verse)
+    group = next(row for row in lines if [w[0] for w in row] == ["I.", "LIFE."])
+    width = group[-1][3] - group[0][1]
+    centre = (group[0][1] + group[-1][3]) / 2
+    assert group[0][1] - verse[0][1] > width, group  # not at the verse's edge
+    assert 180 < centre < 240, centre  # about the middle of an A5 page (210 pt)
+
+
+# --- tables look the same everywhere (issue 17: Capital ch. 15) ---
+
+TABLES = """---
+title: Tables
+---
+
+## Machinery
+
+Some words before the tables, and a note with a table of its own.[^1]
+
+#### QUINQUENNIAL PERIODS AND THE YEAR 1866
+
+<table>
+<tr><td><b>Annual average</b></td><td><b>1831-1835</b></td><td><b>1836-1840</b></td></tr>
+<tr><td>Import</td><td>1,096,373</td><td>2,389,729</td></tr>
+<tr><td>Export</td><td>225,263</td><td>251,770</td></tr>
+</table>
+
+<table>
+<tr><td><b>Death-Rate per 100,000 Men in the Respective Industries</b></td></tr>
+</table>
+
+<table>
+<tr><td><b>Persons employed</b></td><td><b>Industries</b></td><td><b>Age 25-35</b></td></tr>
+<tr><td>958,265</td><td>Agriculture</td><td>743</td></tr>
+<tr><td>22,301 men<br>12,379 women</td><td>London tailors</td><td>958</td></tr>
+<tr><td>13,803</td><td>London printers</td><td>894</td></tr>
+</table>
+
+Some words after the tables.
+
+[^1]: A note with figures.
+
+    <table>
+    <tr><td>1846. &#8212;</td><td>401,949,393 lbs.</td></tr>
+    <tr><td>1852. &#8212;</td><td>765,630,543 lbs.</td></tr>
+    </table>
+"""
+
+
+def test_tables_have_the_same_rules_and_figure_alignment_in_the_text_and_in_notes(tmp_path):
+    """A note's table is ruled as a body table is (light horizontal rules), its figures with a unit
+    after them ("401,949,393 lbs.") right-aligned; a column of figures is right-aligned whole, a cell
+    of words among its figures ("22,301 men") and its head included; a caption written in capitals
+    is set in small capitals; a one-cell table over a table ("Death-Rate ...") is that table's
+    caption, not a table of its own."""
+    source = write_source(tmp_path, "tables.md", TABLES)
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "tables.epub")
+    with zipfile.ZipFile(tmp_path / "out" / "tables.epub") as epub:
+        pages = [etree.fromstring(epub.read(n)) for n in epub.namelist() if re.search(r"c\d+\.xhtml$", n)]
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    tables = [t for page in pages for t in page.iterfind(".//h:table", ns)]
+    captions = [" ".join("".join(c.itertext()).split()) for t in tables for c in t.iterfind("h:caption", ns)]
+    assert captions == ["QUINQUENNIAL PERIODS AND THE YEAR 1866",
+                        "Death-Rate per 100,000 Men in the Respective Industries"], captions
+    assert "caps" in tables[0].find("h:caption", ns).get("class", "").split()
+    assert len([t for t in tables if t.find(".//h:td", ns) is not None]) == 3, "one-cell table left as a table"
+    persons = tables[1]
+    first_column = [row[0] for row in persons.iterfind(".//h:tr", ns)]
+    assert all(c.get("class") and ("number" in c.get("class").split() or "figures" in c.get("class").split())
+               for c in first_column), [etree.tostring(c) for c in first_column]
+
+    pdf = tmp_path / "out" / "tables.pdf"
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        index = next(i for i in range(len(doc)) if "401,949,393" in doc[i].get_textpage().get_text_range())
+        page = doc[index]
+        # light rules: the note's table draws horizontal lines as the body's do
+        from pypdfium2 import raw
+        lines = []
+        for obj in page.get_objects():
+            if obj.type == raw.FPDF_PAGEOBJ_PATH:
+                left, bottom, right, top = obj.get_bounds()
+                if right - left > 40 and top - bottom < 2:
+                    lines.append((round(bottom), round(left), round(right)))
+        height = page.get_height()
+    finally:
+        doc.close()
+    found = words(pdf, index)
+    note_top = next(w for w in found if w[0] == "401,949,393")[4]
+    assert any(b < note_top + 20 and b > 0 for b, _, _ in lines if b < height / 2), (lines, note_top)
+    units = [w for w in found if w[0] == "lbs."]
+    assert abs(units[0][3] - units[1][3]) < 0.5, units  # right-aligned: the units end on one line
+    with_men = [w for w in found if w[0] in ("men", "women")]
+    if with_men:  # the body table's column on this page
+        assert abs(with_men[0][3] - with_men[1][3]) < 0.5, with_men
+    caps = [w for w in found if w[0] == "QUINQUENNIAL"]
+    if caps:  # small capitals: shorter than a capital
+        assert caps[0][4] - caps[0][2] < 7, caps
+
+
+def test_a_section_that_is_a_poem_has_its_title_at_the_verses_edge(tmp_path):
+    """The Sonnets: each poem a section of its own, its number the section's title, set at the
+    verse's left edge as a poem's head is."""
+    sonnets = "\n\n".join(f"## {r}.\n\n{STANZA}\n\n{STANZA}" for r in ROMAN[:3])
+    source = write_source(tmp_path, "sonnets.md", f"---\ntitle: Sonnets\n---\n\n{sonnets}\n")
+    assert build_into(tmp_path / "out", source).ok
+    assert_epubcheck_clean(tmp_path / "out" / "sonnets.epub")
+    pdf = tmp_path / "out" / "sonnets.pdf"
+    page = next(i for i in range(page_count(pdf)) if any(w[0] == "II." for w in words(pdf, i))
+                and words(pdf, i)[0][0] != "Contents")
+    lines = rows_of(words(pdf, page))
+    head = next(row for row in lines if [w[0] for w in row] == ["II."])
+    verse = next(row for row in lines if row[0][0] == "A" and row[1][0] == "line")
+    assert abs(head[0][1] - verse[0][1]) < 1 * PT, (head, verse)
+
+
+# --- the printed contents (issue 17: Lu Xun, Zetkin as books) ---
+
+PROSE = "A paragraph of the text, long enough to be a paragraph of some weight in a book of this kind. " * 6
+
+
+def test_a_single_text_without_sections_has_no_printed_contents(tmp_path):
+    """A contents page listing the text alone (and the credits) says nothing: the book opens
+    with its title page, its back left blank (unnumbered), and then its text on a right-hand page."""
+    source = write_source(tmp_path, "story.md", f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "story.pdf"
+    assert not any(w[0] == "Contents" for i in range(page_count(pdf)) for w in words(pdf, i))
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        assert [doc.get_page_label(i) for i in range(3)] == ["i", "", "1"]
+        assert not doc[1].get_textpage().get_text_range().strip()
+    finally:
+        doc.close()
+
+
+def test_the_contents_of_a_single_text_list_its_sections_and_their_leaders_end_in_one_column(tmp_path):
+    """The book's title is on its title page, not the first entry of its contents; every entry's
+    leader dots end at one column, clear of the page numbers (they ended a dot apart)."""
+    chapters = "\n\n".join(f"## Chapter {n}: {'A Title of Some Length ' * (n % 3)}\n\n{PROSE}" for n in range(1, 9))
+    source = write_source(tmp_path, "book.md", f"---\ntitle: A Book of Chapters\n---\n\n{chapters}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "book.pdf"))
+    try:
+        index = next(i for i in range(len(pdf)) if pdf[i].get_textpage().get_text_range().startswith("Contents"))
+        text = pdf[index].get_textpage()
+        lines: dict[int, list] = {}
+        for i in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(i, loose=True)  # the line's height, not the glyph's
+            lines.setdefault(round(bottom), []).append((text.get_text_range(i, 1), left, right))
+    finally:
+        pdf.close()
+    entries = ["".join(c for c, _, _ in lines[y]).split(".")[0] for y in sorted(lines, reverse=True)
+               if sum(c == "." for c, _, _ in lines[y]) > 3]
+    assert entries[0].startswith("Chapter 1"), entries
+    assert "A Book of Chapters" not in entries
+    ends = {round(max(r for c, _, r in chars if c == "."), 1) for chars in lines.values()
+            if sum(c == "." for c, _, _ in chars) > 3}
+    assert len(ends) == 1, ends
+
+
+def test_the_contents_of_a_single_text_do_not_list_its_opening_under_the_books_title(tmp_path):
+    """A speech with opening words and three sections (the seed): its contents list the three
+    sections and the credits, not the opening words under the title printed above them."""
+    sections = "\n\n".join(f"## {r}. A PART OF THE SPEECH\n\n{PROSE}" for r in ("I", "II", "III"))
+    source = write_source(tmp_path, "speech.md", f"---\ntitle: A Speech of Some Weight\n---\n\n{PROSE}\n\n{sections}\n")
+    for profile in ("book", "handout"):
+        assert build_into(tmp_path / profile, source, formats=("pdf",), profile=profile).ok
+        pdf = next((tmp_path / profile).glob("*.pdf"))
+        page = next(i for i in range(page_count(pdf)) if any(w[0] == "Contents" for w in words(pdf, i)))
+        lines = [" ".join(w[0] for w in row) for row in rows_of(words(pdf, page))]
+        start = next(n for n, line in enumerate(lines) if line == "Contents")
+        assert lines[start + 1].startswith("I. A PART"), (profile, lines)
+        assert not any(line.startswith("A Speech of Some Weight") for line in lines[start:]), (profile, lines)

@@ -121,7 +121,7 @@ def test_a_spaced_hyphen_in_titles_and_heads_is_an_en_dash_everywhere(tmp_path):
     pages = [" ".join(text.split()) for text in pdf_page_texts(tmp_path / "out" / "dash.pdf")]
     assert " - " not in " ".join(pages).replace("a - b", "") and "a - b" in pages[1]  # code keeps its hyphen
     assert pages[0].startswith("Chapter 15 \u2013 Machinery Part 1 \u2013 The Start")  # the title page
-    assert "Chapter 15 \u2013 Machinery" in pages[1] and "Section 2 \u2013 The Factory" in pages[1]  # contents
+    assert "Section 2 \u2013 The Factory" in pages[1]  # contents (the title is the title page's, not an entry)
     heads = [head_of(tmp_path / "out" / "dash.pdf", n) for n in range(3, len(pages))]
     assert heads.count("CHAPTER 15 \u2013 MACHINERY") >= 2, heads  # running heads, in small capitals
     with zipfile.ZipFile(tmp_path / "out" / "dash.epub") as epub:

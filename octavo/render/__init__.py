@@ -28,7 +28,7 @@ from .flavour import BACKLINK, PLAIN, PRINT, WEB, Flavour, note_number  # noqa: 
 from .typography import (  # noqa: F401 (callers import these from here)
     HANDOUT_HEAD, LONG_TEXT, RUNNING_HEAD, SHORT_OPENING, bind_last_word, chapters_open_pages, footnote_placement,
     handout_lines, keep_dashes_with_words, not_running_text, opening_length, running_head, shouting, text_length)
-from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_indent  # noqa: F401
+from .xhtml import Xhtml, box_label, short_poem_stanzas, verse_before_heading, verse_indent  # noqa: F401
 
 UI = messages.CATALOGUE  # interface words per language (messages.py); kept under this name for callers
 COLOPHON = "colophon"  # id of the closing credits
@@ -94,6 +94,7 @@ class SectionView:
     body: Markup
     byline: str | None
     notes: tuple[NoteView, ...]
+    poem: bool = False  # its heading stands over verse: set at the verse's edge (xhtml.poem_heads)
 
 
 class Renderer:
@@ -167,14 +168,24 @@ class Renderer:
                    flavour: Flavour = PRINT) -> str:
         """The whole book as one HTML document for WeasyPrint; ``cover``: a first page with that image."""
         ctx = self._context(book, cover, flavour)
-        # a handout of one text without sections prints no contents box: it would list the text alone
-        bare = profile == "handout" and not book.is_volume and len(ctx["toc"]) == 2 and not ctx["toc"][0].children
         return self.env.get_template("print/book.html").render(
             ctx, profile=profile, handout=handout_lines(book, ctx["ui"]) if profile == "handout" else None,
-            contents=not bare,
+            contents=printed_contents(book, ctx["toc"]),
             long_texts={t.id for t in book.texts if chapters_open_pages(t)},
             short_openings={t.id for t in book.texts if opening_length(t) < SHORT_OPENING})
 
+
+
+def printed_contents(book: m.Book, toc: tuple[m.TocEntry, ...]) -> tuple[m.TocEntry, ...]:
+    """The entries of the printed contents (a book's page, a handout's box): a single text's
+    opening words are not an entry (named after the text, they repeated the title printed above
+    and pointed at the page its first section shares), the headings inside them are. Nothing but
+    the credits left: no contents at all (one text without sections). A volume lists its texts."""
+    if book.is_volume:
+        return toc
+    if toc and toc[0].kind == "opening":
+        toc = (*toc[0].children, *toc[1:])
+    return toc if any(entry.kind != "colophon" for entry in toc) else ()
 
 
 def _named(entries: tuple[m.TocEntry, ...], ui: dict[str, str], languages: dict[str, str]
@@ -225,8 +236,9 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavo
     footnotes = flavour.footnotes or {}
     views = tuple(NoteView(note.id, note.number, note_markup(note, ui, flavour)) for note in section.notes
                   if footnotes.get(note.id) != "foot")
+    poem = verse_before_heading(section.blocks)
     return SectionView(section.id, section.kind, title, heading, section.level,
-                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views)
+                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views, poem)
 
 
 def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,

@@ -140,7 +140,15 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     between, _, after = rest.partition("{total}")
     return {"title": running_head(getattr(meta, "short_title", None) or meta.title, HANDOUT_HEAD),
             "author": ui["list_separator"].join(names),
-            "source": meta.source_url or "", "page_before": before, "page_between": between, "page_after": after}
+            "source": printed_address(meta.source_url or ""), "page_before": before, "page_between": between, "page_after": after}
+
+
+def printed_address(url: str) -> str:
+    """A web address as a page's foot prints it: without "https://" and "www." (a reader types
+    it so, and the foot of a booklet's half page has room for one line); the credits keep it whole."""
+    for prefix in ("https://", "http://", "www."):
+        url = url[len(prefix):] if url.startswith(prefix) else url
+    return url
 
 
 SPACED_DASH = lazy(r" (?=[\u2013\u2014] )")

@@ -39,9 +39,11 @@ class Xhtml:
         self.notes = notes or {}
         self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
+        self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         self._keep = self._keep | short_poem_stanzas(blocks)
+        self._poem_heads = self._poem_heads | poem_heads(blocks)
         for block in blocks:
             count = len(parent)
             if not isinstance(block, m.Plain) and _ends_inline(parent):
@@ -70,7 +72,8 @@ class Xhtml:
                 span = etree.SubElement(p, "span", {"class": f"verse-line indent-{level}" if level else "verse-line"})
                 self.inlines(span, line)
         elif isinstance(block, m.Heading):
-            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if small_capitals(m.plain_text(block.inlines)) else ()))
+            classes = (*(("toc-sub",) if block.in_toc else ()), *(("caps",) if small_capitals(m.plain_text(block.inlines)) else ()),
+                       *(("poem-title",) if block.id in self._poem_heads else ()))
             h = self._el(parent, f"h{min(max(block.level, 1), 6)}", block.id, block.attrs, classes=classes)
             self.inlines(h, block.inlines)
         elif isinstance(block, m.ListBlock):
@@ -173,17 +176,21 @@ class Xhtml:
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
             if n:
                 el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
-            if table.caption and n == 0:
-                self.inlines(etree.SubElement(el, "caption"), table.caption)
+            if table.caption and n == 0:  # one written in capitals is set in small capitals, as a heading is
+                caps = small_capitals(m.plain_text(table.caption))
+                self.inlines(etree.SubElement(el, "caption", {"class": "caps"} if caps else {}), table.caption)
             self._rows(el, table, group, columns)
             el.tail = "\n"
 
     def _rows(self, el: etree._Element, table: m.Table, group: tuple[int, ...] | None, columns: int) -> None:
         group_el, kind = None, None
         heads = tables.header_rows(table)
+        figures = tables.figure_cells(table)
         for n, row in enumerate(table.rows):
             if n < heads:
-                row = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+                made = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
+                figures |= {id(new) for old, new in zip(row.cells, made.cells) if id(old) in figures}
+                row = made
             if row.group != kind:
                 kind, group_el = row.group, etree.SubElement(el, f"t{row.group}")
             tr = etree.SubElement(group_el, "tr")
@@ -192,6 +199,8 @@ class Xhtml:
                 classes = (f"align-{cell.align}",) if cell.align else ()
                 if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
                     classes += ("number",)
+                elif id(cell) in figures and not cell.align:  # words in a column of figures
+                    classes += ("figures",)
                 # an empty corner is a plain cell: a header cell names the cells under it, and
                 # an empty one names nothing (screen readers; axe's empty-table-header)
                 td = self._el(tr, "th" if cell.header and cell.blocks else "td", None, cell.attrs, classes=classes)
@@ -347,6 +356,30 @@ def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
             keep.update(v.id for v in run[:-1])
         run = []
     return frozenset(keep)
+
+
+def poem_heads(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the headings that stand over verse of their own: a stanza comes after the heading
+    before the next heading (a poem's title, a note under it allowed). Verse is set flush left,
+    so these are too (common.css); a heading over a group of poems has none and stays centred."""
+    heads: set[str] = set()
+    current: str | None = None
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            current = block.id
+        elif isinstance(block, m.Verse) and current is not None:
+            heads.add(current)
+    return frozenset(heads)
+
+
+def verse_before_heading(blocks: tuple[m.Block, ...]) -> bool:
+    """Whether a stanza comes before any heading: the section's own title stands over verse."""
+    for block in blocks:
+        if isinstance(block, m.Heading):
+            return False
+        if isinstance(block, m.Verse):
+            return True
+    return False
 
 
 def verse_indent(line: tuple[m.Inline, ...]) -> tuple[int, tuple[m.Inline, ...]]:
