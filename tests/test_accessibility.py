@@ -8,6 +8,7 @@ lost install step cannot hide behind a skip.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 
 import pikepdf
@@ -395,3 +396,63 @@ def test_an_image_and_the_cover_are_figures_with_alternative_text_in_the_pdf(tmp
     assert figures == described == 2
     assert pdf_problems(tmp_path / "out" / "fig.pdf") == []
 
+
+
+# --- what a screen reader reads: the structure tree in order, with the text of each marked part ---
+
+def _marked_texts(pdf_path, page_index: int) -> dict[int, str]:
+    """MCID -> the text drawn under it on one page, read with PDFium (not the build's own reader)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    page = pdfium.PdfDocument(pdf_path)[page_index]
+    textpage, found = page.get_textpage(), {}
+    for obj in page.get_objects(max_depth=5):
+        if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+            size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(size * 2)
+            raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+            found[mcid] = found.get(mcid, "") + buffer.raw.decode("utf-16-le").rstrip("\x00")
+    return found
+
+
+def _reading_order(pdf_path, element, pages, page=None, texts=None) -> str:
+    """The text of a structure element in the order its tree gives (what assistive technology reads)."""
+    texts = {} if texts is None else texts
+    if isinstance(element, int):
+        if page not in texts:
+            texts[page] = _marked_texts(pdf_path, page)
+        return texts[page].get(element, "")
+    if "/Pg" in element:
+        page = pages[element.Pg.objgen]
+    kids = element.get("/K")
+    kids = [] if kids is None else list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return "".join(_reading_order(pdf_path, int(k) if isinstance(k, int) or k._type_code == pikepdf.ObjectType.integer
+                                  else k, pages, page, texts) for k in kids)
+
+
+def test_a_tagged_contents_entry_reads_its_title_before_its_page_number(seed_build):
+    """The printed number stands at the right of the entry; in the structure tree it follows the title."""
+    _, _, pdf = seed_build
+    with pikepdf.open(pdf) as doc:
+        pages = {p.objgen: i for i, p in enumerate(doc.pages)}
+        entries = []
+
+        def walk(element):
+            if str(element.get("/S")) == "/LI":
+                entries.append(_reading_order(pdf, element, pages))
+                return
+            kids = element.get("/K")
+            for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary):
+                    walk(kid)
+
+        walk(doc.Root.StructTreeRoot)
+    contents = [" ".join(e.replace(".", " ").split()) for e in entries[:5]]  # leader dots aside
+    assert [re.sub(r" \d+$", "", e) for e in contents] == [
+        "I THE FACTS ABOUT THE OCTOBER UPRISING", "II THE PARTY AND THE PREPARATION FOR OCTOBER",
+        "III TROTSKYISM OR LENINISM?", "Notes", "Sources and credits"], contents
+    assert all(re.search(r"[^\d ] \d+$", e) for e in contents), contents  # each number last, after its title

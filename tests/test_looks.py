@@ -454,3 +454,32 @@ def test_the_contents_of_a_single_text_do_not_list_its_opening_under_the_books_t
         start = next(n for n, line in enumerate(lines) if line == "Contents")
         assert lines[start + 1].startswith("I. A PART"), (profile, lines)
         assert not any(line.startswith("A Speech of Some Weight") for line in lines[start:]), (profile, lines)
+
+
+def test_a_contents_entry_turning_over_to_the_next_page_has_its_number_where_its_leader_ends(tmp_path):
+    """Two entries of some twenty lines each cannot share one contents page: one turns over to the
+    next. Its number stands at the end of its leader, on the page where the entry ends (it stood on
+    the page where the entry began, beside a line with no leader, and the leader ended bare)."""
+    long = "A title that will not end soon and goes on " * 24
+    body = "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two"))
+    source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "long.pdf"
+    numbered, pages = 0, 0
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in document:
+            text = page.get_textpage()
+            lines: dict[int, str] = {}  # each printed line by its loose box's bottom (the line's, not a dot's)
+            for i in range(text.count_chars()):
+                bottom = round(text.get_charbox(i, loose=True)[1])
+                lines[bottom] = lines.get(bottom, "") + text.get_text_range(i, 1)
+            led = [line.strip() for _, line in sorted(lines.items(), reverse=True) if "....." in line]
+            pages += bool(led)
+            for line in led:
+                assert re.search(r"\.{5,}\s*\d+$", line), f"a leader ends with no number: {line}"
+                numbered += 1
+    finally:
+        document.close()
+    assert pages == 2, "the contents should run over two pages"
+    assert numbered == 3  # the two entries and the credits
