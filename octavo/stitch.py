@@ -302,9 +302,7 @@ def _classes(element) -> set[str]:
 def _chunk_css(folio: int, pad: bool, numbers: dict[str, str] | None) -> str:
     """What a chunk changes in print.css (``!important``: print.css is read after the document's styles)."""
     if numbers is not None:  # the front matter: contents numbers are written in, their targets are elsewhere
-        return ('nav.toc li > a[data-page]::before { content: attr(data-page) !important; }\n'  # print.css's column
-                'nav.toc li.numeral > a[data-page]::after, nav.toc ol.poems > li > a[data-page]::after '
-                '{ content: attr(data-page) !important; }')  # a poem's number: no leader
+        return 'nav.toc li > a[data-page]::after { content: attr(data-page) !important; }'  # print.css's number
     css = f"@page :nth(1 of body) {{ counter-reset: page {folio} !important; }}"
     if pad:
         css += "\ndiv.octavo-pad { break-after: page; }"
