@@ -28,6 +28,8 @@ MOST = 4000  # texts kept; past that, only those of the last run (nothing grows 
 
 
 class CodeCache:
+    most = MOST
+
     def __init__(self, path: Path):
         from .resources import read_kept
 
@@ -58,8 +60,18 @@ class CodeCache:
             return
         from .resources import keep
 
-        known = self.known if len(self.known) <= MOST else {s: self.known[s] for s in self.used}
+        known = self.known if len(self.known) <= self.most else {s: self.known[s] for s in self.used}
         keep(self.path, marshal.dumps(known), most=4)
+
+
+def kept_file(name: str, suffix: str) -> Path | None:
+    """The file of the user's cache folder (``code/``) keeping ``name``'s compiled code for this
+    Python (its bytecode tag and version in the name), or None without a folder of the user's own."""
+    from .resources import user_cache
+
+    folder = user_cache("code")
+    tag = sys.implementation.cache_tag or "python"
+    return None if folder is None else folder / f"{name}-{tag}-{sys.hexversion:x}{suffix}"
 
 
 _cache: CodeCache | None = None
@@ -78,12 +90,9 @@ def install() -> None:
     global _cache
     if _cache is not None:
         return
-    from .resources import user_cache
-
-    folder = user_cache("code")
-    if folder is None:
+    path = kept_file("dataclasses", ".marshal")
+    if path is None:
         return  # no cache folder of the user's own: compiled every run, as dataclasses does
-    tag = sys.implementation.cache_tag or "python"
-    _cache = CodeCache(folder / f"dataclasses-{tag}-{sys.hexversion:x}.marshal")
+    _cache = CodeCache(path)
     dataclasses.exec = _exec  # the module's own name for the builtin: only its calls come here
     atexit.register(_cache.save)

@@ -18,13 +18,13 @@ pattern is compiled, as before.
 from __future__ import annotations
 
 import atexit
-import marshal
 import re
-import sys
 import warnings
 from re import _compiler, _parser
 
 import _sre
+
+from .code_cache import CodeCache, kept_file
 
 MOST = 3000  # programs kept; past that, only those of the last run (nothing grows without bound)
 _PROBE = r"(?i)(a|[b-d]+)(?P<name>\w*?)\1$"  # groups, names, a set, a case: checks _compiled
@@ -34,23 +34,14 @@ _PROBE = r"(?i)(a|[b-d]+)(?P<name>\w*?)\1$"  # groups, names, a set, a case: che
 _IN_SETS = ("[[", "--", "&&", "~~", "||")
 
 
-class PatternCache:
-    def __init__(self, path, compile_):
-        from .resources import read_kept
+class PatternCache(CodeCache):
+    """CodeCache for ``re``: kept programs by (pattern, flags), read, pruned and written as it does."""
 
-        self.path = path
+    most = MOST
+
+    def __init__(self, path, compile_):
+        super().__init__(path)
         self.compile_ = compile_  # re's own
-        self.known: dict = {}
-        self.used: set = set()
-        self.new = 0
-        data = read_kept(path)
-        if data:
-            try:
-                known = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                known = None
-            if isinstance(known, dict):
-                self.known = known
 
     def compile(self, p, flags=0):
         """``re._compiler.compile``: the kept program of a pattern seen before, else compiled and kept."""
@@ -71,15 +62,6 @@ class PatternCache:
             self.new += 1
         self.used.add((p, flags))
         return _sre.compile(p, *program)
-
-    def save(self) -> None:
-        """Keep what this run compiled for the next (nothing to write when it compiled nothing)."""
-        if not self.new:
-            return
-        from .resources import keep
-
-        known = self.known if len(self.known) <= MOST else {k: v for k, v in self.known.items() if k in self.used}
-        keep(self.path, marshal.dumps(known), most=4)
 
 
 def _may_warn(pattern: str) -> bool:
@@ -107,18 +89,15 @@ def install() -> None:
     global _cache
     if _cache is not None:
         return
-    from .resources import user_cache
-
-    folder = user_cache("code")
-    if folder is None:
+    path = kept_file("patterns", f"-{_sre.MAGIC}.kept")
+    if path is None:
         return  # no cache folder of the user's own: compiled every time, as re does
-    tag = sys.implementation.cache_tag or "python"
     try:  # re's inner workings as this module knows them (Python 3.11-3.13), or re left alone
         ours = _sre.compile(_PROBE, *_compiled(_PROBE, 0))
         if ours != re._compiler.compile(_PROBE, 0):
             return
     except Exception:  # noqa: BLE001 (any way it fails means the same: not this Python's re)
         return
-    _cache = PatternCache(folder / f"patterns-{tag}-{sys.hexversion:x}-{_sre.MAGIC}.kept", re._compiler.compile)
+    _cache = PatternCache(path, re._compiler.compile)
     re._compiler.compile = _cache.compile  # re looks it up on its module at every compile
     atexit.register(_cache.save)

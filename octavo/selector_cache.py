@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import atexit
 import builtins
-import sys
 
-from .code_cache import CodeCache
+from .code_cache import CodeCache, kept_file
 
 _cache: CodeCache | None = None
 
@@ -48,13 +47,10 @@ def install() -> bool:
 
     if _cache is not None:
         return True
-    from .resources import user_cache
-
-    folder = user_cache("code")
-    if folder is None:
+    path = kept_file("cssselect2", ".selectors")  # its own suffix: pruned apart
+    if path is None:
         return False
-    tag = sys.implementation.cache_tag or "python"
-    _cache = ExpressionCache(folder / f"cssselect2-{tag}-{sys.hexversion:x}.selectors")  # its own suffix: pruned apart
+    _cache = ExpressionCache(path)
     compiler.eval = _eval  # a module global shadowing the builtin: only the compiler's calls come here
     atexit.register(_cache.save)
     return True
