@@ -29,6 +29,7 @@ MOST = 4000  # texts kept; past that, only those of the last run (nothing grows 
 
 class CodeCache:
     most = MOST
+    mode = "exec"  # what compile() makes of a text: dataclasses' methods are statements
 
     def __init__(self, path: Path):
         from .resources import read_kept
@@ -49,7 +50,7 @@ class CodeCache:
     def compiled(self, source: str):
         code = self.known.get(source)
         if code is None:
-            code = self.known[source] = compile(source, "<string>", "exec")
+            code = self.known[source] = compile(source, "<string>", self.mode)
             self.new += 1
         self.used.add(source)
         return code

@@ -23,13 +23,7 @@ _cache: CodeCache | None = None
 class ExpressionCache(CodeCache):
     """CodeCache for ``eval``: expressions, compiled in ``eval`` mode."""
 
-    def compiled(self, source: str):
-        code = self.known.get(source)
-        if code is None:
-            code = self.known[source] = compile(source, "<string>", "eval")
-            self.new += 1
-        self.used.add(source)
-        return code
+    mode = "eval"
 
 
 def _eval(source, globals=None, locals=None):
