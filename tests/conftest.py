@@ -52,6 +52,16 @@ def interrupt(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def probe_process(script: str, cache: str) -> dict:
+    """What ``script`` prints as JSON, run in a new Python process with ``cache`` as Octavo's cache
+    folder ("" for none): a kept-code cache is only seen by the next process. The JSON is the last line."""
+    env = {**os.environ, "OCTAVO_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
 def run_cli(*args: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
                           text=True, env=env, timeout=600)

@@ -2,13 +2,7 @@
 makes, and a second process compiles none of their methods again."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import probe_process
 
 PROBE = """
 import dataclasses, json, sys
@@ -38,11 +32,7 @@ print(json.dumps({
 
 
 def probe(cache: str) -> dict:
-    env = {**os.environ, "OCTAVO_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return probe_process(PROBE, cache)
 
 
 def test_model_classes_from_kept_code_are_dataclasses_as_before_and_compiled_once(tmp_path):

@@ -2,13 +2,7 @@
 each test matches what cssselect2's own compiling makes match."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import probe_process
 
 PROBE = """
 import json
@@ -32,10 +26,7 @@ print(json.dumps({"kept": kept._cache is not None, "compiled": kept._cache.new i
 
 
 def probe(cache: str) -> dict:
-    env = {**os.environ, "OCTAVO_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout.splitlines()[-1])
+    return probe_process(PROBE, cache)
 
 
 def test_a_second_process_compiles_no_selector_again_and_they_match_as_cssselect2s(tmp_path):
