@@ -483,3 +483,41 @@ def test_a_contents_entry_turning_over_to_the_next_page_has_its_number_where_its
         document.close()
     assert pages == 2, "the contents should run over two pages"
     assert numbered == 3  # the two entries and the credits
+
+
+def printed_folio(pdf_path, page_index: int) -> str:
+    """What is printed in the foot of a page (its last 15 mm): the folio, or '' on a page without one."""
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = document[page_index]
+        width, _ = page.get_size()
+        return page.get_textpage().get_text_bounded(0, 0, width, 15 * 72 / 25.4).strip()
+    finally:
+        document.close()
+
+
+def test_the_text_opens_on_a_right_hand_page_numbered_1_with_or_without_a_contents(tmp_path):
+    """Folio 1 is a right-hand page (an odd page of the PDF) and is the first page printing "1":
+    with no contents (after the title page's blank back), with a one-page contents (on its back),
+    and with a two-page contents (after a blank page). The blank page before the text is neither
+    numbered nor counted: Lu Xun's story printed 2, 3, 4 where its page labels said 1, 2, 3, and
+    Capital ch. 15 and the Sonnets opened on a left-hand page after a two-page contents."""
+    long = "A title that will not end soon and goes on " * 24
+    sources = {
+        "none": f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n",
+        "one": f"---\ntitle: Two Parts\n---\n\n## One\n\n{PROSE}\n\n## Two\n\n{PROSE}\n",
+        "two": f"---\ntitle: Long Titles\n---\n\n" + "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two")),
+    }
+    for name, text in sources.items():
+        source = write_source(tmp_path, f"{name}.md", text)
+        assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+        pdf = tmp_path / "out" / f"{name}.pdf"
+        folios = [printed_folio(pdf, i) for i in range(page_count(pdf))]
+        first = folios.index("1")
+        assert first % 2 == 0, f"{name}: folio 1 on PDF page {first + 1}, a left-hand page: {folios}"
+        assert folios[first:] == [str(n) for n in range(1, len(folios) - first + 1)], (name, folios)
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            assert document.get_page_label(first) == "1", name
+        finally:
+            document.close()
