@@ -59,6 +59,12 @@ def epub_reading_text(path: Path, with_headers: bool = True) -> str:
     return "\n".join(chunks)
 
 
+def epub_text_headers(path: Path) -> int:
+    """How many texts the EPUB opens (their heading blocks): one for a single text."""
+    return sum(len(doc.xpath(".//x:header[contains(@class, 'text-header')]", namespaces=XHTML_NS))
+               for _, doc in epub_spine(path))
+
+
 def _text_without(el) -> str:
     el = etree.fromstring(etree.tostring(el))
     for a in el.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML_NS):

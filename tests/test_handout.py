@@ -221,6 +221,21 @@ def test_the_editions_say_the_same_words_in_the_same_order(which, seed_handout, 
     assert check.parity.epub_words > 9000
 
 
+
+def test_a_single_texts_handout_with_a_long_title_has_the_same_words_as_its_epub(tmp_path):
+    """The handout prints a single text's title once, in the block over the text, and hides the
+    text's own heading: the title's words were counted as missing from the PDF, and the Zetkin
+    speech's eleven-word title failed `--check`."""
+    title = "Only in Conjunction With the Proletarian Woman Will Socialism Be Victorious"
+    body = "A paragraph of the speech, long enough to be read as one in a class handout. " * 4
+    source = write_source(tmp_path, "speech.md", f"---\ntitle: {title}\nauthor: A Speaker\n---\n\n{body}\n\n{body}\n")
+    assert build_into(tmp_path / "out", source, formats=("epub", "pdf"), profile="handout").ok
+    epub, pdf = tmp_path / "out" / "speech-handout.epub", tmp_path / "out" / "speech-handout.pdf"
+    parity = edition_parity(epub, pdf)
+    assert parity.missing == [] and parity.unexplained == []
+    assert BookCheck(epub, pdf, parity=parity).parity_problems == []
+    assert parity.epub_words == 2 * len(body.split())
+
 # --- booklets ------------------------------------------------------------------------------------
 
 def test_saddle_stitch_order_for_six_pages():
