@@ -521,3 +521,22 @@ def test_the_text_opens_on_a_right_hand_page_numbered_1_with_or_without_a_conten
             assert document.get_page_label(first) == "1", name
         finally:
             document.close()
+
+
+def test_a_contents_entry_too_long_for_one_line_turns_over_indented_under_its_start(tmp_path):
+    """A hanging indent, as a book's contents has it: the entry's second line starts right of its
+    first, so the next entry's start stands out (Capital ch. 15's "Section 2. The Value Transferred
+    by Machinery to the / Product" turned over flush with the entries' starts)."""
+    long = "The Value Transferred by Machinery to the Product and Other Matters Long in the Telling"
+    body = "\n\n".join(f"## Section {n}. {long}\n\n{PROSE}" for n in (1, 2))
+    source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pdf = tmp_path / "out" / "long.pdf"
+    contents = next(i for i in range(page_count(pdf)) if any(w[0] == "Contents" for w in words(pdf, i)))
+    lines = rows_of(words(pdf, contents))
+    starts = [i for i, row in enumerate(lines) if row[0][0] == "Section"]
+    assert len(starts) == 2, lines
+    first, second = lines[starts[0]], lines[starts[0] + 1]
+    assert second[0][0] != "Section", "the entry should take two lines"
+    assert second[0][1] > first[0][1] + 8 * PT, (first[0], second[0])
+    assert abs(lines[starts[1]][0][1] - first[0][1]) < 0.5 * PT  # entries start in one column
