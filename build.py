@@ -2,7 +2,7 @@
 """Octavo: build EPUB and PDF editions. See README.md or `python build.py --help`."""
 import sys
 
-from octavo.cli import main
+from octavo.cli import command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .collection import collect_as_usual, collect_less
+from .collection import before_exit, collect_as_usual, collect_less
 from .config import (DEFAULT_FORMATS, NOTES, PROFILE_PAPER, PROFILE_SOLUTIONS, PROFILES, SOLUTIONS, Config,
                      parse_formats, parse_shard, parse_site_url)
 
@@ -138,6 +138,13 @@ def _run_options(args: argparse.Namespace, p: argparse.ArgumentParser) -> dict:
     if args.executor and "://" not in args.executor:
         p.error(f"--executor wants dask://HOST:PORT, not '{args.executor}'")
     return {"strict": args.strict, "force": args.force, "executor": args.executor, "shard": shard}
+
+
+def command() -> int:
+    """``main`` in a process that ends with it (build.py, the ``octavo`` command): see collection.py."""
+    status = main()
+    before_exit()
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,10 +5,14 @@ the same process gets its own thresholds back."""
 from __future__ import annotations
 
 import gc
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import assert_epubcheck_clean, write_source
+from conftest import ROOT, assert_epubcheck_clean, write_source
 from octavo import cli, epub, print_edition
 
 SOURCE = "---\ntitle: Short\n---\n\n# One\n\nText.[^1]\n\n[^1]: A note.\n"
@@ -39,3 +43,50 @@ def test_a_layout_collects_as_usual(tmp_path, monkeypatch, usual):
     source = write_source(tmp_path, "short.md", SOURCE)
     assert cli.main([str(source), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", "1", "-q"]) == 0
     assert seen == [usual]
+
+
+def test_main_leaves_a_caller_that_goes_on_its_collector(tmp_path):
+    frozen = gc.get_freeze_count()
+    source = write_source(tmp_path, "short.md", SOURCE)
+    assert cli.main([str(source), "-o", str(tmp_path / "out"), "--format", "epub", "-j", "1", "-q"]) == 0
+    assert gc.get_freeze_count() == frozen  # objects of a test or of --serve's builds are still collected
+
+
+COMMAND = """
+import gc, json, sys
+from octavo import cli
+sys.argv = ["octavo", sys.argv[1], "-o", sys.argv[2], "--format", "epub", "-j", "1"]
+status = cli.command()
+print(json.dumps({"status": status, "frozen": gc.get_freeze_count(), "objects": len(gc.get_objects())}))
+"""
+
+
+def test_the_command_leaves_its_objects_to_the_os_and_ends_as_usual(tmp_path):
+    """``octavo`` and build.py freeze what is alive when the build is done, so that the shutdown's
+    collections skip it; the shutdown still runs atexit (the kept caches are written then), flushes
+    the report and exits with the build's status; the book is the one ``main`` writes in a test."""
+    source = write_source(tmp_path, "short.md", SOURCE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OCTAVO_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    probe = subprocess.run([sys.executable, "-c", COMMAND, str(source), str(tmp_path / "process")], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert probe.returncode == 0, probe.stderr
+    report = json.loads(probe.stdout.splitlines()[-1])
+    assert report["status"] == 0 and report["frozen"] >= report["objects"] // 2
+    assert "1 input: 1 built" in probe.stdout  # the display's summary, written before the freeze
+    kept = [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert any(name.startswith("dataclasses-") for name in kept), kept  # atexit ran after the freeze
+
+    ended = subprocess.run([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(tmp_path / "build.py"),
+                            "--format", "epub", "-j", "1", "--definitely-not-an-option"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert ended.returncode == 2 and "unrecognized arguments" in ended.stderr  # usage errors exit as before
+    ended = subprocess.run([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(tmp_path / "build.py"),
+                            "--format", "epub", "-j", "1"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert ended.returncode == 0 and "1 input: 1 built" in ended.stdout
+
+    assert cli.main([str(source), "-o", str(tmp_path / "in-process"), "--format", "epub", "-j", "1", "-q"]) == 0
+    book = (tmp_path / "in-process" / "short.epub").read_bytes()
+    assert (tmp_path / "process" / "short.epub").read_bytes() == book
+    assert (tmp_path / "build.py" / "short.epub").read_bytes() == book
