@@ -506,7 +506,7 @@ def test_the_text_opens_on_a_right_hand_page_numbered_1_with_or_without_a_conten
     sources = {
         "none": f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n",
         "one": f"---\ntitle: Two Parts\n---\n\n## One\n\n{PROSE}\n\n## Two\n\n{PROSE}\n",
-        "two": f"---\ntitle: Long Titles\n---\n\n" + "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two")),
+        "two": "---\ntitle: Long Titles\n---\n\n" + "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two")),
     }
     for name, text in sources.items():
         source = write_source(tmp_path, f"{name}.md", text)
