@@ -141,6 +141,17 @@ def group_columns(table: m.Table, groups: list[tuple[int, ...]], room: int) -> t
     return 100 - widest * share, share
 
 
+def short_with_notes(blocks) -> frozenset[int]:
+    """Ids (``id()``) of the short tables (SHORT rows or fewer) among ``blocks`` followed by their
+    own notes (a block classed ``table-note``): printed whole, their notes under them on their page."""
+    found = set()
+    for block, after in zip(blocks, blocks[1:]):
+        if isinstance(block, m.Table) and len(block.rows) <= SHORT \
+                and "table-note" in dict(getattr(after, "attrs", ())).get("class", "").split():
+            found.add(id(block))
+    return frozenset(found)
+
+
 def _even(columns: int, count: int) -> list[tuple[int, ...]]:
     """Columns 1 .. columns-1 cut into ``count`` runs of nearly equal length, each after column 0."""
     others = list(range(1, columns))

@@ -40,10 +40,12 @@ class Xhtml:
         self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
         self.set_wide: frozenset[int] = frozenset()  # ids of tables set small with the others of their note
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
+        self._noted: frozenset[int] = frozenset()  # short tables followed by their own notes (kept whole)
         self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         self._keep = self._keep | short_poem_stanzas(blocks)
+        self._noted = self._noted | tables.short_with_notes(blocks)
         self._poem_heads = self._poem_heads | poem_heads(blocks)
         for block in blocks:
             count = len(parent)
@@ -173,8 +175,8 @@ class Xhtml:
         groups = tables.column_groups(table, self.flavour.table_room) if self.flavour.table_room else None
         columns = tables.least_widths(table)[1]
         for n, group in enumerate(groups or [None]):
-            classes = tuple(c for c in (width, "column-group" if groups else None,
-                                        "short" if len(table.rows) <= tables.SHORT else None) if c)
+            whole = len(table.rows) <= tables.SHORT and (groups or id(table) in self._noted)
+            classes = tuple(c for c in (width, "column-group" if groups else None, "short" if whole else None) if c)
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
             if n:
                 el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
