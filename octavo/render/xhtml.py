@@ -38,7 +38,7 @@ class Xhtml:
         self.flavour = flavour
         self.notes = notes or {}
         self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
-        self.set_wide: frozenset[int] = frozenset()  # ids of tables set small with the others of their note
+        self._set_wide: frozenset[int] = frozenset()  # ids of tables set small with the others of their note
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
         self._noted: frozenset[int] = frozenset()  # short tables followed by their own notes (kept whole)
         self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
@@ -171,11 +171,11 @@ class Xhtml:
     def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
         """The table; on paper, one table per column group when it is too wide for the measure (the
         first keeps its id and caption, each repeats the label column)."""
-        width = "wide" if id(table) in self.set_wide else tables.width_class(table)
+        width = "wide" if id(table) in self._set_wide else tables.width_class(table)
         groups = tables.column_groups(table, self.flavour.table_room) if self.flavour.table_room else None
         columns = tables.least_widths(table)[1]
+        whole = len(table.rows) <= tables.SHORT and (groups or id(table) in self._noted)
         for n, group in enumerate(groups or [None]):
-            whole = len(table.rows) <= tables.SHORT and (groups or id(table) in self._noted)
             classes = tuple(c for c in (width, "column-group" if groups else None, "short" if whole else None) if c)
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
             if n:
@@ -203,7 +203,7 @@ class Xhtml:
         group_el, kind = None, None
         heads = tables.header_rows(table)
         figures = tables.figure_cells(table)
-        labels = tables.cell_labels(table) if tables.width_class(table) or id(table) in self.set_wide else {}
+        labels = tables.cell_labels(table) if tables.width_class(table) or id(table) in self._set_wide else {}
         for n, row in enumerate(table.rows):
             if n < heads:
                 made = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
@@ -237,12 +237,12 @@ class Xhtml:
         its own (none would be placed reliably)."""
         holder = etree.Element("div")
         self.floats_off += 1
-        self.set_wide = tables.set_alike(note.blocks)  # a note's tables read as one set (Capital's note 96)
+        self._set_wide = tables.set_alike(note.blocks)  # a note's tables read as one set (Capital's note 96)
         try:
             self.blocks(holder, note.blocks)
         finally:
             self.floats_off -= 1
-            self.set_wide = frozenset()
+            self._set_wide = frozenset()
         return holder
 
     def note(self, parent: etree._Element, note: m.Note) -> None:
