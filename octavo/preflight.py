@@ -191,27 +191,37 @@ def _counted(finding: Finding, count: int) -> Finding:
 
 # --- tables -------------------------------------------------------------------------------------
 
+HEADED_ROWS = 2  # body rows a header row stands over where the table begins (print.css keeps them)
+
+
 def tables_apart(pages: list, folio) -> list[Finding]:
-    """A caption, or a header row, on another page than the table's first body row."""
+    """A caption, or a header row, on another page than the table's first body row; a header row
+    where its table begins over fewer than HEADED_ROWS body rows (of a table that has them). Tables
+    in the notes count as those of the text (the pages' table parts come from both areas)."""
     first_body: dict[object, int] = {}
+    body_rows: Counter = Counter()
     for n, page in enumerate(pages):
         for part in page.tables:
             if part.kind == "body":
                 first_body.setdefault(part.table, n)
+                body_rows[part.table] += 1
     findings, seen = [], set()
     for n, page in enumerate(pages):
-        body_here = {part.table for part in page.tables if part.kind == "body"}
+        body_here = Counter(part.table for part in page.tables if part.kind == "body")
         for part in page.tables:
             if part.table is None or (part.table, part.kind) in seen:
+                continue
+            if part.kind == "head":
+                seen.add((part.table, part.kind))  # where the table begins; a repeated header is not judged
+                if body_here[part.table] < min(HEADED_ROWS, body_rows[part.table]):
+                    findings.append(Finding("preflight.header-apart", WARNING, "a table's header row is on a page "
+                                            f"with {body_here[part.table] or 'none'} of its body rows",
+                                            part.table, folio(n), n))
                 continue
             if part.kind == "caption" and first_body.get(part.table, n) != n:
                 seen.add((part.table, part.kind))
                 findings.append(Finding("preflight.caption-apart", WARNING, "a table's caption is on another page "
                                         "than its first row", part.table, folio(n), n))
-            elif part.kind == "head" and part.table not in body_here:
-                seen.add((part.table, part.kind))
-                findings.append(Finding("preflight.header-apart", WARNING, "a table's header row is on a page "
-                                        "without any of its body rows", part.table, folio(n), n))
     return findings
 
 

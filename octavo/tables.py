@@ -28,6 +28,7 @@ TEXT_WORD = 14  # letters of a text cell's word that count as unbreakable (longe
 # label column.
 MEASURE = {"a5": 78, "6x9": 81, "b5": 97, "a4": 120, "letter": 124, "legal": 124, "half-letter": 73}
 HANDOUT_MEASURE = 86
+SHORT = 6  # rows of a table printed whole on one page (print.css table.short): split, it reads as two tables
 NUMBER = lazy(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · yds. 1,091,373,930
               r"[(\-\u2212+\u00b1]?[£$€¥]?\d[\d,.'\u2009\u202f\u00a0 ]*"  # 1,096,373 · £3 · 12.5
               r"([-\u2013]\d[\d,.]*)?"  # a range: 1831-1835
@@ -35,13 +36,24 @@ NUMBER = lazy(r"([A-Za-z]{1,4}\.\s*)?"  # a unit before it: lbs. 135,831,162 · 
               r"(\s+[A-Za-z]{1,4}\.)?")  # a unit after it: 401,949,393 lbs.
 
 
+PLACEHOLDERS = {"\u2014", "\u2013", "-", "\u2026", "...", "\u2014 \u2014"}  # "no figure": set as a figure is
+
+
+def set_alike(blocks) -> frozenset[int]:
+    """Ids (``id()``) of the tables among ``blocks`` to set in small type because one of them is
+    wide: tables read together (two in one note) look alike."""
+    found = [block for block in m.walk_blocks(blocks) if isinstance(block, m.Table)]
+    return frozenset(map(id, found)) if any(width_class(t) for t in found) else frozenset()
+
+
 def cell_text(cell: m.Cell) -> str:
     return " ".join(m.plain_text(getattr(b, "inlines", ())) for b in m.walk_blocks(cell.blocks)).strip()
 
 
 def is_numeric(text: str) -> bool:
-    """A figure or a range of them (with its unit), to align on its digits and never break."""
-    return bool(text) and NUMBER.fullmatch(text) is not None
+    """A figure or a range of them (with its unit), or a dash standing for none, to align on its
+    digits and never break."""
+    return bool(text) and (NUMBER.fullmatch(text) is not None or text in PLACEHOLDERS)
 
 
 def figure_cells(table: m.Table) -> frozenset[int]:
@@ -114,6 +126,32 @@ def column_groups(table: m.Table, room: int) -> list[tuple[int, ...]] | None:
     return even if all(sum(width[c] for c in group) <= room for group in even) else groups
 
 
+CH_PER_CHARACTER = 0.9  # MEASURE's characters (1.5 mm) in widths of the figure 0 of the table's type (1.67 mm)
+GUTTER = 2  # widths of 0 a figure column takes besides its longest figure (whose commas are narrower): a gutter of 1 em at least
+
+
+def group_columns(table: m.Table, groups: list[tuple[int, ...]], room: int) -> tuple[float, float]:
+    """Percent of the measure for the label column and for each figure column, the same in every
+    column group of ``table``: its figures stand in the same places from group to group, with a
+    gutter of at least 1 em, and the label column takes what the widest group leaves."""
+    least, _ = least_widths(table)
+    widest = max(len(group) - 1 for group in groups)
+    figure = max(least.get(c, 0) for group in groups for c in group[1:]) + GUTTER
+    share = min(100 * figure / (room * CH_PER_CHARACTER), 100 * 0.8 / widest)  # the labels keep a fifth at least
+    return 100 - widest * share, share
+
+
+def short_with_notes(blocks) -> frozenset[int]:
+    """Ids (``id()``) of the short tables (SHORT rows or fewer) among ``blocks`` followed by their
+    own notes (a block classed ``table-note``): printed whole, their notes under them on their page."""
+    found = set()
+    for block, after in zip(blocks, blocks[1:]):
+        if isinstance(block, m.Table) and len(block.rows) <= SHORT \
+                and "table-note" in dict(getattr(after, "attrs", ())).get("class", "").split():
+            found.add(id(block))
+    return frozenset(found)
+
+
 def _even(columns: int, count: int) -> list[tuple[int, ...]]:
     """Columns 1 .. columns-1 cut into ``count`` runs of nearly equal length, each after column 0."""
     others = list(range(1, columns))
@@ -147,13 +185,24 @@ def cells_in(row: m.Row, group: tuple[int, ...], columns: int) -> list[m.Cell]:
 def header_rows(table: m.Table) -> int:
     """How many rows open the table as its header: rows the source marked so, or else (an archive's
     HTML table writes its header as bold body cells) leading rows whose every cell is bold or empty,
-    followed by at least one other row. Printed as a header, they repeat after a page break and
+    followed by at least one other row, or else a first row with an empty corner and a text over
+    every other column. Printed as a header, they repeat after a page break and
     stay with the first body row."""
     marked = sum(1 for _ in _leading(table.rows, lambda row: row.group == "head"))
     if marked:
         return marked
     bold = sum(1 for _ in _leading(table.rows, _bold_row))
-    return bold if bold < len(table.rows) else 0
+    if bold:
+        return bold if bold < len(table.rows) else 0
+    return 1 if len(table.rows) > 2 and _corner_row(table.rows[0]) else 0
+
+
+def _corner_row(row: m.Row) -> bool:
+    """A row that names columns: an empty corner over the label column, then a text in every other
+    cell (Capital's note 96: "Quantity Exported. 1848." over its columns of figures)."""
+    texts = [cell_text(cell) for cell in row.cells]
+    return (row.group == "body" and len(texts) > 2 and not texts[0] and row.cells[0].colspan == 1
+            and all(texts[1:]))
 
 
 def _leading(rows, wanted):
@@ -223,3 +272,26 @@ def notes_under_tables(tree) -> dict[str, etree._Element]:
                 if words:
                     found.setdefault(words, p)
     return found
+
+
+def cell_labels(table: m.Table) -> dict[int, str]:
+    """Ids (``id()``) of a table's body cells -> the words of its column's header cells ("Quantity
+    Exported. 1848."): a screen too narrow for the table sets each row as a block, each figure
+    beside its column's head (epub.css). Cells of the label column and cells across columns have none."""
+    heads = header_rows(table)
+    words: dict[int, list[str]] = {}
+    for row in table.rows[:heads]:
+        column = 0
+        for cell in row.cells:
+            for spanned in range(column, column + cell.colspan):
+                if cell_text(cell):
+                    words.setdefault(spanned, []).append(cell_text(cell))
+            column += cell.colspan
+    labels: dict[int, str] = {}
+    for row in table.rows[heads:]:
+        column = 0
+        for cell in row.cells:
+            if cell.colspan == 1 and column > 0 and words.get(column):
+                labels[id(cell)] = " ".join(dict.fromkeys(words[column]))
+            column += cell.colspan
+    return labels

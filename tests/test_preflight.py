@@ -335,3 +335,29 @@ def test_a_page_left_short_because_a_calls_lines_and_its_notes_first_lines_would
     # 26 lines of 30: four lines (80 px) of room; the next page's two kept lines need 40 px
     assert [f.code for f in check([page(26), page(30), page(30)], ["6", "7", "8"], root)] == ["preflight.short-page"]
     assert not check([page(26), page(30, kept_notes=45.0), page(30)], ["6", "7", "8"], root)
+
+
+def test_a_header_row_over_fewer_than_two_of_its_body_rows_where_its_table_begins_is_found():
+    """Capital's folio 191: note 96's second table's header row stood at the foot of the page, its
+    rows on the next (folio 192 showed figures under no head). A header row where its table
+    begins stands over two body rows at least; one repeated on the next page may stand over the
+    last row alone. The table is a note's as well as the text's: the parts come from both areas."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    from octavo.pageviews import PageView, TablePart
+    from octavo.preflight import check
+
+    root = Element("html")
+    table = SubElement(root, "table")
+
+    def page(*kinds):
+        return PageView("body", 560, 794, 0, 700, None, 700, (), tuple(TablePart(table, k) for k in kinds),
+                        (), (), frozenset([table]))
+
+    def found(*pages):
+        return [(f.code, f.folio) for f in check(list(pages), [str(191 + n) for n in range(len(pages))], root)]
+
+    assert found(page("head"), page("head", "body", "body", "body")) == [("preflight.header-apart", "191")]
+    assert found(page("head", "body"), page("head", "body", "body")) == [("preflight.header-apart", "191")]
+    assert found(page("head", "body", "body"), page("head", "body")) == []
+    assert found(page("head", "body")) == []  # a table of one row

@@ -38,11 +38,14 @@ class Xhtml:
         self.flavour = flavour
         self.notes = notes or {}
         self.floats_off = 0  # inside a table cell or a note, a call sets no footnote (none is placed reliably)
+        self._set_wide: frozenset[int] = frozenset()  # ids of tables set small with the others of their note
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
+        self._noted: frozenset[int] = frozenset()  # short tables followed by their own notes (kept whole)
         self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         self._keep = self._keep | short_poem_stanzas(blocks)
+        self._noted = self._noted | tables.short_with_notes(blocks)
         self._poem_heads = self._poem_heads | poem_heads(blocks)
         for block in blocks:
             count = len(parent)
@@ -168,24 +171,39 @@ class Xhtml:
     def _table_rows(self, parent: etree._Element, table: m.Table) -> None:
         """The table; on paper, one table per column group when it is too wide for the measure (the
         first keeps its id and caption, each repeats the label column)."""
-        width = tables.width_class(table)
+        width = "wide" if id(table) in self._set_wide else tables.width_class(table)
         groups = tables.column_groups(table, self.flavour.table_room) if self.flavour.table_room else None
         columns = tables.least_widths(table)[1]
+        whole = len(table.rows) <= tables.SHORT and (groups or id(table) in self._noted)
         for n, group in enumerate(groups or [None]):
-            classes = tuple(c for c in (width, "column-group" if groups else None) if c)
+            classes = tuple(c for c in (width, "column-group" if groups else None, "short" if whole else None) if c)
             el = self._el(parent, "table", table.id if n == 0 else None, table.attrs if n == 0 else (), classes=classes)
             if n:
                 el.set("data-columns-of", table.id)  # the page-list counts it as the table (pagelist.py)
             if table.caption and n == 0:  # one written in capitals is set in small capitals, as a heading is
                 caps = small_capitals(m.plain_text(table.caption))
                 self.inlines(etree.SubElement(el, "caption", {"class": "caps"} if caps else {}), table.caption)
+            if groups:
+                self._group_widths(el, tables.group_columns(table, groups, self.flavour.table_room), len(group) - 1)
             self._rows(el, table, group, columns)
             el.tail = "\n"
+
+    @staticmethod
+    def _group_widths(el: etree._Element, shares: tuple[float, float], figures: int) -> None:
+        """A column group's width and its columns' (print.css sets it with table-layout: fixed), as
+        percentages of the measure, so that each group's columns stand where the others' do."""
+        label, figure = shares
+        width = label + figures * figure
+        el.set("style", f"width: {width:.1f}%")
+        cols = etree.SubElement(el, "colgroup")
+        for share in (label, *[figure] * figures):
+            etree.SubElement(cols, "col", {"style": f"width: {100 * share / width:.2f}%"})
 
     def _rows(self, el: etree._Element, table: m.Table, group: tuple[int, ...] | None, columns: int) -> None:
         group_el, kind = None, None
         heads = tables.header_rows(table)
         figures = tables.figure_cells(table)
+        labels = tables.cell_labels(table) if tables.width_class(table) or id(table) in self._set_wide else {}
         for n, row in enumerate(table.rows):
             if n < heads:
                 made = m.Row(tuple(replace(c, header=True) for c in row.cells), "head", row.where)
@@ -197,6 +215,8 @@ class Xhtml:
             tr.tail = "\n"
             for cell in (row.cells if group is None else tables.cells_in(row, group, columns)):
                 classes = (f"align-{cell.align}",) if cell.align else ()
+                if n >= heads and cell.colspan > 1 and cell.colspan == (columns if group is None else len(group)):
+                    classes += ("group",)  # a label across the row opens a group of rows (COTTON)
                 if tables.is_numeric(tables.cell_text(cell)):  # a figure, or a year heading figures
                     classes += ("number",)
                 elif id(cell) in figures and not cell.align:  # words in a column of figures
@@ -208,6 +228,8 @@ class Xhtml:
                     td.set("colspan", str(cell.colspan))
                 if cell.rowspan > 1:
                     td.set("rowspan", str(cell.rowspan))
+                if id(cell) in labels:  # a narrow screen sets its column's head beside it (epub.css)
+                    td.set("data-label", labels[id(cell)])
                 self.blocks(td, cell.blocks)
 
     def note_blocks(self, note: m.Note) -> etree._Element:
@@ -215,10 +237,12 @@ class Xhtml:
         its own (none would be placed reliably)."""
         holder = etree.Element("div")
         self.floats_off += 1
+        self._set_wide = tables.set_alike(note.blocks)  # a note's tables read as one set (Capital's note 96)
         try:
             self.blocks(holder, note.blocks)
         finally:
             self.floats_off -= 1
+            self._set_wide = frozenset()
         return holder
 
     def note(self, parent: etree._Element, note: m.Note) -> None:
