@@ -56,6 +56,28 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
     assert "pdf.footnote-page" not in diagnostics
 
 
+LIST_NOTE = ("Note {k} begins here. The inspector named the mills of every district, with the hours worked "
+             "by children of each age:\n\n" + "".join(f"    - The mill at the bridge, number {n}, where the children "
+                                                   "worked twelve hours.\n" for n in range(1, 13))
+             + "\n    End of note {k}.")
+
+
+def test_a_note_made_of_a_paragraph_and_a_list_runs_over_between_its_items_like_a_paragraph(tmp_path):
+    """A note holding a list (or several blocks) is cut between its items and at its lines' ends,
+    as a note of paragraphs is: it starts under its call, the rest at the foot of the next page, and
+    the call's page is not left short (Capital ch. 15, note 74, a poem set as a list, left folio 50
+    ten lines short)."""
+    text = source([18, 20, 22])
+    for k in (1, 2, 3):
+        text = text.replace(f"[^{k}]: " + NOTE.format(k=k), f"[^{k}]: " + LIST_NOTE.format(k=k))
+    md = write_source(tmp_path, "listed.md", text)
+    report = build_into(tmp_path / "out", md, formats=("pdf",))
+    assert report.ok
+    found = pages(tmp_path / "out" / "listed.pdf")
+    assert sum("number 12, where" in page for page, _ in found) == 3, "every item printed once"
+    check_notes_under_calls(found)
+
+
 @pytest.fixture(scope="module")
 def russian_manifesto(tmp_path_factory):
     """The Russian Manifesto's PDF (with the preflight): its diagnostics' codes and its pages' text

@@ -16,7 +16,7 @@ from conftest import build_into, write_source
 PROSE = ("The committee heard the weavers describe their hours at the mill and wrote down what "
          "they said about the wages of the children. ")
 STANZA = "Success is counted sweetest\nBy those who never succeed.\nTo comprehend a nectar\nRequires sorest need.\n"
-ITEMS = "".join(f"- Mill number {k}, in the northern district.\n" for k in range(1, 15))
+ROWS = "| Mill | District |\n|---|---|\n" + "".join(f"| Mill number {k} | the northern district |\n" for k in range(1, 15))
 LINE = 14  # points: about one body line (10.5 pt type)
 
 
@@ -28,10 +28,10 @@ SOURCES = {
     # a 16-line poem (four stanzas, kept whole) that does not fit under the prose: sent whole on
     "poem.md": "---\ntitle: A poem kept whole\nlanguage: en\n---\n\n" + filler(19) + "\n\n**I. SUCCESS.**\n\n"
                + "\n".join([STANZA] * 4) + "\n" + filler(30) + "\n",
-    # a call near the foot whose note (a list: never cut) cannot run over: its line goes on with it
+    # a call near the foot whose note (a table: never cut) cannot run over: its line goes on with it
     "note.md": "---\ntitle: A long note\nlanguage: en\n---\n\n" + filler(20) + "\n\nHere marker the call.[^1] "
                + filler(5) + "\n\n" + filler(20) + "\n\n[^1]: The mills were these:\n\n" + "".join(
-                   "    " + item for item in ITEMS.splitlines(keepends=True)),
+                   "    " + row for row in ROWS.splitlines(keepends=True)),
 }
 
 
