@@ -39,6 +39,9 @@ IGNORED = {"\u00ad", "\u200b", "\u2060"}  # soft hyphen, zero-width space, word 
 LAYOUT_HYPHEN = "\u2010"  # what layout adds where it hyphenates a word (print.css hyphenate-character)
 BLOCKS = {"p", "li", "dd", "dt", "blockquote", "div", "figcaption", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 CUT_STYLE = "text-align-last: justify"  # a piece ending inside a paragraph: its last line set full
+LEAVES = {"fn-p", "fn-li", "fn-dt", "fn-dd", "fn-h1", "fn-h2", "fn-h3", "fn-h4", "fn-h5", "fn-h6"}  # lines of text
+CONTAINERS = {"fn-blockquote", "fn-ul", "fn-dl", "fn-div", "fn-section", "fn-aside"}  # blocks of them (a
+# numbered list is not cut: its second piece would count its items from 1 again)
 
 
 def _letters(text: str) -> int:
@@ -46,36 +49,72 @@ def _letters(text: str) -> int:
 
 
 def note_lines(pages, root) -> dict[str, list[list[tuple[int, bool]]]]:
-    """Each footnote's laid-out lines, by the note's id: for each of its paragraphs (its ``fn-p``
-    children, in order), each line's letters and whether layout hyphenated the line's last word.
+    """Each footnote's laid-out lines, by the note's id: for each of its blocks (:func:`note_blocks`,
+    in order), each line's letters and whether layout hyphenated the line's last word.
     ``pages``: pageviews.PageView of every page; ``root``: the laid-out document's root element.
-    A note whose lines are not all plain paragraph lines is left out (it is never cut)."""
+    A note that holds anything else (a table, code, an image), or whose lines are not all lines of
+    those blocks, is left out (it is never cut)."""
     parents = {child: parent for parent in root.iter() for child in parent}
     found: dict[str, dict[int, list[tuple[int, bool]]]] = {}
     spoiled: set[str] = set()
+    blocks: dict = {}  # note element -> {block: its index}, None when the note cannot be cut
     for page in pages:
         for line in page.lines:
             if line.area != "footnotes":
                 continue
-            block = line.block
-            note = parents.get(block)
-            if note is None or "footnote" not in (note.get("class") or "").split():
-                note = block  # a line straight in the note: not a paragraph of it
+            note = line.block
+            while note is not None and "footnote" not in (note.get("class") or "").split():
+                note = parents.get(note)
             note_id = note.get("id") if note is not None else None
             if not note_id:
                 continue
-            if block is note and not line.text.strip():
-                continue  # the space after the note's last paragraph
-            if block is note or "fn-p" not in (block.get("class") or "").split():
-                spoiled.add(note_id)
-                continue
-            index = [child for child in note if isinstance(child.tag, str)].index(block)
+            if note not in blocks:
+                listed = note_blocks(note)
+                blocks[note] = None if listed is None else {block: n for n, block in enumerate(listed)}
+            index = (blocks[note] or {}).get(line.block)
+            if index is None:
+                if blocks[note] is None or line.text.strip():
+                    spoiled.add(note_id)
+                continue  # else the space between the note's blocks
             text = line.text.rstrip()
             hyphenated = text.endswith(LAYOUT_HYPHEN)
             letters = _letters(text) - (1 if hyphenated else 0)
             found.setdefault(note_id, {}).setdefault(index, []).append((letters, hyphenated))
     return {note_id: [paragraphs[i] for i in sorted(paragraphs)] for note_id, paragraphs in found.items()
             if note_id not in spoiled and sorted(paragraphs) == list(range(len(paragraphs)))}
+
+
+def _fn_class(element) -> str | None:
+    """The ``fn-TAG`` class a block of a note's markup carries (typography._as_inline_level), if any."""
+    return next((c for c in (element.get("class") or "").split() if c.startswith("fn-")), None)
+
+
+def note_blocks(note: etree._Element) -> list | None:
+    """The blocks of a note whose lines hold its text, in order: its paragraphs, list items, terms
+    and headings, also inside a quotation, list or division; the note may be cut after any line of
+    them. None when the note holds what cannot be cut by lines (a table, code, an image, a forced
+    line break, a rule, a block inside a paragraph, text between blocks)."""
+    blocks: list = []
+
+    def walk(holder) -> bool:
+        if (holder.text or "").strip():
+            return False
+        for child in holder:
+            if not isinstance(child.tag, str):
+                continue
+            kind = _fn_class(child)
+            if (child.tail or "").strip():
+                return False
+            if kind in LEAVES:
+                if any(isinstance(d.tag, str) and d is not child and (_fn_class(d) or d.tag in ("br", "img"))
+                       for d in child.iter()):  # (iter: the laid-out document is an xml.etree one)
+                    return False
+                blocks.append(child)
+            elif kind not in CONTAINERS or not walk(child):
+                return False
+        return True
+
+    return blocks if walk(note) and blocks else None
 
 
 def piece_places(pages, root) -> dict[str, tuple[int, int]]:
@@ -139,14 +178,10 @@ def cut_notes(html: str, lines: dict[str, list[list[tuple[int, bool]]]],
 
 
 def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]], place: tuple[int, int] | None = None) -> bool:
-    """Cut one note (a span.footnote of span.fn-p paragraphs) after its laid-out lines."""
-    children = [child for child in note if isinstance(child.tag, str)]
-    if (note.text or "").strip() or len(children) != len(paragraphs) or any(
-            "fn-p" not in (c.get("class") or "").split() or any(isinstance(d.tag, str) and "fn-" in (d.get("class") or "")
-                                                                 for d in c.iterdescendants()) for c in children):
+    """Cut one note (a span.footnote of the blocks :func:`note_blocks` lists) after its laid-out lines."""
+    children = note_blocks(note)
+    if children is None or len(children) != len(paragraphs):
         return False
-    if any(d.tag in ("br", "img") for c in children for d in c.iterdescendants()):
-        return False  # a forced line break or an image: no letters to cut by
     if sum(len(p) for p in paragraphs) <= HEAD_LINES:
         return False
     for child, counted in zip(children, paragraphs):
@@ -168,11 +203,11 @@ def _cut(note: etree._Element, paragraphs: list[list[tuple[int, bool]]], place: 
                 cuts.append((index, before))
     if not cuts:
         return False
-    pieces = _pieces(children, cuts)
+    pieces = _pieces(note, cuts)
     parent, at = note.getparent(), note.getparent().index(note)
     tail, note.tail = note.tail, None
     head, *rest = pieces
-    for child in children:
+    for child in list(note):
         note.remove(child)
     note.extend(head)
     made = []
@@ -258,29 +293,54 @@ def _next_note(block: etree._Element, note: etree._Element) -> etree._Element | 
     return None
 
 
-def _pieces(children: list, cuts: list[tuple[int, int]]) -> list[list[etree._Element]]:
-    """The note's paragraphs cut at ``cuts`` ((paragraph, letters before) in order): each piece's
-    paragraphs, copies of the note's with the text between two cuts."""
-    bounds = [(0, 0), *cuts, (len(children), 0)]
-    pieces = []
-    for (p1, l1), (p2, l2) in zip(bounds, bounds[1:]):
-        content = []
-        for index in range(p1, min(p2 + 1, len(children))):
-            start = l1 if index == p1 else 0
-            end = l2 if index == p2 else None
-            if end == 0:
-                continue
-            part = _slice(children[index], start, end)
-            if start > 0:
-                for element in part.iter():  # an id stays with the piece the paragraph begins in
-                    element.attrib.pop("id", None)
-            if start > 0:
-                _style(part, "text-indent: 0")  # goes on with a paragraph begun on the piece before
-            if end is not None:
-                _style(part, CUT_STYLE)
-            content.append(part)
-        pieces.append(content)
-    return pieces
+def _pieces(note: etree._Element, cuts: list[tuple[int, int]]) -> list[list[etree._Element]]:
+    """The note cut at ``cuts`` ((block, letters of it before the cut) in order, blocks as
+    :func:`note_blocks` lists them): each piece's content, a copy of the note's keeping the text
+    between two cuts, with the quotations and lists around it."""
+    count = len(note_blocks(note))
+    bounds = [(0, 0), *cuts, (count, 0)]
+    return [_piece(note, p1, l1, p2 if l2 else p2 - 1, l2 or None) for (p1, l1), (p2, l2) in zip(bounds, bounds[1:])]
+
+
+def _piece(note: etree._Element, first: int, start: int, last: int, end: int | None) -> list[etree._Element]:
+    """A copy of the note's content from letter ``start`` of its block ``first`` to letter ``end``
+    (None: all) of its block ``last``. A block or list begun in an earlier piece goes on without
+    its id, its indent, its list marker or its top margin; one going on in a later piece has no bottom margin."""
+    copy = etree.fromstring(etree.tostring(note, with_tail=False))
+    blocks = note_blocks(copy)
+    spans = {}  # each container of the copy -> (its first block, its last)
+    for container in copy.iterdescendants():
+        inside = [n for n, block in enumerate(blocks) if container in block.iterancestors()]
+        if inside:
+            spans[container] = (inside[0], inside[-1])
+    for index, block in enumerate(blocks):
+        if not first <= index <= last:
+            block.getparent().remove(block)
+            continue
+        part = _slice(block, start if index == first else 0, end if index == last else None)
+        if index == first and start > 0:
+            for element in part.iter():  # an id stays with the piece the paragraph begins in
+                element.attrib.pop("id", None)
+            _style(part, "text-indent: 0")  # goes on with a paragraph begun on the piece before
+            if _fn_class(part) == "fn-li":
+                _style(part, "list-style-type: none")  # its marker stands on the piece before
+        if index == last and end is not None:
+            _style(part, CUT_STYLE)
+        part.tail = block.tail
+        block.getparent().replace(block, part)
+    for container, (low, high) in spans.items():
+        if high < first or low > last:
+            container.getparent().remove(container)
+            continue
+        if low < first or (low == first and start > 0):
+            container.attrib.pop("id", None)
+            _style(container, "margin-top: 0")
+        if high > last or (high == last and end is not None):
+            _style(container, "margin-bottom: 0")
+    content = list(copy)
+    for element in content:
+        copy.remove(element)
+    return content
 
 
 def _style(element: etree._Element, rule: str) -> None:

@@ -135,9 +135,12 @@ def write_pdf(book: Book, make, print_flavour, sheets: list[Path], config: Confi
             + seen.findings)
 
 
-ROUNDS = 3  # layouts with cut notes tried at most: the notes behind the first layout's trouble, then
-# also those behind the second's, then every note that could be cut (more freedom, but WeasyPrint's
-# orphans rule may then send a cut note's first lines on without their call elsewhere)
+ROUNDS = 5  # layouts with cut notes tried at most: the notes behind the first layout's trouble, then
+# also those behind each next layout's, and last (or when no new note is behind the trouble) every
+# note that could be cut (more freedom, but WeasyPrint's orphans rule may then send a cut note's
+# first lines on without their call elsewhere). Capital ch. 10 needed four rounds of the notes
+# behind its trouble (notes 85, 86 behind folio 54, then 89 behind folio 56, which the third
+# round's cuts had left short); cutting every note instead spoilt other pages.
 
 
 def cut_notes(html: str, lay, laid_out):
@@ -158,7 +161,7 @@ def cut_notes(html: str, lay, laid_out):
             break
         found = footsplit.note_lines(views, current.root)
         wanted = {note: found[note] for note in footsplit.implicated(views, current.root) - set(lines) if note in found}
-        if attempt == ROUNDS:  # every note the first layout could cut
+        if attempt == ROUNDS or not wanted:  # every note the first layout could cut
             every = footsplit.note_lines(first, laid_out.root)
             wanted.update({note: every[note] for note in every if note not in lines})
         if not wanted:

@@ -56,6 +56,28 @@ def test_a_long_note_starts_under_its_call_and_goes_on_at_the_foot_of_the_next_p
     assert "pdf.footnote-page" not in diagnostics
 
 
+LIST_NOTE = ("Note {k} begins here. The inspector named the mills of every district, with the hours worked "
+             "by children of each age:\n\n" + "".join(f"    - The mill at the bridge, number {n}, where the children "
+                                                   "worked twelve hours.\n" for n in range(1, 13))
+             + "\n    End of note {k}.")
+
+
+def test_a_note_made_of_a_paragraph_and_a_list_runs_over_between_its_items_like_a_paragraph(tmp_path):
+    """A note holding a list (or several blocks) is cut between its items and at its lines' ends,
+    as a note of paragraphs is: it starts under its call, the rest at the foot of the next page, and
+    the call's page is not left short (Capital ch. 15, note 74, a poem set as a list, left folio 50
+    ten lines short)."""
+    text = source([18, 20, 22])
+    for k in (1, 2, 3):
+        text = text.replace(f"[^{k}]: " + NOTE.format(k=k), f"[^{k}]: " + LIST_NOTE.format(k=k))
+    md = write_source(tmp_path, "listed.md", text)
+    report = build_into(tmp_path / "out", md, formats=("pdf",))
+    assert report.ok
+    found = pages(tmp_path / "out" / "listed.pdf")
+    assert sum("number 12, where" in page for page, _ in found) == 3, "every item printed once"
+    check_notes_under_calls(found)
+
+
 @pytest.fixture(scope="module")
 def russian_manifesto(tmp_path_factory):
     """The Russian Manifesto's PDF (with the preflight): its diagnostics' codes and its pages' text
@@ -121,6 +143,32 @@ def test_a_note_is_cut_at_line_ends_into_pieces_whose_words_are_the_notes_in_ord
     assert pieces[2][0].get("style") is None or "text-indent: 0" not in pieces[2][0].get("style"), \
         "a paragraph that begins a piece keeps its own indent"
     assert root.xpath("//p")[0].get("style") == "orphans: 1"
+
+
+def test_a_note_with_a_quoted_list_is_cut_between_items_and_inside_one_keeping_quotation_and_list_around():
+    """Capital ch. 15's note 74: a paragraph, then a poem set as a list in a quotation. Each piece
+    keeps the quotation and list around its lines (ids once); an item going on from the piece
+    before has no second marker."""
+    from lxml import html as lxml_html
+
+    from octavo.footsplit import cut_notes
+
+    html = ('<!DOCTYPE html><html><body><p>Text<a class="noteref" id="r1">1</a><span class="footnote" data-call="r1" '
+            'id="note-1"><span class="fn-p">One two three four.</span> <span class="fn-blockquote" id="q1">'
+            '<span class="fn-ul" id="u1"><span class="fn-li">Five six.</span> <span class="fn-li">Seven eight '
+            'nine.</span> </span> </span> <span class="fn-p">Ten.</span></span> more.</p></body></html>')
+    # as laid out: "One two" / "three four." ; "Five six." ; "Seven eight" / "nine." ; "Ten."
+    lines = {"note-1": [[(6, False), (10, False)], [(8, False)], [(10, False), (5, False)], [(4, False)]]}
+    root = lxml_html.document_fromstring(cut_notes(html, lines))
+    pieces = root.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ')]")
+    texts = [" ".join("".join(piece.itertext()).split()) for piece in pieces]
+    assert texts == ["One two three four.", "Five six.", "Seven eight", "nine.", "Ten."]
+    for piece in pieces[1:4]:
+        assert [e.get("class") for e in piece.iter()][1:3] == ["fn-blockquote", "fn-ul"], "in the quotation and list"
+    assert [e.get("id") for e in root.iter() if e.get("id")] == ["r1", "note-1", "q1", "u1"], "no id twice"
+    item = pieces[3].xpath(".//span[@class='fn-li']")[0]
+    assert "list-style-type: none" in item.get("style"), "the item's marker stands on the piece before"
+    assert "margin-top: 0" in pieces[2][0].get("style"), "the quotation goes on without a new top margin"
 
 
 def test_a_note_whose_layout_does_not_match_its_words_is_left_whole():

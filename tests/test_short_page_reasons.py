@@ -16,7 +16,7 @@ from conftest import build_into, write_source
 PROSE = ("The committee heard the weavers describe their hours at the mill and wrote down what "
          "they said about the wages of the children. ")
 STANZA = "Success is counted sweetest\nBy those who never succeed.\nTo comprehend a nectar\nRequires sorest need.\n"
-ITEMS = "".join(f"- Mill number {k}, in the northern district.\n" for k in range(1, 15))
+ROWS = "| Mill | District |\n|---|---|\n" + "".join(f"| Mill number {k} | the northern district |\n" for k in range(1, 15))
 LINE = 14  # points: about one body line (10.5 pt type)
 
 
@@ -28,10 +28,10 @@ SOURCES = {
     # a 16-line poem (four stanzas, kept whole) that does not fit under the prose: sent whole on
     "poem.md": "---\ntitle: A poem kept whole\nlanguage: en\n---\n\n" + filler(19) + "\n\n**I. SUCCESS.**\n\n"
                + "\n".join([STANZA] * 4) + "\n" + filler(30) + "\n",
-    # a call near the foot whose note (a list: never cut) cannot run over: its line goes on with it
+    # a call near the foot whose note (a table: never cut) cannot run over: its line goes on with it
     "note.md": "---\ntitle: A long note\nlanguage: en\n---\n\n" + filler(20) + "\n\nHere marker the call.[^1] "
                + filler(5) + "\n\n" + filler(20) + "\n\n[^1]: The mills were these:\n\n" + "".join(
-                   "    " + item for item in ITEMS.splitlines(keepends=True)),
+                   "    " + row for row in ROWS.splitlines(keepends=True)),
 }
 
 
@@ -70,3 +70,32 @@ def test_a_page_short_because_a_note_pushed_its_call_on_is_a_fault(built):
     assert lows["1"] - lows["2"] > 5 * LINE, "the page before the call's ends early (the case is built)"
     [finding] = findings
     assert finding.message.startswith("page 1:") and "lines early" in finding.message
+
+
+def _page(body_lines: int, notes_at: float | None, note_lines: int = 0):
+    """A laid-out A5 page (CSS px, 18.6 px leading from 100) of ``body_lines`` body lines and, when
+    ``notes_at`` is given, a footnote area there whose first line stands 14 px lower (its rule and
+    space), as print.css sets it."""
+    from octavo.pageviews import Line, PageView
+
+    def line(area, top, height):
+        return Line(object(), area, ("words",), (None,), 60, top, 380, top + height, 14, 0, ())
+
+    body = [line("body", 100 + 18.6 * k, 18.6) for k in range(body_lines)]
+    notes = [line("footnotes", notes_at + 14 + 12.4 * k, 12.4) for k in range(note_lines)] if notes_at else []
+    return PageView("", 420, 595, 100, 700, notes_at, body[-1].bottom, tuple(body + notes), (), (), (), frozenset())
+
+
+def test_a_page_is_short_by_the_blank_a_reader_sees_above_its_notes():
+    """Capital ch. 15, folio 98: the text stopped 3.2 lines above the footnote area, whose rule and
+    space add another 0.75 line, so a reader saw four blank lines; the check measured only to the
+    area's top and said nothing. It measures to the notes' first line."""
+    from octavo.preflight import short_pages
+
+    room = 3.2 * 18.6
+    bottom = 100 + 18.6 * 24
+    short = [_page(24, bottom + room, 3), _page(32, None)]
+    [finding] = short_pages(short, lambda n: str(n + 1))
+    assert finding.page == 0 and "about 3 lines early" in finding.message
+    full = [_page(28, 100 + 18.6 * 28 + 0.5 * 18.6, 3), _page(32, None)]
+    assert short_pages(full, lambda n: str(n + 1)) == [], "a full page's half line and the notes' rule are no fault"
