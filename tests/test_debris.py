@@ -432,3 +432,45 @@ def test_a_kramdown_id_under_a_heading_stays_its_id(tmp_path):
     text, diagnostics = model(tmp_path, "---\ntitle: T\n---\n## Heading\n{: #hid .big}\n\nText [to it](#hid).\n")
     assert text.sections[0].id == "x-hid" and "{" not in words_of(body(text))
     assert found(diagnostics) == [("dialect.kramdown", 5)] and "its id 'hid' stays" in diagnostics[0].message
+
+
+NOTE_WITH_POEM = """---
+title: T
+author: K. Marx
+---
+Text with a note.[^1]
+
+[^1]:
+
+    I give below the translation of this poem.
+
+    > - First line of verse,
+    > - 2. Second line of verse,
+    > - Third line.
+    {:.poetry}
+
+    (Gedichte, 1782.)
+"""
+
+
+@pytest.mark.parametrize("mark", ["{:.poetry}", "{: .poem}", "{:.verse}"])
+def test_a_list_marked_as_poetry_in_a_note_is_set_as_verse_not_as_a_list(tmp_path, mark):
+    # Capital ch. 15, note 74: Stolberg's poem, its lines written as list items with kramdown's
+    # {:.poetry} under them, was printed as a bulleted list and the attribute reported as dropped
+    text, diagnostics = model(tmp_path, NOTE_WITH_POEM.replace("{:.poetry}", mark))
+    note = etree.fromstring(f"<div>{note_xhtml(text.notes[0])}</div>")
+    assert note.find(".//li") is None and note.find(".//ul") is None
+    verse = note.findall(".//blockquote/p")
+    assert len(verse) == 1 and "verse" in verse[0].get("class", "").split()
+    assert len(verse[0].findall("br")) == 2, "one line of the poem per line"
+    assert words_of(verse[0]) == "First line of verse, 2. Second line of verse, Third line."
+    assert words_of(note).endswith("(Gedichte, 1782.) ↩︎")
+    assert found(diagnostics) == [], "the attribute list is applied, not dropped"
+
+
+def test_a_poetry_mark_under_code_or_an_ordinary_list_is_not_verse(tmp_path):
+    text, diagnostics = model(tmp_path, "---\ntitle: T\n---\n- a list\n- kept\n{: .lead}\n\n```\n- code\n{:.poetry}\n```\n")
+    tree = body(text)
+    assert len(tree.findall(".//li")) == 2 and tree.find(".//p[@class='verse']") is None
+    assert "{:.poetry}" in tree.find(".//pre").xpath("string()")
+    assert found(diagnostics) == [("dialect.kramdown", 6)]
