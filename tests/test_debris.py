@@ -336,6 +336,45 @@ def test_a_front_matter_title_that_includes_the_lead_in_takes_both_headings_out(
     assert words_of(body(text)) == "Text."
 
 
+@pytest.mark.parametrize("source, line", [
+    ("---\nlayout: narrative\ntitle: Chapter 15\nauthor:\n---\nThe text begins.\n", 4),  # Capital ch. 15
+    ("---\ntitle: 一件小事\nsource: a.txt\n---\n我从乡下跑到京城里。\n", 1),  # Lu Xun: no author key at all
+])
+def test_a_text_naming_no_author_anywhere_is_reported(tmp_path, source, line):
+    # these built books with no author on the title page and no dc:creator, silently
+    text, diagnostics = model(tmp_path, source)
+    assert text.metadata.authors == ()
+    assert found(diagnostics, "frontmatter.author") == [("frontmatter.author", line)]
+    assert "no author" in diagnostics[-1].message and "dc:creator" in diagnostics[-1].message
+
+
+def test_a_text_with_an_author_or_a_byline_has_no_missing_author_warning(tmp_path):
+    named, diagnostics = model(tmp_path, "---\ntitle: T\nauthor: Karl Marx\n---\nText.\n")
+    assert named.metadata.authors == ("Karl Marx",) and found(diagnostics, "frontmatter.author") == []
+    bylined, diagnostics = model(tmp_path, "# The Title\n\nKarl Marx\n\nText.\n")
+    assert [d.message.startswith("no author in front matter; using the byline") for d in diagnostics
+            if d.code == "frontmatter.author"] == [True], "one warning: the byline taken, not also 'no author'"
+
+
+@pytest.mark.parametrize("title, kept, names", [
+    ("% Art poétique  (Nicolas Boileau)", "Art poétique", ("Nicolas Boileau",)),  # the Boileau page's title block
+    ("---\ntitle: Le Lac (Alphonse de Lamartine)\n---", "Le Lac", ("Alphonse de Lamartine",)),
+])
+def test_a_name_in_brackets_ending_the_title_is_the_author_when_none_is_given(tmp_path, title, kept, names):
+    text, diagnostics = model(tmp_path, f"{title}\n\nLa poésie commence.\n")
+    assert text.metadata.title == kept and text.metadata.authors == names
+    assert found(diagnostics, "frontmatter.author") == [("frontmatter.author", 1 if title.startswith("%") else 2)]
+    assert "(if that is wrong" in diagnostics[-1].message
+
+
+@pytest.mark.parametrize("title", ["Capital (Volume One)", "Poems (Selected Works)", "Speech (1896)",
+                                   "Notes (by the editor)", "Poems (abridged)", "Essays (Second Edition)"])
+def test_brackets_ending_a_title_that_hold_no_names_stay_in_the_title(tmp_path, title):
+    text, diagnostics = model(tmp_path, f"---\ntitle: {title}\n---\nText.\n")
+    assert text.metadata.title == title and text.metadata.authors == ()
+    assert "in brackets" not in " ".join(d.message for d in diagnostics)
+
+
 def test_a_byline_when_the_front_matter_names_the_author(tmp_path):
     same, diagnostics = model(tmp_path, "---\nauthor: Karl Marx\n---\n# Capital\n\nKarl Marx\n\nText.\n")
     assert same.metadata.authors == ("Karl Marx",) and words_of(body(same)) == "Text."

@@ -12,7 +12,7 @@ import pytest
 from conftest import assert_epubcheck_clean, build_into, interrupt, run_cli, write_source
 from octavo import atomic, pipeline
 
-GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.\n"
+GOOD = "---\ntitle: Good\nauthor: Ann Author\n---\n\n# One\n\nText.\n"
 
 
 def _diagnostics(report) -> list[str]:
@@ -189,8 +189,8 @@ def test_findings_of_one_input_print_in_line_order_and_unlike_findings_stay_apar
     source = write_source(tmp_path, "order.md", """\
         ---
         title: Order
+        author: Ann Author
         ---
-
         A link to [nowhere](#nowhere) comes first.
 
         A second [dead end](#dead-end).
