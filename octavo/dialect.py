@@ -74,6 +74,7 @@ class Prepared:
     lines: list[int] = field(default_factory=list)  # the file line of each line of ``markdown``
     intro_lines: list[int] = field(default_factory=list)  # the same for ``notes_intro``
     listed: set[int] = field(default_factory=set)  # file lines of headings the source's own contents list named
+    addresses: list[str] = field(default_factory=list)  # source pages named by removed "Read more at" lines
 
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
@@ -93,7 +94,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     found = debris.clean(lines, structure, lambda i: first_line + origin[i], report)
     verse_titles(lines, reread(lines, structure))
     structure = reread(lines, structure)
-    prepared = Prepared(markdown="", listed=found.listed)
+    prepared = Prepared(markdown="", listed=found.listed, addresses=found.addresses)
     kept = _extract_notes(lines, structure, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, structure)
     kept = verse_breaks(kept, structure, verse_ends)

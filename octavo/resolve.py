@@ -67,6 +67,8 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         mapped.pop("translators", None)  # the front matter's word is final
     metadata = replace(_metadata(fields, title, language, authors or masthead_authors), archive=archive,
                        part_of=part_of, **mapped)
+    if not metadata.source_url and prepared.addresses:  # the page the text was copied from
+        metadata = replace(metadata, source_url=prepared.addresses[0])
     if not (metadata.authors or named):
         _no_author(source)
     _dashes_in_headings(tree)

@@ -513,3 +513,37 @@ def test_a_poetry_mark_under_code_or_an_ordinary_list_is_not_verse(tmp_path):
     assert len(tree.findall(".//li")) == 2 and tree.find(".//p[@class='verse']") is None
     assert "{:.poetry}" in tree.find(".//pre").xpath("string()")
     assert found(diagnostics) == [("dialect.kramdown", 6)]
+
+
+BOILEAU = """% Art poétique  (Nicolas Boileau)
+
+# Chant I
+
+```
+""" + "C'est en vain qu'au Parnasse un téméraire auteur\nPense de l'art des vers atteindre la hauteur :\n\n" * 10 + """\
+Read more at http://www.poesie-francaise.fr/nicolas-boileau/poeme-l-art-poetique-chant-I.php#fOdXgR4XbPmzmry1.99
+```
+
+# Chant II
+
+Telle qu'une bergère, au plus beau jour de fête,
+
+Lire la suite sur <https://example.org/chant-2.php>
+
+Read more at the library of the Institut.
+
+    Read more at http://example.org/code.php
+"""
+
+
+def test_a_copy_trackers_read_more_line_is_removed_and_its_address_is_the_source(tmp_path):
+    # Boileau: "Read more at http://...#fOdXgR4XbPmzmry1.99" was printed at the end of each chant
+    text, diagnostics = model(tmp_path, BOILEAU)
+    words = words_of(body(text))
+    assert "poesie-francaise" not in words and "Lire la suite" not in words
+    assert "Read more at the library of the Institut." in words, "a sentence with no address is text"
+    assert "Read more at http://example.org/code.php" in words, "code is never debris"
+    assert found(diagnostics, "dialect.read-more") == [("dialect.read-more", 36), ("dialect.read-more", 43)]
+    assert text.metadata.source_url == "http://www.poesie-francaise.fr/nicolas-boileau/poeme-l-art-poetique-chant-I.php"
+    kept, _ = model(tmp_path, "---\ntitle: T\nsource: https://example.org/mine.htm\n---\n" + BOILEAU.split("\n", 1)[1])
+    assert kept.metadata.source_url == "https://example.org/mine.htm", "the front matter's source wins"
