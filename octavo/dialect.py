@@ -70,6 +70,7 @@ class Prepared:
     defs: list[NoteDef] = field(default_factory=list)
     notes_title: str | None = None  # the source's own NOTES heading, if any
     notes_byline: str | None = None
+    notes_byline_line: int = 0  # its file line
     notes_intro: str = ""  # Markdown in the NOTES section before the first note
     lines: list[int] = field(default_factory=list)  # the file line of each line of ``markdown``
     intro_lines: list[int] = field(default_factory=list)  # the same for ``notes_intro``
@@ -261,6 +262,7 @@ def _extract_notes(lines, structure: Structure, first_line, prepared: Prepared, 
             byline = structure.heading(j)
             if byline and BYLINE.match(byline[1]):
                 prepared.notes_byline = byline[1]
+                prepared.notes_byline_line = first_line + origin[j]
                 i = structure.last_of(j)
             else:
                 i = structure.last_of(i)

@@ -29,8 +29,8 @@ from .dialect import is_notes_title
 from .headings import DIVISION, NO_TOC, heading_ranks
 from .slugs import slugify
 from .tables import note_words, notes_under_tables
-from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, author_in_brackets, dingbat_headings, same_title,
-                     title_and_author, title_text, unframe)
+from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, author_in_brackets, dingbat_headings, names_in,
+                     same_title, title_and_author, title_text, unframe)
 from .trees import inline_text, replace_with_text, unwrap
 from .expressions import lazy
 
@@ -94,7 +94,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
             sections.remove(own)
         sections.append(m.Section(own.id if own is not None else ids.new("notes"), "notes", None, None, level + 1,
                                   builder.blocks(intro) if intro is not None else (),
-                                  Location(source.path, first_line), byline=prepared.notes_byline,
+                                  Location(source.path, first_line), byline=_notes_byline(prepared, metadata, report),
                                   notes=note_records))
     return m.Text(
         id=text_id,
@@ -127,6 +127,20 @@ def _line_of(source, written: str) -> int:
         if words and all(w in text for w in words):
             return number
     return 1
+
+
+def _notes_byline(prepared, metadata: m.Metadata, report) -> str | None:
+    """The byline under the source's NOTES heading, if a reader needs it: the archive repeats the
+    author there ("By J. V. Stalin"), which a publisher does not print; a byline naming someone
+    else (the editors, a translator) says whose the notes are, and stays."""
+    byline = prepared.notes_byline
+    names = names_in(byline) if byline else None
+    surnames = {a.split()[-1].casefold() for a in metadata.authors}
+    if not names or not all(n.split()[-1].casefold() in surnames for n in names):
+        return byline
+    report.warn("notes.byline", f"removed the byline '{byline}' under the notes heading: it repeats the "
+                "author's name, which the title page prints", prepared.notes_byline_line)
+    return None
 
 
 def _no_author(source) -> None:
