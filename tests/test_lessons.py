@@ -46,6 +46,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     text, diagnostics = load(write_source(tmp_path, "divs.md", """
         ---
         title: Divs
+        author: Ann Author
         ---
         Before.
 
@@ -89,7 +90,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     code = next(b for b in m.walk_blocks(exercise.blocks) if isinstance(b, m.CodeBlock))
     assert code.text == "$ wc -l *.pdb\n:::\n"  # a fence line inside code is code
     assert words(solution.blocks) == "The number of lines."
-    assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (22, 27, 16)  # file lines
+    assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (23, 28, 17)  # file lines (the author on line 3)
     body = [b for s in text.sections for b in s.blocks]
     assert [words((b,)) for b in body if isinstance(b, m.Paragraph)] == [
         "Before.", "A div of no box: its text stays, in place.", "After: see the box."]
@@ -210,6 +211,7 @@ def test_front_matter_lists_of_lessons_are_boxes_at_the_start_and_the_end(tmp_pa
     text, diagnostics = load(write_source(tmp_path, "lesson.md", """
         ---
         title: "Pipes"
+        author: Ann Author
         teaching: 25
         exercises: 10
         questions:
@@ -235,6 +237,7 @@ def test_front_matter_lists_of_lessons_are_boxes_at_the_start_and_the_end(tmp_pa
 SHEET = """
     ---
     title: Sheet
+    author: Ann Author
     ---
     ## Pipes
 
@@ -302,6 +305,7 @@ def test_commands_output_and_code_are_told_apart_and_kept_byte_for_byte(tmp_path
     text, diagnostics = load(write_source(tmp_path, "code.md", """
         ---
         title: Code
+        author: Ann Author
         ---
         ```bash
         $ wc -l *.pdb  |   sort -n
