@@ -9,6 +9,8 @@ and before notes are taken out. It recognises, by their shape and not by the sit
   and links to other pages of the site standing alone above or below the text; a page footer
   (``Last updated on 10.10.15``) below it;
 - a language switcher above the text (``Русский #``, ``English | Deutsch``);
+- the line a copy tracker appends to text copied from a page (``Read more at http://...#fOdXgR4X.99``,
+  ``Lire la suite sur ...``): its address, without the tracking fragment, is kept as the source;
 - the source's own table of contents (``Оглавление`` then ``I. ...``; ``# Contents`` then links;
   a list of links to the headings that follow; kramdown's ``{:toc}`` and ``[TOC]`` markers);
 - private-use characters (a Symbol-font asterisk pasted as U+F02A), which no font has a glyph for.
@@ -59,6 +61,11 @@ FOOTER = lazy(
     r"|zuletzt\s+(?:aktualisiert|geändert)|letzte\s+(?:änderung|aktualisierung)|dernière\s+mise\s+à\s+jour"
     r"|mis\s+à\s+jour\s+le|последнее\s+обновление|обновлено|última\s+actualización|ultimo\s+aggiornamento)"
     r"\b.{0,40}\d", re.IGNORECASE)
+READ_MORE = lazy(
+    r"^(?:read more|continue reading|see more|lire la suite|en savoir plus|weiterlesen|mehr lesen|leer más"
+    r"|sigue leyendo|continua a leggere|leggi tutto|читать далее|подробнее)\s*(?:at|on|sur|auf|en|su|на)?\s*:?\s*"
+    r"<?(https?://[^\s<>]+?)>?\s*$", re.IGNORECASE)
+TRACKING_FRAGMENT = lazy(r"#[A-Za-z0-9]{8,}\.\d{1,3}$")  # Tynt's "#fOdXgR4XbPmzmry1.99"
 CONTENTS_MARKER = lazy(r"^[ \t]*(?:\[(?:toc|_toc_)\]|\[\[(?:toc|_toc_)\]\])[ \t]*$", re.IGNORECASE)
 PAGE_NUMBER = lazy(r"(?:[ \t]*(?:\.{2,}|…)[ \t]*|\t+|[ ]{2,})\d{1,4}[ \t]*$")
 LIST_MARKER = lazy(r"^[ \t]*(?:[*+-]|\d{1,3}\.)[ \t]+")
@@ -89,6 +96,7 @@ class Found:
     """What the debris pass learned about the text besides what it removed."""
 
     listed: set[int] = field(default_factory=set)  # file lines of the headings the source's contents list named
+    addresses: list[str] = field(default_factory=list)  # pages a "Read more at" line named (tracking fragment gone)
 
 
 @dataclass
@@ -302,6 +310,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
     removed: dict[int, tuple[str, str]] = {}  # block -> (code, message): each is one warning
     with_it: dict[int, int] = {}  # block removed along with another (a framing rule, a contents entry)
     nav, page_links, switchers, footers = set(), set(), set(), set()
+    tracked: list[int] = []  # "Read more at ..." lines, reported as found
     for n, block in enumerate(all_blocks):
         if block.kind == "rule":
             continue
@@ -319,6 +328,12 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
         if len(block.texts) == 1 and CONTENTS_MARKER.match(block.texts[0]):
             removed[n] = ("dialect.contents", f"removed the contents marker '{block.texts[0].strip()}': the book "
                           "makes its own contents")
+        elif len(block.texts) == 1 and (read_more := READ_MORE.match(block.texts[0].strip())):
+            address = TRACKING_FRAGMENT.sub("", read_more.group(1))
+            found.addresses.append(address)
+            tracked.append(n)
+            report.warn("dialect.read-more", f"removed '{block.texts[0].strip()}', the line a web page's copy "
+                        f"tracker adds to copied text; the text was copied from {address}", line_of(block.start))
         elif len(block.texts) == 1 and n not in nav:
             if FOOTER.match(block.plain):
                 footers.add(n)
@@ -329,7 +344,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
         removed[n] = ("dialect.navigation", "removed site navigation")
     taken = lambda k: k in removed or k in with_it  # noqa: E731
     content = [n for n, b in enumerate(all_blocks)
-               if b.kind != "rule" and not taken(n) and n not in page_links | switchers | footers]
+               if b.kind != "rule" and not taken(n) and n not in page_links | switchers | footers | set(tracked)]
     if content:  # only around a text: a page that is all links keeps them
         top, end = set(range(content[0])), set(range(content[-1] + 1, len(all_blocks)))
         for zone in (top, end):
@@ -360,7 +375,7 @@ def clean(lines: list[str], structure: Structure, line_of: Callable[[int], int],
         report.warn("dialect.rule", f"removed {len(under)} rule{'s' if many else ''} straight under "
                     f"{'headings' if many else 'a heading'} (line{'s' if many else ''} {', '.join(map(str, where))})",
                     where[0])
-    for n in [*removed, *with_it, *under]:
+    for n in [*removed, *with_it, *under, *tracked]:
         _blank(lines, all_blocks[n])
     return found
 

@@ -70,10 +70,12 @@ class Prepared:
     defs: list[NoteDef] = field(default_factory=list)
     notes_title: str | None = None  # the source's own NOTES heading, if any
     notes_byline: str | None = None
+    notes_byline_line: int = 0  # its file line
     notes_intro: str = ""  # Markdown in the NOTES section before the first note
     lines: list[int] = field(default_factory=list)  # the file line of each line of ``markdown``
     intro_lines: list[int] = field(default_factory=list)  # the same for ``notes_intro``
     listed: set[int] = field(default_factory=set)  # file lines of headings the source's own contents list named
+    addresses: list[str] = field(default_factory=list)  # source pages named by removed "Read more at" lines
 
 
 def prepare(body: str, first_line: int, report: Collector) -> Prepared:
@@ -93,7 +95,7 @@ def prepare(body: str, first_line: int, report: Collector) -> Prepared:
     found = debris.clean(lines, structure, lambda i: first_line + origin[i], report)
     verse_titles(lines, reread(lines, structure))
     structure = reread(lines, structure)
-    prepared = Prepared(markdown="", listed=found.listed)
+    prepared = Prepared(markdown="", listed=found.listed, addresses=found.addresses)
     kept = _extract_notes(lines, structure, first_line, prepared, report, origin)
     kept = _normalise_lists(kept, structure)
     kept = verse_breaks(kept, structure, verse_ends)
@@ -260,6 +262,7 @@ def _extract_notes(lines, structure: Structure, first_line, prepared: Prepared, 
             byline = structure.heading(j)
             if byline and BYLINE.match(byline[1]):
                 prepared.notes_byline = byline[1]
+                prepared.notes_byline_line = first_line + origin[j]
                 i = structure.last_of(j)
             else:
                 i = structure.last_of(i)

@@ -7,6 +7,10 @@ lesson box's class under a block quotation, a code block's class under its closi
 id under a paragraph or heading; ``{::comment}`` ... ``{:/comment}`` goes with its text; an
 inline attribute list (``word{: .x}``) goes from its line. Code and raw HTML are never touched
 (``structure`` says which lines they are). Every removal is a ``dialect.kramdown`` warning.
+
+The one attribute list that says what the text is, ``{:.poetry}`` (or ``.poem``, ``.verse``) under a
+list or a paragraph, makes it verse: the archive sets a poem's lines as list items only to keep them
+apart, so the markers go, the lines end in hard breaks and the block is a ``.verse`` paragraph.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from .diagnostics import Collector
 from .debris import LIST_MARKER
 from .structure import QUOTE_PREFIX, Structure, rewrite, unquote
 from .expressions import lazy
+
+MARKDOWN_START = lazy(r"^(\s*(?:\d+)?)([-+*#>]|(?<=\d)[.)])(?=\s|$)")  # would start a list, quotation, heading
 
 KRAMDOWN_LINE = lazy(r"^[ \t]*\{:(?!:)[^{}\n]*\}[ \t]*$")
 KRAMDOWN_EXTENSION = lazy(r"^[ \t]*\{::(\w+)[^{}\n]*?(/?)\}[ \t]*$")
@@ -27,6 +33,9 @@ KRAMDOWN_ID = lazy(r"(?<![\w\"'=])#([\w:.\-]+)")
 BOX_CLASSES = {"callout", "challenge", "solution", "prereq", "checklist", "discussion", "keypoints", "objectives",
                "questions", "hint", "testimonial", "instructor", "spoiler"}
 CODE_CLASS = lazy(r"^\.(?:language-[\w+#-]+|output|error|warning|source|code)$")
+VERSE_CLASSES = {"poetry", "poem", "verse"}
+VERSE_ATTRIBUTE = lazy(r"^[ \t]*\{:[ \t]*\.(\w+)[ \t]*\}[ \t]*$")
+INDENT = lazy(r"^(?: {1,4}|\t)?")
 STRUCTURAL = lazy(r"^[ \t]*\{:?[ \t]*((?:\.[\w+#-]+[ \t]*)+)\}[ \t]*$")
 
 
@@ -42,6 +51,34 @@ def _structural(inner: str, quote: str, i: int, lines: list[str], structure: Str
         return above_quote.count(">") > quote.count(">")
     closes_fence = any(fence.close == i - 1 for fence in structure.fences)
     return all(CODE_CLASS.match(c) for c in classes) and above_quote.count(">") == quote.count(">") and closes_fence
+
+
+def _verse_above(out: list[str], i: int, structure: Structure) -> bool:
+    """Line i marks the block above it as verse (``{:.poetry}``): set that block's lines as one
+    verse paragraph, in place. The block may be a list or plain lines, in a block quotation, in a
+    note's indented body; it is left alone (False) if any line of it is code or raw HTML."""
+    found = VERSE_ATTRIBUTE.match(unquote(out[i].lstrip(" \t")))
+    if not found or found.group(1).lower() not in VERSE_CLASSES:
+        return False
+    start = i
+    while start and out[start - 1].strip() and not structure.opaque(start - 1):
+        start -= 1
+    if start == i or (start and out[start - 1].strip()):
+        return False  # nothing above it, or code reaching into it
+    indent = INDENT.match(out[i]).group(0)
+    quote = QUOTE_PREFIX.match(out[start][len(indent):]).group(1)
+    if any(not line.startswith(indent + quote) for line in out[start:i]):
+        return False  # not one block: other quotation levels
+    texts = [line[len(indent + quote):] for line in out[start:i]]
+    if any(LIST_MARKER.match(t) for t in texts):
+        if not all(LIST_MARKER.match(t) for t in texts):
+            return False  # list items running over lines: not one verse line each
+        texts = [LIST_MARKER.sub("", t, count=1) for t in texts]
+    for k, text in enumerate(texts):
+        text = MARKDOWN_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text.rstrip())
+        out[start + k] = indent + quote + text + ("  " if start + k < i - 1 else "")
+    out[i] = indent + quote + "{: .verse}"
+    return True
 
 
 def kramdown(lines: list[str], structure: Structure, first_line: int, report: Collector) -> list[str]:
@@ -79,6 +116,8 @@ def kramdown(lines: list[str], structure: Structure, first_line: int, report: Co
             continue
         if KRAMDOWN_LINE.match(inner) and _structural(inner, quote, i, out, structure):
             continue  # the parser makes a box or a code block's kind of it
+        if _verse_above(out, i, structure):
+            continue  # the text's own word that these lines are verse
         if KRAMDOWN_LINE.match(inner):
             written = inner.strip()
             body = written[2:-1].strip()

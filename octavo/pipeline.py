@@ -360,8 +360,9 @@ def load_book(path: Path, config: Config, result: Result) -> Book | None:
     return single_book(text, book_date([path], [text.metadata.date], config))
 
 
-def load_text(source: Source, config: Config, text_id: str = "", level: int = 1) -> Text:
-    """One read source through the text stages: dialect, parse, resolve."""
+def load_text(source: Source, config: Config, text_id: str = "", level: int = 1, named: bool = False) -> Text:
+    """One read source through the text stages: dialect, parse, resolve. ``named``: a volume's
+    manifest gives the text's authors (the text need not)."""
     from .dialect import prepare
     from .languages import language_of
     from .markup import parse_text
@@ -371,7 +372,7 @@ def load_text(source: Source, config: Config, text_id: str = "", level: int = 1)
     prepared = prepare(source.body, source.body_line, source.diagnostics)
     parsed = parse_text(prepared, language, source.diagnostics, source.fields)
     return build_text(source, language, prepared, parsed, text_id, level, asset_roots=config.assets,
-                      solutions=config.solutions_placement)
+                      solutions=config.solutions_placement, named=named)
 
 
 def load_volume(path: Path, config: Config, result: Result) -> Book | None:
@@ -387,7 +388,8 @@ def load_volume(path: Path, config: Config, result: Result) -> Book | None:
     for index, entry in enumerate(manifest.entries):
         source = read_source(entry.source)
         if not source.diagnostics.has_errors:
-            text = load_text(source, config, manifest.text_id(index), manifest.text_level(entry))
+            text = load_text(source, config, manifest.text_id(index), manifest.text_level(entry),
+                             named="authors" in entry.fields)
             texts.append(entry.corrected(text))  # the manifest's title, author, ... win over the text's
         _extend_distinct(result.diagnostics, source.diagnostics.items)  # a repeated text reports once
         if source.diagnostics.has_errors:

@@ -29,18 +29,19 @@ from .dialect import is_notes_title
 from .headings import DIVISION, NO_TOC, heading_ranks
 from .slugs import slugify
 from .tables import note_words, notes_under_tables
-from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, dingbat_headings, same_title, title_and_author, title_text,
-                     unframe)
+from .titles import (HEADINGS, NOTE, NUMBER, SUBTITLE, author_in_brackets, dingbat_headings, names_in,
+                     same_title, title_and_author, title_text, unframe)
 from .trees import inline_text, replace_with_text, unwrap
 from .expressions import lazy
 
 
 
 def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "", level: int = 1,
-               asset_roots: tuple[Path, ...] = (), solutions: str = "inline") -> m.Text:
+               asset_roots: tuple[Path, ...] = (), solutions: str = "inline", named: bool = False) -> m.Text:
     """Resolve one parsed source. ``text_id`` prefixes every id; ``level``: rank of its title;
     ``asset_roots``: folders besides the source's own that its images may come from; ``solutions``:
-    where exercises' solutions go (SOLUTIONS: in place, gathered at the end, or left out)."""
+    where exercises' solutions go (SOLUTIONS: in place, gathered at the end, or left out); ``named``:
+    a volume's manifest names the authors, so a text naming none is no omission."""
     report = source.diagnostics
     fields = source.fields
     tree = parsed.body
@@ -57,6 +58,8 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
     dingbat_headings(tree, report)
     masthead_authors, part_of = masthead(tree, fields, report)
     title, authors = title_and_author(tree, fields, prepared, source.path, report)
+    if not (fields.get("author") or authors or masthead_authors):
+        title, authors = _author_from_title(title, source, report)
     _drop_closing_rules(tree)
     archive = archive_header(tree, report)
     mapped = provenance(archive)
@@ -64,6 +67,10 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         mapped.pop("translators", None)  # the front matter's word is final
     metadata = replace(_metadata(fields, title, language, authors or masthead_authors), archive=archive,
                        part_of=part_of, **mapped)
+    if not metadata.source_url and prepared.addresses:  # the page the text was copied from
+        metadata = replace(metadata, source_url=prepared.addresses[0])
+    if not (metadata.authors or named):
+        _no_author(source)
     _dashes_in_headings(tree)
     notes, refs = _notes(prepared, parsed.notes, ids, report, metadata.source_url, linked, tree)
     _link_refs(tree, refs, prepared)
@@ -87,7 +94,7 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
             sections.remove(own)
         sections.append(m.Section(own.id if own is not None else ids.new("notes"), "notes", None, None, level + 1,
                                   builder.blocks(intro) if intro is not None else (),
-                                  Location(source.path, first_line), byline=prepared.notes_byline,
+                                  Location(source.path, first_line), byline=_notes_byline(prepared, metadata, report),
                                   notes=note_records))
     return m.Text(
         id=text_id,
@@ -99,6 +106,50 @@ def build_text(source, language: str, prepared, parsed: Parsed, text_id: str = "
         assets=tuple(images.assets.values()),
         looked_for=tuple(dict.fromkeys(images.looked_for)),
     )
+
+
+def _author_from_title(title: str, source, report) -> tuple[str, tuple[str, ...]]:
+    """No author anywhere, and the title ends in a name in brackets (``Art poétique (Nicolas
+    Boileau)``, as Pandoc title blocks of poetry sites write it): the name is the author."""
+    split = author_in_brackets(title)
+    if split is None:
+        return title, ()
+    report.warn("frontmatter.author", f"no author given; the title '{title}' ends in a name in brackets: using "
+                f"'{' and '.join(split[1])}' as the author and '{split[0]}' as the title (if that is wrong, give "
+                "title: and author: in the front matter)", _line_of(source, title))
+    return split
+
+
+def _line_of(source, written: str) -> int:
+    """The file line where ``written`` stands (its first words), else 1."""
+    words = written.split()[:3]
+    for number, text in enumerate(source.text.split("\n"), 1):
+        if words and all(w in text for w in words):
+            return number
+    return 1
+
+
+def _notes_byline(prepared, metadata: m.Metadata, report) -> str | None:
+    """The byline under the source's NOTES heading, if a reader needs it: the archive repeats the
+    author there ("By J. V. Stalin"), which a publisher does not print; a byline naming someone
+    else (the editors, a translator) says whose the notes are, and stays."""
+    byline = prepared.notes_byline
+    names = names_in(byline) if byline else None
+    surnames = {a.split()[-1].casefold() for a in metadata.authors}
+    if not names or not all(n.split()[-1].casefold() in surnames for n in names):
+        return byline
+    report.warn("notes.byline", f"removed the byline '{byline}' under the notes heading: it repeats the "
+                "author's name, which the title page prints", prepared.notes_byline_line)
+    return None
+
+
+def _no_author(source) -> None:
+    """A book with no creator is catalogued as anonymous; the user should know it is."""
+    blank = source.blank.get("author")
+    where = f"'author:' on line {blank} is empty" if blank else "no 'author:' in the front matter"
+    source.diagnostics.warn("frontmatter.author", f"the text names no author ({where}, and no byline under the "
+                            "title): the book has no author on its title page and no dc:creator; give 'author:' "
+                            "(or 'author: Anonymous')", blank or 1)
 
 
 class _Ids:

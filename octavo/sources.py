@@ -74,6 +74,7 @@ class Source:
     body_line: int  # source line number of body line 0
     text: str  # the whole decoded file (for locating lines)
     diagnostics: Collector = field(repr=False, default=None)
+    blank: dict = field(default_factory=dict)  # field -> line of a key given with no value (``author:``)
 
 
 def read_source(path: Path) -> Source:
@@ -85,13 +86,13 @@ def read_source(path: Path) -> Source:
         return Source(path, {}, "", 1, "", report)
     text = decode(raw, report)
     text = clean_characters(text, report)
-    fields, body, body_line = _split_front_matter(text, report)
+    fields, body, body_line, blank = _split_front_matter(text, report)
     body = _header_metadata(body, fields, report, body_line)
     if not body.strip() and not report.has_errors:
         what = "the file is empty" if not text.strip() else "it has front matter but no text after it"
         report.warn("source.empty", f"this source has no text: {what}; the book has a title page and nothing "
                     "else")
-    return Source(path, fields, body, body_line, text, report)
+    return Source(path, fields, body, body_line, text, report, blank)
 
 
 PANDOC_TITLE_LINE = lazy(r"^%[ \t]?(.*)$")
@@ -149,19 +150,22 @@ def _header_metadata(body: str, fields: dict, report: Collector, body_line: int)
 
 
 
-def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int]:
+def _split_front_matter(text: str, report: Collector) -> tuple[dict, str, int, dict]:
+    """(validated fields, body, file line of the body, {field: line} of keys written with no value)."""
     handler = frontmatter.YAMLHandler()
     if not handler.detect(text) or not _opens_front_matter(text):
-        return {}, text, 1
+        return {}, text, 1, {}
     try:
         fm_text, body = handler.split(text)
     except ValueError:
         report.error("frontmatter.unclosed", "front matter starts with '---' but is never closed", 1)
-        return {}, "", 1
+        return {}, "", 1, {}
     body_line = text[: len(text) - len(body)].count("\n") + 1
     first_line = text[: text.find(fm_text)].count("\n") + 1  # file line of fm_text's line 0
     fields = _parse_yaml(fm_text, report, first_line)
-    return _validate_fields(fields, report), body, body_line
+    blank = {BORROWED_FIELDS.get(name, name): line for key, (value, line) in fields.items()
+             if value in (None, "", []) and (name := _FIELD_NAMES.get(_normal(key)))}
+    return _validate_fields(fields, report), body, body_line, blank
 
 
 YAML_KEY_LINE = lazy(r"^[ \t]*(?:[^\s:#][^:\n]*:(?:[ \t]|$)|-[ \t])")

@@ -262,6 +262,20 @@ def names_in(written: str) -> tuple[str, ...] | None:
     return names
 
 
+BRACKETED_END = lazy(r"(?P<title>.*\S)\s*\((?P<names>[^()\d]+)\)\s*")
+
+
+def author_in_brackets(title: str) -> tuple[str, tuple[str, ...]] | None:
+    """``Art poétique (Nicolas Boileau)``: a title ending in brackets holding nothing but names
+    (two to five capitalised words or initials each, no figure, no word of a title such as
+    ``Volume`` or ``Selected``) -> (the title before them, the names); else None."""
+    found = BRACKETED_END.fullmatch(title)
+    if not found or BYLINE_LEAD.match(found.group("names").strip()):
+        return None
+    names = names_in(found.group("names"))
+    return (found.group("title"), names) if names else None
+
+
 def _name_token(token: str) -> bool:
     """A capitalised word (``Engels``, ``O’Callaghan``, ``Jean-Paul``), or an initial (``V.``)."""
     return bool(re.fullmatch(r"[^\W\d_][.]|[^\W\d_](?:[^\W\d_]|[’'\-.])*[^\W\d_.]?\.?", token)) and token[0].isupper()

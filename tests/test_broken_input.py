@@ -36,7 +36,7 @@ SOURCES: dict[str, bytes] = {
     "only-headings.md": b"# First\n\n## Second\n\n# Third\n",
     "latin1.md": b"---\ntitle: Caf\xe9\n---\n\nLine one.\nA caf\xe9 cr\xe8me.\n",
     "undecodable.md": b"---\ntitle: Undecodable\n---\n\nGood line.\nBad \x81 byte here.\n",
-    "bom.md": b"\xef\xbb\xbf---\ntitle: With BOM\n---\n\nText after a byte order mark.\n",
+    "bom.md": b"\xef\xbb\xbf---\ntitle: With BOM\nauthor: Ann Author\n---\n\nText after a byte order mark.\n",
     "crlf.md": b"---\r\ntitle: Windows\r\nauthor: Someone\r\n---\r\n\r\nFirst line\r\nsame paragraph.\r\n\r\n# Head\r\n\r\nMore.\r\n",
     "controls.md": b"---\ntitle: Con\x00trols\n---\n\nA NUL \x00 here,\x0b a vertical tab, \x1b escape and \x7f delete.\n",
     "yaml-escapes.md": b'---\ntitle: "bad \\x01 \\0 title \\uE000 x"\ntags: ["\\x02", ok]\n---\n\nText.\n',

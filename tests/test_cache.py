@@ -21,7 +21,7 @@ def project(root: Path) -> dict[str, Path]:
     paths = {
         "plain": write_source(root / "src", "plain.md", "---\ntitle: Plain\n---\n\n# One\n\nText.[^1]\n\n[^1]: A note.\n"),
         "picture": write_source(root / "src", "picture.md", "---\ntitle: Picture\n---\n\n# One\n\n![red](fig/red.png)\n"),
-        "missing": write_source(root / "src", "missing.md", "---\ntitle: Missing\n---\n\n# One\n\n![blue](blue.png)\n"),
+        "missing": write_source(root / "src", "missing.md", "---\ntitle: Missing\nauthor: Ann Author\n---\n# One\n\n![blue](blue.png)\n"),
     }
     paths["volume"] = write_source(root / "vol", "volume.toml", 'title = "Volume"\n\n[[texts]]\nsource = "../src/plain.md"\n')
     return paths

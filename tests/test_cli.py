@@ -17,8 +17,8 @@ from conftest import ROOT, SEED, assert_epubcheck_clean, interrupt, run_cli, wri
 from octavo.console import Display
 from octavo.pipeline import Report, Result
 
-GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.[^1]\n\n[^1]: A note.\n"
-WARNED = "---\ntitle: Warned\n---\n\n# One\n\nText with a marker [^9] and no note.\n"
+GOOD = "---\ntitle: Good\nauthor: Ann Author\n---\n# One\n\nText.[^1]\n\n[^1]: A note.\n"
+WARNED = "---\ntitle: Warned\nauthor: Ann Author\n---\n# One\n\nText with a marker [^9] and no note.\n"
 
 
 def test_one_line_per_output_written_then_a_summary(tmp_path):

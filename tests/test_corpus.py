@@ -153,7 +153,7 @@ def test_titles_come_from_front_matter_body_metadata_headings_or_file_name(corpu
     expected = {
         "connolly-open-letter-dublin-castle-1898.md": ("An Open Letter to Dublin Castle", "first heading"),
         "smith-wealth-of-nations.md": ("The Wealth of Nations", None),  # '# Title:' heading
-        "boileau-art-poetique.md": ("Art poétique (Nicolas Boileau)", None),  # Pandoc '% title'
+        "boileau-art-poetique.md": ("Art poétique", None),  # Pandoc '% title (author)': the name is the author
         "marx-engels-manifest-de.md": ("Manifest der Kommunistischen Partei", "first heading"),
         "shakespeare-sonnets.md": ("Shakespeare Sonnets", "file name"),
         "french-poems-anthology.md": ("French Poems Anthology", "file name"),  # its first heading is a poem
@@ -166,6 +166,12 @@ def test_titles_come_from_front_matter_body_metadata_headings_or_file_name(corpu
         assert (warning is None and not messages) or (warning and warning in messages[0]), name
     creators = [e.text for e in epub_opf(by_name(corpus, "smith-wealth-of-nations.md")[1]).iterfind(".//dc:creator", OPF_NS)]
     assert creators == ["Adam Smith"]
+    creators = [e.text for e in epub_opf(by_name(corpus, "boileau-art-poetique.md")[1]).iterfind(".//dc:creator", OPF_NS)]
+    assert creators == ["Nicolas Boileau"]
+    for name in ("marx-capital-v1-ch15.md", "luxun-yijian-xiaoshi.md"):  # no author anywhere: said, not silent
+        diagnostics, epub, _ = by_name(corpus, name)
+        assert epub_opf(epub).find(".//dc:creator", OPF_NS) is None
+        assert [d.code for d in diagnostics if "no author" in d.message] == ["frontmatter.author"], name
 
 
 def test_languages_and_their_quotes(corpus):

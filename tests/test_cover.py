@@ -110,7 +110,7 @@ def test_a_volume_cover_names_its_editors(tmp_path):
 def test_a_cover_field_names_the_users_image_instead(tmp_path):
     (tmp_path / "art").mkdir()
     (tmp_path / "art" / "front.jpg").write_bytes(picture())
-    source = write_source(tmp_path, "own.md", "---\ntitle: Own cover\ncover: art/front.jpg\n---\nText.\n")
+    source = write_source(tmp_path, "own.md", "---\ntitle: Own cover\nauthor: Ann Author\ncover: art/front.jpg\n---\nText.\n")
     report = build_into(tmp_path / "out", source, formats=("epub",))
     assert report.ok and not report.results[0].diagnostics
     href, media_type, data = cover_of(tmp_path / "out" / "own.epub")

@@ -336,6 +336,45 @@ def test_a_front_matter_title_that_includes_the_lead_in_takes_both_headings_out(
     assert words_of(body(text)) == "Text."
 
 
+@pytest.mark.parametrize("source, line", [
+    ("---\nlayout: narrative\ntitle: Chapter 15\nauthor:\n---\nThe text begins.\n", 4),  # Capital ch. 15
+    ("---\ntitle: 一件小事\nsource: a.txt\n---\n我从乡下跑到京城里。\n", 1),  # Lu Xun: no author key at all
+])
+def test_a_text_naming_no_author_anywhere_is_reported(tmp_path, source, line):
+    # these built books with no author on the title page and no dc:creator, silently
+    text, diagnostics = model(tmp_path, source)
+    assert text.metadata.authors == ()
+    assert found(diagnostics, "frontmatter.author") == [("frontmatter.author", line)]
+    assert "no author" in diagnostics[-1].message and "dc:creator" in diagnostics[-1].message
+
+
+def test_a_text_with_an_author_or_a_byline_has_no_missing_author_warning(tmp_path):
+    named, diagnostics = model(tmp_path, "---\ntitle: T\nauthor: Karl Marx\n---\nText.\n")
+    assert named.metadata.authors == ("Karl Marx",) and found(diagnostics, "frontmatter.author") == []
+    bylined, diagnostics = model(tmp_path, "# The Title\n\nKarl Marx\n\nText.\n")
+    assert [d.message.startswith("no author in front matter; using the byline") for d in diagnostics
+            if d.code == "frontmatter.author"] == [True], "one warning: the byline taken, not also 'no author'"
+
+
+@pytest.mark.parametrize("title, kept, names", [
+    ("% Art poétique  (Nicolas Boileau)", "Art poétique", ("Nicolas Boileau",)),  # the Boileau page's title block
+    ("---\ntitle: Le Lac (Alphonse de Lamartine)\n---", "Le Lac", ("Alphonse de Lamartine",)),
+])
+def test_a_name_in_brackets_ending_the_title_is_the_author_when_none_is_given(tmp_path, title, kept, names):
+    text, diagnostics = model(tmp_path, f"{title}\n\nLa poésie commence.\n")
+    assert text.metadata.title == kept and text.metadata.authors == names
+    assert found(diagnostics, "frontmatter.author") == [("frontmatter.author", 1 if title.startswith("%") else 2)]
+    assert "(if that is wrong" in diagnostics[-1].message
+
+
+@pytest.mark.parametrize("title", ["Capital (Volume One)", "Poems (Selected Works)", "Speech (1896)",
+                                   "Notes (by the editor)", "Poems (abridged)", "Essays (Second Edition)"])
+def test_brackets_ending_a_title_that_hold_no_names_stay_in_the_title(tmp_path, title):
+    text, diagnostics = model(tmp_path, f"---\ntitle: {title}\n---\nText.\n")
+    assert text.metadata.title == title and text.metadata.authors == ()
+    assert "in brackets" not in " ".join(d.message for d in diagnostics)
+
+
 def test_a_byline_when_the_front_matter_names_the_author(tmp_path):
     same, diagnostics = model(tmp_path, "---\nauthor: Karl Marx\n---\n# Capital\n\nKarl Marx\n\nText.\n")
     assert same.metadata.authors == ("Karl Marx",) and words_of(body(same)) == "Text."
@@ -432,3 +471,79 @@ def test_a_kramdown_id_under_a_heading_stays_its_id(tmp_path):
     text, diagnostics = model(tmp_path, "---\ntitle: T\n---\n## Heading\n{: #hid .big}\n\nText [to it](#hid).\n")
     assert text.sections[0].id == "x-hid" and "{" not in words_of(body(text))
     assert found(diagnostics) == [("dialect.kramdown", 5)] and "its id 'hid' stays" in diagnostics[0].message
+
+
+NOTE_WITH_POEM = """---
+title: T
+author: K. Marx
+---
+Text with a note.[^1]
+
+[^1]:
+
+    I give below the translation of this poem.
+
+    > - First line of verse,
+    > - 2. Second line of verse,
+    > - Third line.
+    {:.poetry}
+
+    (Gedichte, 1782.)
+"""
+
+
+@pytest.mark.parametrize("mark", ["{:.poetry}", "{: .poem}", "{:.verse}"])
+def test_a_list_marked_as_poetry_in_a_note_is_set_as_verse_not_as_a_list(tmp_path, mark):
+    # Capital ch. 15, note 74: Stolberg's poem, its lines written as list items with kramdown's
+    # {:.poetry} under them, was printed as a bulleted list and the attribute reported as dropped
+    text, diagnostics = model(tmp_path, NOTE_WITH_POEM.replace("{:.poetry}", mark))
+    note = etree.fromstring(f"<div>{note_xhtml(text.notes[0])}</div>")
+    assert note.find(".//li") is None and note.find(".//ul") is None
+    verse = note.findall(".//blockquote/p")
+    assert len(verse) == 1 and "verse" in verse[0].get("class", "").split()
+    assert len(verse[0].findall("br")) == 2, "one line of the poem per line"
+    assert words_of(verse[0]) == "First line of verse, 2. Second line of verse, Third line."
+    assert words_of(note).endswith("(Gedichte, 1782.) ↩︎")
+    assert found(diagnostics) == [], "the attribute list is applied, not dropped"
+
+
+def test_a_poetry_mark_under_code_or_an_ordinary_list_is_not_verse(tmp_path):
+    text, diagnostics = model(tmp_path, "---\ntitle: T\n---\n- a list\n- kept\n{: .lead}\n\n```\n- code\n{:.poetry}\n```\n")
+    tree = body(text)
+    assert len(tree.findall(".//li")) == 2 and tree.find(".//p[@class='verse']") is None
+    assert "{:.poetry}" in tree.find(".//pre").xpath("string()")
+    assert found(diagnostics) == [("dialect.kramdown", 6)]
+
+
+BOILEAU = """% Art poétique  (Nicolas Boileau)
+
+# Chant I
+
+```
+""" + "C'est en vain qu'au Parnasse un téméraire auteur\nPense de l'art des vers atteindre la hauteur :\n\n" * 10 + """\
+Read more at http://www.poesie-francaise.fr/nicolas-boileau/poeme-l-art-poetique-chant-I.php#fOdXgR4XbPmzmry1.99
+```
+
+# Chant II
+
+Telle qu'une bergère, au plus beau jour de fête,
+
+Lire la suite sur <https://example.org/chant-2.php>
+
+Read more at the library of the Institut.
+
+    Read more at http://example.org/code.php
+"""
+
+
+def test_a_copy_trackers_read_more_line_is_removed_and_its_address_is_the_source(tmp_path):
+    # Boileau: "Read more at http://...#fOdXgR4XbPmzmry1.99" was printed at the end of each chant
+    text, diagnostics = model(tmp_path, BOILEAU)
+    words = words_of(body(text))
+    assert "poesie-francaise" not in words and "Lire la suite" not in words
+    assert "Read more at the library of the Institut." in words, "a sentence with no address is text"
+    assert "Read more at http://example.org/code.php" in words, "code is never debris"
+    assert found(diagnostics, "dialect.read-more") == [("dialect.read-more", 36), ("dialect.read-more", 43)]
+    assert text.metadata.source_url == "http://www.poesie-francaise.fr/nicolas-boileau/poeme-l-art-poetique-chant-I.php"
+    kept, _ = model(tmp_path, "---\ntitle: T\nsource: https://example.org/mine.htm\n---\n" + BOILEAU.split("\n", 1)[1])
+    assert kept.metadata.source_url == "https://example.org/mine.htm", "the front matter's source wins"

@@ -78,13 +78,21 @@ def test_a_note_spanning_several_paragraphs_is_kept_whole(tmp_path):
 
 
 def test_notes_heading_with_byline_heading_is_one_notes_section(tmp_path):
-    text, _ = model(tmp_path, "## I. THE FACTS\n\nLegends ** and peace *** and more. *\n" + NOTES_TAIL)
+    text, diagnostics = model(tmp_path, "## I. THE FACTS\n\nLegends ** and peace *** and more. *\n" + NOTES_TAIL)
     notes_sections = [s for s in text.sections if s.kind == "notes"]
     assert len(notes_sections) == 1
-    assert notes_sections[0].byline == "By J. V. Stalin"
+    assert notes_sections[0].byline is None, "the archive's byline repeats the author: not printed (issue 17)"
+    assert [(d.code, d.location.line) for d in diagnostics if d.code == "notes.byline"] == [("notes.byline", 10)]
     assert [(e.title, e.kind) for e in text.toc()] == [("I. THE FACTS", "chapter"), (None, "notes")], \
         "the byline is no TOC entry (the notes are named by the renderer, in the text's language)"
     assert all("By J. V. Stalin" not in body_xhtml(s) for s in text.sections)
+
+
+def test_a_notes_byline_naming_someone_else_than_the_author_is_printed(tmp_path):
+    text, diagnostics = model(tmp_path, "Legends ** and peace *** and more. *\n"
+                              + NOTES_TAIL.replace("By J. V. Stalin", "By Leon Trotsky"))
+    notes = next(s for s in text.sections if s.kind == "notes")
+    assert notes.byline == "By Leon Trotsky" and "notes.byline" not in [d.code for d in diagnostics]
 
 
 def test_numbered_markers_without_notes_stay_visible_and_are_reported_with_line(tmp_path):

@@ -9,6 +9,7 @@ end-to-end case (slow)."""
 from __future__ import annotations
 
 import re
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from lxml import etree
 
 from octavo import model as m
+from pdf_reading import pdf_page_texts
 from tests.conftest import CORPUS, assert_epubcheck_clean, build_into, load, needs_corpus, run_cli, write_source
 
 LESSONS = CORPUS.parent / "lessons"
@@ -44,6 +46,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     text, diagnostics = load(write_source(tmp_path, "divs.md", """
         ---
         title: Divs
+        author: Ann Author
         ---
         Before.
 
@@ -87,7 +90,7 @@ def test_pandoc_fenced_divs_are_boxes_nested_to_any_depth(tmp_path):
     code = next(b for b in m.walk_blocks(exercise.blocks) if isinstance(b, m.CodeBlock))
     assert code.text == "$ wc -l *.pdb\n:::\n"  # a fence line inside code is code
     assert words(solution.blocks) == "The number of lines."
-    assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (22, 27, 16)  # file lines
+    assert (solution.blocks[0].where.line, warning.where.line, code.where.line) == (23, 28, 17)  # file lines (the author on line 3)
     body = [b for s in text.sections for b in s.blocks]
     assert [words((b,)) for b in body if isinstance(b, m.Paragraph)] == [
         "Before.", "A div of no box: its text stays, in place.", "After: see the box."]
@@ -208,6 +211,7 @@ def test_front_matter_lists_of_lessons_are_boxes_at_the_start_and_the_end(tmp_pa
     text, diagnostics = load(write_source(tmp_path, "lesson.md", """
         ---
         title: "Pipes"
+        author: Ann Author
         teaching: 25
         exercises: 10
         questions:
@@ -233,6 +237,7 @@ def test_front_matter_lists_of_lessons_are_boxes_at_the_start_and_the_end(tmp_pa
 SHEET = """
     ---
     title: Sheet
+    author: Ann Author
     ---
     ## Pipes
 
@@ -300,6 +305,7 @@ def test_commands_output_and_code_are_told_apart_and_kept_byte_for_byte(tmp_path
     text, diagnostics = load(write_source(tmp_path, "code.md", """
         ---
         title: Code
+        author: Ann Author
         ---
         ```bash
         $ wc -l *.pdb  |   sort -n
@@ -526,3 +532,90 @@ def test_a_student_copy_built_again_unchanged_still_counts_its_solutions_left_ou
     assert first.stdout.splitlines()[-1] == "1 input: 1 built, 0 unchanged, 0 failed, 0 warnings, 2 solutions left out"
     assert again.stdout.splitlines()[-1] == "1 input: 0 built, 1 unchanged, 0 failed, 0 warnings, 2 solutions left out"
     assert_epubcheck_clean(tmp_path / "out" / "sheet.epub")
+
+
+# --- the lesson handout on paper (issue 17) ------------------------------------------------------
+
+def _text_colours(pdf) -> set[tuple[int, int, int]]:
+    """The fill colours of every text object of the PDF, read by PDFium (not Octavo's preflight)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    found = set()
+    document = pdfium.PdfDocument(str(pdf))
+    for page in document:
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=8):
+            r, g, b, a = (ctypes.c_uint() for _ in range(4))
+            raw.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+            found.add((r.value, g.value, b.value))
+    document.close()
+    return found
+
+
+LONG_EXERCISE = """
+    ---
+    title: Long Exercise
+    author: Ann Author
+    ---
+    ## Sorting
+
+    {paragraphs}
+
+    ::: challenge
+    ## What Does sort -n Do?
+
+    The file numbers.txt contains the following lines:
+
+    ```
+    {numbers}
+    ```
+
+    If we run `sort` on this file, the output is:
+
+    ```
+    {numbers}
+    ```
+
+    If we run `sort -n` on the same file, we get this instead:
+
+    ```
+    {numbers}
+    ```
+
+    Explain the output of this pipeline:
+
+    ```bash
+    $ sort -n numbers.txt | head -n 1 > 42.txt
+    ```
+
+    ::: solution
+    The -n option sorts numerically.
+    :::
+    :::
+    """
+
+
+def test_a_lesson_handout_prints_code_black_splits_a_long_box_and_has_no_way_back_on_paper(tmp_path):
+    # the shell lesson's handout: numbers in code printed #4a3000, "Back to exercise 1" printed on
+    # paper, and pages ending 40 % early because a half-page exercise box moved whole to the next page
+    paragraphs = "\n\n".join(["We sort the lengths of the files to find the shortest one, and we keep the "
+                              "sorted list in a file of its own so that we can read it again later."] * 5)
+    source = write_source(tmp_path, "long.md", textwrap.dedent(LONG_EXERCISE).format(
+        paragraphs=paragraphs, numbers="\n".join(str(n) for n in range(10, 19))))
+    report = build_into(tmp_path / "out", source, profile="handout", solutions="end")
+    assert report.ok
+    pdf, epub = tmp_path / "out" / "long-handout.pdf", tmp_path / "out" / "long-handout.epub"
+    pages = pdf_page_texts(pdf)
+    assert "Exercise 1" in pages[0], "the box starts on the page its text leaves room on"
+    assert "Explain the output" not in pages[0] and "Explain the output" in pages[1], "... and goes on on the next"
+    assert not [c for c in _text_colours(pdf) if max(c) - min(c) > 8], "every text is black or a grey"
+    assert "Back to exercise" not in " ".join(pages)
+    with zipfile.ZipFile(epub) as z:
+        links = [a for name in z.namelist() if name.endswith(".xhtml")
+                 for a in etree.fromstring(z.read(name)).iter("{http://www.w3.org/1999/xhtml}a")]
+    back = [a for a in links if a.get("role") == "doc-backlink" and "exercise" in "".join(a.itertext())]
+    assert [("".join(a.itertext()), "#" in a.get("href")) for a in back] == [("Back to exercise 1", True)], \
+        "the EPUB keeps its way back"
+    assert_epubcheck_clean(epub)

@@ -22,35 +22,35 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "ru", "zh")
 # The words per language as a reader expects them, written here independently of the catalogue:
 # contents, notes, credits (one wording for a text and a volume), "Section 3", landmarks, cover, the
 # cover's alternative text (before the title), back to reference 1, back to the text, translated by,
-# source, subjects (with the language's list separator), archive listing, made with and published by.
+# source, subjects (keywords in lower case get a capital; the language's list separator), archive listing, made with and published by.
 EXPECTED = {
     "en": ("Contents", "Notes", "Sources and credits", "Section 3", "Landmarks", "Cover", "Cover: ",
            "Back to reference 1", "Back to the text", "Translated by Anna Translator",
-           "Source: https://example.org/en", "Subjects: alpha, beta", "Archive listing: Listing en",
+           "Source: https://example.org/en", "Subjects: Alpha, Beta", "Archive listing: Listing en",
            "This edition was made with Octavo. Published by Press en."),
     "de": ("Inhalt", "Anmerkungen", "Quellen und Nachweise", "Abschnitt 3", "Orientierungspunkte", "Umschlag",
            "Umschlag: ", "Zurück zur Verweisstelle 1", "Zurück zum Text", "Übersetzt von Anna Translator",
-           "Quelle: https://example.org/de", "Schlagwörter: alpha, beta", "Eintrag im Archiv: Listing de",
+           "Quelle: https://example.org/de", "Schlagwörter: Alpha, Beta", "Eintrag im Archiv: Listing de",
            "Diese Ausgabe wurde mit Octavo erstellt. Verlag: Press de."),
     "fr": ("Table des matières", "Notes", "Sources et crédits", "Section 3", "Repères", "Couverture",
            "Couverture\u00a0: ", "Retour à l\u2019appel de note 1", "Retour au texte",
-           "Traduit par Anna Translator", "Source\u00a0: https://example.org/fr", "Sujets\u00a0: alpha, beta",
+           "Traduit par Anna Translator", "Source\u00a0: https://example.org/fr", "Sujets\u00a0: Alpha, Beta",
            "Notice de l\u2019archive\u00a0: Listing fr",
            "Cette édition a été réalisée avec Octavo. Publié par Press fr."),
     "es": ("Índice", "Notas", "Fuentes y créditos", "Sección 3", "Puntos de referencia", "Cubierta", "Cubierta: ",
            "Volver a la llamada 1", "Volver al texto", "Traducción de Anna Translator",
-           "Fuente: https://example.org/es", "Temas: alpha, beta", "Ficha del archivo: Listing es",
+           "Fuente: https://example.org/es", "Temas: Alpha, Beta", "Ficha del archivo: Listing es",
            "Esta edición se hizo con Octavo. Publicado por Press es."),
     "it": ("Indice", "Note", "Fonti e crediti", "Sezione 3", "Punti di riferimento", "Copertina", "Copertina: ",
            "Torna al richiamo 1", "Torna al testo", "Traduzione di Anna Translator",
-           "Fonte: https://example.org/it", "Argomenti: alpha, beta", "Scheda d\u2019archivio: Listing it",
+           "Fonte: https://example.org/it", "Argomenti: Alpha, Beta", "Scheda d\u2019archivio: Listing it",
            "Questa edizione è stata realizzata con Octavo. Pubblicato da Press it."),
     "ru": ("Содержание", "Примечания", "Источники и выходные данные", "Раздел 3", "Ориентиры", "Обложка",
            "Обложка: ", "Назад к ссылке 1", "Назад к тексту", "Перевод: Anna Translator",
-           "Источник: https://example.org/ru", "Темы: alpha, beta", "Запись в архиве: Listing ru",
+           "Источник: https://example.org/ru", "Темы: Alpha, Beta", "Запись в архиве: Listing ru",
            "Это издание подготовлено в Octavo. Издатель: Press ru."),
     "zh": ("目录", "注释", "来源与说明", "第3节", "导航地标", "封面", "封面：", "返回第1处引用", "返回正文", "Anna Translator 译",
-           "来源：https://example.org/zh", "主题：alpha、beta", "档案条目：Listing zh", "本版本由 Octavo 制作。 出版者：Press zh。"),
+           "来源：https://example.org/zh", "主题：Alpha、Beta", "档案条目：Listing zh", "本版本由 Octavo 制作。 出版者：Press zh。"),
 }
 SOURCE = """---
 title: "Book {language}"

@@ -12,7 +12,7 @@ import pytest
 from conftest import assert_epubcheck_clean, build_into, interrupt, run_cli, write_source
 from octavo import atomic, pipeline
 
-GOOD = "---\ntitle: Good\n---\n\n# One\n\nText.\n"
+GOOD = "---\ntitle: Good\nauthor: Ann Author\n---\n\n# One\n\nText.\n"
 
 
 def _diagnostics(report) -> list[str]:
@@ -150,6 +150,8 @@ def test_an_unquoted_colon_in_a_yaml_value_suggests_quoting_it_at_its_line(tmp_p
 
 # --- noise a user cannot act on ---------------------------------------------------------------------------
 
+SEED_BYLINE = ("sources/stalin-trotskyism-or-leninism-1924.md:251: warning: removed the byline 'By J. V. Stalin' "
+               "under the notes heading: it repeats the author's name, which the title page prints [notes.byline]")
 SEED_MARKERS = ("sources/stalin-trotskyism-or-leninism-1924.md:62: warning: note markers [1]...[9] have no note; "
                 "kept as written: lines 62, 64, 66, 89, 102, 128, 132 [notes.undefined]")
 
@@ -158,14 +160,15 @@ def test_the_seeds_nine_markers_are_one_line_printed_once_for_the_text_and_its_v
     proc = run_cli("sources/stalin-trotskyism-or-leninism-1924.md", "volumes/reader.toml", "-o", str(tmp_path),
                    "--format", "epub", "-j", "1")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.splitlines() == [SEED_MARKERS]
-    assert proc.stdout.splitlines()[-1] == "2 inputs: 2 built, 0 unchanged, 0 failed, 9 warnings"
+    assert proc.stderr.splitlines() == [SEED_MARKERS, SEED_BYLINE]
+    assert proc.stdout.splitlines()[-1] == "2 inputs: 2 built, 0 unchanged, 0 failed, 10 warnings"
 
 
 def test_verbose_lists_each_finding(tmp_path):
     proc = run_cli("sources/stalin-trotskyism-or-leninism-1924.md", "-o", str(tmp_path), "--format", "epub", "-v")
     lines = proc.stderr.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 10 and lines[-1] == SEED_BYLINE
+    lines = lines[:-1]
     assert lines[0] == ("sources/stalin-trotskyism-or-leninism-1924.md:62: warning: note marker [1] has no note; "
                         "kept as written [notes.undefined]")
     assert lines[-1] == ("sources/stalin-trotskyism-or-leninism-1924.md:132: warning: note marker [9] has no note; "
@@ -189,8 +192,8 @@ def test_findings_of_one_input_print_in_line_order_and_unlike_findings_stay_apar
     source = write_source(tmp_path, "order.md", """\
         ---
         title: Order
+        author: Ann Author
         ---
-
         A link to [nowhere](#nowhere) comes first.
 
         A second [dead end](#dead-end).

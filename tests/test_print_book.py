@@ -370,8 +370,34 @@ def test_a_long_texts_short_opening_shares_its_page_with_chapter_one_and_a_long_
 def test_the_credits_say_a_description_that_repeats_the_archive_listing_once(seed_build):
     from pdf_reading import pdf_page_texts
 
-    credits = pdf_page_texts(seed_build[2])[-1]
-    assert credits.count("Trotskyism or Leninism? | History | Russia") == 1
+    credits = " ".join(pdf_page_texts(seed_build[2])[-1].split())
+    # the seed's metaTitle "Trotskyism or Leninism? | History | Russia" was printed raw, and its tags
+    # as "Subjects: history, russia, 1924": the listing says its sections once, the tags add nothing
+    assert credits.count("Archive listing: History › Russia") == 1
+    assert "|" not in credits and "Subjects" not in credits
+
+
+def test_the_credits_write_keywords_as_subjects_and_the_listing_without_the_title(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    source = write_source(tmp_path, "t.md", """\
+        ---
+        title: "On the Mass Strike"
+        author: "Rosa Luxemburg"
+        metaTitle: "On the Mass Strike | Luxemburg Archive"
+        tags: [russian-revolution, strikes, "Social Democracy", "1906", strikes]
+        ---
+
+        Text.
+        """)
+    build_into(tmp_path / "out", source, formats=("epub",))
+    with zipfile.ZipFile(tmp_path / "out" / "t.epub") as z:
+        colophon = etree.fromstring(z.read("EPUB/colophon.xhtml"))
+    lines = [" ".join("".join(p.itertext()).split()) for p in colophon.iter("{http://www.w3.org/1999/xhtml}p")]
+    assert "Archive listing: Luxemburg Archive" in lines
+    assert "Subjects: Russian revolution, Strikes, Social Democracy" in lines
 
 
 def test_a_running_head_is_cut_at_a_phrase_and_only_without_one_at_a_word_with_an_ellipsis():

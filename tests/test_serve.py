@@ -30,7 +30,7 @@ from octavo.pipeline import build
 from octavo.serve import Preview, parse_address
 
 SCRIPT_TAG = '<script src="/_octavo/live.js" defer></script>'
-GOOD = "---\ntitle: Essay\nlanguage: en\n---\n\n# One\n\nThe first words.\n"
+GOOD = "---\ntitle: Essay\nauthor: Ann Author\nlanguage: en\n---\n# One\n\nThe first words.\n"
 BROKEN = "---\ntitle: [unclosed\nlanguage: en\n---\n\n# One\n\nThe first words.\n"
 SECRET = "the secret outside the output folder"
 

@@ -719,3 +719,22 @@ def test_the_example_volume_has_no_accessibility_issues(reader_build, tmp_path):
 
     epub, _ = reader_build
     assert ace_issues(epub, tmp_path / "ace") == []
+
+
+def test_a_text_without_author_is_reported_unless_the_manifest_names_one(tmp_path):
+    write_source(tmp_path, "anonymous.md", "---\ntitle: A\nauthor:\n---\n\nText.\n")
+    write_source(tmp_path, "named.md", "---\ntitle: B\n---\n\nText.\n")
+    path = write_manifest(tmp_path, "v.toml", 'title = "V"\n[[texts]]\nsource = "anonymous.md"\n'
+                          '[[texts]]\nsource = "named.md"\nauthor = "Karl Marx"\n')
+    result = Result(path)
+    book = load_book(path, Config(), result)
+    assert [t.metadata.authors for t in book.texts] == [(), ("Karl Marx",)]
+    assert [(d.location.path.name, d.location.line) for d in result.diagnostics if d.code == "frontmatter.author"] == [
+        ("anonymous.md", 3)]
+
+
+def test_the_example_reader_and_the_seed_name_their_authors(tmp_path):
+    for path in (READER, SEED):
+        result = Result(path)
+        assert load_book(path, Config(), result) is not None
+        assert [str(d) for d in result.diagnostics if d.code == "frontmatter.author"] == [], path.name

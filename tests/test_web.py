@@ -407,6 +407,7 @@ def test_check_says_in_one_line_that_accessibility_was_not_checked_and_how_to_ge
     source = write_source(tmp_path, "short.md", """
         ---
         title: A Short Text
+        author: Ann Author
         ---
         One paragraph of a short text, long enough to be a paragraph of its own.
         """)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .. import messages
 from ..diagnostics import ERROR, Diagnostic, Location, OctavoError
 from ..resources import TEMPLATES as DEFAULT_TEMPLATES
+from .credits import listing, subjects
 from .typography import NUMERAL, poem_list, poem_number, running_head, small_capitals
 
 
@@ -67,6 +68,8 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["fragment"] = lambda value: value if isinstance(value, Markup) else Markup.escape(value or "")
     env.filters["fill"] = fill  # a catalogue sentence with its {placeholders} filled, escaped
     env.filters["direction"] = messages.direction
+    env.filters["listing"] = listing  # credits: the archive's sections, without the title
+    env.filters["subjects"] = subjects  # credits: tags as subjects
     env.filters["running"] = running_head  # print: a running head that never wraps
     env.filters["caps"] = lambda title: " caps" if small_capitals(title) else ""  # a class: set in small capitals
     env.filters["numeral"] = lambda title: bool(NUMERAL.fullmatch(title or ""))  # a poem's number as its title

@@ -39,11 +39,12 @@ class Flavour:
     code_lines: bool = False  # print: each line of code a block of its own, so a line that wraps is marked
     popovers: bool = False  # web: a note opens where it is called (HTML popover), besides the endnotes
     linked_numbers: bool = False  # web: a paragraph's number is a link to itself (to copy and cite)
+    back_links: bool = True  # a solution's "Back to exercise 3" (not on paper: the solution's title numbers it)
 
 
 PLAIN = Flavour()
 # the print edition's line breaking is Octavo's (a reading system makes its own)
-PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True)
+PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True, back_links=False)
 WEB = Flavour(popovers=True, linked_numbers=True)
 
 

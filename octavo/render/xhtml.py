@@ -152,13 +152,16 @@ class Xhtml:
             self.inlines(title, box.title)
         title.tail = "\n"
         self.blocks(aside, box.blocks)
-        if box.see:
-            key = "solution_at_end" if box.kind != "solution" else "back_to_exercise"
+        back = box.kind == "solution"  # "Back to exercise 3": a way back, which paper has no use for
+        if box.see and (self.flavour.back_links or not back):
+            key = "back_to_exercise" if back else "solution_at_end"
             see = etree.SubElement(aside, "p", {"class": "box-see"})
             for n, target in enumerate(box.see):
                 if n:
                     append_text(see, " ")
                 link = etree.SubElement(see, "a", {"href": f"#{target}"})
+                if back:
+                    link.set("role", "doc-backlink")  # (the reading-text comparison skips ways back)
                 link.text = self.ui[key].format(n=box.number if box.number is not None else "")
 
     def _table(self, parent: etree._Element, table: m.Table) -> None:
@@ -334,7 +337,9 @@ def _spans(parent: etree._Element, runs: list[tuple[str, str]]) -> None:
             last.tail = (last.tail or "") + text
 
 
-KEEP_BOX = 2_400  # characters (a code line counts 60; about half an A4 page): a box this short is never split across pages
+KEEP_BOX = 600  # characters (a code line counts 60; about ten lines): a box this short is never split across
+# pages; a longer one splits (print.css keeps its title with two lines): kept whole up to half a page, a
+# box moved to the next page and left the page before 40 % empty (a lesson handout, issue 17)
 # epub:type of boxes, from the EPUB Structural Semantics Vocabulary (the other kinds have no term;
 # "notice" would want the role doc-notice, which an <aside> may not take)
 BOX_EPUB_TYPES = {"tip": "tip", "exercise": "practice", "objectives": "learning-objectives"}
