@@ -343,13 +343,14 @@ def _next_is_kept(page, room: float, notes_kept: bool = True) -> bool:
 
 
 def _one_tall_block(page) -> bool:
-    """Whether the piece kept whole is one block of more than KEPT_LINES lines set solid, no space
-    between them (a verse paragraph whose style keeps it whole; a heading or a stanza break would
-    leave a space): a typesetter divides it rather than leave the page before short."""
+    """Whether the piece kept whole is one stanza of more than KEPT_LINES verse lines set solid, no
+    space between them (a verse paragraph whose style keeps it whole; a title or a stanza break
+    would leave a space): a typesetter divides it rather than leave the page before short."""
     kept = [line for line in page.lines if line.area == "body" and line.text.strip()
             and line.bottom <= page.kept_bottom + 0.5]
-    return len(kept) > KEPT_LINES and all(after.top - before.bottom < 0.25 * (before.bottom - before.top)
-                                          for before, after in zip(kept, kept[1:]))
+    return len(kept) > KEPT_LINES and all("verse-line" in (getattr(line.block, "get", lambda _: None)("class") or "")
+                                          for line in kept) \
+        and all(after.top - before.bottom < 0.25 * (before.bottom - before.top) for before, after in zip(kept, kept[1:]))
 
 
 def _spares_a_runt(pages: list, n: int, room_lines: float) -> bool:
