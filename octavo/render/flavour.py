@@ -39,11 +39,13 @@ class Flavour:
     code_lines: bool = False  # print: each line of code a block of its own, so a line that wraps is marked
     popovers: bool = False  # web: a note opens where it is called (HTML popover), besides the endnotes
     linked_numbers: bool = False  # web: a paragraph's number is a link to itself (to copy and cite)
+    poem_frames: bool = True  # a poem in a box of its own, centred (xhtml.poem_spans); not in print,
+    # where WeasyPrint 70 paginated the box badly (docs/print.md "Poems")
 
 
 PLAIN = Flavour()
 # the print edition's line breaking is Octavo's (a reading system makes its own)
-PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True)
+PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True, poem_frames=False)
 WEB = Flavour(popovers=True, linked_numbers=True)
 
 
