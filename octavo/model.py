@@ -11,7 +11,7 @@ Sections whose title is an interface word (notes) carry ``title=None`` and their
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -325,6 +325,7 @@ class TocEntry:
     target: str
     children: tuple[TocEntry, ...] = ()
     kind: str = "section"  # text, part, opening, chapter, notes, heading
+    first_line: str | None = None  # a poem's: the first line of the verse right under its heading
 
 
 @dataclass(frozen=True)
@@ -392,7 +393,7 @@ class Text:
     def toc(self) -> tuple[TocEntry, ...]:
         """The text's sections; one ranked below the section before it (a chapter under its book) is
         listed under it."""
-        return _nested(self.sections)
+        return _with_first_lines(_nested(self.sections), first_lines(self.sections))
 
 
 @dataclass(frozen=True)
@@ -440,12 +441,28 @@ class Book:
         return tuple(entries)
 
 
+def first_lines(sections) -> dict[str, str]:
+    """Each poem's first line by the id of its heading (or of its section, when the section's title
+    stands over verse): an untitled poem is listed by its number and first line, as editions do."""
+    found: dict[str, str] = {}
+    for s in sections:
+        for heading, block in zip((s, *s.blocks), s.blocks):
+            if isinstance(heading, (Section, Heading)) and isinstance(block, Verse) and block.lines:
+                found[heading.id] = plain_text(block.lines[0]).strip()
+    return found
+
+
+def _with_first_lines(entries: tuple[TocEntry, ...], found: dict[str, str]) -> tuple[TocEntry, ...]:
+    return tuple(replace(e, first_line=found.get(e.target), children=_with_first_lines(e.children, found))
+                 for e in entries)
+
+
 def _text_entry(text: Text) -> TocEntry:
     """A text in a volume's contents: its opening is the text's own entry, so the opening's headings
     come first among the text's entries, then its sections."""
     openings = tuple(entry for s in text.sections if s.kind == "opening" for entry in s.subsections)
-    return TocEntry(text.metadata.title, text.anchor, openings + _nested(
-        [s for s in text.sections if s.kind != "opening"]), "text")
+    return TocEntry(text.metadata.title, text.anchor, _with_first_lines(openings + _nested(
+        [s for s in text.sections if s.kind != "opening"]), first_lines(text.sections)), "text")
 
 
 def _nested(sections) -> tuple[TocEntry, ...]:

@@ -28,6 +28,8 @@ PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
 EDGE_MM = 10  # a handout's or booklet's text keeps this far from the sheet edge (office printers cut)
 SHORT_LINES = 3  # a page may end this many body lines early without a forced break, no more
+KEPT_LINES = 8  # a block kept whole explains a short page before it up to this many lines (a stanza:
+# render/xhtml.py STANZA_WHOLE); a poem, or a heading with its first lines, of any length
 HYPHEN_RUN = 3  # this many hyphenated lines in a row is a ladder
 RUNT_LINES = 2  # a text's (or chapter's) last page holds more lines than this, or it is a runt: its last
 # line or two, or its last question, stranded on a page of their own (three lines end many a good chapter)
@@ -354,7 +356,19 @@ def _next_is_kept(page, room: float, notes_kept: bool = True) -> bool:
     first lines of the notes it calls) taller than the ``room`` left on the page before: a
     typesetter leaves that page short."""
     notes = page.kept_notes if notes_kept else 0.0
-    return page.kept_bottom is not None and page.kept_bottom - page.content_top + notes > room + 0.5
+    return page.kept_bottom is not None and page.kept_bottom - page.content_top + notes > room + 0.5 \
+        and not _one_tall_block(page)
+
+
+def _one_tall_block(page) -> bool:
+    """Whether the piece kept whole is one stanza of more than KEPT_LINES verse lines set solid, no
+    space between them (a verse paragraph whose style keeps it whole; a title or a stanza break
+    would leave a space): a typesetter divides it rather than leave the page before short."""
+    kept = [line for line in page.lines if line.area == "body" and line.text.strip()
+            and line.bottom <= page.kept_bottom + 0.5]
+    return len(kept) > KEPT_LINES and all("verse-line" in (getattr(line.block, "get", lambda _: None)("class") or "")
+                                          for line in kept) \
+        and all(after.top - before.bottom < 0.25 * (before.bottom - before.top) for before, after in zip(kept, kept[1:]))
 
 
 def _spares_a_runt(pages: list, n: int, room_lines: float) -> bool:

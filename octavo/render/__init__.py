@@ -95,6 +95,7 @@ class SectionView:
     byline: str | None
     notes: tuple[NoteView, ...]
     poem: bool = False  # its heading stands over verse: set at the verse's edge (xhtml.poem_heads)
+    framed: bool = False  # a poem: its title and verse in one box, centred (xhtml.poem_spans; not in print)
 
 
 class Renderer:
@@ -238,14 +239,21 @@ def _section_view(section: m.Section, n: int, ui: dict[str, str], flavour: Flavo
                   if footnotes.get(note.id) != "foot")
     poem = verse_before_heading(section.blocks)
     return SectionView(section.id, section.kind, title, heading, section.level,
-                       blocks_markup(section.blocks, ui, flavour, notes), section.byline, views, poem)
+                       blocks_markup(section.blocks, ui, flavour, notes, poem), section.byline, views, poem,
+                       poem and flavour.poem_frames)
 
 
 def blocks_markup(blocks: tuple[m.Block, ...], ui: dict[str, str] | None = None,
-                  flavour: Flavour = PLAIN, notes: Mapping[str, m.Note] | None = None) -> Markup:
+                  flavour: Flavour = PLAIN, notes: Mapping[str, m.Note] | None = None,
+                  poem: bool = False) -> Markup:
     """Blocks as XHTML markup (namespace-free, ``data-epub-type`` for the EPUB writer); ``notes``: the
-    text's notes, for a flavour that sets them at their calls."""
-    return _markup_of(lambda holder: Xhtml(ui or ui_words("en"), flavour, notes).blocks(holder, blocks))
+    text's notes, for a flavour that sets them at their calls; ``poem``: a section's blocks whose
+    opening verse the section frames (templates/partials/section.html)."""
+    def write(holder):
+        x = Xhtml(ui or ui_words("en"), flavour, notes)
+        x.in_poem_section = poem
+        x.blocks(holder, blocks)
+    return _markup_of(write)
 
 
 def inlines_markup(inlines: tuple[m.Inline, ...], ui: dict[str, str] | None = None, flavour: Flavour = PLAIN,

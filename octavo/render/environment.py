@@ -14,7 +14,7 @@ from .. import messages
 from ..diagnostics import ERROR, Diagnostic, Location, OctavoError
 from ..resources import TEMPLATES as DEFAULT_TEMPLATES
 from .credits import listing, subjects
-from .typography import NUMERAL, poem_list, poem_number, running_head, small_capitals
+from .typography import NUMERAL, poem_list, poem_number, running_head, small_capitals, without_stop
 
 
 def fill(message: str, **values) -> Markup:
@@ -74,8 +74,15 @@ def environment(templates: Path | None = None, cache: Path | None = None) -> jin
     env.filters["caps"] = lambda title: " caps" if small_capitals(title) else ""  # a class: set in small capitals
     env.filters["numeral"] = lambda title: bool(NUMERAL.fullmatch(title or ""))  # a poem's number as its title
     env.filters["poem_number"] = poem_number  # (number, rest) of "XVIII. THE BOOK OF MARTYRS."
-    env.filters["poem_list"] = lambda items: poem_list([e.title for e in items], not any(e.children for e in items))
+    env.filters["poem_list"] = _poem_list
+    env.filters["without_stop"] = without_stop  # contents: "I. LIFE." listed as "I. LIFE"
     return env
+
+
+def _poem_list(items) -> str:
+    """poem_list of a list of contents entries; the credits closing a book's list are not a poem."""
+    poems = [e for e in items if e.kind != "colophon"]
+    return poem_list([e.title for e in poems], not any(e.children for e in poems), all(e.first_line for e in poems))
 
 
 def check_templates(templates: Path) -> list[Diagnostic]:

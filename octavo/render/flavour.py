@@ -40,11 +40,13 @@ class Flavour:
     popovers: bool = False  # web: a note opens where it is called (HTML popover), besides the endnotes
     linked_numbers: bool = False  # web: a paragraph's number is a link to itself (to copy and cite)
     back_links: bool = True  # a solution's "Back to exercise 3" (not on paper: the solution's title numbers it)
+    poem_frames: bool = True  # a poem in a box of its own, centred (xhtml.poem_spans); not in print,
+    # where WeasyPrint 70 paginated the box badly (docs/print.md "Poems")
 
 
 PLAIN = Flavour()
 # the print edition's line breaking is Octavo's (a reading system makes its own)
-PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True, back_links=False)
+PRINT = Flavour(bind_words=True, number_notes=True, code_lines=True, back_links=False, poem_frames=False)
 WEB = Flavour(popovers=True, linked_numbers=True)
 
 

@@ -53,6 +53,7 @@ def running_head(title: str, limit: int = RUNNING_HEAD) -> str:
     colon, a comma, a full stop or a spaced dash, when they make at least 40 % of a line), never
     cut mid-phrase; only a title with no such place is cut at a word, with an ellipsis. (print.css
     sets running heads in spaced small capitals, a title written in capitals too.)"""
+    title = without_stop(title)
     if len(title) <= limit:
         return title
     ends = [end.start() for end in PHRASE_END.finditer(title) if limit * 0.4 <= end.start() <= limit]
@@ -78,14 +79,22 @@ def poem_number(title: str | None) -> tuple[str, str] | None:
     return (found.group().strip(), title[found.end():]) if found else None
 
 
-def poem_list(titles: list[str], leaves: bool) -> str:
+def poem_list(titles: list[str], leaves: bool, first_lines: bool = False) -> str:
     """The class of a contents list of poems (a list of entries without children, each a title
-    opened by its number, POEM_LIST or more): "numerals" when every title is only a number (the
-    Sonnets: four to a line), "poems" when some have words (Dickinson: one a line in two columns,
-    numbers, titles and page numbers each in their own column); else ""."""
+    opened by its number, POEM_LIST or more): "poems" when some have words or every poem's first
+    line is known (Dickinson, the Sonnets: one a line, numbers, titles or first lines and page
+    numbers each in their own column), "numerals" when every title is only a number and no first
+    line is known (four to a line); else ""."""
     if not leaves or len(titles) < POEM_LIST or not all(poem_number(t) for t in titles):
         return ""
-    return "numerals" if all(NUMERAL.fullmatch(t) for t in titles) else "poems"
+    return "numerals" if all(NUMERAL.fullmatch(t) for t in titles) and not first_lines else "poems"
+
+
+def without_stop(title: str | None) -> str:
+    """A title without its final full stop, for the contents and the running heads ("I. LIFE." ->
+    "I. LIFE"; the text keeps it as written); an ellipsis stays."""
+    title = title or ""
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
 
 
 def small_capitals(title: str | None) -> bool:

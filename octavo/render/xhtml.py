@@ -41,19 +41,33 @@ class Xhtml:
         self._set_wide: frozenset[int] = frozenset()  # ids of tables set small with the others of their note
         self._keep: frozenset[str] = frozenset()  # stanzas kept on a page with the next (short poems)
         self._noted: frozenset[int] = frozenset()  # short tables followed by their own notes (kept whole)
+        self._divisible: frozenset[str] = frozenset()  # stanzas a page may end inside (divisible_stanzas)
         self._poem_heads: frozenset[str] = frozenset()  # headings set over verse (poem_heads)
+        self.in_poem_section = False  # the blocks of a section that is a poem (verse_before_heading)
 
     def blocks(self, parent: etree._Element, blocks: tuple[m.Block, ...]) -> None:
         self._keep = self._keep | short_poem_stanzas(blocks)
         self._noted = self._noted | tables.short_with_notes(blocks)
+        self._divisible = self._divisible | divisible_stanzas(blocks)
         self._poem_heads = self._poem_heads | poem_heads(blocks)
-        for block in blocks:
-            count = len(parent)
-            if not isinstance(block, m.Plain) and _ends_inline(parent):
-                append_text(parent, "\n")  # a block after inline content: keep the words apart
-            self.block(parent, block)
-            if not isinstance(block, m.Plain) and len(parent) > count:
-                parent[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
+        poems = poem_spans(blocks) if self.flavour.poem_frames else {}
+        if self.in_poem_section:  # the section is the poem's frame (section.html): no frame inside it
+            poems.pop(0, None)
+            self.in_poem_section = False
+        into, end = parent, 0
+        for n, block in enumerate(blocks):
+            if n in poems:  # a poem's stanzas (and its title) in a box of their own, centred (common.css)
+                frame = etree.SubElement(parent, "div", {"class": "poem"})
+                into, end = etree.SubElement(frame, "div", {"class": "poem-box"}), poems[n]
+                frame.tail = into.text = into.tail = "\n"
+            count = len(into)
+            if not isinstance(block, m.Plain) and _ends_inline(into):
+                append_text(into, "\n")  # a block after inline content: keep the words apart
+            self.block(into, block)
+            if not isinstance(block, m.Plain) and len(into) > count:
+                into[-1].tail = "\n"  # a line break between blocks, for whoever reads the markup as text
+            if n + 1 == end:
+                into = parent
 
     def block(self, parent: etree._Element, block: m.Block) -> None:
         if isinstance(block, m.Plain):
@@ -66,7 +80,7 @@ class Xhtml:
                 bind_last_word(p)
         elif isinstance(block, m.Verse):
             classes = ("verse", *(("keep-with-next",) if block.id in self._keep else ()),
-                       *(("long",) if len(block.lines) > SHORT_POEM else ()))
+                       *(("long",) if block.id in self._divisible else ()))
             p = self._el(parent, "p", block.id, block.attrs, classes=classes)
             for n, line in enumerate(block.lines):  # a box per line: turnovers can hang
                 if n:
@@ -369,6 +383,9 @@ def _same_words(title: str, *labels: str) -> bool:
 SHORT_POEM = 20  # lines: a poem this short fits on any page, so its stanzas are kept together; a
 # stanza longer than this ("long", a verse paragraph) may be divided across pages (common.css): kept
 # whole, one longer than the page went on to the next page and left the page before empty (Gilgamesh)
+STANZA_WHOLE = 8  # lines: a stanza of a longer poem this short is kept whole (a ballad's quatrain, an
+# octave); a longer one (Boileau's verse paragraphs of 14-20 alexandrines) may be divided: kept whole,
+# it left the page before it up to 19 lines short
 INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
 
 
@@ -385,6 +402,40 @@ def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
             keep.update(v.id for v in run[:-1])
         run = []
     return frozenset(keep)
+
+
+def divisible_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the stanzas a page may end inside: those of more than SHORT_POEM lines, and those of
+    more than STANZA_WHOLE lines in a run of stanzas (a poem) of more than SHORT_POEM lines. A short
+    poem (a sonnet in one stanza) stays whole."""
+    divisible: set[str] = set()
+    run: list[m.Verse] = []
+    for block in (*blocks, None):
+        if isinstance(block, m.Verse):
+            run.append(block)
+            continue
+        long_poem = sum(len(v.lines) for v in run) > SHORT_POEM
+        divisible.update(v.id for v in run if len(v.lines) > SHORT_POEM or long_poem and len(v.lines) > STANZA_WHOLE)
+        run = []
+    return frozenset(divisible)
+
+
+def poem_spans(blocks: tuple[m.Block, ...]) -> dict[int, int]:
+    """Where each poem's box begins and ends (indices into ``blocks``, end excluded): a run of
+    stanzas, with the heading right before it. The box (div.poem-box) is as wide as the poem's
+    longest line, centred in its frame (div.poem) across the measure (print.css, epub.css), its title
+    at the box's left edge."""
+    spans: dict[int, int] = {}
+    n = 0
+    while n < len(blocks):
+        if not isinstance(blocks[n], m.Verse):
+            n += 1
+            continue
+        start = n - 1 if n and isinstance(blocks[n - 1], m.Heading) else n
+        while n < len(blocks) and isinstance(blocks[n], m.Verse):
+            n += 1
+        spans[start] = n
+    return spans
 
 
 def poem_heads(blocks: tuple[m.Block, ...]) -> frozenset[str]:
