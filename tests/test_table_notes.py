@@ -104,3 +104,37 @@ def test_capital_ch15_prints_its_population_tables_notes_once(tmp_path):
         for words in ("Of these only 177,596 are males", "Of these, 30,501 are females",
                       "Of these, 137,447 males. None are included"):
             assert text.count(words) == 1, f"{path.suffix}: {words!r} printed {text.count(words)} times"
+
+
+def page_texts(path) -> list[str]:
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return [_plain(document[i].get_textpage().get_text_range()) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def test_a_note_holding_a_tall_table_is_set_at_the_end_with_a_pointer_a_short_one_at_the_foot(tmp_path):
+    """A table is never cut across pages: a note holding forty rows of figures, under its call, took
+    most of a page and left the page before short (Capital ch. 10, note 140: folio 84, 31 lines). Its
+    rows count as lines of text: it goes to the end, behind "See note 1 at the end." on the call's
+    page, while a note with a three-row table stays under its call."""
+    prose = "A sentence of the running text, of some length, as a chapter of a long book has it. " * 8
+    tall = "\n".join(f"| {1800 + year} | {year * 1234:,} |" for year in range(40))
+    short = "\n".join(f"| {1900 + year} | {year * 1234:,} |" for year in range(3))
+    source = write_source(tmp_path, "tables.md", (
+        "---\ntitle: Table Notes\nauthor: A. Writer\n---\n\n"
+        f"{prose}\n\n{prose}[^tall]\n\n{prose}\n\n{prose}[^short]\n\n{prose}\n\n"
+        f"[^tall]: The exports, year by year.\n\n    | Year | Pounds |\n    |---|---|\n"
+        + "\n".join("    " + row for row in tall.splitlines())
+        + "\n\n[^short]: Three years only.\n\n    | Year | Pounds |\n    |---|---|\n"
+        + "\n".join("    " + row for row in short.splitlines()) + "\n"))
+    assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
+    pages = page_texts(tmp_path / "out" / "tables.pdf")
+    call_page = next(i for i, text in enumerate(pages) if "See note 1 at the end." in text)
+    assert "exports, year by year" not in pages[call_page]
+    at_end = [i for i, text in enumerate(pages) if "exports, year by year" in text]
+    assert at_end and at_end[0] > call_page, (call_page, at_end)
+    short_page = next(i for i, text in enumerate(pages) if "Three years only." in text)
+    assert "See note 2 at the end." not in " ".join(pages), "the short table's note should stay at the foot"
+    assert short_page < at_end[0], "the short table's note is printed at the foot, before the notes at the end"

@@ -103,13 +103,24 @@ def small_capitals(title: str | None) -> bool:
     return shouting(title) or bool(NUMERAL.fullmatch(title or ""))
 
 
+NOTE_LINE = 75  # characters of a footnote's line on A5 (pdf.FOOTNOTE_ROOM's 1,400 are about 19 lines)
+
+
 def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
     """Where the print edition sets each note: "foot", under its first call, when that call is in the
-    running text (not in a table, a heading or another note) and the note has at most ``room``
-    characters (WeasyPrint never splits a footnote across pages); else "end", with a pointer at the call."""
+    running text (not in a table, a heading or another note) and the note takes at most ``room``
+    characters (a longer one would leave its call's page short); else "end", with a pointer at the call."""
     calls = {ref.id for t in book.texts for s in t.sections for ref in _calls(s.blocks)}
-    return {note.id: "foot" if note.refs and note.refs[0] in calls and _characters(note.blocks) <= room else "end"
+    return {note.id: "foot" if note.refs and note.refs[0] in calls and _footprint(note.blocks) <= room else "end"
             for t in book.texts for note in t.notes}
+
+
+def _footprint(blocks: tuple[m.Block, ...]) -> int:
+    """The room some blocks take at the foot of a page, in characters of text: each row of a table
+    (never cut across pages) counts as a line of text. A note holding a table of forty rows of
+    figures has few characters, and under its call it left Capital ch. 10's folio 84 31 lines short."""
+    rows = sum(len(block.rows) + bool(block.caption) for block in m.walk_blocks(blocks) if isinstance(block, m.Table))
+    return _characters(blocks) + NOTE_LINE * rows
 
 
 def _calls(blocks: tuple[m.Block, ...]):
