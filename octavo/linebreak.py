@@ -202,12 +202,46 @@ def _third_kept_after(context, box, second: _Candidate, max_x, bottom_space, con
     return not (w.fits and not w.hyphenated and w.stretch <= LOOSE_EM * box.style["font_size"])
 
 
-def _first_line(text, style, *args, **kwargs):
+def _first_line(text, style, context, *args, **kwargs):
     """WeasyPrint's split_first_line; while a line is set again without hyphenating, with
-    ``hyphens: manual`` (a soft hyphen typed in the source still breaks)."""
+    ``hyphens: manual`` (a soft hyphen typed in the source still breaks). In the print layout, a
+    line set again with the same text, style and measure is answered from :func:`_lines_set`."""
     if _Unhyphenated.on and style["hyphens"] == "auto":
-        style = _Unhyphenated.style(args[0], style)
-    return _original["split_first_line"](text, style, *args, **kwargs)
+        style = _Unhyphenated.style(context, style)
+    if not _active[0]:
+        return _original["split_first_line"](text, style, context, *args, **kwargs)
+    kept = _lines_set(context)
+    key = (text, id(style), args, tuple(kwargs.items()))
+    found = kept.get(key)
+    if found is None:
+        result = _original["split_first_line"](text, style, context, *args, **kwargs)
+        if not LINES_KEPT:
+            return result
+        if len(kept) >= LINES_KEPT:
+            del kept[next(iter(kept))]  # the oldest
+        found = kept[key] = (style, result)  # the style kept alive: its id stays its own
+    layout, *measures = found[1]
+    return (_copied(layout), *measures)
+
+
+LINES_KEPT = 256  # lines set lately, per layout: more than a page's (a page laid out again sets its lines again)
+
+
+def _lines_set(context) -> dict:
+    """The last LINES_KEPT lines WeasyPrint set in this layout: (text, style, measure ...) -> its
+    split_first_line result. A line is set again with the same arguments when the composer's look
+    ahead (:func:`_third_kept_after`) set it aside, and when a page is laid out again (a footnote
+    that did not fit): split_first_line depends on nothing else (its Pango layout is made from these
+    and laid out the same way), so the same answer comes back without setting the text again."""
+    return context.__dict__.setdefault("octavo_lines_set", {})
+
+
+def _copied(layout):
+    """A layout of its own for each text box given it (``split_first_line`` returns it deactivated:
+    its Python attributes only, which drawing reads and sets again)."""
+    copy = object.__new__(type(layout))
+    copy.__dict__.update(layout.__dict__)
+    return copy
 
 
 def _align(context, line, available_width, last):

@@ -455,10 +455,10 @@ def write_book(book: Book, config: Config, result: Result) -> list[Path]:
         stored = stored_page_list(book, config, result.input)
     if "pdf" in config.formats or (marked and stored is None):
         from . import print_edition as printed
-        from .collection import collect_as_usual
+        from .collection import collect_for_layout
         from .pdf import footnote_room  # WeasyPrint is only imported when a PDF (or its page-list) is wanted
 
-        collect_as_usual()  # layout makes cycles by the thousand (see collection.py)
+        collect_for_layout()  # layout makes cycles by the thousand (see collection.py)
 
         cover = _cover(book, config, result, paper=config.paper) if config.cover else None
         print_flavour = printed.flavour(book, config, footnote_room(config.paper), numbers)

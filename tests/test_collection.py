@@ -90,3 +90,14 @@ def test_the_command_leaves_its_objects_to_the_os_and_ends_as_usual(tmp_path):
     book = (tmp_path / "in-process" / "short.epub").read_bytes()
     assert (tmp_path / "process" / "short.epub").read_bytes() == book
     assert (tmp_path / "build.py" / "short.epub").read_bytes() == book
+def test_a_one_shot_layout_freezes_what_lives_before_it_and_main_thaws_it(tmp_path, monkeypatch, usual):
+    """The objects alive when the layout starts (modules, templates, the model) are frozen, so the
+    layout's collections do not visit them again and again; ``main`` thaws them at its end."""
+    assert gc.get_freeze_count() == 0
+    seen = []
+    real = print_edition.write_pdf
+    monkeypatch.setattr(print_edition, "write_pdf", lambda *a, **k: seen.append(gc.get_freeze_count()) or real(*a, **k))
+    source = write_source(tmp_path, "short.md", SOURCE)
+    assert cli.main([str(source), "-o", str(tmp_path / "out"), "--format", "pdf", "-j", "1", "-q"]) == 0
+    assert len(seen) == 1 and seen[0] > 10_000  # at least the modules' objects
+    assert gc.get_freeze_count() == 0

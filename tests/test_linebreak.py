@@ -143,3 +143,29 @@ def test_a_second_hyphenated_line_keeps_its_word_whole_when_the_third_could_not_
     for line in justified[:-1]:  # justified to the measure, no word space stretched beyond 0.5 em
         assert abs(line.right - measure) < 0.5 and max(line.gaps) <= SPACE + 0.5 * EM + 0.1, line
     assert words(justified) == PARAGRAPH.split()
+
+
+def test_a_line_set_again_with_the_same_text_and_measure_is_the_line_set_before(tmp_path, monkeypatch):
+    """The composer's look ahead sets the next line aside, and WeasyPrint then sets that line in its
+    turn: the second setting is answered from the lines kept (linebreak.LINES_KEPT), and the PDF is
+    the same bytes as when every line is set anew."""
+    from octavo import linebreak
+
+    linebreak.install()
+    calls = []
+    real = linebreak._original["split_first_line"]
+    monkeypatch.setitem(linebreak._original, "split_first_line", lambda *a, **k: calls.append(1) or real(*a, **k))
+    css = "\np { width: 20em; text-indent: 0; }\n"  # four lines set aside by the look ahead come next as they were
+    source = write_source(tmp_path, "manifest.md", RUSSIAN + PARAGRAPH + "\n")
+    pdfs = []
+    for kept in (0, linebreak.LINES_KEPT):
+        monkeypatch.setattr(linebreak, "LINES_KEPT", kept)
+        styles = tmp_path / f"styles{kept}"
+        styles.mkdir()
+        (styles / "print.css").write_text((ROOT / "styles" / "print.css").read_text() + css)
+        calls.clear()
+        assert build_into(tmp_path / f"out{kept}", source, formats=("pdf",), styles=styles).ok
+        pdfs.append(((tmp_path / f"out{kept}" / "manifest.pdf").read_bytes(), len(calls)))
+    (anew, set_anew), (again, set_again) = pdfs
+    assert set_again < set_anew  # lines were answered from those kept
+    assert again == anew

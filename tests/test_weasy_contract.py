@@ -507,6 +507,10 @@ is far too long to stand in the page's width.</p>
 <p lang="de" style="font-variant: small-caps; text-decoration: underline">Straße und Fluß, unterstrichen.</p>
 <p lang="he" dir="rtl">שלום עולם and <span lang="ru">Съезд</span> and <span style="font-feature-settings: 'onum'">1924</span>.</p>
 <svg width="120" height="20"><text x="2" y="15" font-size="10">SVG text AV</text></svg>
+<p style="text-align: justify; text-decoration: underline; letter-spacing: 0.5pt">Underlined and letter-spaced,
+a justified paragraph long enough for <i>two lines</i> and <b>more words</b> in its boxes.</p>
+<p lang="he" dir="rtl" style="text-align: justify; word-spacing: 2pt">שלום עולם שלום עולם שלום עולם שלום
+עולם שלום עולם שלום עולם שלום עולם</p>
 </body></html>"""
 
 
@@ -527,10 +531,41 @@ def test_text_is_laid_out_and_drawn_with_less_work_into_the_same_content_stream(
     from weasyprint.draw import text
     from weasyprint.text import line_break
 
+    # and gives justified text boxes the layout WeasyPrint's add_word_spacing makes and drops at once
+    # without making it (its Python attributes only)
+    from weasyprint.layout import inline
+
     assert pdf.TEXT_ROUTES and text.draw_first_line.octavo_route and line_break.Layout.setup.octavo_route
+    assert inline.create_layout.octavo_route
     bulk = _page_streams(GLYPHS_HTML)
     monkeypatch.setattr(text, "draw_first_line", text.draw_first_line.octavo_original)
     monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.octavo_original)
+    monkeypatch.setattr(inline, "create_layout", line_break.create_layout)
     own = _page_streams(GLYPHS_HTML)
     assert b" TJ" in own[0] and len(own) == len(bulk)
     assert bulk == own
+
+
+def test_a_justified_text_box_gets_the_attributes_weasyprints_dropped_layout_leaves():
+    # weasy_text's create_layout for add_word_spacing: the deactivated layout's Python attributes,
+    # the same as WeasyPrint's create_layout + deactivate leave, for each kind of text box
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    fonts = weasy.font_config()
+    css = weasy.stylesheet(fonts, weasy.LockedFetcher([]), string="body { font: 9pt serif }")
+    html = ('<p>plain words here</p><p style="text-decoration: underline">under lined</p>'
+            '<p style="word-spacing: 3pt"> </p><p style="white-space: pre">two\nlines</p>'
+            '<p dir="rtl" lang="he">שלום עולם</p><p style="letter-spacing: 1pt">spaced out</p>')
+    document = weasy.render(f"<html><body>{html}</body></html>", weasy.LockedFetcher([]), [css], fonts,
+                            pdf.PDF_VARIANT)
+    styles = [box.style for page in document.pages for box in page._page_box.descendants()
+              if isinstance(box, weasy.boxes.TextBox)]
+    assert len(styles) >= 6
+    for style in styles:
+        for text in ("plain words here", " ", "two\nlines", "שלום עולם", ""):
+            made = [create(text, style, None, None, 1.5) for create in (inline.create_layout, line_break.create_layout)]
+            for layout in made:
+                layout.deactivate()
+            ours, own = (layout.__dict__ for layout in made)
+            assert ours == own, (text, style["text_decoration_line"])
