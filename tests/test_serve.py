@@ -277,11 +277,14 @@ class Serving:
     def stop(self) -> int:
         """Ctrl-C; the exit status, once every line it printed is in ``seen``."""
         interrupt(self.proc)
+        deadline = time.monotonic() + 60
         while True:
             try:
                 self.seen.append(self.lines.get(timeout=2))
             except queue.Empty:
-                return self.proc.returncode
+                # quiet for 2 s: done, unless it is still ending (a loaded machine: it returned None)
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    return self.proc.returncode
 
 
 class EventStream:
