@@ -94,6 +94,13 @@ def small_capitals(title: str | None) -> bool:
     return shouting(title) or bool(NUMERAL.fullmatch(title or ""))
 
 
+def capitals_row(text: str) -> bool:
+    """Whether a table's title row (a cell across the whole table) is written in capitals: as a
+    title is (shouting), an abbreviation of a letter or two left aside (Capital's "EXPORT OF CORN,
+    &c., FROM THE UNITED STATES ...")."""
+    return shouting(" ".join(re.findall(r"[^\W\d_]{3,}", text)))
+
+
 def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
     """Where the print edition sets each note: "foot", under its first call, when that call is in the
     running text (not in a table, a heading or another note) and the note has at most ``room``
