@@ -16,7 +16,9 @@ LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters 
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
 SHORT_CHAPTER = 2_400  # characters (about an A5 page): chapters shorter on average run on (chapters_open_pages)
 HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
-SOURCE_FOOT = 72  # characters of a source citation in a handout's foot: one line of 7 pt beside "Page n of N" on A5
+# characters of a source citation in a handout's foot: one line of 7 pt beside "Page 15 of 16" on a booklet's
+# A5 half (the seed's 58-character address fits; the Zetkin speech's 70-character first phrase ran into the number)
+SOURCE_FOOT = 60
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = lazy(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = lazy(r"[IVXLCDM]+")
