@@ -460,7 +460,7 @@ def test_a_contents_entry_turning_over_to_the_next_page_has_its_number_where_its
     """Two entries of some twenty lines each cannot share one contents page: one turns over to the
     next. Its number stands at the end of its leader, on the page where the entry ends (it stood on
     the page where the entry began, beside a line with no leader, and the leader ended bare)."""
-    long = "A title that will not end soon and goes on " * 24
+    long = "A title that will not end soon and goes on " * 26  # 24 fitted on one page once lines were 118 mm
     body = "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two"))
     source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
     assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
