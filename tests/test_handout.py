@@ -476,3 +476,47 @@ def test_a_handout_built_in_process_is_on_a4_like_one_built_from_the_command_lin
     assert Config(profile="handout").edition_suffix() == "-handout"
     assert Config().paper == "A5"
     assert Config(profile="handout", paper="Letter").edition_suffix() == "-handout-letter"
+
+
+ARCHIVE_SPEECH = """---
+title: "A Speech"
+author: "A. Speaker"
+---
+
+**Source:** Speech at the Party Congress of the Social Democratic Party of Germany, Gotha, October 16th, 1896. Berlin.\\
+**Published:** Selected Writings, International Publishers, 1984.\\
+**Transcribed:** for an archive in August, 2002.
+
+""" + "\\n\\n".join(["The delegates argued long into the night about the terms of the settlement, and "
+                      "the chairman read the proposals out one after another while the hall emptied."] * 40) + "\\n"
+
+
+def test_a_handout_without_a_source_address_names_the_archives_source_at_each_foot(tmp_path):
+    """A text with no originalSource but an archive's "Source:" line (the Zetkin speech): the foot
+    of every page and booklet half gives that source, cut to one line, as it gives a source address
+    (the foot stood empty), clear of the page number; the credits keep the whole line."""
+    source = write_source(tmp_path, "speech.md", ARCHIVE_SPEECH)
+    out = tmp_path / "out"
+    assert build_into(out, source, formats=("pdf",), profile="handout", paper="A4", booklet=True).ok
+    pages = page_texts(out / "speech-handout.pdf")
+    assert len(pages) >= 2
+    for n, (_, _, _, foot) in enumerate(pages, 1):
+        assert "Speech at the Party Congress of the Social Democratic Party" in " ".join(foot.split()), (n, foot)
+        assert "Gotha" not in foot
+    assert "Gotha, October 16th, 1896. Berlin." in " ".join(pages[-1][2].split())  # the credits
+    booklet = out / "speech-handout-booklet.pdf"
+    doc = pdfium.PdfDocument(str(booklet))
+    sheets = len(doc)
+    doc.close()
+    feet = 0
+    for n in range(sheets):
+        boxes, (width, height) = char_boxes(booklet, n)
+        for half in (0, 1):
+            foot = [(left, right, size) for c, left, bottom, right, _, _, size in boxes
+                    if bottom < 18 * MM and half * width / 2 <= left < (half + 1) * width / 2 and c.strip()]
+            parts = sorted(([min(l for l, _, s in foot if s == size), max(r for _, r, s in foot if s == size)]
+                            for size in {s for _, _, s in foot}))  # the source and the page number
+            if len(parts) == 2:
+                feet += 1
+                assert parts[1][0] - parts[0][1] > 2 * MM, f"sheet {n + 1}, half {half}: the foot's parts touch"
+    assert feet >= 4

@@ -458,7 +458,7 @@ def test_a_contents_entry_turning_over_to_the_next_page_has_its_number_where_its
     """Two entries of some twenty lines each cannot share one contents page: one turns over to the
     next. Its number stands at the end of its leader, on the page where the entry ends (it stood on
     the page where the entry began, beside a line with no leader, and the leader ended bare)."""
-    long = "A title that will not end soon and goes on " * 24
+    long = "A title that will not end soon and goes on " * 26  # 24 fitted on one page once lines were 118 mm
     body = "\n\n".join(f"## {n}. {long}\n\n{PROSE}" for n in ("One", "Two"))
     source = write_source(tmp_path, "long.md", f"---\ntitle: Long Titles\n---\n\n{body}\n")
     assert build_into(tmp_path / "out", source, formats=("pdf",)).ok
@@ -500,7 +500,7 @@ def test_the_text_opens_on_a_right_hand_page_numbered_1_with_or_without_a_conten
     and with a two-page contents (after a blank page). The blank page before the text is neither
     numbered nor counted: Lu Xun's story printed 2, 3, 4 where its page labels said 1, 2, 3, and
     Capital ch. 15 and the Sonnets opened on a left-hand page after a two-page contents."""
-    long = "A title that will not end soon and goes on " * 24
+    long = "A title that will not end soon and goes on " * 26  # two contents pages, so a blank page comes before the text
     sources = {
         "none": f"---\ntitle: A Small Incident\n---\n\n{PROSE}\n\n{PROSE}\n",
         "one": f"---\ntitle: Two Parts\n---\n\n## One\n\n{PROSE}\n\n## Two\n\n{PROSE}\n",
@@ -538,3 +538,79 @@ def test_a_contents_entry_too_long_for_one_line_turns_over_indented_under_its_st
     assert second[0][0] != "Section", "the entry should take two lines"
     assert second[0][1] > first[0][1] + 8 * PT, (first[0], second[0])
     assert abs(lines[starts[1]][0][1] - first[0][1]) < 0.5 * PT  # entries start in one column
+
+
+def _chars(pdf_path, page_index: int) -> list[tuple[str, float, float, str]]:
+    """Every character of a page as (char, baseline, font size, font name), by PDFium."""
+    import ctypes
+    from pypdfium2 import raw
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        text = pdf[page_index].get_textpage()
+        found = []
+        for i in range(text.count_chars()):
+            x, y, name = ctypes.c_double(), ctypes.c_double(), ctypes.create_string_buffer(256)
+            raw.FPDFText_GetCharOrigin(text.raw, i, x, y)
+            raw.FPDFText_GetFontInfo(text.raw, i, name, 256, None)
+            found.append((text.get_text_range(i, 1), y.value, raw.FPDFText_GetFontSize(text.raw, i), name.value.decode()))
+        return found
+    finally:
+        pdf.close()
+
+
+TABLE_CALLS = """---
+title: Lace
+---
+
+Out of 686 female patients who were lace-makers, the number of consumptive ones were:[^1]
+
+<table>
+<tr><td><b>1856</b>. &#8212; 1 in 15.</td><td><b>1861</b>. &#8212; 1 in 8.<sup><b>i</b></sup></td></tr>
+<tr><td><b>1852</b>. &#8212; 1 in 45.</td><td><b>1857</b>. &#8212; 1 in 13.</td></tr>
+</table>
+
+<blockquote class="table-note"><p><strong>i.</strong> Ch. Empl. Comm., II. Rep., p. xxii, n. 166.</p></blockquote>
+
+Wheat and Oats came from the United States.
+
+[^1]:
+
+    <table>
+    <tr><td colspan="2">EXPORT OF CORN, &amp;c., FROM THE UNITED STATES TO GREAT BRITAIN</td></tr>
+    <tr><td>Wheat, cwts</td><td>16,202,312</td></tr>
+    <tr><td>Oats, cwts</td><td>3,174,801</td></tr>
+    </table>
+"""
+
+
+def test_a_call_in_a_table_cell_is_set_as_every_note_call_is(tmp_path):
+    """Capital ch. 15's "1861. -- 1 in 8.<sup><b>i</b></sup>": the call is small (a.noteref's 0.7 em)
+    and not bold, and its cell's line stands on the row's baseline (bold, at the browser's size for a
+    superscript, it pushed "1861. -- 1 in 8." a point below "1856. -- 1 in 15.")."""
+    assert build_into(tmp_path / "out", write_source(tmp_path, "lace.md", TABLE_CALLS), formats=("pdf",)).ok
+    chars = _chars(tmp_path / "out" / "lace.pdf", 2)
+    text = "".join(c[0] for c in chars)
+    figure = chars[text.index("1 in 8.")]
+    call = next(c for c in chars[text.index("1 in 8.") + len("1 in 8."):] if c[0].strip())
+    assert call[0] == "i"
+    assert call[2] < 0.75 * figure[2], (call, figure)
+    assert "bold" not in call[3].lower(), call
+    assert figure[1] == chars[text.index("1 in 15.")][1], "one baseline across the row"
+
+
+def test_a_table_title_row_in_capitals_is_set_in_small_capitals_as_a_caption_is(tmp_path):
+    """Note tables of Capital ch. 15 ("EXPORT OF CORN, &c., FROM THE UNITED STATES ..." across the
+    table): small capitals, whose "E" stands lower than the capital "W" of "Wheat" in the cell under
+    it (a capital E is as tall as a W)."""
+    assert build_into(tmp_path / "out", write_source(tmp_path, "lace.md", TABLE_CALLS), formats=("pdf",)).ok
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "lace.pdf"))
+    try:
+        text = pdf[2].get_textpage()
+        page = text.get_text_range()
+        heights = {}
+        for word in ("EXPORT", "Wheat,"):  # the note's (the text's own "Wheat" has no comma)
+            left, bottom, right, top = text.get_charbox(page.index(word))
+            heights[word] = top - bottom
+    finally:
+        pdf.close()
+    assert heights["EXPORT"] < 0.85 * heights["Wheat,"], heights

@@ -342,7 +342,7 @@ def test_a_long_book_laid_out_in_chunks_gets_the_same_exact_page_list(tmp_path, 
     epub, pdf = tmp_path / "out" / "long.epub", tmp_path / "out" / "long.pdf"
     assert stitched, "the book was not stitched"
     pages, marks = body_and_folio(pdf), epub_marked_text(epub)
-    assert len(marks) == len(pages) > 100
+    assert len(marks) == len(pages) > 90  # the seed three times: 97 pages on 118 mm lines (was over 100)
     for n, ((lines, folio), (label, after, _)) in enumerate(zip(pages, marks), 1):
         first_line = letters(lines[0]).rstrip("-") if lines else ""
         assert letters(after).startswith(first_line), (n, label, lines[:1], after[:60])

@@ -66,13 +66,16 @@ def test_no_printed_line_starts_with_a_spaced_dash(tmp_path):
 
 def test_a_line_may_break_between_a_closing_quote_and_a_bracket(tmp_path):
     # Pango glued '“permanent” (uninterrupted)' into one unit: the line before it was set as
-    # 'Firstly. Trotskyism is the theory of “perma-' with its word spaces stretched to 1.5 em
-    source = write_source(tmp_path, "quote.md", "---\ntitle: Quote\n---\n\nWhat are these features?\n\nFirstly. Trotskyism is the theory of "
-                          "\"permanent\" (uninterrupted) revolution. But what is permanent revolution in its "
-                          "Trotskyist interpretation? It is revolution that fails to take the poor peasantry into "
-                          "account as a revolutionary force.\n")
+    # 'Firstly. Trotskyism is the theory of “perma-' with its word spaces stretched to 1.5 em.
+    # (Words added since the text block became the @page margins' 118 mm: the seed's own sentence
+    # now fits whole on its line, and this one ends where the two may part.)
+    source = write_source(tmp_path, "quote.md", "---\ntitle: Quote\n---\n\nWhat are these features?\n\nFirstly. Trotskyism, "
+                          "as we know, is the theory of \"permanent\" (uninterrupted) revolution. But what is permanent "
+                          "revolution in its Trotskyist interpretation? It is revolution that fails to take the poor "
+                          "peasantry into account as a revolutionary force.\n")
     report = build_into(tmp_path / "out", source, formats=("pdf",))
     assert report.ok
     doc = pdfium.PdfDocument(str(tmp_path / "out" / "quote.pdf"))
     lines = [line.strip() for n in range(len(doc)) for line in doc[n].get_textpage().get_text_range().splitlines()]
-    assert "Firstly. Trotskyism is the theory of “permanent” (uninter\u2010" in lines  # no zero-width space read
+    at = lines.index("Firstly. Trotskyism, as we know, is the theory of “permanent”")  # no zero-width space read
+    assert lines[at + 1].startswith("(uninterrupted) revolution.")

@@ -16,6 +16,9 @@ LONG_TEXT = 20_000  # characters (about ten A5 pages): a longer text's chapters 
 SHORT_OPENING = 1_200  # characters (about half an A5 page): a shorter opening runs into chapter one
 SHORT_CHAPTER = 2_400  # characters (about an A5 page): chapters shorter on average run on (chapters_open_pages)
 HANDOUT_HEAD = 84  # characters: one line of 8 pt italic over a handout's (or a booklet page's) text
+# characters of a source citation in a handout's foot: one line of 7 pt beside "Page 15 of 16" on a booklet's
+# A5 half (the seed's 58-character address fits; the Zetkin speech's 70-character first phrase ran into the number)
+SOURCE_FOOT = 60
 RUNNING_HEAD = 64  # characters at most in a running head: one line of 7.5 pt small capitals on A5 (70 fit)
 PHRASE_END = lazy(r"(?:[:;,.!?]|\s[\u2013\u2014])\s")  # where a phrase of a title ends
 ROMAN = lazy(r"[IVXLCDM]+")
@@ -103,6 +106,13 @@ def small_capitals(title: str | None) -> bool:
     return shouting(title) or bool(NUMERAL.fullmatch(title or ""))
 
 
+def capitals_row(text: str) -> bool:
+    """Whether a table's title row (a cell across the whole table) is written in capitals: as a
+    title is (shouting), an abbreviation of a letter or two left aside (Capital's "EXPORT OF CORN,
+    &c., FROM THE UNITED STATES ...")."""
+    return shouting(" ".join(re.findall(r"[^\W\d_]{3,}", text)))
+
+
 NOTE_LINE = 75  # characters of a footnote's line on A5 (pdf.FOOTNOTE_ROOM's 1,400 are about 19 lines)
 
 
@@ -160,7 +170,16 @@ def handout_lines(book: m.Book, ui: dict[str, str]) -> dict[str, str]:
     between, _, after = rest.partition("{total}")
     return {"title": running_head(getattr(meta, "short_title", None) or meta.title, HANDOUT_HEAD),
             "author": ui["list_separator"].join(names),
-            "source": printed_address(meta.source_url or ""), "page_before": before, "page_between": between, "page_after": after}
+            "source": foot_source(meta), "page_before": before, "page_between": between, "page_after": after}
+
+
+def foot_source(meta: m.Metadata) -> str:
+    """Where a handout's text comes from, as its foot prints it: the source address, else the
+    archive's own "Source:" line (the Zetkin speech has no address, only "Speech at the Party
+    Congress ..."), cut at a phrase to one line beside "Page n of N" on a booklet's half page."""
+    if meta.source_url:
+        return printed_address(meta.source_url)
+    return running_head(meta.source_citation or "", SOURCE_FOOT)
 
 
 def printed_address(url: str) -> str:

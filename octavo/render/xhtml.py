@@ -12,8 +12,8 @@ from .. import model as m
 from ..span_elements import SPAN_ELEMENTS
 from ..trees import append_text
 from .flavour import PLAIN, Flavour, backlinks, note_call, paragraph_number
-from .typography import (_as_inline_level, _characters, bind_last_word, keep_dashes_with_words, let_quotes_break,
-                         small_capitals)
+from .typography import (_as_inline_level, _characters, bind_last_word, capitals_row, keep_dashes_with_words,
+                         let_quotes_break, small_capitals)
 from .flavour import note_number as _number_first
 
 IMAGES = "images"  # the folder of a book's images, in the EPUB, the print document and the web edition
@@ -238,6 +238,8 @@ class Xhtml:
                     classes += ("number",)
                 elif id(cell) in figures and not cell.align:  # words in a column of figures
                     classes += ("figures",)
+                if cell.colspan == columns > 1 and capitals_row(tables.cell_text(cell)):
+                    classes += ("caps",)  # a title row written in capitals: small capitals, as a caption
                 # an empty corner is a plain cell: a header cell names the cells under it, and
                 # an empty one names nothing (screen readers; axe's empty-table-header)
                 td = self._el(tr, "th" if cell.header and cell.blocks else "td", None, cell.attrs, classes=classes)
