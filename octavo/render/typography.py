@@ -129,8 +129,14 @@ def _footprint(blocks: tuple[m.Block, ...]) -> int:
     """The room some blocks take at the foot of a page, in characters of text: each row of a table
     (never cut across pages) counts as a line of text. A note holding a table of forty rows of
     figures has few characters, and under its call it left Capital ch. 10's folio 84 31 lines short."""
-    rows = sum(len(block.rows) + bool(block.caption) for block in m.walk_blocks(blocks) if isinstance(block, m.Table))
-    return _characters(blocks) + NOTE_LINE * rows
+    room = 0
+    for block in blocks:
+        if isinstance(block, m.Table):
+            room += NOTE_LINE * (len(block.rows) + bool(block.caption))  # its cells' words are on those lines
+        else:
+            room += sum(len(m.plain_text(inlines)) for inlines in _inline_groups(block))
+            room += _footprint(m.child_blocks(block))
+    return room
 
 
 def _calls(blocks: tuple[m.Block, ...]):
