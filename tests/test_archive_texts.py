@@ -314,11 +314,11 @@ def test_chapters_written_at_the_rank_of_their_books_nest_under_them(tmp_path):
     epub = tmp_path / "out" / "smith.epub"
     assert_epubcheck_clean(epub)
     assert nav_titles(epub)[:3] == [
-        ["INTRODUCTION AND PLAN OF THE WORK.", []],
-        ["BOOK I.", [["CHAPTER I. OF THE DIVISION OF LABOUR.", []],
-                     ["CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR.", []]]],
-        ["BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK.",
-         [["INTRODUCTION.", []], ["CHAPTER I. OF THE DIVISION OF STOCK.", []]]]]
+        ["INTRODUCTION AND PLAN OF THE WORK", []],
+        ["BOOK I", [["CHAPTER I. OF THE DIVISION OF LABOUR", []],
+                     ["CHAPTER II. OF THE PRINCIPLE WHICH GIVES OCCASION TO THE DIVISION OF LABOUR", []]]],
+        ["BOOK II. OF THE NATURE, ACCUMULATION, AND EMPLOYMENT OF STOCK",
+         [["INTRODUCTION", []], ["CHAPTER I. OF THE DIVISION OF STOCK", []]]]]
     chapters = [t for t in spine_texts(epub) if t.startswith("CHAPTER I. OF THE DIVISION OF LABOUR.")]
     assert chapters == ["CHAPTER I. OF THE DIVISION OF LABOUR. The greatest improvement."], \
         "a chapter is still a document of its own (one file, one page in print), only listed under its book"
@@ -374,12 +374,12 @@ def test_parts_after_a_chapter_of_a_book_divide_that_chapter(tmp_path):
     epub = tmp_path / "out" / "parts.epub"
     assert_epubcheck_clean(epub)
     assert nav_titles(epub)[:2] == [
-        ["BOOK IV. OF SYSTEMS OF POLITICAL ECONOMY.", [
-            ["CHAPTER III.", [["Part I \u2014 Of the Unreasonableness of those Restraints.", []],
-                              ["PART II \u2014 Of the Unreasonableness upon other Principles.", []]]],
-            ["CHAPTER IV. OF DRAWBACKS.", []]]],
-        ["BOOK V. OF THE REVENUE OF THE SOVEREIGN.", [
-            ["CHAPTER I. OF THE EXPENSES OF THE SOVEREIGN.", [["PART I. Of the Expense of Defence.", []],
+        ["BOOK IV. OF SYSTEMS OF POLITICAL ECONOMY", [
+            ["CHAPTER III", [["Part I \u2014 Of the Unreasonableness of those Restraints", []],
+                              ["PART II \u2014 Of the Unreasonableness upon other Principles", []]]],
+            ["CHAPTER IV. OF DRAWBACKS", []]]],
+        ["BOOK V. OF THE REVENUE OF THE SOVEREIGN", [
+            ["CHAPTER I. OF THE EXPENSES OF THE SOVEREIGN", [["PART I. Of the Expense of Defence", []],
                                                              ["PART II. Of the Expense of Justice", []]]]]]]
     chapter = [t for t in spine_texts(epub) if t.startswith("CHAPTER III.")]
     assert len(chapter) == 1 and "To lay extraordinary restraints." in chapter[0] and \

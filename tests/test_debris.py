@@ -499,7 +499,7 @@ def test_a_list_marked_as_poetry_in_a_note_is_set_as_verse_not_as_a_list(tmp_pat
     text, diagnostics = model(tmp_path, NOTE_WITH_POEM.replace("{:.poetry}", mark))
     note = etree.fromstring(f"<div>{note_xhtml(text.notes[0])}</div>")
     assert note.find(".//li") is None and note.find(".//ul") is None
-    verse = note.findall(".//blockquote/p")
+    verse = note.findall(".//blockquote//p")  # in the poem's box (xhtml.poem_spans)
     assert len(verse) == 1 and "verse" in verse[0].get("class", "").split()
     assert len(verse[0].findall("br")) == 2, "one line of the poem per line"
     assert words_of(verse[0]) == "First line of verse, 2. Second line of verse, Third line."
