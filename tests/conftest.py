@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,6 +50,8 @@ def interrupt(proc: subprocess.Popen) -> None:
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
+        if shutil.which("py-spy"):  # where it hangs, in the test's output (py-spy is optional)
+            subprocess.run(["py-spy", "dump", "--pid", str(proc.pid)], timeout=60, check=False)
         proc.kill()
 
 
