@@ -44,6 +44,14 @@ def build_into(out: Path, *inputs: Path, formats=("epub", "pdf"), **options):
     return build(Config(inputs=tuple(inputs), output=out, formats=tuple(formats), **options))
 
 
+def ctrl_c_default() -> None:
+    """``preexec_fn`` for a process a test stops with Ctrl-C: SIGINT at its default in the child.
+    A child inherits an ignored SIGINT, and Python then never raises KeyboardInterrupt: in the
+    whole tiers, something run earlier in the same test process left SIGINT ignored, and every
+    --watch and --serve started after it ran on until killed (alone, each test passed)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(proc: subprocess.Popen) -> None:
     """Ctrl-C for a running ``--watch``, as a terminal sends it; killed if it does not end in 30 s."""
     proc.send_signal(signal.SIGINT)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED, assert_epubcheck_clean, interrupt, run_cli, write_source
+from conftest import ROOT, SEED, assert_epubcheck_clean, ctrl_c_default, interrupt, run_cli, write_source
 from octavo.console import Display
 from octavo.pipeline import Report, Result
 
@@ -135,7 +135,8 @@ def test_watch_rebuilds_on_change_and_keeps_running_through_errors(tmp_path):
     source = write_source(tmp_path / "src", "essay.md", GOOD)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(out), "--format", "epub",
-                             "-j", "1", "--watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "-j", "1", "--watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=ctrl_c_default)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in proc.stdout], daemon=True).start()
     seen: list[str] = []

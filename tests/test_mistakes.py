@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_epubcheck_clean, build_into, interrupt, run_cli, write_source
+from conftest import assert_epubcheck_clean, build_into, ctrl_c_default, interrupt, run_cli, write_source
 from octavo import atomic, pipeline
 
 GOOD = "---\ntitle: Good\nauthor: Ann Author\n---\n\n# One\n\nText.\n"
@@ -452,7 +452,8 @@ def test_watch_with_its_log_in_the_watched_folder_builds_once_and_ctrl_c_ends_it
     log = src / "build.log"
     with open(log, "w") as handle:
         proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(essay), "-o", str(src / "out"),
-                                 "--format", "epub", "-j", "1", "--watch"], stdout=handle, stderr=subprocess.STDOUT)
+                                 "--format", "epub", "-j", "1", "--watch"], stdout=handle, stderr=subprocess.STDOUT,
+                                preexec_fn=ctrl_c_default)
 
     def said() -> str:
         return log.read_text()

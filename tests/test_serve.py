@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_epubcheck_clean, interrupt, write_source
+from conftest import ROOT, assert_epubcheck_clean, ctrl_c_default, interrupt, write_source
 from octavo.config import Config
 from octavo.pipeline import build
 from octavo.serve import Preview, parse_address
@@ -255,7 +255,8 @@ class Serving:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(source), "-o", str(out),
                                       "--format", edition, "-j", "1", *options], cwd=source.parent, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=ctrl_c_default)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=lambda: [self.lines.put(line.rstrip("\n")) for line in self.proc.stdout],
