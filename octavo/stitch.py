@@ -120,21 +120,31 @@ def _lay_out_body(bodies: list[Piece], lay, writers: Writers, tmp: Path, first: 
     chunks, folio = [], 1
     for index, body in enumerate(bodies):
         pad = first % 2 == 1  # a chunk's own first page is a right page: pad it to start on a left one
-        markup = body.markup(folio=folio, pad=pad)
+        markup = body.markup(folio=folio, pad=pad, opening=index == 0)
         laid = lay(markup)
         if refine is not None:
             laid = refine(markup, lay, laid)
         pages = laid.pages[1:] if pad else laid.pages
-        chunk = Chunk(tmp / f"{index + 1}.pdf", first, [str(folio + n) for n in range(len(pages))],
-                      *_contents(pages))
         kept = pdf.Layout(weasy.copy(laid.document, pages), laid.complaints, laid.date)
+        labels = _labels(kept.page_names, folio)  # the first chunk may open with a blank page (print.css)
+        chunk = Chunk(tmp / f"{index + 1}.pdf", first, labels, *_contents(pages))
         chunk.page_names = kept.page_names
         on_layout(kept, chunk.labels, first)
         writers.write(kept, chunk)
         chunks.append(chunk)
-        first, folio = first + len(pages), folio + len(pages)
+        first, folio = first + len(pages), folio + sum(bool(label) for label in labels)
         del laid, kept, pages  # the memory win: one chunk's pages alive at a time
     return chunks
+
+
+def _labels(page_names: list[str], folio: int) -> list[str]:
+    """A body chunk's printed folios from ``folio`` on: a page of no named page (the blank one before
+    the body's first page) has none and is not counted, as pdf.page_labels numbers the whole."""
+    labels = []
+    for name in page_names:
+        labels.append(str(folio) if name in pdf.BODY_PAGES else "")
+        folio += name in pdf.BODY_PAGES
+    return labels
 
 
 def _lay_out_front(front: Piece, lay, chunks: list[Chunk], tmp: Path, pages: int, on_layout) -> Chunk:
@@ -180,7 +190,8 @@ class Piece:
     root: etree._Element  # the whole parsed document (read only)
     units: list[list[etree._Element]]  # body units, each a run of siblings; none for the front
 
-    def markup(self, folio: int = 1, pad: bool = False, numbers: dict[str, str] | None = None) -> str:
+    def markup(self, folio: int = 1, pad: bool = False, numbers: dict[str, str] | None = None,
+               opening: bool = True) -> str:
         head = copy.deepcopy(self.root.find("head"))
         body = etree.Element("body", self.root.find("body").attrib)
         if numbers is not None:
@@ -191,7 +202,7 @@ class Piece:
             if pad:
                 etree.SubElement(body, "div", {"class": "octavo-pad"})
             self._body(body)
-        etree.SubElement(head, "style").text = _chunk_css(folio, pad, numbers)
+        etree.SubElement(head, "style").text = _chunk_css(folio, pad, numbers, opening)
         root = etree.Element("html", self.root.attrib)
         root.extend([head, body])
         return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
@@ -299,11 +310,14 @@ def _classes(element) -> set[str]:
     return set((element.get("class") or "").split()) if isinstance(element.tag, str) else set()
 
 
-def _chunk_css(folio: int, pad: bool, numbers: dict[str, str] | None) -> str:
+def _chunk_css(folio: int, pad: bool, numbers: dict[str, str] | None, opening: bool = True) -> str:
     """What a chunk changes in print.css (``!important``: print.css is read after the document's styles)."""
     if numbers is not None:  # the front matter: contents numbers are written in, their targets are elsewhere
         return 'nav.toc li > a[data-page]::after { content: attr(data-page) !important; }'  # print.css's number
-    css = f"@page :nth(1 of body) {{ counter-reset: page {folio} !important; }}"
+    # print.css increments the page counter on every body page, after this reset: start one short
+    css = f"@page :nth(1 of body) {{ counter-reset: page {folio - 1} !important; }}"
+    if not opening:  # the body goes on here: only its first page opens on a recto
+        css += "\n.body-pages { break-before: auto !important; }"
     if pad:
         css += "\ndiv.octavo-pad { break-after: page; }"
     return css
