@@ -114,6 +114,7 @@ def capitals_row(text: str) -> bool:
 
 
 NOTE_LINE = 75  # characters of a footnote's line on A5 (pdf.FOOTNOTE_ROOM's 1,400 are about 19 lines)
+CELL_CHARS = 24  # characters of a line in a column of a note's table
 
 
 def footnote_placement(book: m.Book, room: int) -> dict[str, str]:
@@ -131,12 +132,19 @@ def _footprint(blocks: tuple[m.Block, ...]) -> int:
     figures has few characters, and under its call it left Capital ch. 10's folio 84 31 lines short."""
     room = 0
     for block in blocks:
-        if isinstance(block, m.Table):
-            room += NOTE_LINE * (len(block.rows) + bool(block.caption))  # its cells' words are on those lines
+        if isinstance(block, m.Table):  # its cells' words are on its rows' lines
+            room += NOTE_LINE * (sum(_row_lines(row) for row in block.rows) + bool(block.caption))
         else:
             room += sum(len(m.plain_text(inlines)) for inlines in _inline_groups(block))
             room += _footprint(m.child_blocks(block))
     return room
+
+
+def _row_lines(row: m.Row) -> int:
+    """The lines a table's row takes in a note: its longest cell's, in a column of a note's table
+    (Capital ch. 10's note 140: "Death-rate from Pulmonary Affections per 100,000 Males" takes three)."""
+    longest = max((_characters(cell.blocks) for cell in row.cells), default=0)
+    return max(1, -(-longest // CELL_CHARS))
 
 
 def _calls(blocks: tuple[m.Block, ...]):
