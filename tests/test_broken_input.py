@@ -42,13 +42,13 @@ SOURCES: dict[str, bytes] = {
     "yaml-escapes.md": b'---\ntitle: "bad \\x01 \\0 title \\uE000 x"\ntags: ["\\x02", ok]\n---\n\nText.\n',
     "binary.md": random.Random(7).randbytes(8192),
     "png-renamed.md": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
-    "long-line.md": b"---\ntitle: Long line\n---\n\n" + b"word " * 60_000 + b"END\n",
+    "long-line.md": b"---\ntitle: Long line\nauthor: A. Writer\n---\n\n" + b"word " * 60_000 + b"END\n",
     "deep-quotes.md": b"---\ntitle: Deep quotes\n---\n\n" + b">" * 5000 + b" deep quote text\n",
     "deep-quotes-spaced.md": b"---\ntitle: Deep spaced quotes\n---\n\n" + b"> " * 3000 + b"spaced quote text\n",
     "deep-lists.md": b"---\ntitle: Deep lists\n---\n\n" + b"".join(b"    " * i + b"* item %d\n" % i for i in range(3000)),
     "deep-mixed.md": b"---\ntitle: Deep mixed\n---\n\n" + b"> 1. " * 2000 + b"mixed text\n",
     "deep-html.md": b"---\ntitle: Deep HTML\n---\n\n" + b"<div>" * 5000 + b"html text" + b"</div>" * 5000 + b"\n",
-    "many-notes.md": (b"---\ntitle: Many notes\n---\n\n"
+    "many-notes.md": (b"---\ntitle: Many notes\nauthor: A. Writer\n---\n\n"
                       + b" ".join(b"word[^%d]" % i for i in range(1, 5001)) + b"\n\n"
                       + b"".join(b"[^%d]: Note number %d.\n" % (i, i) for i in range(1, 5001))),
     "note-problems.md": (b"---\ntitle: Note problems\n---\n\nText[^a] and[^missing] more [^a].\n\n"

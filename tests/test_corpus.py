@@ -232,7 +232,7 @@ def test_web_debris_is_gone_from_both_editions_and_each_removal_is_reported(corp
 
     for name, gone, codes in [
         ("marx-capital-v1-ch15.md", ["Index - Capital", "Previous: Chapter 14", "Next: Chapter 16", "{:"],
-         {"dialect.navigation", "dialect.kramdown"}),
+         {"dialect.navigation"}),  # its '{: .verse}' is applied now (kramdown.py), not dropped
         ("marx-engels-manifest-ru.md", ["Русский #", "Оглавление", "\uf02a"], {"dialect.switcher", "dialect.contents",
                                                                               "dialect.private-use"}),
         ("marx-engels-manifest-de.md", ["Deutsch #", "Inhalt:"], {"dialect.switcher", "dialect.contents"}),

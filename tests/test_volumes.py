@@ -686,7 +686,8 @@ def test_mixed_volume_credits_every_text_and_author(corpus_volumes):
 
     Three of the texts have no front matter (two start with a heading, one with a Pandoc title
     block without an author line): they link nowhere, and credit only the names of the byline
-    under their title (the two manifestos: line 5 of each).
+    under their title (the two manifestos: line 5 of each) or in brackets ending their title
+    (Boileau's "Art poétique (Nicolas Boileau)").
     """
     sources, epub, _ = corpus_volumes["mixed"]
     fields = [front_matter(path) for path in sources]
@@ -696,6 +697,9 @@ def test_mixed_volume_credits_every_text_and_author(corpus_volumes):
     for name, names_written in bylines.items():
         line = (CORPUS / name).read_text(encoding="utf-8").split("\n")[4]
         assert all(n in line for n in names_written), (name, line)
+    title_line = (CORPUS / "boileau-art-poetique.md").read_text(encoding="utf-8").split("\n")[0]
+    assert title_line.endswith("(Nicolas Boileau)"), title_line
+    bylines["boileau-art-poetique.md"] = ("Nicolas Boileau",)
     opf = epub_opf(epub)
     credited = [e.text for e in opf.iterfind(".//dc:creator", OPF_NS)] + \
                [e.text for e in opf.iterfind(".//dc:contributor", OPF_NS)]
@@ -703,8 +707,12 @@ def test_mixed_volume_credits_every_text_and_author(corpus_volumes):
                                  for name in (*(names(f.get("author")) or bylines.get(path.name, ())),
                                               *names(f.get("translator")))))
     assert authors and credited == authors
-    urls = [f["originalSource"] for f in fields if f.get("originalSource")]
-    assert urls
+    def source(path, f):  # the front matter's, else the address of a copy tracker's first "Read more at"
+        found = re.search(r"^Read more at (\S+?)(?:#\S*)?$", path.read_text(encoding="utf-8"), re.M)
+        return f.get("originalSource") or (found and found.group(1))
+
+    urls = [url for path, f in zip(sources, fields) if (url := source(path, f))]
+    assert len(urls) == len([f for f in fields if f.get("originalSource")]) + 1  # Boileau's
     assert [e.text for e in opf.iterfind(".//dc:source", OPF_NS)] == urls
     colophon = dict(epub_spine(epub))["colophon.xhtml"]
     credits = colophon.findall(".//x:div[@class='credit']", XHTML_NS)
