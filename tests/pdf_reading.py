@@ -18,6 +18,17 @@ def pdf_page_texts(path: Path) -> list[str]:
         pdf.close()
 
 
+def page_count(path: Path) -> int:
+    """How many pages the PDF has (PDFium)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def outline_pages(path: Path) -> list[tuple[str, int]]:
     """Every outline entry (depth first) with the 0-based index of the page it opens."""
     return [(title, page) for title, page, _ in outline_places(path)]

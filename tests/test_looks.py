@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 from lxml import etree
 
 from conftest import assert_epubcheck_clean, build_into, write_source
+from pdf_reading import page_count
 
 PT = 1.0  # PDF units are points
 
@@ -49,14 +50,6 @@ def rows_of(found: list) -> list[list]:
         else:
             rows.append([w])
     return [sorted(row, key=lambda w: w[1]) for row in rows]
-
-
-def page_count(pdf_path) -> int:
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def columns(values: list[float], tolerance: float = 1.0) -> list[float]:

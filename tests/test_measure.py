@@ -10,6 +10,7 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 
 from conftest import build_into, write_source
+from pdf_reading import page_count
 
 MM = 72 / 25.4  # points in a millimetre
 A5_WIDTH, A4_WIDTH = 148 * MM, 210 * MM
@@ -41,14 +42,6 @@ def text_edges(pdf_path, index: int, band: tuple[float, float]) -> tuple[float, 
                  if not text.get_text_range(i, 1).isspace()]
         boxes = [(left, right) for left, _, right, _ in boxes if band[0] <= left and right <= band[1] and right > left]
         return (min(b[0] for b in boxes), max(b[1] for b in boxes)) if boxes else None
-    finally:
-        pdf.close()
-
-
-def page_count(pdf_path) -> int:
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        return len(pdf)
     finally:
         pdf.close()
 
