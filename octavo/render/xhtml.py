@@ -391,35 +391,29 @@ STANZA_WHOLE = 8  # lines: a stanza of a longer poem this short is kept whole (a
 INDENT_STEP = 2  # columns of leading space per indent level of a verse line (a tab counts 4)
 
 
-def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
-    """Ids of the stanzas to keep with the next: every stanza but the last of a run of stanzas
-    (a poem) of at most SHORT_POEM lines."""
-    keep: set[str] = set()
+def _poems(blocks: tuple[m.Block, ...]):
+    """Each run of stanzas (a poem) among some blocks, with its number of lines."""
     run: list[m.Verse] = []
     for block in (*blocks, None):
         if isinstance(block, m.Verse):
             run.append(block)
-            continue
-        if len(run) > 1 and sum(len(v.lines) for v in run) <= SHORT_POEM:
-            keep.update(v.id for v in run[:-1])
-        run = []
-    return frozenset(keep)
+        elif run:
+            yield run, sum(len(v.lines) for v in run)
+            run = []
+
+
+def short_poem_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
+    """Ids of the stanzas to keep with the next: every stanza but the last of a run of stanzas
+    (a poem) of at most SHORT_POEM lines."""
+    return frozenset(v.id for run, lines in _poems(blocks) if len(run) > 1 and lines <= SHORT_POEM for v in run[:-1])
 
 
 def divisible_stanzas(blocks: tuple[m.Block, ...]) -> frozenset[str]:
     """Ids of the stanzas a page may end inside: those of more than SHORT_POEM lines, and those of
     more than STANZA_WHOLE lines in a run of stanzas (a poem) of more than SHORT_POEM lines. A short
     poem (a sonnet in one stanza) stays whole."""
-    divisible: set[str] = set()
-    run: list[m.Verse] = []
-    for block in (*blocks, None):
-        if isinstance(block, m.Verse):
-            run.append(block)
-            continue
-        long_poem = sum(len(v.lines) for v in run) > SHORT_POEM
-        divisible.update(v.id for v in run if len(v.lines) > SHORT_POEM or long_poem and len(v.lines) > STANZA_WHOLE)
-        run = []
-    return frozenset(divisible)
+    return frozenset(v.id for run, lines in _poems(blocks) for v in run
+                     if len(v.lines) > SHORT_POEM or lines > SHORT_POEM and len(v.lines) > STANZA_WHOLE)
 
 
 def poem_spans(blocks: tuple[m.Block, ...]) -> dict[int, int]:
